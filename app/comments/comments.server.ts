@@ -1,0 +1,256 @@
+import { and, asc, count, eq, inArray, isNull, max, ne, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { commentSubmissions, comments, type Comment } from "../../db/schema";
+import { renderCommentMarkdown } from "./markdown.server";
+import { splitComment } from "./split";
+import { buildThread, type ThreadNode } from "./thread";
+import { commentFormSchema, type CommentFormValue, type CommentRules } from "./validation";
+
+/**
+ * The comment service (DESIGN §3, §4): business rules and data access for a
+ * post's discussion, with no knowledge of HTTP. The web form and the demo
+ * loader both post through `submitComment`.
+ */
+
+/** The facts about a post that decide whether it takes comments. */
+export interface CommentTarget {
+  slug: string;
+  commentsOpen: boolean;
+}
+
+/**
+ * Who is writing. The public form is always `guest-form` (the name comes from
+ * the form, or "Anonymous"). Only trusted server code (the demo loader, and
+ * later the session) may say `post-author`; never a form field.
+ */
+export type CommentIdentity =
+  | { kind: "guest-form" }
+  | { kind: "post-author"; name: string };
+
+/** Field errors keyed by form field name ("" for the form as a whole). */
+export type FieldErrors = Record<string, string[]>;
+
+export type SubmitResult =
+  | { ok: true; comments: Comment[]; anchorNumber: string }
+  | { ok: false; fieldErrors: FieldErrors };
+
+/** A stored comment with its rendered body, ready for the page. */
+export interface DisplayComment {
+  id: number;
+  parentId: number | null;
+  position: number;
+  authorKind: Comment["authorKind"];
+  displayName: string;
+  website: string | null;
+  /** Sanitized HTML; empty for a tombstone. */
+  html: string;
+  removed: boolean;
+  submissionId: string;
+  partIndex: number;
+  partCount: number;
+  /** UTC ISO-8601. */
+  createdAt: string;
+}
+
+export const ANONYMOUS_NAME = "Anonymous";
+
+/**
+ * Stores a submission: validates it against the site's rules, checks the
+ * post and parent, splits it into parts when longer than `rules.limit`, and
+ * writes the submission and all its parts in one transaction, numbered
+ * consecutively among their siblings (9.1 and 9.2 for a two-part reply to 9).
+ *
+ * @param value the parsed form value (as from `commentFormSchema`); it is
+ *   validated again here so every caller meets the same rules.
+ * @param options.at when the comment was written (UTC); defaults to now. The
+ *   demo loader passes the fixture's times.
+ * @returns the stored parts and the number of the first, or field errors for
+ *   input the writer can fix. Throws only for database failures.
+ */
+export async function submitComment(
+  db: Database,
+  target: CommentTarget,
+  rules: CommentRules,
+  value: CommentFormValue,
+  options: { identity?: CommentIdentity; at?: Date } = {},
+): Promise<SubmitResult> {
+  const parsed = commentFormSchema(rules).safeParse(value);
+  if (!parsed.success) {
+    const fieldErrors: FieldErrors = {};
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join(".");
+      (fieldErrors[key] ??= []).push(issue.message);
+    }
+    return { ok: false, fieldErrors };
+  }
+  const input = parsed.data;
+  if (!target.commentsOpen) {
+    return { ok: false, fieldErrors: { "": ["Comments are closed on this post."] } };
+  }
+  const split = splitComment(input.body, { limit: rules.limit, maxParts: rules.maxParts });
+  if (!split.ok) {
+    // The schema refuses this too; kept so the invariant holds without it.
+    return { ok: false, fieldErrors: { body: ["This comment has too many parts."] } };
+  }
+
+  const identity = options.identity ?? { kind: "guest-form" };
+  const anonymous = identity.kind === "guest-form" && input.anonymous === true;
+  const authorKind: Comment["authorKind"] =
+    identity.kind === "post-author" ? "author" : anonymous ? "anonymous" : "guest";
+  const displayName =
+    identity.kind === "post-author" ? identity.name : anonymous ? ANONYMOUS_NAME : input.name!;
+  const at = options.at ?? new Date();
+  const parentId = input.parentId ?? null;
+
+  return db.transaction(async (tx) => {
+    // One writer per post at a time, so sibling positions are handed out once.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${target.slug}`}))`);
+    let parentNumberPrefix = "";
+    if (parentId !== null) {
+      const [parent] = await tx
+        .select({ id: comments.id, postSlug: comments.postSlug })
+        .from(comments)
+        .where(eq(comments.id, parentId));
+      if (!parent || parent.postSlug !== target.slug) {
+        return {
+          ok: false as const,
+          fieldErrors: { parentId: ["The comment you replied to is not on this post."] },
+        };
+      }
+      parentNumberPrefix = await numberOf(tx as unknown as Database, parentId);
+    }
+    const [{ last }] = await tx
+      .select({ last: max(comments.position) })
+      .from(comments)
+      .where(
+        and(
+          eq(comments.postSlug, target.slug),
+          parentId === null ? isNull(comments.parentId) : eq(comments.parentId, parentId),
+        ),
+      );
+    const first = (last ?? 0) + 1;
+    const [submission] = await tx
+      .insert(commentSubmissions)
+      .values({ postSlug: target.slug, body: split.normalized, partCount: split.parts.length, createdAt: at })
+      .returning({ id: commentSubmissions.id });
+    const stored = await tx
+      .insert(comments)
+      .values(
+        split.parts.map((part, i) => ({
+          postSlug: target.slug,
+          parentId,
+          position: first + i,
+          authorKind,
+          displayName,
+          website: anonymous ? null : (input.website ?? null),
+          email: input.email ?? null,
+          body: part.text,
+          submissionId: submission.id,
+          partIndex: i + 1,
+          partCount: split.parts.length,
+          // Parts share the moment of submission; ids keep their order.
+          createdAt: at,
+          updatedAt: at,
+        })),
+      )
+      .returning();
+    const anchorNumber = parentNumberPrefix ? `${parentNumberPrefix}.${first}` : String(first);
+    return { ok: true as const, comments: stored, anchorNumber };
+  });
+}
+
+/** The public number of a stored comment ("9.2"), read through its ancestors. */
+async function numberOf(db: Database, id: number): Promise<string> {
+  const positions: number[] = [];
+  let current: number | null = id;
+  while (current !== null) {
+    const [row] = await db
+      .select({ parentId: comments.parentId, position: comments.position })
+      .from(comments)
+      .where(eq(comments.id, current));
+    if (!row) break;
+    positions.unshift(row.position);
+    current = row.parentId;
+  }
+  return positions.join(".");
+}
+
+/**
+ * A post's whole thread, numbered and nested for display (DESIGN §3), with
+ * bodies rendered to sanitized HTML. Tombstones keep their place and number
+ * but carry no name, website or body.
+ *
+ * @param maxDepth the site's maximum display depth (at least 2).
+ */
+export async function listThread(
+  db: Database,
+  postSlug: string,
+  maxDepth: number,
+): Promise<ThreadNode<DisplayComment>[]> {
+  const rows = await db
+    .select()
+    .from(comments)
+    .where(eq(comments.postSlug, postSlug))
+    .orderBy(asc(comments.id));
+  const display: DisplayComment[] = rows.map((row) => {
+    const removed = row.status === "removed";
+    return {
+      id: row.id,
+      parentId: row.parentId,
+      position: row.position,
+      authorKind: row.authorKind,
+      displayName: removed ? "" : row.displayName,
+      website: removed ? null : row.website,
+      html: removed ? "" : renderCommentMarkdown(row.body),
+      removed,
+      submissionId: row.submissionId,
+      partIndex: row.partIndex,
+      partCount: row.partCount,
+      createdAt: row.createdAt.toISOString(),
+    };
+  });
+  return buildThread(display, maxDepth);
+}
+
+/**
+ * Published (not removed) comments per post slug, for post lists. Slugs with
+ * no comments map to 0. Each part of a split submission counts as a comment,
+ * as readers see it.
+ */
+export async function countComments(db: Database, postSlugs: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map(postSlugs.map((slug) => [slug, 0]));
+  if (postSlugs.length === 0) return counts;
+  const rows = await db
+    .select({ postSlug: comments.postSlug, n: count() })
+    .from(comments)
+    .where(and(inArray(comments.postSlug, [...postSlugs]), ne(comments.status, "removed")))
+    .groupBy(comments.postSlug);
+  for (const row of rows) counts.set(row.postSlug, Number(row.n));
+  return counts;
+}
+
+/**
+ * Removes a comment, leaving a tombstone ("This comment was removed") that
+ * keeps its number and its replies (DESIGN §3). Removal acts on every part of
+ * the comment's submission (DESIGN §4). Returns how many comments changed
+ * (0 when the id is unknown or already removed).
+ */
+export async function removeComment(db: Database, id: number, at: Date = new Date()): Promise<number> {
+  const [row] = await db
+    .select({ submissionId: comments.submissionId })
+    .from(comments)
+    .where(eq(comments.id, id));
+  if (!row) return 0;
+  const changed = await db
+    .update(comments)
+    .set({ status: "removed", removedAt: at, updatedAt: at })
+    .where(and(eq(comments.submissionId, row.submissionId), ne(comments.status, "removed")))
+    .returning({ id: comments.id });
+  return changed.length;
+}
+
+/** Whether the post has any comment at all (the demo loader seeds empty databases only). */
+export async function hasAnyComment(db: Database): Promise<boolean> {
+  const [row] = await db.select({ id: comments.id }).from(comments).limit(1);
+  return row !== undefined;
+}

@@ -1,0 +1,156 @@
+import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { Form, useNavigation } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { formatCount } from "~/comments/characters";
+import { planSplit } from "~/comments/split";
+import { commentFormSchema, type CommentRules } from "~/comments/validation";
+
+/** The form id for the top-level form or the reply form under a comment. */
+export function commentFormId(parentId: number | null): string {
+  return parentId === null ? "comment" : `reply-${parentId}`;
+}
+
+/**
+ * A guest comment form (DESIGN §3): a plain POST that works without
+ * JavaScript; with JavaScript it validates as you type with the same schema
+ * the server uses and shows the live character counter (DESIGN §4).
+ */
+export function CommentForm({
+  rules,
+  parentId,
+  lastResult,
+  submitLabel,
+  closed = false,
+}: {
+  rules: CommentRules;
+  parentId: number | null;
+  lastResult: SubmissionResult<string[]> | null;
+  submitLabel: string;
+  closed?: boolean;
+}) {
+  const id = commentFormId(parentId);
+  const [form, fields] = useForm({
+    id,
+    lastResult,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate({ formData }) {
+      return parseWithZod(formData, { schema: commentFormSchema(rules) });
+    },
+  });
+  const navigation = useNavigation();
+  const sending = navigation.state === "submitting" && navigation.formData?.get("formId") === id;
+  const anonymous = fields.anonymous.value === "on";
+  const prefix = id;
+
+  return (
+    <Form method="post" className="comment-form" {...getFormProps(form)} noValidate>
+      <input type="hidden" name="formId" value={id} />
+      {parentId !== null ? <input type="hidden" name="parentId" value={parentId} /> : null}
+      {form.errors || fields.parentId.errors ? (
+        <p className="form-error" role="alert" id={form.errorId}>
+          {[...(form.errors ?? []), ...(fields.parentId.errors ?? [])].join(" ")}
+        </p>
+      ) : null}
+      <div className="field">
+        <label htmlFor={`${prefix}-body`}>{parentId === null ? "Your comment" : "Your reply"}</label>
+        <BodyField
+          inputId={`${prefix}-body`}
+          props={getTextareaProps(fields.body)}
+          initial={typeof fields.body.initialValue === "string" ? fields.body.initialValue : ""}
+          rules={rules}
+        />
+        <FieldError id={fields.body.errorId} errors={fields.body.errors} />
+        <p className="hint">Markdown works: **bold**, *italic*, [links](https://example.org), `code`.</p>
+      </div>
+      {rules.allowAnonymous ? (
+        <div className="field checkbox">
+          <input {...getInputProps(fields.anonymous, { type: "checkbox" })} id={`${prefix}-anonymous`} />{" "}
+          <label htmlFor={`${prefix}-anonymous`}>Post anonymously</label>
+          <FieldError id={fields.anonymous.errorId} errors={fields.anonymous.errors} />
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor={`${prefix}-name`}>
+          Name{anonymous ? " (not shown when posting anonymously)" : ""}
+        </label>
+        <input {...getInputProps(fields.name, { type: "text" })} id={`${prefix}-name`} autoComplete="name" />
+        <FieldError id={fields.name.errorId} errors={fields.name.errors} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${prefix}-email`}>Email (optional, never shown)</label>
+        <input {...getInputProps(fields.email, { type: "email" })} id={`${prefix}-email`} autoComplete="email" />
+        <FieldError id={fields.email.errorId} errors={fields.email.errors} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${prefix}-website`}>Website (optional)</label>
+        <input {...getInputProps(fields.website, { type: "url" })} id={`${prefix}-website`} autoComplete="url" />
+        <FieldError id={fields.website.errorId} errors={fields.website.errors} />
+      </div>
+      <button type="submit" className="button" disabled={sending || closed}>
+        {sending ? "Posting…" : submitLabel}
+      </button>
+    </Form>
+  );
+}
+
+function FieldError({ id, errors }: { id: string; errors: string[] | undefined }) {
+  if (!errors?.length) return null;
+  return (
+    <p className="field-error" id={id} role="alert">
+      {errors.join(" ")}
+    </p>
+  );
+}
+
+/**
+ * The body textarea and its live counter: "1,234 / 4,096" and "will be
+ * posted in 2 parts", counted in grapheme clusters by the same splitter the
+ * server uses. Without JavaScript a static hint states the limit instead.
+ */
+function BodyField({
+  inputId,
+  props,
+  initial,
+  rules,
+}: {
+  inputId: string;
+  props: ReturnType<typeof getTextareaProps>;
+  initial: string;
+  rules: CommentRules;
+}) {
+  const [text, setText] = useState(initial);
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const counterId = `${inputId}-counter`;
+  const plan = hydrated ? planSplit(text, { limit: rules.limit, maxParts: rules.maxParts }) : null;
+  return (
+    <>
+      <textarea
+        {...props}
+        id={inputId}
+        rows={8}
+        aria-describedby={[props["aria-describedby"], counterId].filter(Boolean).join(" ")}
+        onInput={(event) => setText(event.currentTarget.value)}
+      />
+      <p className="hint" id={counterId} aria-live="polite">
+        {plan ? (
+          <span className={`counter${plan.tooLong ? " too-long" : plan.parts > 1 ? " over" : ""}`}>
+            {formatCount(plan.characters)} / {formatCount(rules.limit)}
+            {plan.tooLong
+              ? ` — too long: at most ${formatCount(rules.maxParts)} parts`
+              : plan.parts > 1
+                ? ` — will be posted in ${plan.parts} parts`
+                : ""}
+          </span>
+        ) : (
+          <>
+            Up to {formatCount(rules.limit)} characters per comment; longer comments are posted in
+            consecutive parts (at most {formatCount(rules.maxParts)}).
+          </>
+        )}
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,94 @@
+import type { SubmissionResult } from "@conform-to/react";
+import type { DisplayComment } from "~/comments/comments.server";
+import type { ThreadNode } from "~/comments/thread";
+import type { CommentRules } from "~/comments/validation";
+import { formatInstant } from "~/posts/dates";
+import { CommentForm, commentFormId } from "./CommentForm";
+
+/** What the thread needs to draw reply forms and bring back a failed one. */
+export interface ThreadContext {
+  rules: CommentRules;
+  commentsOpen: boolean;
+  /** The form that failed validation on the last POST, with its result. */
+  failed: { formId: string; result: SubmissionResult<string[]> } | null;
+}
+
+/** The nested thread (DESIGN §3): numbers, badges, parts, tombstones, reply forms. */
+export function CommentThread({ nodes, context }: { nodes: ThreadNode<DisplayComment>[]; context: ThreadContext }) {
+  if (nodes.length === 0) return null;
+  return (
+    <ol className="comment-list">
+      {nodes.map((node) => (
+        <CommentItem key={node.comment.id} node={node} context={context} />
+      ))}
+    </ol>
+  );
+}
+
+function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; context: ThreadContext }) {
+  const { comment } = node;
+  const formId = commentFormId(comment.id);
+  const failedHere = context.failed?.formId === formId ? context.failed.result : null;
+  return (
+    <li className="comment" id={node.anchor} data-number={node.number}>
+      <article aria-labelledby={`${node.anchor}-label`}>
+        <header className="comment-header">
+          <a className="comment-number" href={`#${node.anchor}`} id={`${node.anchor}-label`} title="Permalink to this comment">
+            {node.number}
+          </a>
+          {comment.removed ? null : (
+            <>
+              <span className="comment-author">
+                {comment.website ? (
+                  <a href={comment.website} rel="ugc nofollow noopener">
+                    {comment.displayName}
+                  </a>
+                ) : (
+                  comment.displayName
+                )}
+              </span>
+              {comment.authorKind === "author" ? <span className="badge">Author</span> : null}
+            </>
+          )}
+          <time dateTime={comment.createdAt}>{formatInstant(comment.createdAt)}</time>
+          {node.parts ? (
+            <span className="part-label">{`Part ${node.parts.index} of ${node.parts.count}`}</span>
+          ) : null}
+        </header>
+        {node.inReplyTo ? (
+          <p className="in-reply-to">
+            in reply to <a href={`#${node.inReplyTo.anchor}`}>{`${node.inReplyTo.name} (${node.inReplyTo.number})`}</a>
+          </p>
+        ) : null}
+        {comment.removed ? (
+          <p className="tombstone">This comment was removed.</p>
+        ) : (
+          <div className="comment-body" dangerouslySetInnerHTML={{ __html: comment.html }} />
+        )}
+        {node.parts && !comment.removed ? (
+          <nav className="part-nav" aria-label={`Parts of comment ${node.number}`}>
+            {node.parts.previousAnchor ? (
+              <a href={`#${node.parts.previousAnchor}`}>{`← Part ${node.parts.index - 1} of ${node.parts.count}`}</a>
+            ) : null}
+            {node.parts.nextAnchor ? (
+              <a href={`#${node.parts.nextAnchor}`}>{`Part ${node.parts.index + 1} of ${node.parts.count} →`}</a>
+            ) : null}
+          </nav>
+        ) : null}
+        {context.commentsOpen || failedHere ? (
+          <details className="reply-toggle" open={failedHere !== null}>
+            <summary>Reply to {node.number}</summary>
+            <CommentForm
+              rules={context.rules}
+              parentId={comment.id}
+              lastResult={failedHere}
+              submitLabel="Post reply"
+              closed={!context.commentsOpen}
+            />
+          </details>
+        ) : null}
+      </article>
+      <CommentThread nodes={node.children} context={context} />
+    </li>
+  );
+}

@@ -1,0 +1,65 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Database } from "../../db/client";
+import { hasAnyComment, submitComment } from "../comments/comments.server";
+import type { CommentFormValue } from "../comments/validation";
+import { getPost, getSiteSettings } from "../posts/posts.server";
+
+/** The shape of `db/demo/coach-post-thread.json` that the loader reads. */
+interface DemoFixture {
+  post: { slug: string };
+  comments: {
+    id: string;
+    parent: string | null;
+    author: { kind: "guest" | "anonymous" | "author"; name?: string; url?: string };
+    /** ISO-8601 with offset; stored as UTC. */
+    at: string;
+    body: string;
+  }[];
+}
+
+export const DEMO_FIXTURE_PATH = path.resolve(process.cwd(), "db/demo/coach-post-thread.json");
+
+/**
+ * Loads the demo discussion into an empty database: every submission of the
+ * fixture, in order, through the same comment service the web form uses, so
+ * the product itself splits the long reply. Does nothing when any comment
+ * exists. Returns the number of comments stored. Throws if the fixture's post
+ * is missing from `content/` or a submission is refused (a broken fixture).
+ */
+export async function loadDemoContent(db: Database, fixturePath = DEMO_FIXTURE_PATH): Promise<number> {
+  if (await hasAnyComment(db)) return 0;
+  const fixture = JSON.parse(await readFile(fixturePath, "utf8")) as DemoFixture;
+  const [site, post] = await Promise.all([getSiteSettings(), getPost(fixture.post.slug)]);
+  if (!post) throw new Error(`Demo post ${fixture.post.slug} is missing from content/posts`);
+  const rules = {
+    limit: site.commentMaxChars,
+    maxParts: site.commentMaxParts,
+    allowAnonymous: site.allowAnonymous,
+  };
+  const authorName = post.author?.name ?? site.attributionName;
+  const idOf = new Map<string, number>();
+  let stored = 0;
+  for (const item of fixture.comments) {
+    const value: CommentFormValue = {
+      parentId: item.parent ? idOf.get(item.parent) : undefined,
+      anonymous: item.author.kind === "anonymous" ? true : undefined,
+      name: item.author.kind === "guest" ? item.author.name : item.author.kind === "author" ? authorName : undefined,
+      website: item.author.url,
+      body: item.body,
+    };
+    const result = await submitComment(db, { slug: post.slug, commentsOpen: true }, rules, value, {
+      identity:
+        item.author.kind === "author"
+          ? { kind: "post-author", name: authorName }
+          : { kind: "guest-form" },
+      at: new Date(item.at),
+    });
+    if (!result.ok) {
+      throw new Error(`Demo comment ${item.id} was refused: ${JSON.stringify(result.fieldErrors)}`);
+    }
+    idOf.set(item.id, result.comments[0].id);
+    stored += result.comments.length;
+  }
+  return stored;
+}

@@ -1,0 +1,160 @@
+import path from "node:path";
+import { createReader } from "@keystatic/core/reader";
+import keystaticConfig from "../../keystatic.config";
+import { renderPostBody } from "./body.server";
+
+/**
+ * Reading Keystatic content (DESIGN §2): posts, authors and site settings are
+ * files under `content/`, read on each request so an edit in the editor shows
+ * at once. `CONTENT_ROOT` (default: the working directory) is where
+ * `content/` lives; tests point it at a copy.
+ */
+
+export interface SiteSettings {
+  title: string;
+  tagline: string;
+  defaultLicense: string;
+  attributionName: string;
+  attributionUrl: string | null;
+  /** Characters (grapheme clusters) per comment part. */
+  commentMaxChars: number;
+  commentMaxParts: number;
+  maxDisplayDepth: number;
+  allowAnonymous: boolean;
+}
+
+export interface Author {
+  slug: string;
+  name: string;
+  role: string;
+  bio: string;
+  avatar: string | null;
+  links: { label: string; url: string }[];
+}
+
+export interface CoverImage {
+  src: string;
+  alt: string;
+  creator: string;
+  sourceName: string;
+  sourceUrl: string | null;
+  licenseUrl: string | null;
+}
+
+export interface PostSummary {
+  slug: string;
+  title: string;
+  /** Calendar date as written, YYYY-MM-DD. */
+  published: string;
+  author: Author | null;
+  tags: string[];
+  summary: string;
+  cover: CoverImage | null;
+  /** A catalogue licence id, or "site-default". */
+  license: string;
+  commentsOpen: boolean;
+}
+
+export interface Post extends PostSummary {
+  /** Sanitized HTML of the Markdoc body. */
+  bodyHtml: string;
+}
+
+export const SITE_DEFAULTS: SiteSettings = {
+  title: "Staffroom",
+  tagline: "",
+  defaultLicense: "cc-by-4.0",
+  attributionName: "",
+  attributionUrl: null,
+  commentMaxChars: 4096,
+  commentMaxParts: 10,
+  maxDisplayDepth: 4,
+  allowAnonymous: true,
+};
+
+function reader() {
+  return createReader(path.resolve(process.env.CONTENT_ROOT ?? process.cwd()), keystaticConfig);
+}
+
+/** The site singleton, with defaults for anything missing. */
+export async function getSiteSettings(): Promise<SiteSettings> {
+  const site = await reader().singletons.site.read();
+  if (!site) return SITE_DEFAULTS;
+  return {
+    title: site.title || SITE_DEFAULTS.title,
+    tagline: site.tagline,
+    defaultLicense: site.defaultLicense,
+    attributionName: site.attributionName,
+    attributionUrl: site.attributionUrl,
+    commentMaxChars: site.commentMaxChars ?? SITE_DEFAULTS.commentMaxChars,
+    commentMaxParts: site.commentMaxParts ?? SITE_DEFAULTS.commentMaxParts,
+    maxDisplayDepth: Math.max(2, site.maxDisplayDepth ?? SITE_DEFAULTS.maxDisplayDepth),
+    allowAnonymous: site.allowAnonymous,
+  };
+}
+
+/** One author by slug, or null when there is no such entry. */
+export async function getAuthor(slug: string | null): Promise<Author | null> {
+  if (!slug) return null;
+  const entry = await reader().collections.authors.read(slug);
+  if (!entry) return null;
+  return {
+    slug,
+    name: entry.name,
+    role: entry.role,
+    bio: entry.bio,
+    avatar: entry.avatar,
+    links: entry.links.filter((link) => link.url).map((link) => ({ label: link.label, url: link.url! })),
+  };
+}
+
+type PostEntry = NonNullable<Awaited<ReturnType<ReturnType<typeof reader>["collections"]["posts"]["read"]>>>;
+
+async function toSummary(slug: string, entry: PostEntry, authors: Map<string, Promise<Author | null>>): Promise<PostSummary> {
+  const authorSlug = entry.author;
+  if (authorSlug && !authors.has(authorSlug)) authors.set(authorSlug, getAuthor(authorSlug));
+  const cover = entry.cover.image
+    ? {
+        src: entry.cover.image,
+        alt: entry.cover.alt,
+        creator: entry.cover.creator,
+        sourceName: entry.cover.sourceName,
+        sourceUrl: entry.cover.sourceUrl,
+        licenseUrl: entry.cover.licenseUrl,
+      }
+    : null;
+  return {
+    slug,
+    title: entry.title,
+    published: entry.published,
+    author: authorSlug ? await authors.get(authorSlug)! : null,
+    tags: entry.tags.filter(Boolean),
+    summary: entry.summary,
+    cover,
+    license: entry.license,
+    commentsOpen: entry.commentsOpen,
+  };
+}
+
+/** Every post, newest first (ties by slug), without bodies. */
+export async function listPosts(): Promise<PostSummary[]> {
+  const entries = await reader().collections.posts.all();
+  const authors = new Map<string, Promise<Author | null>>();
+  const posts = await Promise.all(entries.map(({ slug, entry }) => toSummary(slug, entry, authors)));
+  return posts.sort((a, b) => b.published.localeCompare(a.published) || a.slug.localeCompare(b.slug));
+}
+
+/** Posts carrying a tag (exact match), newest first. */
+export async function listPostsByTag(tag: string): Promise<PostSummary[]> {
+  return (await listPosts()).filter((post) => post.tags.includes(tag));
+}
+
+/** A post by slug with its rendered body, or null for an unknown or malformed slug. */
+export async function getPost(slug: string): Promise<Post | null> {
+  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) return null;
+  const entry = await reader().collections.posts.read(slug);
+  if (!entry) return null;
+  const summary = await toSummary(slug, entry, new Map());
+  const { node } = await entry.body();
+  return { ...summary, bodyHtml: renderPostBody(node) };
+}

@@ -1,0 +1,92 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { getSiteSettings } from "./posts/posts.server";
+import stylesheet from "./styles.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+export async function loader(_: LoaderFunctionArgs) {
+  const site = await getSiteSettings();
+  return { site: { title: site.title, tagline: site.tagline } };
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const title = data?.site.title ?? "Staffroom";
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <div className="wrap">
+            <Link to="/" className="site-title">
+              {title}
+            </Link>
+            {data?.site.tagline ? <p className="site-tagline">{data.site.tagline}</p> : null}
+          </div>
+        </header>
+        <main id="main" className="wrap">
+          {children}
+        </main>
+        <footer className="site-footer">
+          <div className="wrap">
+            <p>Published with Staffroom.</p>
+          </div>
+        </footer>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <section className="error-page">
+        <h1>Page not found</h1>
+        <p>There is no page at this address. It may have moved, or the link may be mistyped.</p>
+        <p>
+          <Link to="/">Go to the home page</Link> to see every post.
+        </p>
+      </section>
+    );
+  }
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return (
+    <section className="error-page">
+      <h1>{status === 500 ? "Something went wrong" : `Error ${status}`}</h1>
+      <p>
+        {isRouteErrorResponse(error) && typeof error.data === "string"
+          ? error.data
+          : "The page could not be shown. Please try again in a moment."}
+      </p>
+      <p>
+        <Link to="/">Go to the home page</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,8 @@
+// Any address no other route claims: a real 404, drawn by the root ErrorBoundary.
+export function loader() {
+  throw new Response("Not found", { status: 404 });
+}
+
+export default function NotFound() {
+  return null;
+}

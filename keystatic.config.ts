@@ -1,0 +1,137 @@
+import { collection, config, fields, singleton } from "@keystatic/core";
+import { LICENSES } from "./app/licences/catalogue";
+
+/**
+ * Keystatic schema for Staffroom's content (DESIGN §2): posts and authors are
+ * files under `content/`, edited in the Keystatic editor at `/keystatic` with
+ * local storage. Post bodies are Markdoc stored as `.md` with YAML frontmatter,
+ * readable without Staffroom.
+ */
+
+const licenseSelectOptions = LICENSES.map((license) => ({
+  label: license.shortName,
+  value: license.id,
+}));
+
+export default config({
+  storage: { kind: "local" },
+  ui: {
+    brand: { name: "Staffroom" },
+    navigation: { Content: ["posts", "authors"], Settings: ["site"] },
+  },
+  collections: {
+    posts: collection({
+      label: "Posts",
+      slugField: "title",
+      path: "content/posts/*",
+      format: { contentField: "body" },
+      entryLayout: "content",
+      columns: ["title", "published"],
+      schema: {
+        title: fields.slug({
+          name: { label: "Title", validation: { isRequired: true } },
+          slug: { label: "Slug", description: "The post's address: /posts/<slug>" },
+        }),
+        published: fields.date({
+          label: "Published",
+          description: "The calendar date shown on the post, as written (never shifted by time zones).",
+          validation: { isRequired: true },
+        }),
+        author: fields.relationship({
+          label: "Author",
+          collection: "authors",
+          validation: { isRequired: true },
+        }),
+        tags: fields.array(fields.text({ label: "Tag" }), {
+          label: "Tags",
+          itemLabel: (props) => props.value,
+        }),
+        summary: fields.text({ label: "Summary", multiline: true }),
+        cover: fields.object(
+          {
+            image: fields.image({
+              label: "Cover image",
+              directory: "public/images/posts",
+              publicPath: "/images/posts/",
+            }),
+            alt: fields.text({ label: "Alt text", description: "What the image shows, for readers who cannot see it." }),
+            creator: fields.text({ label: "Creator" }),
+            sourceName: fields.text({ label: "Source name" }),
+            sourceUrl: fields.url({ label: "Source URL" }),
+            licenseUrl: fields.url({
+              label: "Licence URL",
+              description: "The image's licence deed, e.g. https://creativecommons.org/licenses/by/2.0/",
+            }),
+          },
+          { label: "Cover image and credit" },
+        ),
+        license: fields.select({
+          label: "Licence",
+          description: "Leave on the site default unless this post is published under another licence.",
+          options: [{ label: "Site default", value: "site-default" }, ...licenseSelectOptions],
+          defaultValue: "site-default",
+        }),
+        commentsOpen: fields.checkbox({ label: "Comments open", defaultValue: true }),
+        body: fields.markdoc({ label: "Body", extension: "md" }),
+      },
+    }),
+    authors: collection({
+      label: "Authors",
+      slugField: "name",
+      path: "content/authors/*",
+      format: { data: "yaml" },
+      schema: {
+        name: fields.slug({ name: { label: "Name", validation: { isRequired: true } } }),
+        role: fields.text({ label: "Role" }),
+        bio: fields.text({ label: "Short bio", multiline: true }),
+        avatar: fields.image({
+          label: "Avatar",
+          directory: "public/images/authors",
+          publicPath: "/images/authors/",
+        }),
+        links: fields.array(
+          fields.object({
+            label: fields.text({ label: "Label" }),
+            url: fields.url({ label: "URL" }),
+          }),
+          { label: "Links", itemLabel: (props) => props.fields.label.value },
+        ),
+      },
+    }),
+  },
+  singletons: {
+    site: singleton({
+      label: "Site settings",
+      path: "content/site",
+      format: { data: "yaml" },
+      schema: {
+        title: fields.text({ label: "Site title", validation: { length: { min: 1 } } }),
+        tagline: fields.text({ label: "Tagline" }),
+        defaultLicense: fields.select({
+          label: "Default licence",
+          options: licenseSelectOptions,
+          defaultValue: "cc-by-4.0",
+        }),
+        attributionName: fields.text({ label: "Attribution name" }),
+        attributionUrl: fields.url({ label: "Attribution URL" }),
+        commentMaxChars: fields.integer({
+          label: "Comment limit (characters)",
+          description: "Longer comments are posted as consecutive parts.",
+          defaultValue: 4096,
+          validation: { min: 100, max: 100000, isRequired: true },
+        }),
+        commentMaxParts: fields.integer({
+          label: "Maximum parts per comment",
+          defaultValue: 10,
+          validation: { min: 1, max: 100, isRequired: true },
+        }),
+        maxDisplayDepth: fields.integer({
+          label: "Maximum display depth",
+          defaultValue: 4,
+          validation: { min: 1, max: 10, isRequired: true },
+        }),
+        allowAnonymous: fields.checkbox({ label: "Anonymous comments allowed", defaultValue: true }),
+      },
+    }),
+  },
+});
