@@ -67,6 +67,7 @@ try {
   }
 } finally {
   server.kill("SIGTERM");
+  spawnSync(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/bench-text.ts")], { cwd: root, stdio: "inherit" });
   await new Promise((resolve) => server.once("exit", resolve));
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -103,8 +103,10 @@ export function graphemeBoundaries(text: string): Int32Array {
   let count = 1; // out[0] = 0
   let i = 0; // always a boundary
   while (i < n) {
-    if (isSimple(text.charCodeAt(i)) && (i + 1 === n || isSimple(text.charCodeAt(i + 1)))) {
-      out[count++] = ++i;
+    const length = simpleAt(text, i);
+    if (length > 0 && (i + length === n || simpleAt(text, i + length) > 0)) {
+      i += length;
+      out[count++] = i;
       continue;
     }
     const j = stretchEnd(text, i);
@@ -116,38 +118,68 @@ export function graphemeBoundaries(text: string): Int32Array {
 
 /**
  * End of the stretch starting at `start` that needs the segmenter: the next
- * certain boundary (between two simple units). Stretches separated by fewer
- * than MERGE_GAP simple units are merged, since each segmenter call costs
- * as much as segmenting a few dozen characters.
+ * certain boundary, i.e. between two simple code points. Stretches separated
+ * by fewer than MERGE_GAP code units of simple text are merged, since a
+ * segmenter call costs as much as segmenting a few dozen characters.
  */
 function stretchEnd(text: string, start: number): number {
   const n = text.length;
-  let j = start + 1;
-  for (;;) {
-    while (j < n && !(isSimple(text.charCodeAt(j - 1)) && isSimple(text.charCodeAt(j)))) j++;
-    const stop = Math.min(n, j + MERGE_GAP);
-    let k = j;
-    while (k < stop && isSimple(text.charCodeAt(k))) k++;
-    if (k === stop) return j;
-    j = k + 1;
+  let previousSimple = simpleAt(text, start) > 0;
+  let k = start + (simpleAt(text, start) || 1);
+  while (k < n) {
+    const length = simpleAt(text, k);
+    if (previousSimple && length > 0) {
+      const complex = nextComplex(text, k, Math.min(n, k + MERGE_GAP));
+      if (complex === -1) return k;
+      k = complex; // the code point before it is simple
+      continue;
+    }
+    previousSimple = length > 0;
+    k += length || 1;
   }
+  return n;
+}
+
+/** First position in [from, stop) where a non-simple code point starts, or -1. */
+function nextComplex(text: string, from: number, stop: number): number {
+  let k = from;
+  while (k < stop) {
+    const length = simpleAt(text, k);
+    if (length === 0) return k;
+    k += length;
+  }
+  return -1;
 }
 
 /**
- * Code units that are a whole character and, next to another such unit,
- * always have a grapheme boundary between them under UAX #29: none is CR,
- * Extend, ZWJ, SpacingMark, Prepend, a regional indicator, a conjoining
- * Hangul jamo or an Indic letter, so rules GB3 and GB6–GB13 cannot join them.
- * (ASCII but CR; Latin-1 and Latin Extended-A/B; Greek and Cyrillic
- * letters; general punctuation; letterlike symbols to miscellaneous symbols
- * and arrows, including BMP emoji such as ☕, which only join a neighbour
- * through ZWJ or an Extend character; CJK punctuation, kana, ideographs and
- * precomposed Hangul syllables.)
+ * Length in code units (1 or 2) of the code point at `i` if it is "simple",
+ * else 0. Simple code points are whole characters that always have a
+ * grapheme boundary between them and another simple one under UAX #29: none
+ * is CR, a control other than LF and TAB, Extend, ZWJ, SpacingMark,
+ * Prepend, a regional indicator, an emoji modifier, a conjoining Hangul jamo
+ * or an Indic letter, so rules GB3–GB13 cannot join two of them. Pictographs
+ * (☕, 😀) are included: they only join a neighbour through ZWJ, a variation
+ * selector or a modifier, none of which is simple.
  */
-function isSimple(c: number): boolean {
+function simpleAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdfff) return isSimpleBmp(c) ? 1 : 0;
+  if (c > 0xdbff || i + 1 >= text.length) return 0;
+  const d = text.charCodeAt(i + 1);
+  if (d < 0xdc00 || d > 0xdfff) return 0;
+  return isSimpleAstral(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000) ? 2 : 0;
+}
+
+/**
+ * ASCII but CR and controls; Latin-1 and Latin Extended-A/B; Greek and
+ * Cyrillic letters; general punctuation; letterlike symbols through
+ * miscellaneous symbols and arrows; CJK punctuation, kana, ideographs and
+ * precomposed Hangul syllables.
+ */
+function isSimpleBmp(c: number): boolean {
   if (c < 0x80) return c >= 0x20 ? c !== 0x7f : c === 0x0a || c === 0x09;
   return (
-    (c >= 0xa0 && c <= 0x24f) ||
+    (c >= 0xa0 && c <= 0x24f && c !== 0xad) ||
     (c >= 0x370 && c <= 0x482) ||
     (c >= 0x48a && c <= 0x52f) ||
     (c >= 0x2010 && c <= 0x2027) ||
@@ -158,6 +190,20 @@ function isSimple(c: number): boolean {
     (c >= 0x30a1 && c <= 0x30fa) ||
     (c >= 0x4e00 && c <= 0x9fff) ||
     (c >= 0xac00 && c <= 0xd7a3)
+  );
+}
+
+/**
+ * Pictographs U+1F000–U+1FAFF without the regional indicators
+ * (U+1F1E6–U+1F1FF, they pair into flags) and the skin-tone modifiers
+ * (U+1F3FB–U+1F3FF, Extend); CJK ideographs in the supplementary planes.
+ */
+function isSimpleAstral(cp: number): boolean {
+  return (
+    (cp >= 0x1f000 && cp <= 0x1f1e5) ||
+    (cp >= 0x1f200 && cp <= 0x1f3fa) ||
+    (cp >= 0x1f400 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3134f)
   );
 }
 

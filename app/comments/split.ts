@@ -47,9 +47,13 @@
  * - An unclosed fence (runs to the end of the submission, per CommonMark)
  *   stays unclosed in the last part; earlier parts get a closing fence.
  * - Link titles containing unbalanced parentheses inside quotes are not
- *   recognized as links (so they are not protected).
+ *   recognized as links (so they are not protected). A bare URL too long to
+ *   protect is not searched for shorter constructs inside it.
+ * - White space costs nothing at a cut, so a part never consists of white
+ *   space only: such a stretch is given to the previous part (whose text is
+ *   unchanged, being trimmed), or, at the very start, to the next one.
  */
-import { graphemeBoundaries, normalizeText } from "./characters";
+import { formatCount, graphemeBoundaries, normalizeText } from "./characters";
 
 /** Smallest accepted `limit`: leaves room for a reopened fence and content. */
 export const MIN_LIMIT = 16;
@@ -159,6 +163,9 @@ export function joinParts(parts: readonly CommentPart[]): string {
  * Cheap summary for the browser's live counter: the character count
  * (grapheme clusters of the normalized text, DESIGN §4) and the number of
  * parts, computed with the real splitter so browser and server agree.
+ * `characters` counts the whole normalized text; `parts` may still be 1 when
+ * `characters` exceeds `limit` only by white space around the text, which is
+ * trimmed from the displayed part. About 10 ms for 40,000 characters.
  *
  * @throws RangeError for invalid options, as `splitComment`.
  */
@@ -186,10 +193,9 @@ function checkOptions({ limit, maxParts }: SplitOptions): void {
 }
 
 function tooManyPartsMessage(partsNeeded: number, { limit, maxParts }: SplitOptions): string {
-  const group = (n: number) => n.toLocaleString("en-GB");
   return (
-    `This comment would need ${group(partsNeeded)} parts of up to ${group(limit)} characters; ` +
-    `at most ${group(maxParts)} are allowed. Please shorten it.`
+    `This comment would need ${formatCount(partsNeeded)} parts of up to ${formatCount(limit)} characters; ` +
+    `at most ${formatCount(maxParts)} are allowed. Please shorten it.`
   );
 }
 
@@ -224,7 +230,7 @@ const SENTENCE_END = /^\p{Sentence_Terminal}$/u;
 /** Closing punctuation that may follow a sentence end: `end." Next`. */
 const CLOSER = /^[)\]"'’”»›」』）】*_~]$/;
 /** CJK full stops end a sentence without a following space. */
-const CJK_SENTENCE_END = /^[。！？｡]$/;
+const CJK_SENTENCE_END = /[。！？｡]/;
 
 interface FenceBlock {
   /** UTF-16 offsets: opening line start, content start (after its "\n"). */
@@ -249,12 +255,15 @@ interface Layout {
   classes: Uint8Array;
   /** Best cut kind at each boundary, or FORBIDDEN / NEVER. */
   kinds: Int8Array;
-  /** For each boundary p: the largest q ≤ p after which only white space precedes p. */
+  /**
+   * For each boundary p: the largest q ≤ p with q = 0 or grapheme q - 1 not
+   * white space. A part ending at p displays its source up to q.
+   */
   visibleEnd: Int32Array;
   /** For each boundary: index in `fences` of the reopenable block whose content it is in, or -1. */
   insideFence: Int32Array;
   fences: FenceBlock[];
-  /** Characters added when reopening / closing each block. */
+  /** Characters of each block's reopening prefix (opening line + "\n"). */
   prefixLengths: number[];
 }
 
@@ -318,7 +327,7 @@ function markGaps(text: string, offsets: Int32Array, classes: Uint8Array, kinds:
   let g = 0;
   while (g < count) {
     if (classes[g] === OTHER) {
-      if (text.charCodeAt(offsets[g]) >= 0x3000 && CJK_SENTENCE_END.test(graphemeAtIndex(layout, g))) {
+      if (offsets[g + 1] - offsets[g] === 1 && CJK_SENTENCE_END.test(text[offsets[g]])) {
         let after = g + 1;
         while (after < count && CLOSER.test(graphemeAtIndex(layout, after))) after++;
         if (after < count && classes[after] === OTHER) improve(kinds, after, SENTENCE);
@@ -419,7 +428,7 @@ function isClosingFence(line: string, fence: string): boolean {
 function fenceBlock(
   open: { start: number; end: number; line: string; indent: string; fence: string },
   closeStart: number,
-  closeEnd: number,
+  closeEnd: number
 ): FenceBlock {
   return {
     openStart: open.start,
@@ -442,7 +451,10 @@ function markFences(layout: Layout, graphemeAt: Int32Array, limit: number): void
     const openLineEnd = block.openStart + block.openLine.length;
     const prefixLength = graphemeSpan(graphemeAt, block.openStart, openLineEnd) + 1;
     layout.prefixLengths.push(prefixLength);
-    const blockEnd = block.closeEnd > block.closeStart && text[block.closeEnd - 1] === "\n" ? block.closeEnd - 1 : block.closeEnd;
+    const blockEnd =
+      block.closeEnd > block.closeStart && text[block.closeEnd - 1] === "\n"
+        ? block.closeEnd - 1
+        : block.closeEnd;
     const fits = graphemeSpan(graphemeAt, block.openStart, blockEnd) <= limit;
     // Worst case: prefix + one character + "\n" + closing fence.
     const reopenable = prefixLength + 1 + 1 + block.closeLine.length <= limit;
@@ -459,7 +471,11 @@ function markFences(layout: Layout, graphemeAt: Int32Array, limit: number): void
     if (fits) return;
     // Cut between code lines, strictly after the opening line and before the
     // closing one (a cut there would leave an empty block in one part).
-    for (let at = text.indexOf("\n", block.openEnd); at !== -1 && at + 1 < block.closeStart; at = text.indexOf("\n", at + 1)) {
+    for (
+      let at = text.indexOf("\n", block.openEnd);
+      at !== -1 && at + 1 < block.closeStart;
+      at = text.indexOf("\n", at + 1)
+    ) {
       const p = graphemeAt[at + 1];
       if (offsets[p] !== at + 1) continue;
       const previousLine = text.slice(text.lastIndexOf("\n", at - 1) + 1, at);
@@ -491,23 +507,42 @@ function forbidAtomicConstructs(layout: Layout, graphemeAt: Int32Array, limit: n
   };
   let regionStart = 0;
   for (const block of layout.fences) {
-    forEachParagraph(layout.text, regionStart, block.openStart, (s, e) => scanInlines(layout.text, s, e, protect));
+    forEachParagraph(layout.text, regionStart, block.openStart, (s, e) =>
+      scanInlines(layout.text, s, e, protect)
+    );
     regionStart = block.closeEnd;
   }
-  forEachParagraph(layout.text, regionStart, layout.text.length, (s, e) => scanInlines(layout.text, s, e, protect));
+  forEachParagraph(layout.text, regionStart, layout.text.length, (s, e) =>
+    scanInlines(layout.text, s, e, protect)
+  );
 }
 
 /** Inline constructs never cross a blank line, so scan paragraph by paragraph. */
-function forEachParagraph(text: string, start: number, end: number, visit: (start: number, end: number) => void): void {
-  const blankLine = /\n[ \t]*\n/g;
-  blankLine.lastIndex = start;
-  let from = start;
-  for (let m = blankLine.exec(text); m !== null && m.index < end; m = blankLine.exec(text)) {
-    visit(from, m.index);
-    from = m.index + m[0].length - 1; // the second "\n" starts the next line
-    blankLine.lastIndex = from;
+function forEachParagraph(
+  text: string,
+  start: number,
+  end: number,
+  visit: (start: number, end: number) => void
+): void {
+  let paragraphStart = start;
+  let lineStart = start;
+  while (lineStart < end) {
+    let lineEnd = text.indexOf("\n", lineStart);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+    if (isBlankLine(text, lineStart, lineEnd)) {
+      if (lineStart > paragraphStart) visit(paragraphStart, lineStart);
+      paragraphStart = lineEnd + 1;
+    }
+    lineStart = lineEnd + 1;
   }
-  if (from < end) visit(from, end);
+  if (paragraphStart < end) visit(paragraphStart, end);
+}
+
+function isBlankLine(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    if (text[i] !== " " && text[i] !== "\t") return false;
+  }
+  return true;
 }
 
 interface Span {
@@ -521,7 +556,12 @@ interface Span {
  * constructs are recognized left to right. A construct too long to protect
  * is scanned inside, so the shorter constructs in it are still protected.
  */
-function scanInlines(text: string, start: number, end: number, protect: (start: number, end: number) => boolean): void {
+function scanInlines(
+  text: string,
+  start: number,
+  end: number,
+  protect: (start: number, end: number) => boolean
+): void {
   const codeSpans = findCodeSpans(text, start, end);
   const { brackets, parens } = matchBrackets(text, start, end, codeSpans);
   let span = 0;
@@ -538,22 +578,43 @@ function scanInlines(text: string, start: number, end: number, protect: (start: 
       i += 2;
       continue;
     }
-    const linkEnd = ch === "[" ? linkAt(i, brackets, parens, text) : ch === "!" && text[i + 1] === "[" ? linkAt(i + 1, brackets, parens, text) : -1;
+    const linkEnd =
+      ch === "["
+        ? linkAt(i, brackets, parens, text)
+        : ch === "!" && text[i + 1] === "["
+        ? linkAt(i + 1, brackets, parens, text)
+        : -1;
     if (linkEnd > 0 && protect(i, linkEnd)) {
       i = linkEnd;
       continue;
     }
-    const otherEnd = ch === "<" ? matchAt(AUTOLINK, text, i, end) : startsBareUrl(text, i, start) ? matchAt(BARE_URL, text, i, end) : -1;
-    if (otherEnd > 0 && protect(i, otherEnd)) {
-      i = otherEnd;
-      continue;
+    if (ch === "<") {
+      const autolinkEnd = matchAt(AUTOLINK, text, i, end);
+      if (autolinkEnd > 0 && protect(i, autolinkEnd)) {
+        i = autolinkEnd;
+        continue;
+      }
+    } else if (startsBareUrl(text, i, start)) {
+      const urlEnd = matchAt(BARE_URL, text, i, end);
+      if (urlEnd > 0) {
+        // Skipped even when too long to protect: a URL ends at white space,
+        // so rescanning its tail would be quadratic for nothing.
+        protect(i, urlEnd);
+        i = urlEnd;
+        continue;
+      }
     }
     i++;
   }
 }
 
 /** End of the link or image whose text opens at `open` (`[`), or -1. */
-function linkAt(open: number, brackets: Map<number, number>, parens: Map<number, number>, text: string): number {
+function linkAt(
+  open: number,
+  brackets: Map<number, number>,
+  parens: Map<number, number>,
+  text: string
+): number {
   const close = brackets.get(open);
   if (close === undefined) return -1;
   const after = close + 1;
@@ -588,7 +649,8 @@ function matchAt(pattern: RegExp, text: string, at: number, end: number): number
  */
 function findCodeSpans(text: string, start: number, end: number): Span[] {
   const runs: Span[] = [];
-  for (let i = text.indexOf("`", start); i !== -1 && i < end; i = text.indexOf("`", i)) {
+  for (let i = start; i < end; i++) {
+    if (text[i] !== "`") continue;
     let j = i;
     while (j < end && text[j] === "`") j++;
     runs.push({ start: i, end: j });
@@ -622,7 +684,12 @@ function isEscaped(text: string, at: number): boolean {
 }
 
 /** Matches `[`/`]` and `(`/`)` outside code spans, ignoring escaped ones. */
-function matchBrackets(text: string, start: number, end: number, codeSpans: Span[]): { brackets: Map<number, number>; parens: Map<number, number> } {
+function matchBrackets(
+  text: string,
+  start: number,
+  end: number,
+  codeSpans: Span[]
+): { brackets: Map<number, number>; parens: Map<number, number> } {
   const brackets = new Map<number, number>();
   const parens = new Map<number, number>();
   const openBrackets: number[] = [];
@@ -746,7 +813,11 @@ function makePart(layout: Layout, a: number, c: number): CommentPart {
   const to = visibleStop(layout, from, c);
   const opening = prefixLength(layout, a) > 0 ? fences[layout.insideFence[a]].openLine + "\n" : "";
   const suffixSize = suffixLength(layout, c);
-  const closing = suffixSize > 0 ? (suffixSize > fences[layout.insideFence[c]].closeLine.length ? "\n" : "") + fences[layout.insideFence[c]].closeLine : "";
+  const closing =
+    suffixSize > 0
+      ? (suffixSize > fences[layout.insideFence[c]].closeLine.length ? "\n" : "") +
+        fences[layout.insideFence[c]].closeLine
+      : "";
   return {
     source: text.slice(offsets[a], offsets[c]),
     prefix: opening,

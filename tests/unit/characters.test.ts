@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countCharacters, formatCount, graphemeBoundaries, isBlank, normalizeText } from "~/comments/characters";
+import {
+  countCharacters,
+  formatCount,
+  graphemeBoundaries,
+  isBlank,
+  normalizeText,
+} from "~/comments/characters";
 
 const FAMILY = "👩‍👩‍👧‍👦";
 const FLAG_NZ = "🇳🇿";
@@ -35,14 +41,11 @@ describe("countCharacters (grapheme clusters, DESIGN §4 / UAX #29)", () => {
     expect(countCharacters("Hello, staff room!")).toBe(18);
   });
 
-  it("is fast for 100,000 characters", () => {
+  // Speed is measured by `npm run bench` (scripts/bench-text.ts), not here.
+  it("agrees with Intl.Segmenter on 100,000 characters of mixed text", () => {
     const text = `${"Coaching conversations ☕ naïve café ".repeat(2700)}${FAMILY}`.slice(0, 100_000);
-    countCharacters(text); // warm up the segmenter
-    const started = performance.now();
-    const count = countCharacters(text);
-    const elapsed = performance.now() - started;
-    expect(count).toBeGreaterThan(90_000);
-    expect(elapsed).toBeLessThan(200);
+    const expected = [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)].length;
+    expect(countCharacters(text)).toBe(expected);
   });
 });
 
@@ -58,7 +61,7 @@ describe("graphemeBoundaries", () => {
       fc.property(fc.string({ unit: "grapheme", maxLength: 60 }), (s) => {
         expect(graphemeBoundaries(s).length).toBe(countCharacters(s) + 1);
       }),
-      { numRuns: 200 },
+      { numRuns: 200 }
     );
   });
 });
@@ -76,27 +79,39 @@ describe("normalizeText", () => {
   it("is idempotent and produces well-formed NFC text without CR", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.string({ unit: "binary", maxLength: 8 }), fc.constantFrom("\r", "\n", "\r\n", "\uD800", "\uDC00", "\u0000", "e\u0301")), { maxLength: 20 }),
+        fc.array(
+          fc.oneof(
+            fc.string({ unit: "binary", maxLength: 8 }),
+            fc.constantFrom("\r", "\n", "\r\n", "\uD800", "\uDC00", "\u0000", "e\u0301")
+          ),
+          { maxLength: 20 }
+        ),
         (pieces) => {
           const once = normalizeText(pieces.join(""));
           expect(normalizeText(once)).toBe(once);
           expect(once).not.toContain("\r");
           expect(LONE_SURROGATE.test(once)).toBe(false);
           expect(once.normalize("NFC")).toBe(once);
-        },
+        }
       ),
-      { numRuns: 300 },
+      { numRuns: 300 }
     );
   });
 });
 
 describe("isBlank", () => {
-  it.each(["", "   ", "\u200B\u200D\n", "\u3164", "\t\n \u00A0", "\uFEFF\u2060\u00AD", "\u115F\u1160\uFFA0\u2800\u180E", "\uFE0F"])(
-    "is true for invisible text %j",
-    (text) => {
-      expect(isBlank(text)).toBe(true);
-    },
-  );
+  it.each([
+    "",
+    "   ",
+    "\u200B\u200D\n",
+    "\u3164",
+    "\t\n \u00A0",
+    "\uFEFF\u2060\u00AD",
+    "\u115F\u1160\uFFA0\u2800\u180E",
+    "\uFE0F",
+  ])("is true for invisible text %j", (text) => {
+    expect(isBlank(text)).toBe(true);
+  });
 
   it.each(["a", "😀", " . ", "\u200Bx", "e\u0301", "\u0600"])("is false for visible text %j", (text) => {
     expect(isBlank(text)).toBe(false);
