@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     environment: "node",
+    // Builds the production server once when tests/e2e or tests/http run.
+    globalSetup: ["./tests/support/build.global.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Two cores: database and browser files each start heavy resources.

@@ -52,3 +52,6 @@ export default function handleRequest(
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+// For scripts/server.mjs, which refuses cross-site POSTs before Remix runs.
+export { isSameOriginRequest } from "./auth/origin";

@@ -43,7 +43,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "staffroom-bench-"));
 const port = await freePort();
-const server = spawn(path.join(root, "node_modules/.bin/remix-serve"), [path.join(root, "build/server/index.js")], {
+const server = spawn(process.execPath, [path.join(root, "scripts/server.mjs")], {
   cwd: root,
   env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "" },
   stdio: ["ignore", "ignore", "inherit"],

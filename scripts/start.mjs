@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: build the site when the build is missing or older than the
-// sources, then serve it in production mode with remix-serve on
+// sources, then serve it in production mode (scripts/server.mjs) on
 // http://localhost:${PORT:-3000}. The server applies the migrations and loads
 // the demo content on start-up (app/database.server.ts).
 import { spawn, spawnSync } from "node:child_process";
@@ -32,7 +32,7 @@ if (builtAt < sourcesAt) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(path.join(root, "node_modules/.bin/remix-serve"), [serverBuild], {
+const server = spawn(process.execPath, [path.join(root, "scripts/server.mjs")], {
   cwd: root,
   stdio: "inherit",
   env: { NODE_ENV: "production", ...process.env, PORT: process.env.PORT ?? "3000" },

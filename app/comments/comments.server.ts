@@ -249,7 +249,7 @@ export async function removeComment(db: Database, id: number, at: Date = new Dat
   return changed.length;
 }
 
-/** Whether the post has any comment at all (the demo loader seeds empty databases only). */
+/** Whether the database holds any comment at all (the demo loader fills empty databases only). */
 export async function hasAnyComment(db: Database): Promise<boolean> {
   const [row] = await db.select({ id: comments.id }).from(comments).limit(1);
   return row !== undefined;

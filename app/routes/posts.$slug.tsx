@@ -84,7 +84,11 @@ export async function action({ params, request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const post = await requirePost(params.slug);
   if (Number(request.headers.get("content-length") ?? 0) > MAX_FORM_BYTES) {
-    throw new Response("This comment is far too long to post. Please shorten it.", { status: 413 });
+    throw new Response("This comment is far too long to post. Please shorten it.", {
+      status: 413,
+      // The body was not read: close, so a keep-alive client does not hang.
+      headers: { Connection: "close" },
+    });
   }
   let formData: FormData;
   try {
@@ -116,7 +120,10 @@ export async function action({ params, request }: ActionFunctionArgs) {
 export default function PostPage() {
   const { post, authorName, rules, license, imageLicense, thread, commentCount } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
-  const failed = actionData ?? null;
+  // A reply form is drawn under its comment; a failure aimed at a comment not
+  // on the page (a stale or forged parentId) comes back in the main form.
+  const replyForms = new Set(flattenThread(thread).map((node) => commentFormId(node.comment.id)));
+  const failed = actionData ? { ...actionData, formId: replyForms.has(actionData.formId) ? actionData.formId : commentFormId(null) } : null;
   const topFailed = failed?.formId === commentFormId(null) ? failed.result : null;
   return (
     <article className="post">

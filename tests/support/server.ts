@@ -1,0 +1,178 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Starts the production build (`build/server/index.js`, made by the vitest
+ * globalSetup `tests/support/build.global.ts`) with scripts/server.mjs, exactly as
+ * it is deployed: NODE_ENV=production, a fresh DATA_DIR (so a fresh embedded
+ * PGlite database with the demo discussion loaded at start-up) and no
+ * DATABASE_URL. One server per test file; `stop()` kills the process group
+ * and removes the data folder.
+ */
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const SERVER_BUILD = path.join(REPO_ROOT, "build/server/index.js");
+export const DEMO_SLUG = "what-does-a-technology-coach-do";
+export const DEMO_PATH = `/posts/${DEMO_SLUG}`;
+
+const SERVER_SCRIPT = path.join(REPO_ROOT, "scripts/server.mjs");
+const HOST = "127.0.0.1";
+const READY_TIMEOUT_MS = 90_000;
+
+export interface TestServer {
+  /** e.g. "http://127.0.0.1:41234", no trailing slash. */
+  baseUrl: string;
+  /** Everything the server printed so far (stdout and stderr). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago (the server retries on a clash). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on("error", reject);
+    probe.listen(0, HOST, () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
+    });
+  });
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Kills the whole process group of a child started with `detached: true`. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // A crashed or interrupted worker must not leave servers behind.
+  process.on("exit", () => {
+    for (const child of running) killGroup(child, "SIGKILL");
+  });
+}
+
+export async function startTestServer(): Promise<TestServer> {
+  if (!existsSync(SERVER_BUILD)) {
+    throw new Error(
+      `No production build at ${SERVER_BUILD}. The vitest globalSetup (tests/support/build.global.ts) ` +
+        "should have built it; run `npx remix vite:build` and check its output.",
+    );
+  }
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      return await startOnce();
+    } catch (error) {
+      lastError = error;
+      if (!(error instanceof PortClash)) throw error;
+    }
+  }
+  throw lastError;
+}
+
+class PortClash extends Error {}
+
+async function startOnce(): Promise<TestServer> {
+  const port = await freePort();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "staffroom-e2e-data-"));
+  const baseUrl = `http://${HOST}:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Nothing from the developer's shell may change what production does.
+  delete env.EDITOR_OPEN_WITHOUT_AUTH;
+  delete env.CONTENT_ROOT;
+  delete env.DEMO_CONTENT;
+  delete env.VITEST;
+  delete env.VITEST_WORKER_ID;
+  delete env.VITEST_POOL_ID;
+  Object.assign(env, {
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST,
+    DATA_DIR: dataDir,
+    DATABASE_URL: "",
+  });
+
+  const child = spawn(process.execPath, [SERVER_SCRIPT], {
+    cwd: REPO_ROOT,
+    env,
+    detached: true, // its own process group, killed as a whole
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.add(child);
+  installExitHook();
+  let log = "";
+  const append = (chunk: Buffer) => {
+    log += chunk.toString("utf8");
+    if (log.length > 200_000) log = log.slice(-100_000);
+  };
+  child.stdout!.on("data", append);
+  child.stderr!.on("data", append);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    killGroup(child, "SIGTERM");
+    const timer = setTimeout(() => killGroup(child, "SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+    running.delete(child);
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
+  };
+
+  try {
+    await waitUntilReady(`${baseUrl}${DEMO_PATH}`, child, () => log);
+  } catch (error) {
+    await stop();
+    if (/EADDRINUSE/.test(log)) throw new PortClash(`port ${port} was taken`);
+    throw error;
+  }
+  return { baseUrl, output: () => log, stop };
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let lastStatus = "no answer";
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `the server exited (${child.exitCode ?? child.signalCode}) before ${url} answered.\n--- server output ---\n${log()}`,
+      );
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+      lastStatus = `HTTP ${response.status}`;
+    } catch (error) {
+      lastStatus = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(
+    `the server did not answer 200 at ${url} within ${READY_TIMEOUT_MS / 1000} s (last: ${lastStatus}).\n` +
+      `--- server output ---\n${log()}`,
+  );
+}
