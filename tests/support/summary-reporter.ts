@@ -1,8 +1,8 @@
 import type { Reporter, TestModule } from "vitest/node";
 
 /**
- * Prints one closing line, "N passed, N failed, N skipped", after vitest's
- * own summary, so CI logs carry the plain count that any tool can read.
+ * Prints one closing line, "N passed, N failed, N skipped", as the last line
+ * of the run, so CI logs carry the plain count that any tool can read.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
@@ -18,6 +18,7 @@ export default class SummaryReporter implements Reporter {
       }
       if (module.state() === "failed" && [...module.children.allTests()].length === 0) failed++;
     }
-    process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    // At exit, so it is the very last line, after vitest's own summary.
+    process.once("exit", () => process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`));
   }
 }
