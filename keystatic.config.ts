@@ -83,6 +83,11 @@ export default config({
       schema: {
         name: fields.slug({ name: { label: "Name", validation: { isRequired: true } } }),
         role: fields.text({ label: "Role" }),
+        accountEmail: fields.text({
+          label: "Account email",
+          description:
+            "The email of the coach account that writes as this author: it may edit this author's posts and replies to them with the Author badge. Never shown.",
+        }),
         bio: fields.text({ label: "Short bio", multiline: true }),
         avatar: fields.image({
           label: "Avatar",

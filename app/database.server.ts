@@ -20,8 +20,13 @@ async function start(): Promise<DatabaseHandle> {
   });
   await handle.migrate();
   if (env.DEMO_CONTENT) {
-    const loaded = await loadDemoContent(handle.db);
-    if (loaded > 0) console.log(`Loaded the demo discussion: ${loaded} comments.`);
+    // The site serves without its demo rather than not at all.
+    try {
+      const loaded = await loadDemoContent(handle.db);
+      if (loaded > 0) console.log(`Loaded the demo discussion: ${loaded} comments.`);
+    } catch (error) {
+      console.error(`The demo discussion was not loaded: ${(error as Error).message}`);
+    }
   }
   return handle;
 }

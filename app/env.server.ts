@@ -5,11 +5,6 @@ import { z } from "zod";
  * Environment variables, parsed once at start-up so a bad setting fails
  * loudly instead of half-working. Every variable is documented in the README.
  */
-const flag = z
-  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
-  .optional()
-  .transform((value) => value === "1" || value === "true" || value === "yes" || value === "on");
-
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Folder of the embedded PGlite database (and later uploads, outbox). */
@@ -25,12 +20,6 @@ const schema = z.object({
     .enum(["on", "off", "1", "0", "true", "false", ""])
     .optional()
     .transform((value) => !(value === "off" || value === "0" || value === "false")),
-  /**
-   * Opens the Keystatic editor and its API in production without any sign-in.
-   * Only for a trusted machine: anyone who can reach the site can then
-   * rewrite every post. The dev server always opens it.
-   */
-  EDITOR_OPEN_WITHOUT_AUTH: flag,
 });
 
 export type Env = z.output<typeof schema>;

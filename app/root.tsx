@@ -10,14 +10,25 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { json } from "@remix-run/node";
+import { Form } from "@remix-run/react";
+import { getRequestUser } from "./auth/session.server";
 import { getSiteSettings } from "./posts/posts.server";
 import stylesheet from "./styles.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
-export async function loader(_: LoaderFunctionArgs) {
-  const site = await getSiteSettings();
-  return { site: { title: site.title, tagline: site.tagline } };
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [site, { user, headers }] = await Promise.all([getSiteSettings(), getRequestUser(request)]);
+  const url = new URL(request.url);
+  return json(
+    {
+      site: { title: site.title, tagline: site.tagline },
+      user: user ? { id: user.id, displayName: user.displayName, role: user.role } : null,
+      here: url.pathname + url.search,
+    },
+    { headers },
+  );
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -41,6 +52,25 @@ export function Layout({ children }: { children: React.ReactNode }) {
               {title}
             </Link>
             {data?.site.tagline ? <p className="site-tagline">{data.site.tagline}</p> : null}
+            <nav className="account-nav" aria-label="Account">
+              {data?.user ? (
+                <>
+                  <Link to="/account">{data.user.displayName}</Link>
+                  {data.user.role !== "member" ? <a href="/keystatic">Editor</a> : null}
+                  {data.user.role === "admin" ? <Link to="/admin/accounts">Accounts</Link> : null}
+                  <Form method="post" action="/signout" className="inline-form">
+                    <button type="submit" className="link-button">
+                      Sign out
+                    </button>
+                  </Form>
+                </>
+              ) : data ? (
+                <>
+                  <Link to={`/signin?redirectTo=${encodeURIComponent(data.here)}`}>Sign in</Link>
+                  <Link to={`/signup?redirectTo=${encodeURIComponent(data.here)}`}>Create account</Link>
+                </>
+              ) : null}
+            </nav>
           </div>
         </header>
         <main id="main" className="wrap">

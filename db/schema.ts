@@ -4,6 +4,7 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
@@ -17,6 +18,61 @@ import {
  * Posts are Keystatic files, so comments refer to a post by its slug (DESIGN §2).
  * Every timestamp is `timestamptz` and is written and read as UTC.
  */
+
+/**
+ * An account (DESIGN §1): members comment under a stable name; coaches also
+ * write posts (linked to a Keystatic author entry by email) and moderate;
+ * admins run the site. Emails are stored lower-cased and never displayed.
+ */
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  displayName: text("display_name").notNull(),
+  /** scrypt hash in PHC-like form; see app/auth/password.server.ts. */
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["member", "coach", "admin"] }).notNull().default("member"),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+/** lucia v3 sessions (its drizzle adapter's shape). */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+/**
+ * Fixed-window counters for rate limits (sign-in, sign-up): one row per key
+ * ("signin:ip:203.0.113.9", "signin:account:ada@example.org") and window.
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true, mode: "date" }).notNull(),
+    hits: integer("hits").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+);
+
+/**
+ * A comment kept while its writer signs in again (their session expired as
+ * they wrote): found by an unguessable id, used once, expires after a day.
+ */
+export const commentDrafts = pgTable("comment_drafts", {
+  id: text("id").primaryKey(),
+  postSlug: text("post_slug").notNull(),
+  parentId: integer("parent_id"),
+  body: text("body").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
 
 /**
  * What one person sent through the comment form: the normalized Markdown,
@@ -49,8 +105,10 @@ export const comments = pgTable(
     postSlug: text("post_slug").notNull(),
     parentId: integer("parent_id").references((): any => comments.id, { onDelete: "restrict" }),
     position: integer("position").notNull(),
-    /** guest | anonymous | author (members arrive with accounts). */
-    authorKind: text("author_kind", { enum: ["guest", "anonymous", "author"] }).notNull(),
+    /** guest | anonymous | member | author (a coach on their own post). */
+    authorKind: text("author_kind", { enum: ["guest", "anonymous", "member", "author"] }).notNull(),
+    /** The account that wrote it; null for guests and once the account is deleted. */
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
     displayName: text("display_name").notNull(),
     website: text("website"),
     /** Never displayed; kept for the post's author and, later, notifications. */
@@ -75,6 +133,7 @@ export const comments = pgTable(
     index("comments_post_order").on(t.postSlug, t.createdAt, t.id),
     index("comments_parent").on(t.parentId),
     index("comments_submission").on(t.submissionId, t.partIndex),
+    index("comments_user").on(t.userId, t.createdAt),
     check("comments_position_positive", sql`${t.position} >= 1`),
     check("comments_part_index_in_range", sql`${t.partIndex} >= 1 and ${t.partIndex} <= ${t.partCount}`),
     check(
@@ -87,3 +146,5 @@ export const comments = pgTable(
 export type Comment = typeof comments.$inferSelect;
 export type NewComment = typeof comments.$inferInsert;
 export type CommentSubmission = typeof commentSubmissions.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Role = User["role"];

@@ -17,8 +17,10 @@ const host = process.env.HOST; // unset: every interface, as remix-serve
 
 const app = express();
 app.disable("x-powered-by");
-// Only a configured proxy may say the request was https (X-Forwarded-Proto).
-app.set("trust proxy", process.env.TRUST_PROXY ? process.env.TRUST_PROXY.split(",").map((p) => p.trim()) : false);
+// Only the configured reverse proxies are believed about the client's address
+// (X-Forwarded-For) and scheme (X-Forwarded-Proto); see README.
+const trustedProxies = (process.env.TRUSTED_PROXIES ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+app.set("trust proxy", trustedProxies.length ? trustedProxies : false);
 app.use(compression());
 app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
@@ -40,7 +42,15 @@ app.use((req, res, next) => {
     .send("This form was sent from another site, so it was refused. Please post from this site's page.");
 });
 
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: process.env.NODE_ENV,
+    // req.ip is the direct peer, or X-Forwarded-For's client when the peer is a trusted proxy.
+    getLoadContext: (req) => ({ clientAddress: req.ip ?? null }),
+  }),
+);
 
 const server = app.listen(port, host, () => {
   console.log(`Staffroom is serving http://localhost:${port}`);

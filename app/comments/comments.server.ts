@@ -19,13 +19,32 @@ export interface CommentTarget {
 }
 
 /**
- * Who is writing. The public form is always `guest-form` (the name comes from
- * the form, or "Anonymous"). Only trusted server code (the demo loader, and
- * later the session) may say `post-author`; never a form field.
+ * Who is writing, decided by server code from the session, never from a form
+ * field (DESIGN §6): a guest (name from the form, or "Anonymous"), a signed-in
+ * member, or the post's own author (a coach whose account is linked to the
+ * post's author entry), whose comments carry the "Author" badge.
  */
 export type CommentIdentity =
   | { kind: "guest-form" }
-  | { kind: "post-author"; name: string };
+  | { kind: "member"; userId: string; name: string }
+  | { kind: "post-author"; userId: string; name: string };
+
+/**
+ * The identity a signed-in user (or a guest, for null) writes with on a
+ * post: the post's author when the user is a coach or admin whose email is
+ * the author entry's account email, otherwise a member.
+ */
+export function commentIdentityFor(
+  user: { id: string; email: string; displayName: string; role: string } | null,
+  postAuthor: { accountEmail: string | null } | null,
+): CommentIdentity {
+  if (!user) return { kind: "guest-form" };
+  const isPostAuthor =
+    (user.role === "coach" || user.role === "admin") &&
+    !!postAuthor?.accountEmail &&
+    postAuthor.accountEmail.trim().toLowerCase() === user.email.toLowerCase();
+  return { kind: isPostAuthor ? "post-author" : "member", userId: user.id, name: user.displayName };
+}
 
 /** Field errors keyed by form field name ("" for the form as a whole). */
 export type FieldErrors = Record<string, string[]>;
@@ -40,6 +59,8 @@ export interface DisplayComment {
   parentId: number | null;
   position: number;
   authorKind: Comment["authorKind"];
+  /** The writer's account, for a link to their profile; null for guests and tombstones. */
+  userId: string | null;
   displayName: string;
   website: string | null;
   /** Sanitized HTML; empty for a tombstone. */
@@ -74,7 +95,8 @@ export async function submitComment(
   value: CommentFormValue,
   options: { identity?: CommentIdentity; at?: Date } = {},
 ): Promise<SubmitResult> {
-  const parsed = commentFormSchema(rules).safeParse(value);
+  const identity = options.identity ?? { kind: "guest-form" };
+  const parsed = commentFormSchema(rules, { signedIn: identity.kind !== "guest-form" }).safeParse(value);
   if (!parsed.success) {
     const fieldErrors: FieldErrors = {};
     for (const issue of parsed.error.issues) {
@@ -93,12 +115,11 @@ export async function submitComment(
     return { ok: false, fieldErrors: { body: ["This comment has too many parts."] } };
   }
 
-  const identity = options.identity ?? { kind: "guest-form" };
-  const anonymous = identity.kind === "guest-form" && input.anonymous === true;
+  const guest = identity.kind === "guest-form";
+  const anonymous = guest && input.anonymous === true;
   const authorKind: Comment["authorKind"] =
-    identity.kind === "post-author" ? "author" : anonymous ? "anonymous" : "guest";
-  const displayName =
-    identity.kind === "post-author" ? identity.name : anonymous ? ANONYMOUS_NAME : input.name!;
+    identity.kind === "post-author" ? "author" : identity.kind === "member" ? "member" : anonymous ? "anonymous" : "guest";
+  const displayName = !guest ? identity.name : anonymous ? ANONYMOUS_NAME : input.name!;
   const at = options.at ?? new Date();
   const parentId = input.parentId ?? null;
 
@@ -141,9 +162,11 @@ export async function submitComment(
           parentId,
           position: first + i,
           authorKind,
+          userId: guest ? null : identity.userId,
           displayName,
-          website: anonymous ? null : (input.website ?? null),
-          email: input.email ?? null,
+          // An account's contact details live on the account, not the comment.
+          website: guest && !anonymous ? (input.website ?? null) : null,
+          email: guest ? (input.email ?? null) : null,
           body: part.text,
           submissionId: submission.id,
           partIndex: i + 1,
@@ -157,6 +180,13 @@ export async function submitComment(
     const anchorNumber = parentNumberPrefix ? `${parentNumberPrefix}.${first}` : String(first);
     return { ok: true as const, comments: stored, anchorNumber };
   });
+}
+
+/** Where a comment lives: its post and public number, or null for an unknown id. */
+export async function locateComment(db: Database, id: number): Promise<{ postSlug: string; number: string } | null> {
+  const [row] = await db.select({ postSlug: comments.postSlug }).from(comments).where(eq(comments.id, id));
+  if (!row) return null;
+  return { postSlug: row.postSlug, number: await numberOf(db, id) };
 }
 
 /** The public number of a stored comment ("9.2"), read through its ancestors. */
@@ -199,6 +229,7 @@ export async function listThread(
       parentId: row.parentId,
       position: row.position,
       authorKind: row.authorKind,
+      userId: removed ? null : row.userId,
       displayName: removed ? "" : row.displayName,
       website: removed ? null : row.website,
       html: removed ? "" : renderCommentMarkdown(row.body),

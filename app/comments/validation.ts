@@ -46,9 +46,10 @@ function cleanLine(value: string): string {
  * comment replied to), `anonymous` (checkbox), `name`, `email`, `website`,
  * `body`. Parsed output: body normalized (NFC, `\n`, control characters
  * stripped; DESIGN §4), website with a scheme, name and email trimmed.
- * Messages are written for the person at the form.
+ * Messages are written for the person at the form. With `signedIn`, the
+ * name comes from the account, so the guest fields are not required.
  */
-export function commentFormSchema(rules: CommentRules) {
+export function commentFormSchema(rules: CommentRules, options: { signedIn?: boolean } = {}) {
   return z
     .object({
       parentId: z.coerce
@@ -104,6 +105,7 @@ export function commentFormSchema(rules: CommentRules) {
         }),
     })
     .superRefine((value, ctx) => {
+      if (options.signedIn) return;
       const anonymous = value.anonymous === true;
       if (anonymous && !rules.allowAnonymous) {
         ctx.addIssue({

@@ -1,52 +1,67 @@
 import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
+import type { z } from "zod";
 import { useEffect, useState } from "react";
 import { formatCount } from "~/comments/characters";
 import { planSplit } from "~/comments/split";
 import { commentFormSchema, type CommentRules } from "~/comments/validation";
+
+type CommentFormInput = z.input<ReturnType<typeof commentFormSchema>>;
 
 /** The form id for the top-level form or the reply form under a comment. */
 export function commentFormId(parentId: number | null): string {
   return parentId === null ? "comment" : `reply-${parentId}`;
 }
 
+/** Who the form is for: a guest, or a signed-in account writing under its name. */
+export type CommentViewer = { signedIn: false } | { signedIn: true; displayName: string; isPostAuthor: boolean };
+
 /**
- * A guest comment form (DESIGN §3): a plain POST that works without
- * JavaScript; with JavaScript it validates as you type with the same schema
- * the server uses and shows the live character counter (DESIGN §4).
+ * The comment form (DESIGN §3): a plain POST that works without JavaScript;
+ * with JavaScript it validates as you type with the same schema the server
+ * uses and shows the live character counter (DESIGN §4). Guests give a name
+ * (or post anonymously); signed-in members write under their display name.
  */
 export function CommentForm({
   rules,
   parentId,
   lastResult,
   submitLabel,
+  viewer,
+  draft = null,
   closed = false,
 }: {
   rules: CommentRules;
   parentId: number | null;
   lastResult: SubmissionResult<string[]> | null;
   submitLabel: string;
+  viewer: CommentViewer;
+  /** A kept draft to restore (after signing in again). */
+  draft?: { id: string; body: string } | null;
   closed?: boolean;
 }) {
   const id = commentFormId(parentId);
   const [form, fields] = useForm({
     id,
     lastResult,
+    defaultValue: draft ? { body: draft.body } : undefined,
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
     onValidate({ formData }) {
-      return parseWithZod(formData, { schema: commentFormSchema(rules) });
+      return parseWithZod(formData, { schema: commentFormSchema(rules, { signedIn: viewer.signedIn }) });
     },
   });
   const navigation = useNavigation();
   const sending = navigation.state === "submitting" && navigation.formData?.get("formId") === id;
-  const anonymous = fields.anonymous.value === "on";
   const prefix = id;
 
   return (
     <Form method="post" className="comment-form" {...getFormProps(form)} noValidate>
       <input type="hidden" name="formId" value={id} />
+      {/* Not trusted: only tells the server the writer expected to be signed in. */}
+      {viewer.signedIn ? <input type="hidden" name="asMember" value="1" /> : null}
+      {draft ? <input type="hidden" name="draftId" value={draft.id} /> : null}
       {parentId !== null ? <input type="hidden" name="parentId" value={parentId} /> : null}
       {form.errors || fields.parentId.errors ? (
         <p className="form-error" role="alert" id={form.errorId}>
@@ -64,7 +79,35 @@ export function CommentForm({
         <FieldError id={fields.body.errorId} errors={fields.body.errors} />
         <p className="hint">Markdown works: **bold**, *italic*, [links](https://example.org), `code`.</p>
       </div>
-      {rules.allowAnonymous ? (
+      {viewer.signedIn ? (
+        <p className="hint">
+          Posting as <strong>{viewer.displayName}</strong>
+          {viewer.isPostAuthor ? " (the post's author)" : ""}.
+        </p>
+      ) : (
+        <GuestFields fields={fields} prefix={prefix} allowAnonymous={rules.allowAnonymous} />
+      )}
+      <button type="submit" className="button" disabled={sending || closed}>
+        {sending ? "Posting…" : submitLabel}
+      </button>
+    </Form>
+  );
+}
+
+/** Name (or anonymous), email and website: what a guest tells us. */
+function GuestFields({
+  fields,
+  prefix,
+  allowAnonymous,
+}: {
+  fields: ReturnType<typeof useForm<CommentFormInput>>[1];
+  prefix: string;
+  allowAnonymous: boolean;
+}) {
+  const anonymous = fields.anonymous.value === "on";
+  return (
+    <>
+      {allowAnonymous ? (
         <div className="field checkbox">
           <input {...getInputProps(fields.anonymous, { type: "checkbox" })} id={`${prefix}-anonymous`} />{" "}
           <label htmlFor={`${prefix}-anonymous`}>Post anonymously</label>
@@ -88,10 +131,7 @@ export function CommentForm({
         <input {...getInputProps(fields.website, { type: "url" })} id={`${prefix}-website`} autoComplete="url" />
         <FieldError id={fields.website.errorId} errors={fields.website.errors} />
       </div>
-      <button type="submit" className="button" disabled={sending || closed}>
-        {sending ? "Posting…" : submitLabel}
-      </button>
-    </Form>
+    </>
   );
 }
 

@@ -3,7 +3,7 @@ import type { DisplayComment } from "~/comments/comments.server";
 import type { ThreadNode } from "~/comments/thread";
 import type { CommentRules } from "~/comments/validation";
 import { formatInstant } from "~/posts/dates";
-import { CommentForm, commentFormId } from "./CommentForm";
+import { CommentForm, commentFormId, type CommentViewer } from "./CommentForm";
 
 /** What the thread needs to draw reply forms and bring back a failed one. */
 export interface ThreadContext {
@@ -11,6 +11,9 @@ export interface ThreadContext {
   commentsOpen: boolean;
   /** The form that failed validation on the last POST, with its result. */
   failed: { formId: string; result: SubmissionResult<string[]> } | null;
+  viewer: CommentViewer;
+  /** A kept draft (after signing in again) and the form it belongs to. */
+  draft: { id: string; body: string; formId: string } | null;
 }
 
 /** The nested thread (DESIGN §3): numbers, badges, parts, tombstones, reply forms. */
@@ -29,6 +32,7 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
   const { comment } = node;
   const formId = commentFormId(comment.id);
   const failedHere = context.failed?.formId === formId ? context.failed.result : null;
+  const draftHere = context.draft?.formId === formId ? context.draft : null;
   return (
     <li className="comment" id={node.anchor} data-number={node.number}>
       <article aria-labelledby={`${node.anchor}-label`}>
@@ -39,7 +43,9 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
           {comment.removed ? null : (
             <>
               <span className="comment-author">
-                {comment.website ? (
+                {comment.userId ? (
+                  <a href={`/members/${comment.userId}`}>{comment.displayName}</a>
+                ) : comment.website ? (
                   <a href={comment.website} rel="ugc nofollow noopener">
                     {comment.displayName}
                   </a>
@@ -76,13 +82,15 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
           </nav>
         ) : null}
         {context.commentsOpen || failedHere ? (
-          <details className="reply-toggle" open={failedHere !== null}>
+          <details className="reply-toggle" open={failedHere !== null || draftHere !== null}>
             <summary>Reply to {node.number}</summary>
             <CommentForm
               rules={context.rules}
               parentId={comment.id}
               lastResult={failedHere}
               submitLabel="Post reply"
+              viewer={context.viewer}
+              draft={draftHere}
               closed={!context.commentsOpen}
             />
           </details>

@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Database } from "../../db/client";
-import { hasAnyComment, submitComment } from "../comments/comments.server";
+import { randomBytes } from "node:crypto";
+import { createAccount, findAccountByEmail } from "../auth/accounts.server";
+import { commentIdentityFor, hasAnyComment, submitComment } from "../comments/comments.server";
 import type { CommentFormValue } from "../comments/validation";
 import { getPost, getSiteSettings } from "../posts/posts.server";
 
@@ -23,12 +25,20 @@ export const DEMO_FIXTURE_PATH = path.resolve(process.cwd(), "db/demo/coach-post
 /**
  * Loads the demo discussion into an empty database: every submission of the
  * fixture, in order, through the same comment service the web form uses, so
- * the product itself splits the long reply. Does nothing when any comment
- * exists. Returns the number of comments stored. Throws if the fixture's post
+ * the product itself splits the long reply. The author's replies are posted
+ * by the coach account linked to the author entry (its `accountEmail`), which
+ * is created when missing with the password in DEMO_COACH_PASSWORD, or an
+ * unguessable one. Does nothing when any comment exists. Returns the number of comments stored. Throws if the fixture's post
  * is missing from `content/` or a submission is refused (a broken fixture).
  */
 export async function loadDemoContent(db: Database, fixturePath = DEMO_FIXTURE_PATH): Promise<number> {
   if (await hasAnyComment(db)) return 0;
+  // All or nothing: a half-loaded demo would never be completed, since
+  // loading only happens while the database has no comment.
+  return db.transaction((tx) => loadAll(tx as unknown as Database, fixturePath));
+}
+
+async function loadAll(db: Database, fixturePath: string): Promise<number> {
   const fixture = JSON.parse(await readFile(fixturePath, "utf8")) as DemoFixture;
   const [site, post] = await Promise.all([getSiteSettings(), getPost(fixture.post.slug)]);
   if (!post) throw new Error(`Demo post ${fixture.post.slug} is missing from content/posts`);
@@ -38,6 +48,10 @@ export async function loadDemoContent(db: Database, fixturePath = DEMO_FIXTURE_P
     allowAnonymous: site.allowAnonymous,
   };
   const authorName = post.author?.name ?? site.attributionName;
+  const authorIdentity = commentIdentityFor(await demoCoach(db, post.author?.accountEmail ?? null, authorName), post.author);
+  if (authorIdentity.kind !== "post-author") {
+    throw new Error(`Demo author ${post.author?.slug} needs an accountEmail to reply as the author`);
+  }
   const idOf = new Map<string, number>();
   let stored = 0;
   for (const item of fixture.comments) {
@@ -49,10 +63,7 @@ export async function loadDemoContent(db: Database, fixturePath = DEMO_FIXTURE_P
       body: item.body,
     };
     const result = await submitComment(db, { slug: post.slug, commentsOpen: true }, rules, value, {
-      identity:
-        item.author.kind === "author"
-          ? { kind: "post-author", name: authorName }
-          : { kind: "guest-form" },
+      identity: item.author.kind === "author" ? authorIdentity : { kind: "guest-form" },
       at: new Date(item.at),
     });
     if (!result.ok) {
@@ -62,4 +73,21 @@ export async function loadDemoContent(db: Database, fixturePath = DEMO_FIXTURE_P
     stored += result.comments.length;
   }
   return stored;
+}
+
+/** The coach account linked to the demo author, created when missing. */
+async function demoCoach(db: Database, email: string | null, name: string) {
+  if (!email) return null;
+  const existing = await findAccountByEmail(db, email);
+  if (existing) return existing;
+  const created = await createAccount(db, {
+    email,
+    displayName: name,
+    password: process.env.DEMO_COACH_PASSWORD || randomBytes(24).toString("base64url"),
+    role: "coach",
+  });
+  if (!created.ok) {
+    throw new Error(`Could not create the demo coach account (check DEMO_COACH_PASSWORD): ${Object.values(created.fieldErrors).flat().join(" ")}`);
+  }
+  return created.value;
 }

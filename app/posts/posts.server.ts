@@ -27,6 +27,8 @@ export interface Author {
   slug: string;
   name: string;
   role: string;
+  /** Email of the coach account linked to this author (never displayed), or null. */
+  accountEmail: string | null;
   bio: string;
   avatar: string | null;
   links: { label: string; url: string }[];
@@ -102,6 +104,7 @@ export async function getAuthor(slug: string | null): Promise<Author | null> {
     slug,
     name: entry.name,
     role: entry.role,
+    accountEmail: entry.accountEmail.trim() ? entry.accountEmail.trim().toLowerCase() : null,
     bio: entry.bio,
     avatar: entry.avatar,
     links: entry.links.filter((link) => link.url).map((link) => ({ label: link.label, url: link.url! })),
@@ -142,6 +145,12 @@ export async function listPosts(): Promise<PostSummary[]> {
   const authors = new Map<string, Promise<Author | null>>();
   const posts = await Promise.all(entries.map(({ slug, entry }) => toSummary(slug, entry, authors)));
   return posts.sort((a, b) => b.published.localeCompare(a.published) || a.slug.localeCompare(b.slug));
+}
+
+/** Every author, by slug. */
+export async function listAuthors(): Promise<Author[]> {
+  const slugs = await reader().collections.authors.list();
+  return (await Promise.all(slugs.map((slug) => getAuthor(slug)))).filter((a): a is Author => a !== null);
 }
 
 /** Posts carrying a tag (exact match), newest first. */

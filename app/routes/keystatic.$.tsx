@@ -1,10 +1,11 @@
 import { makePage } from "@keystatic/remix/ui";
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import keystaticConfig from "../../keystatic.config";
-import { requireEditorOpen } from "~/editor/access.server";
+import { requireEditorPage } from "~/editor/access.server";
 
-export function loader() {
-  requireEditorOpen();
-  return null;
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { headers } = await requireEditorPage(request);
+  return json(null, { headers });
 }
 
 export default makePage(keystaticConfig);

@@ -3,10 +3,12 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireSameOrigin } from "~/auth/request.server";
-import { listThread, submitComment } from "~/comments/comments.server";
+import { getRequestUser } from "~/auth/session.server";
+import { commentIdentityFor, listThread, submitComment } from "~/comments/comments.server";
+import { deleteDraft, readDraft, saveDraft } from "~/comments/drafts.server";
 import { anchorFor, flattenThread } from "~/comments/thread";
 import { commentFormSchema, type CommentRules } from "~/comments/validation";
-import { CommentForm, commentFormId } from "~/components/CommentForm";
+import { CommentForm, commentFormId, type CommentViewer } from "~/components/CommentForm";
 import { CommentThread } from "~/components/CommentThread";
 import { TagList } from "~/components/PostList";
 import { getDatabase } from "~/database.server";
@@ -29,16 +31,27 @@ async function requirePost(slug: string | undefined) {
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const post = await requirePost(params.slug);
+  const { user, headers } = await getRequestUser(request);
   const site = await getSiteSettings();
-  const thread = await listThread(await getDatabase(), post.slug, site.maxDisplayDepth);
+  const db = await getDatabase();
+  const thread = await listThread(db, post.slug, site.maxDisplayDepth);
+  const identity = commentIdentityFor(user, post.author);
+  const viewer: CommentViewer = user
+    ? { signedIn: true, displayName: user.displayName, isPostAuthor: identity.kind === "post-author" }
+    : { signedIn: false };
+  const draftId = new URL(request.url).searchParams.get("draft");
+  const kept = user && draftId ? await readDraft(db, draftId, post.slug) : null;
+  const draft = kept ? { id: kept.id, body: kept.body, formId: commentFormId(kept.parentId) } : null;
   const license = resolvePostLicense(post.license, site.defaultLicense);
   const url = new URL(`/posts/${post.slug}`, request.url).href;
   const all = flattenThread(thread);
   const commentCount = all.filter((node) => !node.comment.removed).length;
   const imageLicense = labelLicenseUrl(post.cover?.licenseUrl ?? null);
   const authorName = post.author?.name ?? site.attributionName;
-  return {
-    post,
+  return json({
+    viewer,
+    draft,
+    post: { ...post, author: post.author ? { ...post.author, accountEmail: null } : null },
     authorName,
     rules: rulesFrom(site),
     license,
@@ -65,7 +78,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
           }
         : null,
     }),
-  };
+  }, { headers });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
@@ -98,27 +111,43 @@ export async function action({ params, request }: ActionFunctionArgs) {
       status: 400,
     });
   }
+  const { user, headers } = await getRequestUser(request);
+  const db = await getDatabase();
   const site = await getSiteSettings();
   const rules = rulesFrom(site);
-  const submission = parseWithZod(formData, { schema: commentFormSchema(rules) });
   const rawParent = formData.get("parentId");
-  const formId = commentFormId(typeof rawParent === "string" && /^\d+$/.test(rawParent) ? Number(rawParent) : null);
-  if (submission.status !== "success") {
-    return json<ActionData>({ formId, result: submission.reply() }, { status: 400 });
+  const parentId = typeof rawParent === "string" && /^\d{1,9}$/.test(rawParent) ? Number(rawParent) : null;
+  const formId = commentFormId(parentId);
+  const body = formData.get("body");
+  if (formData.get("asMember") === "1" && !user && typeof body === "string" && body.trim()) {
+    // The session ended while they wrote: never post it as a guest. Keep the
+    // text, ask them to sign in, and bring them back to it.
+    const draftId = await saveDraft(db, { postSlug: post.slug, parentId, body });
+    const back = `/posts/${post.slug}?draft=${draftId}#${parentId === null ? "comment-form" : "comments"}`;
+    return redirect(`/signin?expired=1&redirectTo=${encodeURIComponent(back)}`, { status: 303, headers });
   }
-  const result = await submitComment(await getDatabase(), post, rules, submission.value);
+  const submission = parseWithZod(formData, { schema: commentFormSchema(rules, { signedIn: user !== null }) });
+  if (submission.status !== "success") {
+    return json<ActionData>({ formId, result: submission.reply() }, { status: 400, headers });
+  }
+  const result = await submitComment(db, post, rules, submission.value, {
+    identity: commentIdentityFor(user, post.author),
+  });
   if (!result.ok) {
     const { "": formErrors, ...fieldErrors } = result.fieldErrors;
     return json<ActionData>(
       { formId, result: submission.reply({ formErrors, fieldErrors }) },
-      { status: 400 },
+      { status: 400, headers },
     );
   }
-  return redirect(`/posts/${post.slug}#${anchorFor(result.anchorNumber)}`, 303);
+  const draftId = formData.get("draftId");
+  if (typeof draftId === "string") await deleteDraft(db, draftId);
+  return redirect(`/posts/${post.slug}#${anchorFor(result.anchorNumber)}`, { status: 303, headers });
 }
 
 export default function PostPage() {
-  const { post, authorName, rules, license, imageLicense, thread, commentCount } = useLoaderData<typeof loader>();
+  const { post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   // A reply form is drawn under its comment; a failure aimed at a comment not
   // on the page (a stale or forged parentId) comes back in the main form.
@@ -183,15 +212,17 @@ export default function PostPage() {
         <h2 id="comments-heading">
           {commentCount === 1 ? "1 comment" : `${commentCount.toLocaleString("en-GB")} comments`}
         </h2>
-        <CommentThread nodes={thread} context={{ rules, commentsOpen: post.commentsOpen, failed }} />
+        <CommentThread nodes={thread} context={{ rules, commentsOpen: post.commentsOpen, failed, viewer, draft }} />
         {post.commentsOpen || topFailed ? (
-          <section aria-labelledby="comment-form-heading">
+          <section aria-labelledby="comment-form-heading" id="comment-form">
             <h3 id="comment-form-heading">Leave a comment</h3>
             <CommentForm
               rules={rules}
               parentId={null}
               lastResult={topFailed}
               submitLabel="Post comment"
+              viewer={viewer}
+              draft={draft?.formId === commentFormId(null) ? draft : null}
               closed={!post.commentsOpen}
             />
           </section>

@@ -1,0 +1,212 @@
+import { and, asc, count, desc, eq, ne } from "drizzle-orm";
+import { generateIdFromEntropySize } from "lucia";
+import type { Database } from "../../db/client";
+import { comments, users, type Role, type User } from "../../db/schema";
+import type { SessionUser } from "./lucia.server";
+import { hashPassword, verifyPassword } from "./password.server";
+import { passwordProblem } from "./password-rules";
+
+/**
+ * Accounts (DESIGN §1): sign-up, sign-in, profile changes, roles, deletion.
+ * Plain values in, plain values out; sessions live in session.server.ts.
+ * Emails are compared lower-cased; messages never reveal whether an account
+ * exists for an email, except "taken" at sign-up and profile change, where
+ * the person must be told (OWASP Authentication Cheat Sheet accepts this for
+ * registration).
+ */
+
+export type FieldErrors = Record<string, string[]>;
+export type AccountResult<T> = { ok: true; value: T } | { ok: false; fieldErrors: FieldErrors };
+
+/** Shown in threads in place of a deleted account's name. */
+export const FORMER_MEMBER_NAME = "Former member";
+
+// A real hash of a random password, verified against when no account matches,
+// so a wrong email takes as long as a wrong password.
+let dummyHash: Promise<string> | undefined;
+
+function toSessionUser(user: Pick<User, "id" | "email" | "displayName" | "role">): SessionUser {
+  return { id: user.id, email: user.email, displayName: user.displayName, role: user.role };
+}
+
+/** Lower-cases and trims an email for storage and lookup. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Creates an account. `role` defaults to member; only the first-admin command
+ * and admins choose others. Errors: `email` taken, `password` too weak.
+ */
+export async function createAccount(
+  db: Database,
+  input: { email: string; displayName: string; password: string; role?: Role },
+): Promise<AccountResult<SessionUser>> {
+  const email = normalizeEmail(input.email);
+  const problem = passwordProblem(input.password, { email, displayName: input.displayName });
+  if (problem) return { ok: false, fieldErrors: { password: [problem] } };
+  const passwordHash = await hashPassword(input.password);
+  const [created] = await db
+    .insert(users)
+    .values({
+      id: generateIdFromEntropySize(10),
+      email,
+      displayName: input.displayName,
+      passwordHash,
+      role: input.role ?? "member",
+    })
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  if (!created) {
+    return { ok: false, fieldErrors: { email: ["An account with this email already exists. Sign in instead."] } };
+  }
+  return { ok: true, value: toSessionUser(created) };
+}
+
+/** The account for an email and password, or null for any mismatch. */
+export async function authenticate(db: Database, email: string, password: string): Promise<SessionUser | null> {
+  const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+  if (!user) {
+    dummyHash ??= hashPassword(generateIdFromEntropySize(16));
+    await verifyPassword(await dummyHash, password);
+    return null;
+  }
+  return (await verifyPassword(user.passwordHash, password)) ? toSessionUser(user) : null;
+}
+
+/** One account by id, or null. */
+export async function getAccount(db: Database, id: string): Promise<SessionUser | null> {
+  const [user] = await db.select().from(users).where(eq(users.id, id));
+  return user ? toSessionUser(user) : null;
+}
+
+/** One account by email, or null. */
+export async function findAccountByEmail(db: Database, email: string): Promise<SessionUser | null> {
+  const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+  return user ? toSessionUser(user) : null;
+}
+
+/**
+ * Changes the display name and email. The new name also shows on the
+ * member's earlier comments. Error: `email` taken by another account.
+ */
+export async function updateProfile(
+  db: Database,
+  userId: string,
+  input: { email: string; displayName: string },
+): Promise<AccountResult<SessionUser>> {
+  const email = normalizeEmail(input.email);
+  const [other] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.email, email), ne(users.id, userId)));
+  if (other) return { ok: false, fieldErrors: { email: ["Another account already uses this email."] } };
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(users)
+      .set({ email, displayName: input.displayName, updatedAt: new Date() })
+      .where(eq(users.id, userId))
+      .returning();
+    if (!updated) return { ok: false as const, fieldErrors: { "": ["This account no longer exists."] } };
+    await tx
+      .update(comments)
+      .set({ displayName: input.displayName })
+      .where(and(eq(comments.userId, userId), ne(comments.status, "removed")));
+    return { ok: true as const, value: toSessionUser(updated) };
+  });
+}
+
+/** Changes the password after checking the current one. Errors on either field. */
+export async function changePassword(
+  db: Database,
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+): Promise<AccountResult<null>> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+    return { ok: false, fieldErrors: { currentPassword: ["That is not your current password."] } };
+  }
+  const problem = passwordProblem(newPassword, user);
+  if (problem) return { ok: false, fieldErrors: { newPassword: [problem] } };
+  await db
+    .update(users)
+    .set({ passwordHash: await hashPassword(newPassword), updatedAt: new Date() })
+    .where(eq(users.id, userId));
+  return { ok: true, value: null };
+}
+
+/**
+ * Deletes an account after checking its password. Its comments stay in
+ * their threads, numbers and replies unchanged, shown as "Former member";
+ * the name, email and website on them are erased, and its sessions end.
+ * Error: the last admin cannot delete their account.
+ */
+export async function deleteAccount(db: Database, userId: string, password: string): Promise<AccountResult<null>> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user || !(await verifyPassword(user.passwordHash, password))) {
+    return { ok: false, fieldErrors: { currentPassword: ["That is not your password."] } };
+  }
+  if (user.role === "admin" && (await countAdmins(db)) <= 1) {
+    return { ok: false, fieldErrors: { "": ["You are the only admin. Make someone else an admin first."] } };
+  }
+  await db.transaction(async (tx) => {
+    await tx
+      .update(comments)
+      .set({ displayName: FORMER_MEMBER_NAME, email: null, website: null })
+      .where(eq(comments.userId, userId));
+    await tx.delete(users).where(eq(users.id, userId)); // sessions cascade; comments' user_id → null
+  });
+  return { ok: true, value: null };
+}
+
+async function countAdmins(db: Database): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(users).where(eq(users.role, "admin"));
+  return Number(row.n);
+}
+
+/** Every account for the admins' accounts page, oldest first. */
+export async function listAccounts(db: Database): Promise<(SessionUser & { createdAt: string })[]> {
+  const rows = await db.select().from(users).orderBy(asc(users.createdAt), asc(users.id));
+  return rows.map((row) => ({ ...toSessionUser(row), createdAt: row.createdAt.toISOString() }));
+}
+
+/**
+ * Sets an account's role (admins only; the caller checks). Error: removing
+ * the last admin, which would lock everyone out of the site settings.
+ */
+export async function setRole(db: Database, userId: string, role: Role): Promise<AccountResult<SessionUser>> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user) return { ok: false, fieldErrors: { "": ["There is no such account."] } };
+  if (user.role === "admin" && role !== "admin" && (await countAdmins(db)) <= 1) {
+    return { ok: false, fieldErrors: { role: ["This is the only admin. Make someone else an admin first."] } };
+  }
+  const [updated] = await db
+    .update(users)
+    .set({ role, updatedAt: new Date() })
+    .where(eq(users.id, userId))
+    .returning();
+  return { ok: true, value: toSessionUser(updated) };
+}
+
+/** A member's public comments, newest first: what their profile page lists. */
+export async function publicCommentsOf(
+  db: Database,
+  userId: string,
+  limit = 100,
+): Promise<{ id: number; postSlug: string; body: string; createdAt: string; partIndex: number; partCount: number }[]> {
+  const rows = await db
+    .select({
+      id: comments.id,
+      postSlug: comments.postSlug,
+      body: comments.body,
+      createdAt: comments.createdAt,
+      partIndex: comments.partIndex,
+      partCount: comments.partCount,
+    })
+    .from(comments)
+    .where(and(eq(comments.userId, userId), eq(comments.status, "published")))
+    .orderBy(desc(comments.createdAt), desc(comments.id))
+    .limit(limit);
+  return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { countCharacters, isBlank, normalizeText } from "../comments/characters";
+import { PASSWORD_MAX_LENGTH } from "./password-rules";
+
+/**
+ * Schemas of the account forms, shared by the browser (conform) and the
+ * actions. Password strength is judged on the server (password.server.ts)
+ * because it needs the account's email and name.
+ */
+
+export const DISPLAY_NAME_MAX = 60;
+
+const email = z
+  .string({ error: "Enter your email address." })
+  .trim()
+  .max(254, { error: "That email address is too long." })
+  .pipe(z.email({ error: "Enter an email address like name@example.org." }))
+  .transform((value) => value.toLowerCase());
+
+const displayName = z
+  .string({ error: "Enter the name to show with your comments." })
+  .transform((value) => normalizeText(value).replace(/\s+/g, " ").trim())
+  .refine((value) => !isBlank(value), { error: "Enter the name to show with your comments." })
+  .refine((value) => countCharacters(value) <= DISPLAY_NAME_MAX, {
+    error: `Names can be at most ${DISPLAY_NAME_MAX} characters.`,
+  });
+
+const password = z
+  .string({ error: "Enter a password." })
+  .max(PASSWORD_MAX_LENGTH * 4, { error: `Use at most ${PASSWORD_MAX_LENGTH} characters.` });
+
+const redirectTo = z.string().optional();
+
+export const signUpSchema = z.object({ email, displayName, password, redirectTo });
+export const signInSchema = z.object({
+  email,
+  password: z.string({ error: "Enter your password." }).max(PASSWORD_MAX_LENGTH * 4),
+  redirectTo,
+});
+export const profileSchema = z.object({ intent: z.literal("profile"), email, displayName });
+export const changePasswordSchema = z.object({
+  intent: z.literal("password"),
+  currentPassword: z.string({ error: "Enter your current password." }),
+  newPassword: password,
+});
+export const deleteAccountSchema = z.object({
+  intent: z.literal("delete"),
+  currentPassword: z.string({ error: "Enter your password to confirm." }),
+});
+export const roleSchema = z.object({
+  userId: z.string().min(1).max(64),
+  role: z.enum(["member", "coach", "admin"], { error: "Choose member, coach or admin." }),
+});
