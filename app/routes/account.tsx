@@ -13,7 +13,8 @@ export const meta: MetaFunction = () => [{ title: "Your account" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireUser(request);
-  return json({ user }, { headers });
+  const signedOutElsewhere = new URL(request.url).searchParams.get("signedOutElsewhere") === "1";
+  return json({ user, signedOutElsewhere }, { headers });
 }
 
 type ActionData = { intent: string; result: SubmissionResult<string[]>; done?: string };
@@ -76,7 +77,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 
 export default function Account() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, signedOutElsewhere } = useLoaderData<typeof loader>();
   const action = useActionData<typeof action>() as ActionData | undefined;
   const resultFor = (id: string) => (action?.intent === id ? action.result : null);
   const [profileForm, profile] = useForm({
@@ -104,9 +105,9 @@ export default function Account() {
       <p>
         Signed in as <strong>{user.displayName}</strong> ({user.role}). <Link to={`/members/${user.id}`}>Your public profile</Link>
       </p>
-      {action?.done ? (
+      {action?.done || signedOutElsewhere ? (
         <p className="notice" role="status">
-          {action.done}
+          {action?.done ?? "Every other session was signed out."}
         </p>
       ) : null}
 
