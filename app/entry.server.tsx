@@ -4,13 +4,8 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { getDatabase } from "./database.server";
 
 const ABORT_DELAY = 5_000;
-
-// Open the database, apply migrations and load the demo content at start-up,
-// not on the first visitor's request. A failure is logged; requests retry.
-getDatabase().catch((error) => console.error("Database start-up failed:", error));
 
 export default function handleRequest(
   request: Request,
@@ -53,5 +48,8 @@ export default function handleRequest(
   });
 }
 
-// For scripts/server.mjs, which refuses cross-site POSTs before Remix runs.
+// For scripts/server.mjs: its cross-site check, its settings, and a database
+// that is ready (migrated, demo loaded) before it starts listening.
 export { isSameOriginRequest } from "./auth/origin";
+export { getEnv } from "./env.server";
+export { getDatabase } from "./database.server";

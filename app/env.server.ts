@@ -2,24 +2,63 @@ import path from "node:path";
 import { z } from "zod";
 
 /**
- * Environment variables, parsed once at start-up so a bad setting fails
- * loudly instead of half-working. Every variable is documented in the README.
+ * Environment variables, parsed once at start-up so a bad setting stops the
+ * server with a message naming it instead of half-working. Every variable is
+ * documented in the README.
  */
+const onOff = (name: string, defaultValue: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const v = (value ?? "").trim().toLowerCase();
+      if (v === "") return defaultValue;
+      if (["1", "true", "yes", "on"].includes(v)) return true;
+      if (["0", "false", "no", "off"].includes(v)) return false;
+      ctx.addIssue({ code: "custom", message: `${name} must be on or off (or true/false, yes/no, 1/0)` });
+      return z.NEVER;
+    });
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  /** Folder of the embedded PGlite database (and later uploads, outbox). */
+  PORT: z.coerce
+    .number({ error: "PORT must be a port number" })
+    .int({ error: "PORT must be a whole number" })
+    .min(1, { error: "PORT must be between 1 and 65535" })
+    .max(65535, { error: "PORT must be between 1 and 65535" })
+    .default(3000),
+  /** Address to listen on; unset listens on every interface. */
+  HOST: z.string().optional(),
+  /** Comma-separated proxies whose X-Forwarded-* headers are believed (express `trust proxy` values). */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const list = (value ?? "").split(",").map((part) => part.trim()).filter(Boolean);
+      const valid = /^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/i;
+      for (const entry of list) {
+        if (!valid.test(entry)) {
+          ctx.addIssue({ code: "custom", message: `TRUSTED_PROXIES: "${entry}" is not an address, subnet, loopback, linklocal or uniquelocal` });
+        }
+      }
+      return list;
+    }),
+  /** Folder of the embedded PGlite database. */
   DATA_DIR: z.string().min(1).default(".data"),
   /** postgres://… selects a PostgreSQL server instead of PGlite. */
   DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, { error: "DATABASE_URL must start with postgres:// or postgresql://" })
     .optional()
-    .or(z.literal("").transform(() => undefined)),
+    .transform((value, ctx) => {
+      if (!value) return undefined;
+      if (!/^postgres(ql)?:\/\//.test(value)) {
+        ctx.addIssue({ code: "custom", message: "DATABASE_URL must start with postgres:// or postgresql://" });
+        return z.NEVER;
+      }
+      return value;
+    }),
   /** Load the demo post's discussion into an empty database (default on). */
-  DEMO_CONTENT: z
-    .enum(["on", "off", "1", "0", "true", "false", ""])
-    .optional()
-    .transform((value) => !(value === "off" || value === "0" || value === "false")),
+  DEMO_CONTENT: onOff("DEMO_CONTENT", true),
 });
 
 export type Env = z.output<typeof schema>;
@@ -31,7 +70,7 @@ export function getEnv(): Env {
   if (cached) return cached;
   const parsed = schema.safeParse(process.env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0] ?? "")}: ${issue.message}`);
     throw new Error(`Invalid environment:\n  ${problems.join("\n  ")}`);
   }
   cached = { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR) };

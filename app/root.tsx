@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Link,
   Links,
@@ -7,6 +7,7 @@ import {
   Scripts,
   ScrollRestoration,
   isRouteErrorResponse,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -16,7 +17,16 @@ import { getRequestUser } from "./auth/session.server";
 import { getSiteSettings } from "./posts/posts.server";
 import stylesheet from "./styles.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+// Pages set their own titles; this one only names error pages.
+export const meta: MetaFunction = ({ error }) =>
+  error
+    ? [{ title: isRouteErrorResponse(error) && error.status === 404 ? "Page not found" : "Something went wrong" }]
+    : [];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [site, { user, headers }] = await Promise.all([getSiteSettings(), getRequestUser(request)]);
@@ -34,6 +44,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const title = data?.site.title ?? "Staffroom";
+  // The editor is a full-screen app of its own: no site header, column or footer.
+  const isEditor = useMatches().some((match) => match.id === "routes/keystatic.$");
+  if (isEditor) {
+    return (
+      <html lang="en-GB">
+        <head>
+          <meta charSet="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <Meta />
+          <Links />
+        </head>
+        <body>
+          {children}
+          <ScrollRestoration />
+          <Scripts />
+        </body>
+      </html>
+    );
+  }
   return (
     <html lang="en-GB">
       <head>

@@ -11,19 +11,28 @@ import express from "express";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const build = await import(pathToFileURL(path.join(root, "build/server/index.js")).href);
-const { isSameOriginRequest } = build.entry.module;
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST; // unset: every interface, as remix-serve
+const { isSameOriginRequest, getEnv, getDatabase } = build.entry.module;
+
+let env;
+try {
+  env = getEnv();
+  // Migrations and the demo content before the first request, not during it.
+  await getDatabase();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
 
 const app = express();
 app.disable("x-powered-by");
 // Only the configured reverse proxies are believed about the client's address
 // (X-Forwarded-For) and scheme (X-Forwarded-Proto); see README.
-const trustedProxies = (process.env.TRUSTED_PROXIES ?? "").split(",").map((p) => p.trim()).filter(Boolean);
-app.set("trust proxy", trustedProxies.length ? trustedProxies : false);
+app.set("trust proxy", env.TRUSTED_PROXIES.length ? env.TRUSTED_PROXIES : false);
 app.use(compression());
 app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+// Images saved in the editor since the last build (Keystatic writes to public/).
+app.use(express.static(path.join(process.cwd(), "public"), { maxAge: "5m" }));
 
 app.use((req, res, next) => {
   if (!["POST", "PUT", "PATCH", "DELETE"].includes(req.method)) return next();
@@ -52,8 +61,8 @@ app.all(
   }),
 );
 
-const server = app.listen(port, host, () => {
-  console.log(`Staffroom is serving http://localhost:${port}`);
+const server = app.listen(env.PORT, env.HOST, () => {
+  console.log(`Staffroom is serving http://localhost:${env.PORT}`);
 });
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => server.close(() => process.exit(0)));

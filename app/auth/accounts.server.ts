@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ne } from "drizzle-orm";
+import { and, asc, count, desc, eq, ne, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
 import type { Database } from "../../db/client";
 import { comments, users, type Role, type User } from "../../db/schema";
@@ -147,17 +147,26 @@ export async function deleteAccount(db: Database, userId: string, password: stri
   if (!user || !(await verifyPassword(user.passwordHash, password))) {
     return { ok: false, fieldErrors: { currentPassword: ["That is not your password."] } };
   }
-  if (user.role === "admin" && (await countAdmins(db)) <= 1) {
-    return { ok: false, fieldErrors: { "": ["You are the only admin. Make someone else an admin first."] } };
-  }
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
+    await lockAdmins(tx as unknown as Database);
+    if (user.role === "admin" && (await countAdmins(tx as unknown as Database)) <= 1) {
+      return { ok: false as const, fieldErrors: { "": ["You are the only admin. Make someone else an admin first."] } as FieldErrors };
+    }
     await tx
       .update(comments)
       .set({ displayName: FORMER_MEMBER_NAME, email: null, website: null })
       .where(eq(comments.userId, userId));
     await tx.delete(users).where(eq(users.id, userId)); // sessions cascade; comments' user_id → null
+    return { ok: true as const, value: null };
   });
-  return { ok: true, value: null };
+}
+
+/**
+ * Serializes changes that could remove the last admin (role changes,
+ * deletions), so two admins demoting each other at once cannot both succeed.
+ */
+async function lockAdmins(db: Database): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext('staffroom:admins'))`);
 }
 
 async function countAdmins(db: Database): Promise<number> {
@@ -176,17 +185,24 @@ export async function listAccounts(db: Database): Promise<(SessionUser & { creat
  * the last admin, which would lock everyone out of the site settings.
  */
 export async function setRole(db: Database, userId: string, role: Role): Promise<AccountResult<SessionUser>> {
-  const [user] = await db.select().from(users).where(eq(users.id, userId));
-  if (!user) return { ok: false, fieldErrors: { "": ["There is no such account."] } };
-  if (user.role === "admin" && role !== "admin" && (await countAdmins(db)) <= 1) {
-    return { ok: false, fieldErrors: { role: ["This is the only admin. Make someone else an admin first."] } };
-  }
-  const [updated] = await db
-    .update(users)
-    .set({ role, updatedAt: new Date() })
-    .where(eq(users.id, userId))
-    .returning();
-  return { ok: true, value: toSessionUser(updated) };
+  return db.transaction(async (tx): Promise<AccountResult<SessionUser>> => {
+    const txDb = tx as unknown as Database;
+    await lockAdmins(txDb);
+    const [user] = await tx.select().from(users).where(eq(users.id, userId));
+    if (!user) return { ok: false as const, fieldErrors: { "": ["There is no such account."] } };
+    if (user.role === "admin" && role !== "admin" && (await countAdmins(txDb)) <= 1) {
+      return {
+        ok: false as const,
+        fieldErrors: { role: ["This is the only admin. Make someone else an admin first."] },
+      };
+    }
+    const [updated] = await tx
+      .update(users)
+      .set({ role, updatedAt: new Date() })
+      .where(eq(users.id, userId))
+      .returning();
+    return { ok: true as const, value: toSessionUser(updated) };
+  });
 }
 
 /** A member's public comments, newest first: what their profile page lists. */

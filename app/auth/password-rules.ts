@@ -24,13 +24,22 @@ export function passwordProblem(password: string, account: { email?: string; dis
     return `Use at least ${PASSWORD_MIN_LENGTH} characters; a few unrelated words make a strong password.`;
   }
   if (length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters.`;
-  const lower = password.toLowerCase();
+  const lower = password.normalize("NFKC").toLowerCase();
   if (COMMON_PASSWORDS.has(lower) || new Set(lower).size < 4) {
     return "That password is too easy to guess. Try a few unrelated words.";
   }
-  const local = account.email?.toLowerCase().split("@")[0] ?? "";
-  const name = account.displayName?.toLowerCase().replace(/\s+/g, "") ?? "";
-  if ((local.length >= 4 && lower.includes(local)) || (name.length >= 4 && lower.replace(/\s+/g, "").includes(name))) {
+  // Compare without case, spaces or Unicode form differences, so "Grace Hopper"
+  // is found in "gracehopper1906" and the other way round.
+  const squash = (text: string) => text.normalize("NFKC").toLowerCase().replace(/[\s._-]+/g, "");
+  const bare = squash(password);
+  const email = squash(account.email ?? "");
+  const local = squash(account.email?.split("@")[0] ?? "");
+  const name = squash(account.displayName ?? "");
+  if (
+    (email && bare.includes(email)) ||
+    (local.length >= 3 && bare.includes(local)) ||
+    (name.length >= 3 && bare.includes(name))
+  ) {
     return "Don't build your password from your email address or name.";
   }
   return null;

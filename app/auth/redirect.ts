@@ -13,7 +13,10 @@ export function safeRedirect(to: unknown, fallback = "/"): string {
     const base = "http://staffroom.invalid";
     const url = new URL(to, base);
     if (url.origin !== base) return fallback;
-    return url.pathname + url.search + url.hash;
+    const path = url.pathname + url.search + url.hash;
+    // Resolving dot segments can turn "/.//evil" into "//evil": check the result too.
+    if (path.startsWith("//") || path.includes("\\")) return fallback;
+    return path;
   } catch {
     return fallback;
   }

@@ -121,15 +121,15 @@ export async function submitComment(
     identity.kind === "post-author" ? "author" : identity.kind === "member" ? "member" : anonymous ? "anonymous" : "guest";
   const displayName = !guest ? identity.name : anonymous ? ANONYMOUS_NAME : input.name!;
   const at = options.at ?? new Date();
-  const parentId = input.parentId ?? null;
 
   return db.transaction(async (tx) => {
     // One writer per post at a time, so sibling positions are handed out once.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${target.slug}`}))`);
     let parentNumberPrefix = "";
+    let parentId = input.parentId ?? null;
     if (parentId !== null) {
       const [parent] = await tx
-        .select({ id: comments.id, postSlug: comments.postSlug })
+        .select({ postSlug: comments.postSlug, submissionId: comments.submissionId, partCount: comments.partCount })
         .from(comments)
         .where(eq(comments.id, parentId));
       if (!parent || parent.postSlug !== target.slug) {
@@ -137,6 +137,15 @@ export async function submitComment(
           ok: false as const,
           fieldErrors: { parentId: ["The comment you replied to is not on this post."] },
         };
+      }
+      if (parent.partCount > 1) {
+        // A reply to any part of a split comment follows the whole comment:
+        // it hangs under the last part, never between the parts.
+        const [last] = await tx
+          .select({ id: comments.id })
+          .from(comments)
+          .where(and(eq(comments.submissionId, parent.submissionId), eq(comments.partIndex, parent.partCount)));
+        parentId = last.id;
       }
       parentNumberPrefix = await numberOf(tx as unknown as Database, parentId);
     }

@@ -25,6 +25,8 @@ export interface PartLinks {
   nextAnchor: string | null;
   /** Anchors of every part in order, for "Part k of n" navigation. */
   anchors: string[];
+  /** Numbers of every part in order ("9.1", "9.2"). */
+  numbers: string[];
 }
 
 /** One comment placed in the displayed thread. */
@@ -83,7 +85,7 @@ export function buildThread<T extends ThreadInput>(rows: readonly T[], maxDepth:
   }
   for (const list of childrenOf.values()) list.sort((a, b) => a.position - b.position || a.id - b.id);
 
-  const partAnchors = new Map<string, { index: number; anchor: string }[]>();
+  const partAnchors = new Map<string, { index: number; anchor: string; number: string }[]>();
   const byId = new Map<number, ThreadNode<T>>();
 
   // First pass: number every comment by walking the true tree.
@@ -105,7 +107,7 @@ export function buildThread<T extends ThreadInput>(rows: readonly T[], maxDepth:
       numbered.push(node);
       if (comment.partCount > 1) {
         const list = partAnchors.get(comment.submissionId) ?? [];
-        list.push({ index: comment.partIndex, anchor: node.anchor });
+        list.push({ index: comment.partIndex, anchor: node.anchor, number });
         partAnchors.set(comment.submissionId, list);
       }
       walk(comment.id, number, depth + 1);
@@ -118,9 +120,8 @@ export function buildThread<T extends ThreadInput>(rows: readonly T[], maxDepth:
   for (const node of numbered) {
     const { comment } = node;
     if (comment.partCount > 1) {
-      const anchors = (partAnchors.get(comment.submissionId) ?? [])
-        .sort((a, b) => a.index - b.index)
-        .map((p) => p.anchor);
+      const siblings = (partAnchors.get(comment.submissionId) ?? []).sort((a, b) => a.index - b.index);
+      const anchors = siblings.map((p) => p.anchor);
       const at = anchors.indexOf(node.anchor);
       node.parts = {
         index: comment.partIndex,
@@ -128,6 +129,7 @@ export function buildThread<T extends ThreadInput>(rows: readonly T[], maxDepth:
         previousAnchor: at > 0 ? anchors[at - 1] : null,
         nextAnchor: at >= 0 && at < anchors.length - 1 ? anchors[at + 1] : null,
         anchors,
+        numbers: siblings.map((p) => p.number),
       };
     }
     if (comment.parentId === null) {

@@ -104,26 +104,29 @@ export function commentFormSchema(rules: CommentRules, options: { signedIn?: boo
           }
         }),
     })
-    .superRefine((value, ctx) => {
-      if (options.signedIn) return;
-      const anonymous = value.anonymous === true;
-      if (anonymous && !rules.allowAnonymous) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["anonymous"],
-          message: "This site does not accept anonymous comments. Please give your name.",
-        });
-      }
-      if (!anonymous && (!value.name || isBlank(value.name))) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["name"],
-          message: rules.allowAnonymous
-            ? "Enter your name, or tick “Post anonymously”."
-            : "Enter your name.",
-        });
-      }
-    });
+    .superRefine(
+      (value, ctx) => {
+        if (options.signedIn) return;
+        const anonymous = value.anonymous === true;
+        if (anonymous && !rules.allowAnonymous) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["anonymous"],
+            message: "This site does not accept anonymous comments. Please give your name.",
+          });
+        }
+        const name = typeof value.name === "string" ? value.name : "";
+        if (!anonymous && isBlank(name)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["name"],
+            message: rules.allowAnonymous ? "Enter your name, or tick “Post anonymously”." : "Enter your name.",
+          });
+        }
+      },
+      // Also when another field is wrong, so every problem shows in one go.
+      { when: () => true },
+    );
 }
 
 export type CommentFormValue = z.output<ReturnType<typeof commentFormSchema>>;

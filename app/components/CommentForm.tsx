@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, useLocation, useNavigation } from "@remix-run/react";
 import type { z } from "zod";
 import { useEffect, useState } from "react";
 import { formatCount } from "~/comments/characters";
@@ -53,11 +53,13 @@ export function CommentForm({
     },
   });
   const navigation = useNavigation();
+  const location = useLocation();
   const sending = navigation.state === "submitting" && navigation.formData?.get("formId") === id;
   const prefix = id;
 
   return (
-    <Form method="post" className="comment-form" {...getFormProps(form)} noValidate>
+    // The fragment brings a no-JavaScript writer back to this form when it is refused.
+    <Form method="post" action={`${location.pathname}#${id}`} className="comment-form" {...getFormProps(form)} noValidate>
       <input type="hidden" name="formId" value={id} />
       {/* Not trusted: only tells the server the writer expected to be signed in. */}
       {viewer.signedIn ? <input type="hidden" name="asMember" value="1" /> : null}
@@ -118,7 +120,12 @@ function GuestFields({
         <label htmlFor={`${prefix}-name`}>
           Name{anonymous ? " (not shown when posting anonymously)" : ""}
         </label>
-        <input {...getInputProps(fields.name, { type: "text" })} id={`${prefix}-name`} autoComplete="name" />
+        <input
+          {...getInputProps(fields.name, { type: "text" })}
+          id={`${prefix}-name`}
+          autoComplete="name"
+          aria-required={!anonymous}
+        />
         <FieldError id={fields.name.errorId} errors={fields.name.errors} />
       </div>
       <div className="field">

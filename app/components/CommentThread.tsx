@@ -69,7 +69,7 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
         {comment.removed ? (
           <p className="tombstone">This comment was removed.</p>
         ) : (
-          <div className="comment-body" dangerouslySetInnerHTML={{ __html: comment.html }} />
+          <div className="comment-body" dir="auto" dangerouslySetInnerHTML={{ __html: comment.html }} />
         )}
         {node.parts && !comment.removed ? (
           <nav className="part-nav" aria-label={`Parts of comment ${node.number}`}>
@@ -81,9 +81,12 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
             ) : null}
           </nav>
         ) : null}
-        {context.commentsOpen || failedHere ? (
+        {/* One reply form per submission, under its last part, so replies follow the whole comment. */}
+        {(context.commentsOpen || failedHere) && (!node.parts || node.parts.index === node.parts.count) ? (
           <details className="reply-toggle" open={failedHere !== null || draftHere !== null}>
-            <summary>Reply to {node.number}</summary>
+            <summary>
+              {node.parts ? `Reply to ${node.parts.numbers[0]}–${node.number}` : `Reply to ${node.number}`}
+            </summary>
             <CommentForm
               rules={context.rules}
               parentId={comment.id}

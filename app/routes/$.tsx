@@ -1,4 +1,5 @@
-// Any address no other route claims: a real 404, drawn by the root ErrorBoundary.
+// Any address no other route claims: a real 404, drawn (and titled) by the
+// root ErrorBoundary.
 export function loader() {
   throw new Response("Not found", { status: 404 });
 }

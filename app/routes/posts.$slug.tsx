@@ -1,7 +1,7 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { requireSameOrigin } from "~/auth/request.server";
 import { getRequestUser } from "~/auth/session.server";
 import { commentIdentityFor, listThread, submitComment } from "~/comments/comments.server";
@@ -149,6 +149,9 @@ export default function PostPage() {
   const { post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
+  // A new location after each submission: forms start empty after a posted
+  // comment, and come back from the action's result after a refused one.
+  const { key: formsKey } = useLocation();
   // A reply form is drawn under its comment; a failure aimed at a comment not
   // on the page (a stale or forged parentId) comes back in the main form.
   const replyForms = new Set(flattenThread(thread).map((node) => commentFormId(node.comment.id)));
@@ -212,11 +215,16 @@ export default function PostPage() {
         <h2 id="comments-heading">
           {commentCount === 1 ? "1 comment" : `${commentCount.toLocaleString("en-GB")} comments`}
         </h2>
-        <CommentThread nodes={thread} context={{ rules, commentsOpen: post.commentsOpen, failed, viewer, draft }} />
+        <CommentThread
+          key={formsKey}
+          nodes={thread}
+          context={{ rules, commentsOpen: post.commentsOpen, failed, viewer, draft }}
+        />
         {post.commentsOpen || topFailed ? (
           <section aria-labelledby="comment-form-heading" id="comment-form">
             <h3 id="comment-form-heading">Leave a comment</h3>
             <CommentForm
+              key={formsKey}
               rules={rules}
               parentId={null}
               lastResult={topFailed}

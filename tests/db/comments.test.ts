@@ -89,4 +89,14 @@ describeEachDatabase("comment service", (db) => {
     });
     expect(result.ok && result.comments[0]).toMatchObject({ authorKind: "anonymous", displayName: "Anonymous", website: null });
   });
+
+  it("hangs a reply to any part of a split comment under its last part, never between the parts", async () => {
+    const long = await submitComment(db(), post, rules, guest([1, 2, 3].map(paragraph).join("\n\n")));
+    if (!long.ok) throw new Error("refused");
+    const firstPart = long.comments[0].id;
+    const reply = await submitComment(db(), post, rules, guest("Replying to part one", { parentId: firstPart }));
+    expect(reply.ok && reply.anchorNumber).toBe("3.1");
+    const numbers = flattenThread(await listThread(db(), post.slug, 4)).map((n) => n.number);
+    expect(numbers).toEqual(["1", "2", "3", "3.1"]);
+  });
 });

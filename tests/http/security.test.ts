@@ -15,8 +15,8 @@ import { DEMO_PATH, DEMO_SLUG, REPO_ROOT, startTestServer, type TestServer } fro
 
 /**
  * The production server over plain HTTP (no browser): CSRF refusal, the
- * closed editor, hostile form input and comment sanitizing. One server with
- * a fresh database for the whole file.
+ * editor closed to guests, hostile form input and comment sanitizing. One
+ * server with a fresh database for the whole file.
  */
 
 const HOOK_TIMEOUT = 120_000;
@@ -150,7 +150,7 @@ describe("cross-site comment POSTs are refused (CSRF)", () => {
   });
 });
 
-describe("the Keystatic editor is closed in production", () => {
+describe("the Keystatic editor is closed to anyone not signed in", () => {
   function snapshotContent(): Map<string, string> {
     const files = new Map<string, string>();
     const walk = (dir: string) => {
@@ -164,19 +164,33 @@ describe("the Keystatic editor is closed in production", () => {
     return files;
   }
 
-  it("answers 404 to /keystatic, the API's reads and its update, and changes no file under content/", async () => {
+  it("sends /keystatic to the sign-in page, answers the API's reads and its update with 401, and changes no file under content/", async () => {
     const before = snapshotContent();
     const pwnedPath = "content/posts/pwned.md";
+    // The editor's pages send a guest to sign in, and back afterwards.
+    for (const [pathname, back] of [
+      ["/keystatic", "/keystatic"],
+      ["/keystatic/collection/posts", "/keystatic/collection/posts"],
+    ]) {
+      const response = await fetch(`${server.baseUrl}${pathname}`, { redirect: "manual" });
+      await response.arrayBuffer();
+      expect(response.status, `GET ${pathname}`).toBe(302);
+      expect(response.headers.get("location"), `GET ${pathname}`).toBe(`/signin?redirectTo=${encodeURIComponent(back)}`);
+    }
+    // The API never redirects: 401, whatever the request.
     const requests: { label: string; init?: RequestInit; path: string }[] = [
-      { label: "GET /keystatic", path: "/keystatic" },
-      { label: "GET /keystatic/collection/posts", path: "/keystatic/collection/posts" },
-      { label: "GET /api/keystatic/tree", path: "/api/keystatic/tree" },
+      { label: "GET /api/keystatic/tree", path: "/api/keystatic/tree", init: { headers: { "no-cors": "1" } } },
+      {
+        label: "GET /api/keystatic/blob/…",
+        path: "/api/keystatic/blob/0000000000000000000000000000000000000000/content/site.yaml",
+        init: { headers: { "no-cors": "1" } },
+      },
       {
         label: "POST /api/keystatic/update (same origin)",
         path: "/api/keystatic/update",
         init: {
           method: "POST",
-          headers: { Origin: server.baseUrl, "Content-Type": "application/json" },
+          headers: { Origin: server.baseUrl, "Content-Type": "application/json", "no-cors": "1" },
           body: JSON.stringify({
             additions: [
               { path: pwnedPath, contents: Buffer.from("---\ntitle: Pwned\n---\nPwned.\n").toString("base64") },
@@ -194,7 +208,7 @@ describe("the Keystatic editor is closed in production", () => {
         path: "/api/keystatic/update",
         init: {
           method: "POST",
-          headers: { "Content-Type": "application/json" },
+          headers: { "Content-Type": "application/json", "no-cors": "1" },
           body: JSON.stringify({ additions: [], deletions: [{ path: "content/site.yaml" }] }),
         },
       },
@@ -202,7 +216,7 @@ describe("the Keystatic editor is closed in production", () => {
     for (const request of requests) {
       const response = await fetch(`${server.baseUrl}${request.path}`, { redirect: "manual", ...request.init });
       await response.arrayBuffer();
-      expect(response.status, request.label).toBe(404);
+      expect(response.status, request.label).toBe(401);
     }
     const after = snapshotContent();
     expect(after).toEqual(before);

@@ -74,7 +74,7 @@ export function commentArticleHtml(html: string, number: string): string {
 /** The sanitized body HTML of one comment (between its body div and its reply form). */
 export function commentBodyHtml(html: string, number: string): string {
   const article = commentArticleHtml(html, number);
-  const start = article.indexOf('<div class="comment-body">');
+  const start = article.search(/<div class="comment-body"[^>]*>/);
   if (start < 0) throw new Error(`comment ${number} has no body`);
   const end = article.indexOf('<details class="reply-toggle"', start);
   return article.slice(start, end < 0 ? undefined : end);

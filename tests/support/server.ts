@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +13,14 @@ import { fileURLToPath } from "node:url";
  * PGlite database with the demo discussion loaded at start-up) and no
  * DATABASE_URL. One server per test file; `stop()` kills the process group
  * and removes the data folder.
+ *
+ * With `{ sandbox: true }` the server runs in a throw-away copy of the
+ * repository's `content/`, `db/` (migrations, demo fixture) and `public/`:
+ * its working directory is that copy, so the Keystatic editor (which writes
+ * relative to `process.cwd()`) and the site (which reads content from the
+ * working directory) both use the copy and the repository's files are never
+ * touched. The build is still the repository's (scripts/server.mjs finds
+ * build/ from its own path).
  */
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -24,9 +32,29 @@ const SERVER_SCRIPT = path.join(REPO_ROOT, "scripts/server.mjs");
 const HOST = "127.0.0.1";
 const READY_TIMEOUT_MS = 90_000;
 
+export interface TestServerOptions {
+  /** Run in a throw-away copy of content/, db/ and public/ (see above). */
+  sandbox?: boolean;
+  /**
+   * Extra environment for the server, applied last (e.g. DEMO_COACH_PASSWORD,
+   * TRUSTED_PROXIES). A value of `undefined` removes the variable.
+   */
+  env?: Record<string, string | undefined>;
+  /**
+   * Runs once the (empty) data folder and the working directory exist, before
+   * the server starts: e.g. to create accounts with scripts/user-create.ts
+   * (PGlite allows one process per folder) or to add content to the sandbox.
+   */
+  beforeStart?: (dataDir: string, cwd: string) => Promise<void>;
+}
+
 export interface TestServer {
   /** e.g. "http://127.0.0.1:41234", no trailing slash. */
   baseUrl: string;
+  /** The server's working directory: the sandbox, or the repository root. */
+  cwd: string;
+  /** The server's DATA_DIR. */
+  dataDir: string;
   /** Everything the server printed so far (stdout and stderr). */
   output(): string;
   stop(): Promise<void>;
@@ -72,7 +100,7 @@ function installExitHook(): void {
   });
 }
 
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   if (!existsSync(SERVER_BUILD)) {
     throw new Error(
       `No production build at ${SERVER_BUILD}. The vitest globalSetup (tests/support/build.global.ts) ` +
@@ -82,7 +110,7 @@ export async function startTestServer(): Promise<TestServer> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      return await startOnce();
+      return await startOnce(options);
     } catch (error) {
       lastError = error;
       if (!(error instanceof PortClash)) throw error;
@@ -93,15 +121,39 @@ export async function startTestServer(): Promise<TestServer> {
 
 class PortClash extends Error {}
 
-async function startOnce(): Promise<TestServer> {
+/** Copies what the server reads from its working directory into a new temp folder. */
+async function makeSandbox(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "staffroom-e2e-site-"));
+  for (const folder of ["content", "db", "public"]) {
+    await cp(path.join(REPO_ROOT, folder), path.join(dir, folder), { recursive: true });
+  }
+  return dir;
+}
+
+async function startOnce(options: TestServerOptions): Promise<TestServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "staffroom-e2e-data-"));
+  let sandbox: string | null = null;
+  const cleanUp = async () => {
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
+    if (sandbox) await rm(sandbox, { recursive: true, force: true, maxRetries: 3 });
+  };
+  try {
+    if (options.sandbox) sandbox = await makeSandbox();
+    await options.beforeStart?.(dataDir, sandbox ?? REPO_ROOT);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  const cwd = sandbox ?? REPO_ROOT;
   const baseUrl = `http://${HOST}:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Nothing from the developer's shell may change what production does.
   delete env.EDITOR_OPEN_WITHOUT_AUTH;
   delete env.CONTENT_ROOT;
   delete env.DEMO_CONTENT;
+  delete env.DEMO_COACH_PASSWORD;
+  delete env.TRUSTED_PROXIES;
   delete env.VITEST;
   delete env.VITEST_WORKER_ID;
   delete env.VITEST_POOL_ID;
@@ -112,9 +164,13 @@ async function startOnce(): Promise<TestServer> {
     DATA_DIR: dataDir,
     DATABASE_URL: "",
   });
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
 
   const child = spawn(process.execPath, [SERVER_SCRIPT], {
-    cwd: REPO_ROOT,
+    cwd,
     env,
     detached: true, // its own process group, killed as a whole
     stdio: ["ignore", "pipe", "pipe"],
@@ -139,7 +195,7 @@ async function startOnce(): Promise<TestServer> {
     await exited;
     clearTimeout(timer);
     running.delete(child);
-    await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
+    await cleanUp();
   };
 
   try {
@@ -149,7 +205,7 @@ async function startOnce(): Promise<TestServer> {
     if (/EADDRINUSE/.test(log)) throw new PortClash(`port ${port} was taken`);
     throw error;
   }
-  return { baseUrl, output: () => log, stop };
+  return { baseUrl, cwd, dataDir, output: () => log, stop };
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, log: () => string): Promise<void> {

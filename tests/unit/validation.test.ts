@@ -232,3 +232,15 @@ describe("commentFormSchema: replying", () => {
     expect(expectAccepted({ ...valid, parentId: "42" }).parentId).toBe(42);
   });
 });
+
+describe("every problem at once", () => {
+  it("reports a missing name together with the other fields' problems, so one submit shows them all", () => {
+    const result = commentFormSchema({ limit: 4096, maxParts: 10, allowAnonymous: true }).safeParse({
+      body: "",
+      email: "not-an-email",
+      website: "javascript:alert(1)",
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path[0]).sort()).toEqual(["body", "email", "name", "website"]);
+  });
+});
