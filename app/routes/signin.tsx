@@ -1,6 +1,13 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  json,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { authenticate } from "~/auth/accounts.server";
 import { clientAddress } from "~/auth/client-address.server";
@@ -18,6 +25,10 @@ export const meta: MetaFunction = () => [{ title: "Sign in" }];
 const PER_ADDRESS = 30;
 const PER_ACCOUNT = 10;
 const WINDOW_SECONDS = 15 * 60;
+
+// Keeps the action's Retry-After on the page a browser without JavaScript gets.
+export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) =>
+  actionHeaders.has("Retry-After") ? actionHeaders : loaderHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await getRequestUser(request);

@@ -1,6 +1,13 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  json,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { createAccount } from "~/auth/accounts.server";
 import { clientAddress } from "~/auth/client-address.server";
@@ -14,6 +21,10 @@ import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account" }];
+
+// Keeps the action's Retry-After on the page a browser without JavaScript gets.
+export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) =>
+  actionHeaders.has("Retry-After") ? actionHeaders : loaderHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await getRequestUser(request);

@@ -38,12 +38,14 @@ import { DEMO_PATH, DEMO_SLUG, REPO_ROOT, startTestServer, type TestServer } fro
  *
  * Budget: sign-in is limited to 30 attempts per client address and 10 per
  * account per 15 minutes, sign-up to 10 per address per hour, and every
- * request here comes from 127.0.0.1. This file makes about 20 sign-ins and 7
- * sign-ups on the main server; the rate-limit tests have servers of their own.
+ * request here comes from 127.0.0.1. This file makes 22 sign-ins (at most 7
+ * per account) and 6 sign-ups on the main server; the rate-limit tests have
+ * servers of their own.
  */
 
 const HOOK_TIMEOUT = 120_000;
-const SLOW_TEST = 90_000;
+/** Rate-limit tests may first wait up to 46 s for a fresh 15-minute window. */
+const SLOW_TEST = 120_000;
 
 const DEMO_POST_FILE = `content/posts/${DEMO_SLUG}.md`;
 const OTHER_SLUG = "a-post-by-someone-else";
@@ -332,6 +334,9 @@ describe("the page after signing in is always on this site", () => {
     "/\t/evil.example",
     "%2F%2Fevil.example",
     "http:evil.example",
+    // Dot segments that resolve to "//evil.example".
+    "/.//evil.example",
+    "/..//evil.example",
   ];
 
   /** The sign-in page's hidden redirectTo field and its "Create an account" link. */
@@ -725,12 +730,12 @@ describe("accounts made with npm run user:create", () => {
   });
 
   it(
-    "refuses a missing --email (exit 2, usage), a --password flag (exit 2) and a weak STAFFROOM_PASSWORD (exit 1, why)",
+    "refuses a missing --email (exit 2, usage), a --password flag (exit 2), a weak STAFFROOM_PASSWORD (exit 1, why) and a running server's data folder (exit 1)",
     async () => {
       const scratch = await mkdtemp(path.join(os.tmpdir(), "staffroom-user-create-"));
       try {
         const env = { DATA_DIR: scratch, STAFFROOM_PASSWORD: "a perfectly fine passphrase 12" };
-        const [noEmail, passwordFlag, weak] = await Promise.all([
+        const [noEmail, passwordFlag, weak, whileRunning] = await Promise.all([
           runUserCreate(["--name", "No Email", "--role", "admin"], { cwd: server.cwd, env }),
           runUserCreate(["--email", "flag@example.org", "--name", "Flag User", "--password", "hunter2hunter2"], {
             cwd: server.cwd,
@@ -739,6 +744,11 @@ describe("accounts made with npm run user:create", () => {
           runUserCreate(["--email", "weak@example.org", "--name", "Weak Password", "--role", "admin"], {
             cwd: server.cwd,
             env: { ...env, STAFFROOM_PASSWORD: "short" },
+          }),
+          // The running server holds the PGlite folder: the command must refuse, not share it.
+          runUserCreate(["--email", "too.soon@example.org", "--name", "Too Soon", "--role", "admin"], {
+            cwd: server.cwd,
+            env: { ...env, DATA_DIR: server.dataDir },
           }),
         ]);
         expect(noEmail.code).toBe(2);
@@ -750,6 +760,9 @@ describe("accounts made with npm run user:create", () => {
         expect(weak.code).toBe(1);
         expect(weak.stderr).toMatch(/password: Use at least 10 characters/);
         expect(weak.stdout).not.toMatch(/Created/);
+        expect(whileRunning.code).toBe(1);
+        expect(whileRunning.stderr).toMatch(/in use by another Staffroom process/);
+        expect(whileRunning.stdout).not.toMatch(/Created/);
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }

@@ -152,7 +152,7 @@ export function cookieAttributes(setCookie: string): { name: string; value: stri
   return { name: pair.slice(0, at).trim(), value: pair.slice(at + 1).trim(), attributes };
 }
 
-/** The opening tag of the first `<input>` with this name (optionally inside `scope`). */
+/** The opening tag of the first `<input>` with this name, or null. */
 export function inputTag(html: string, name: string): string | null {
   const pattern = new RegExp(`<input\\b[^>]*\\bname="${name}"[^>]*>`);
   return pattern.exec(html)?.[0] ?? null;
@@ -178,12 +178,6 @@ export function formHtml(html: string, id: string): string | null {
 export function textareaValue(html: string, name: string): string | null {
   const match = new RegExp(`<textarea\\b[^>]*\\bname="${name}"[^>]*>([^]*?)</textarea>`).exec(html);
   return match ? decodeEntities(match[1]) : null;
-}
-
-/** The decoded texts of every element with this class (simple, non-nested elements). */
-export function textsOfClass(html: string, className: string): string[] {
-  const pattern = new RegExp(`<(\\w+)\\b[^>]*\\bclass="(?:[^"]*\\s)?${className}(?:\\s[^"]*)?"[^>]*>([^]*?)</\\1>`, "g");
-  return [...html.matchAll(pattern)].map((m) => decodeEntities(m[2].replace(/<[^>]+>/g, "")).replace(/\s+/g, " ").trim());
 }
 
 export interface CommandResult {
