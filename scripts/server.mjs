@@ -44,11 +44,19 @@ app.use((req, res, next) => {
     secFetchSite: req.get("sec-fetch-site") ?? null,
   });
   if (allowed) return next();
-  res
-    .status(403)
-    .set("Connection", "close")
-    .type("text/plain; charset=utf-8")
-    .send("This form was sent from another site, so it was refused. Please post from this site's page.");
+  // Read (and drop) the body first: answering while the client is still
+  // sending would reset the connection before it sees the 403.
+  const refuse = () => {
+    if (res.headersSent) return;
+    res
+      .status(403)
+      .type("text/plain; charset=utf-8")
+      .send("This form was sent from another site, so it was refused. Please post from this site's page.");
+  };
+  if (req.readableEnded) return refuse();
+  req.once("end", refuse);
+  req.once("error", refuse);
+  req.resume();
 });
 
 app.all(

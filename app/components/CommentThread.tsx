@@ -1,4 +1,5 @@
 import type { SubmissionResult } from "@conform-to/react";
+import { Link } from "@remix-run/react";
 import type { DisplayComment } from "~/comments/comments.server";
 import type { ThreadNode } from "~/comments/thread";
 import type { CommentRules } from "~/comments/validation";
@@ -14,6 +15,8 @@ export interface ThreadContext {
   viewer: CommentViewer;
   /** A kept draft (after signing in again) and the form it belongs to. */
   draft: { id: string; body: string; formId: string } | null;
+  /** The comment whose reply form is open (`?replyTo=<id>`), if any. */
+  replyTo: number | null;
 }
 
 /** The nested thread (DESIGN §3): numbers, badges, parts, tombstones, reply forms. */
@@ -25,6 +28,55 @@ export function CommentThread({ nodes, context }: { nodes: ThreadNode<DisplayCom
         <CommentItem key={node.comment.id} node={node} context={context} />
       ))}
     </ol>
+  );
+}
+
+/**
+ * "Reply to 9" opens the reply form as a page of its own state (`?replyTo=`),
+ * like WordPress's replytocom: it works without JavaScript, and the page
+ * carries one form rather than one per comment.
+ */
+function ReplyForm({
+  node,
+  context,
+  failed,
+  draft,
+}: {
+  node: ThreadNode<DisplayComment>;
+  context: ThreadContext;
+  failed: SubmissionResult<string[]> | null;
+  draft: { id: string; body: string } | null;
+}) {
+  const label = node.parts ? `Reply to ${node.parts.numbers[0]}–${node.number}` : `Reply to ${node.number}`;
+  const formId = commentFormId(node.comment.id);
+  const open = failed !== null || draft !== null || context.replyTo === node.comment.id;
+  if (!open) {
+    return (
+      <p className="reply-link">
+        <Link to={`?replyTo=${node.comment.id}#${formId}`} preventScrollReset rel="nofollow">
+          {label}
+        </Link>
+      </p>
+    );
+  }
+  return (
+    <details className="reply-toggle" open>
+      <summary>{label}</summary>
+      <CommentForm
+        rules={context.rules}
+        parentId={node.comment.id}
+        lastResult={failed}
+        submitLabel="Post reply"
+        viewer={context.viewer}
+        draft={draft}
+        closed={!context.commentsOpen}
+      />
+      <p className="hint">
+        <Link to={`.#${node.anchor}`} preventScrollReset>
+          Cancel
+        </Link>
+      </p>
+    </details>
   );
 }
 
@@ -83,20 +135,7 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
         ) : null}
         {/* One reply form per submission, under its last part, so replies follow the whole comment. */}
         {(context.commentsOpen || failedHere) && (!node.parts || node.parts.index === node.parts.count) ? (
-          <details className="reply-toggle" open={failedHere !== null || draftHere !== null}>
-            <summary>
-              {node.parts ? `Reply to ${node.parts.numbers[0]}–${node.number}` : `Reply to ${node.number}`}
-            </summary>
-            <CommentForm
-              rules={context.rules}
-              parentId={comment.id}
-              lastResult={failedHere}
-              submitLabel="Post reply"
-              viewer={context.viewer}
-              draft={draftHere}
-              closed={!context.commentsOpen}
-            />
-          </details>
+          <ReplyForm node={node} context={context} failed={failedHere} draft={draftHere} />
         ) : null}
       </article>
       <CommentThread nodes={node.children} context={context} />

@@ -39,7 +39,9 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const viewer: CommentViewer = user
     ? { signedIn: true, displayName: user.displayName, isPostAuthor: identity.kind === "post-author" }
     : { signedIn: false };
-  const draftId = new URL(request.url).searchParams.get("draft");
+  const search = new URL(request.url).searchParams;
+  const draftId = search.get("draft");
+  const replyTo = /^\d{1,9}$/.test(search.get("replyTo") ?? "") ? Number(search.get("replyTo")) : null;
   const kept = user && draftId ? await readDraft(db, draftId, post.slug) : null;
   const draft = kept ? { id: kept.id, body: kept.body, formId: commentFormId(kept.parentId) } : null;
   const license = resolvePostLicense(post.license, site.defaultLicense);
@@ -51,6 +53,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   return json({
     viewer,
     draft,
+    replyTo,
     post: { ...post, author: post.author ? { ...post.author, accountEmail: null } : null },
     authorName,
     rules: rulesFrom(site),
@@ -146,7 +149,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
 }
 
 export default function PostPage() {
-  const { post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft } =
+  const { post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   // A new location after each submission: forms start empty after a posted
@@ -218,7 +221,7 @@ export default function PostPage() {
         <CommentThread
           key={formsKey}
           nodes={thread}
-          context={{ rules, commentsOpen: post.commentsOpen, failed, viewer, draft }}
+          context={{ rules, commentsOpen: post.commentsOpen, failed, viewer, draft, replyTo }}
         />
         {post.commentsOpen || topFailed ? (
           <section aria-labelledby="comment-form-heading" id="comment-form">

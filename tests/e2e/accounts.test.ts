@@ -2,7 +2,14 @@ import path from "node:path";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_COACH_EMAIL, DEMO_COACH_PASSWORD, GOOD_PASSWORD, snapshotTree } from "../support/accounts";
-import { describeWithBrowser, launchBrowser, type TestBrowser } from "../support/browser";
+import {
+  commentArticle,
+  describeWithBrowser,
+  launchBrowser,
+  openReplyForm,
+  waitForHydration,
+  type TestBrowser,
+} from "../support/browser";
 import { DEMO_TITLE } from "../support/pages";
 import { DEMO_PATH, REPO_ROOT, startTestServer, type TestServer } from "../support/server";
 
@@ -26,15 +33,7 @@ async function textOf(locator: Locator): Promise<string> {
   return ((await locator.innerText()) ?? "").replace(/\s+/g, " ").trim();
 }
 
-/** Waits until React has hydrated the post page: the live counter replaces the static hint. */
-async function waitForHydration(page: Page): Promise<void> {
-  await page.locator("#comment-body-counter .counter").waitFor({ state: "visible", timeout: 20_000 });
-}
 
-/** The comment drawn with `number`: its own article, without its replies. */
-function commentArticle(page: Page, number: string): Locator {
-  return page.locator(`#comment-${number.replaceAll(".", "-")} > article`);
-}
 
 async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SHOTS, `staffroom-accounts-${name}.png`);
@@ -277,7 +276,7 @@ describeWithBrowser("accounts in Chromium (production build, sandboxed content)"
         const before = await page.locator("#comments li.comment").count();
 
         const toggle = commentArticle(page, "3").locator("details.reply-toggle");
-        await toggle.locator("summary", { hasText: "Reply to 3" }).click();
+        await openReplyForm(page, "3");
         const form = toggle.locator("form");
         expect(await textOf(form)).toContain(`Posting as ${member.name}.`);
         const text = "I wrote this while my session quietly expired. It should still reach comment 3, under my own name.";

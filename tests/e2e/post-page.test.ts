@@ -1,6 +1,13 @@
 import type { Locator, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeWithBrowser, launchBrowser, type TestBrowser } from "../support/browser";
+import {
+  commentArticle,
+  describeWithBrowser,
+  launchBrowser,
+  openReplyForm,
+  waitForHydration,
+  type TestBrowser,
+} from "../support/browser";
 import {
   COVER_CREDIT,
   COVER_LICENSE_URL,
@@ -34,15 +41,7 @@ async function textOf(locator: Locator): Promise<string> {
   return ((await locator.innerText()) ?? "").replace(/\s+/g, " ").trim();
 }
 
-/** The comment drawn with `number`: its own article, without its replies. */
-function commentArticle(page: Page, number: string): Locator {
-  return page.locator(`#comment-${number.replaceAll(".", "-")} > article`);
-}
 
-/** Waits until React has hydrated the page: the live counter replaces the static hint. */
-async function waitForHydration(page: Page): Promise<void> {
-  await page.locator("#comment-body-counter .counter").waitFor({ state: "visible", timeout: 20_000 });
-}
 
 /** Waits until the element with this id is scrolled into the viewport. */
 async function expectInView(page: Page, id: string): Promise<void> {
@@ -328,7 +327,7 @@ describeWithBrowser("post page in Chromium (production build)", () => {
         // No JavaScript ran: the counter is still the static hint.
         expect(await textOf(page.locator("#comment-body-counter"))).toMatch(/^Up to 4,096 characters/);
         const replyToggle = commentArticle(page, "3").locator("details.reply-toggle");
-        await replyToggle.locator("summary", { hasText: "Reply to 3" }).click();
+        await openReplyForm(page, "3");
         const form = replyToggle.locator("form");
         const body = "Relationship building is the heart of it. Thank you for naming it, Dev.";
         await form.locator('textarea[name="body"]').fill(body);
@@ -383,7 +382,7 @@ describeWithBrowser("post page in Chromium (production build)", () => {
         await page.goto(url(DEMO_PATH));
         const before = await page.locator("#comments li.comment").count();
         const toggle = commentArticle(page, "5").locator("details.reply-toggle");
-        await toggle.locator("summary").click();
+        await openReplyForm(page, "5");
         const form = toggle.locator("form");
         const values = {
           body: "Borrow away! I would love to hear how the idea lands with your team.",
@@ -511,7 +510,7 @@ describeWithBrowser("post page in Chromium (production build)", () => {
         await waitForHydration(page);
         expect(await page.locator("#comment-12 li.comment").count()).toBe(0);
         const toggle = commentArticle(page, "12").locator("details.reply-toggle");
-        await toggle.locator("summary", { hasText: "Reply to 12" }).click();
+        await openReplyForm(page, "12");
         await postLongComment(toggle.locator("form"), (position) => `12.${position}`, 1);
         expect(await page.locator("#comment-12 > ol.comment-list > li.comment").count()).toBe(2);
         expect(pageErrors).toEqual([]);
@@ -526,7 +525,7 @@ describeWithBrowser("post page in Chromium (production build)", () => {
         await waitForHydration(page);
         const before = await page.locator("#comments li.comment").count();
         const toggle = commentArticle(page, "7").locator("details.reply-toggle");
-        await toggle.locator("summary").click();
+        await openReplyForm(page, "7");
         const form = toggle.locator("form");
         const body = "Listening is underrated. What helped you most when you started?";
         await form.locator('textarea[name="body"]').fill(body);
@@ -536,7 +535,8 @@ describeWithBrowser("post page in Chromium (production build)", () => {
         await message.waitFor({ state: "visible", timeout: 10_000 });
         expect(await textOf(message)).toMatch(/Enter your name/);
         expect(await form.locator('textarea[name="body"]').inputValue()).toBe(body);
-        expect(new URL(page.url()).hash).toBe("");
+        // Still at the reply form, not sent to a new comment's anchor.
+        expect(new URL(page.url()).hash).toBe("#reply-7");
         expect(await page.locator("#comments li.comment").count()).toBe(before);
         expect(pageErrors).toEqual([]);
       },

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { describe, it } from "vitest";
 
 /**
@@ -94,4 +94,20 @@ export function describeWithBrowser(title: string, fn: () => void): void {
       it(`runs when Chromium is installed at ${CHROMIUM_PATH}`, () => {});
     });
   }
+}
+
+/** The comment drawn with `number`: its own article, without its replies. */
+export function commentArticle(page: Page, number: string): Locator {
+  return page.locator(`#comment-${number.replaceAll(".", "-")} > article`);
+}
+
+/** Waits until React has hydrated the post page: the live counter replaces the static hint. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.locator("#comment-body-counter .counter").waitFor({ state: "visible", timeout: 20_000 });
+}
+
+/** Follows a comment's "Reply to N" link and waits for its reply form. */
+export async function openReplyForm(page: Page, number: string): Promise<void> {
+  await commentArticle(page, number).getByRole("link", { name: /^Reply to / }).click();
+  await commentArticle(page, number).locator("details.reply-toggle form").waitFor({ state: "visible", timeout: 20_000 });
 }

@@ -52,14 +52,14 @@ export function topLevelNumbers(html: string): number[] {
   return [...html.matchAll(/<li class="comment" id="comment-(\d+)" data-number="\d+"/g)].map((m) => Number(m[1]));
 }
 
-/** The database id of the comment drawn as `number` (from its reply form). */
+/** The database id of the comment drawn as `number` (from its "Reply to" link or open reply form). */
 export function commentIdOf(html: string, number: string): number {
   const anchor = `id="comment-${number.replaceAll(".", "-")}" data-number="${number}"`;
   const at = html.indexOf(anchor);
   if (at < 0) throw new Error(`comment ${number} is not on the page`);
-  const match = /name="parentId" value="(\d+)"/.exec(html.slice(at));
+  const match = /replyTo=(\d+)|name="parentId" value="(\d+)"/.exec(html.slice(at));
   if (!match) throw new Error(`comment ${number} has no reply form`);
-  return Number(match[1]);
+  return Number(match[1] ?? match[2]);
 }
 
 /** The HTML of one comment's own article (not its replies). */
