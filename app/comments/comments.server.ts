@@ -214,6 +214,24 @@ async function numberOf(db: Database, id: number): Promise<string> {
   return positions.join(".");
 }
 
+// Rendered bodies by their Markdown: rendering and sanitizing is most of a
+// thread's cost, and a body's HTML depends on nothing else. Bounded (oldest
+// entries go first) so a huge site cannot grow it without limit.
+const renderedBodies = new Map<string, string>();
+const RENDERED_BODIES_MAX = 5000;
+
+function renderCached(markdown: string): string {
+  let html = renderedBodies.get(markdown);
+  if (html === undefined) {
+    html = renderCommentMarkdown(markdown);
+    if (renderedBodies.size >= RENDERED_BODIES_MAX) {
+      renderedBodies.delete(renderedBodies.keys().next().value!);
+    }
+    renderedBodies.set(markdown, html);
+  }
+  return html;
+}
+
 /**
  * A post's whole thread, numbered and nested for display (DESIGN §3), with
  * bodies rendered to sanitized HTML. Tombstones keep their place and number
@@ -241,7 +259,7 @@ export async function listThread(
       userId: removed ? null : row.userId,
       displayName: removed ? "" : row.displayName,
       website: removed ? null : row.website,
-      html: removed ? "" : renderCommentMarkdown(row.body),
+      html: removed ? "" : renderCached(row.body),
       removed,
       submissionId: row.submissionId,
       partIndex: row.partIndex,
