@@ -136,6 +136,21 @@ export default config({
           validation: { min: 1, max: 10, isRequired: true },
         }),
         allowAnonymous: fields.checkbox({ label: "Anonymous comments allowed", defaultValue: true }),
+        holdFirstTimeGuests: fields.checkbox({
+          label: "Hold first-time guests for approval",
+          description: "A guest's first comment waits for a moderator; once approved, their later comments go straight through.",
+          defaultValue: true,
+        }),
+        maxLinks: fields.integer({
+          label: "Hold comments with more links than",
+          defaultValue: 2,
+          validation: { min: 0, max: 100, isRequired: true },
+        }),
+        commentLicenseText: fields.text({
+          label: "Comment licence text",
+          description: "Shown on the comment form. Leave empty to publish comments under the site's default licence.",
+          multiline: true,
+        }),
       },
     }),
   },

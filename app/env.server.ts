@@ -57,8 +57,63 @@ const schema = z.object({
       }
       return value;
     }),
+  /** Key for signed cookies and form fields; unset: generated once into DATA_DIR/secret.key. */
+  SESSION_SECRET: z
+    .string()
+    .optional()
+    .refine((value) => !value || value.length >= 32, { error: "SESSION_SECRET must be at least 32 characters" }),
+  /** Comments sent sooner than this many seconds after the form appeared are held (0: off). */
+  COMMENT_MIN_SECONDS: z.coerce.number({ error: "COMMENT_MIN_SECONDS must be a number of seconds" }).min(0).max(600).default(3),
+  /** Comments allowed per client address, and per account, in 10 minutes. */
+  COMMENT_RATE_LIMIT: z.coerce.number({ error: "COMMENT_RATE_LIMIT must be a whole number" }).int().min(1).max(100000).default(20),
   /** Load the demo post's discussion into an empty database (default on). */
   DEMO_CONTENT: onOff("DEMO_CONTENT", true),
+  /**
+   * Outgoing mail server, smtp://user:pass@host:587 (STARTTLS when offered) or
+   * smtps://…:465; unset writes each message as an .eml file under DATA_DIR/outbox.
+   */
+  SMTP_URL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) return undefined;
+      if (!/^smtps?:\/\/[^/?#\s]+/.test(value)) {
+        ctx.addIssue({ code: "custom", message: "SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465" });
+        return z.NEVER;
+      }
+      return value;
+    }),
+  /** Sender of notification emails (RFC 5322 mailbox), e.g. `Staffroom <no-reply@example.org>`. */
+  MAIL_FROM: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const v = (value ?? "").trim();
+      if (v === "") return "Staffroom <no-reply@localhost>";
+      if (/[\r\n]/.test(v) || !/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(v)) {
+        ctx.addIssue({ code: "custom", message: "MAIL_FROM must be an address, e.g. no-reply@example.org or Staffroom <no-reply@example.org>" });
+        return z.NEVER;
+      }
+      return v;
+    }),
+  /** The site's public address for links in emails (no trailing slash); unset: http://localhost:PORT. */
+  SITE_URL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) return undefined;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        url = new URL("invalid:");
+      }
+      if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash) {
+        ctx.addIssue({ code: "custom", message: "SITE_URL must be an http(s) address such as https://staffroom.example.org" });
+        return z.NEVER;
+      }
+      return url.href.replace(/\/+$/, "");
+    }),
 });
 
 export type Env = z.output<typeof schema>;

@@ -8,7 +8,7 @@ import {
   serial,
   text,
   timestamp,
-  unique,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
@@ -87,9 +87,105 @@ export const commentSubmissions = pgTable(
     /** The whole submission, after line-ending and NFC normalization. */
     body: text("body").notNull(),
     partCount: integer("part_count").notNull(),
+    /**
+     * The one-time key the form carried: a resubmitted or replayed form
+     * finds its earlier submission instead of creating another.
+     */
+    idempotencyKey: text("idempotency_key").unique(),
+    /** SHA-256 of the guest's signed browser token: lets a guest see and edit their own comment. */
+    guestTokenHash: text("guest_token_hash"),
+    /** Why moderation held it ("first comment", "4 links"), or null. */
+    heldReason: text("held_reason"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    editedAt: timestamp("edited_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [check("comment_submissions_part_count_positive", sql`${t.partCount} >= 1`)],
+);
+
+/** Earlier versions of an edited submission, kept for moderators. */
+export const commentRevisions = pgTable(
+  "comment_revisions",
+  {
+    id: serial("id").primaryKey(),
+    submissionId: uuid("submission_id")
+      .notNull()
+      .references(() => commentSubmissions.id, { onDelete: "cascade" }),
+    body: text("body").notNull(),
+    /** When this version was replaced. */
+    replacedAt: timestamp("replaced_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("comment_revisions_submission").on(t.submissionId, t.replacedAt)],
+);
+
+/** A reader's report of a comment, shown in the moderation queue until resolved. */
+export const commentReports = pgTable(
+  "comment_reports",
+  {
+    id: serial("id").primaryKey(),
+    commentId: integer("comment_id")
+      .notNull()
+      .references((): any => comments.id, { onDelete: "cascade" }),
+    reason: text("reason").notNull(),
+    reporterUserId: text("reporter_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [index("comment_reports_open").on(t.resolvedAt, t.createdAt)],
+);
+
+/**
+ * Guests whose first comment a moderator approved: their later comments go
+ * straight through. Keyed by "email:<sha256 of the address>" or
+ * "token:<sha256 of the guest's signed browser token>".
+ */
+export const trustedGuests = pgTable("trusted_guests", {
+  key: text("key").primaryKey(),
+  approvedAt: timestamp("approved_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+/**
+ * Who wants email about what: replies to one submission ("replies"), or
+ * every new comment on a post ("post", members only). `token` is the
+ * unguessable id in the one-click unsubscribe link.
+ */
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    id: serial("id").primaryKey(),
+    kind: text("kind", { enum: ["replies", "post"] }).notNull(),
+    submissionId: uuid("submission_id").references(() => commentSubmissions.id, { onDelete: "cascade" }),
+    postSlug: text("post_slug").notNull(),
+    email: text("email").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    token: text("token").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    unsubscribedAt: timestamp("unsubscribed_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [index("subscriptions_submission").on(t.submissionId), index("subscriptions_post").on(t.postSlug, t.kind)],
+);
+
+/**
+ * Email waiting to go out (DESIGN: sending never blocks or fails a comment):
+ * queued in the same transaction as what caused it, sent by a worker,
+ * retried with back-off, failures recorded.
+ */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: serial("id").primaryKey(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    /** Extra headers, e.g. List-Unsubscribe (RFC 2369, RFC 8058). */
+    headers: text("headers"),
+    status: text("status", { enum: ["queued", "sent", "failed"] }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [index("outbox_due").on(t.status, t.nextAttemptAt)],
 );
 
 /**
@@ -104,7 +200,8 @@ export const comments = pgTable(
     id: serial("id").primaryKey(),
     postSlug: text("post_slug").notNull(),
     parentId: integer("parent_id").references((): any => comments.id, { onDelete: "restrict" }),
-    position: integer("position").notNull(),
+    /** Ordinal among published siblings; null until published (held, spam). */
+    position: integer("position"),
     /** guest | anonymous | member | author (a coach on their own post). */
     authorKind: text("author_kind", { enum: ["guest", "anonymous", "member", "author"] }).notNull(),
     /** The account that wrote it; null for guests and once the account is deleted. */
@@ -115,8 +212,8 @@ export const comments = pgTable(
     email: text("email"),
     /** The Markdown of this part, as displayed (may carry reopened code fences). */
     body: text("body").notNull(),
-    /** published | removed (moderation adds pending and spam later). */
-    status: text("status", { enum: ["published", "removed"] }).notNull().default("published"),
+    /** published | pending (held for moderation) | spam | removed (a tombstone). */
+    status: text("status", { enum: ["published", "pending", "spam", "removed"] }).notNull().default("published"),
     submissionId: uuid("submission_id")
       .notNull()
       .references(() => commentSubmissions.id, { onDelete: "restrict" }),
@@ -128,13 +225,18 @@ export const comments = pgTable(
     removedAt: timestamp("removed_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [
-    // Two siblings never share a number, even under concurrent posting.
-    unique("comments_sibling_position").on(t.postSlug, t.parentId, t.position).nullsNotDistinct(),
+    // Two published siblings never share a number, even under concurrent
+    // posting; held comments have no position yet.
+    uniqueIndex("comments_sibling_position")
+      .on(t.postSlug, sql`coalesce(${t.parentId}, 0)`, t.position)
+      .where(sql`${t.position} is not null`),
     index("comments_post_order").on(t.postSlug, t.createdAt, t.id),
     index("comments_parent").on(t.parentId),
     index("comments_submission").on(t.submissionId, t.partIndex),
     index("comments_user").on(t.userId, t.createdAt),
+    index("comments_post_status_parent").on(t.postSlug, t.status, t.parentId, t.position),
     check("comments_position_positive", sql`${t.position} >= 1`),
+    check("comments_published_has_position", sql`${t.status} <> 'published' or ${t.position} is not null`),
     check("comments_part_index_in_range", sql`${t.partIndex} >= 1 and ${t.partIndex} <= ${t.partCount}`),
     check(
       "comments_removed_has_time",

@@ -1,6 +1,8 @@
-import { and, asc, count, eq, inArray, isNull, max, ne, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, max, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { commentSubmissions, comments, type Comment } from "../../db/schema";
+import { commentSubmissions, comments, trustedGuests, type Comment } from "../../db/schema";
+import { digest } from "../auth/signing.server";
+import { countLinks, decideHold, type ModerationSettings } from "../moderation/rules";
 import { renderCommentMarkdown } from "./markdown.server";
 import { splitComment } from "./split";
 import { buildThread, type ThreadNode } from "./thread";
@@ -50,14 +52,25 @@ export function commentIdentityFor(
 export type FieldErrors = Record<string, string[]>;
 
 export type SubmitResult =
-  | { ok: true; comments: Comment[]; anchorNumber: string }
+  | {
+      ok: true;
+      comments: Comment[];
+      status: Comment["status"];
+      /** Why it was held (shown to the writer), or null. */
+      heldReason: string | null;
+      /** The first part's number, or null while it awaits moderation. */
+      anchorNumber: string | null;
+    }
   | { ok: false; fieldErrors: FieldErrors };
 
 /** A stored comment with its rendered body, ready for the page. */
 export interface DisplayComment {
   id: number;
   parentId: number | null;
-  position: number;
+  /** Null while held for moderation. */
+  position: number | null;
+  /** Held for moderation: shown to its writer only, "awaiting moderation". */
+  pending: boolean;
   authorKind: Comment["authorKind"];
   /** The writer's account, for a link to their profile; null for guests and tombstones. */
   userId: string | null;
@@ -75,25 +88,46 @@ export interface DisplayComment {
 
 export const ANONYMOUS_NAME = "Anonymous";
 
+/** How a submission is screened before it is stored (DESIGN §3, moderation). */
+export interface SubmitOptions {
+  identity?: CommentIdentity;
+  /** When it was written (UTC); defaults to now. The demo loader passes the fixture's times. */
+  at?: Date;
+  /** The form's one-time key: the same key again returns the first result. */
+  idempotencyKey?: string | null;
+  /** The guest's browser token (from its signed cookie), to recognise them later. */
+  guestToken?: string | null;
+  /** Moderation settings; omitted: nothing is held (trusted callers such as the demo loader). */
+  moderation?: ModerationSettings;
+  /** A field people never see was filled in. */
+  honeypot?: boolean;
+  /** Sent sooner after the form was drawn than a person can write. */
+  tooFast?: boolean;
+  /** The same body on the same post within this many seconds is refused as a duplicate. */
+  duplicateWindowSeconds?: number;
+}
+
 /**
  * Stores a submission: validates it against the site's rules, checks the
- * post and parent, splits it into parts when longer than `rules.limit`, and
- * writes the submission and all its parts in one transaction, numbered
- * consecutively among their siblings (9.1 and 9.2 for a two-part reply to 9).
+ * post and parent, screens it (moderation settings, honeypot, timing,
+ * duplicates), splits it into parts when longer than `rules.limit`, and
+ * writes the submission and all its parts in one transaction. Published
+ * parts are numbered consecutively among their siblings (9.1 and 9.2 for a
+ * two-part reply to 9); held ones get their numbers when approved.
  *
  * @param value the parsed form value (as from `commentFormSchema`); it is
  *   validated again here so every caller meets the same rules.
- * @param options.at when the comment was written (UTC); defaults to now. The
- *   demo loader passes the fixture's times.
- * @returns the stored parts and the number of the first, or field errors for
- *   input the writer can fix. Throws only for database failures.
+ * @returns the stored parts, their status and the number of the first (null
+ *   while held), or field errors for input the writer can fix. A repeated
+ *   idempotency key returns the first submission's result. Throws only for
+ *   database failures.
  */
 export async function submitComment(
   db: Database,
   target: CommentTarget,
   rules: CommentRules,
   value: CommentFormValue,
-  options: { identity?: CommentIdentity; at?: Date } = {},
+  options: SubmitOptions = {},
 ): Promise<SubmitResult> {
   const identity = options.identity ?? { kind: "guest-form" };
   const parsed = commentFormSchema(rules, { signedIn: identity.kind !== "guest-form" }).safeParse(value);
@@ -121,22 +155,47 @@ export async function submitComment(
     identity.kind === "post-author" ? "author" : identity.kind === "member" ? "member" : anonymous ? "anonymous" : "guest";
   const displayName = !guest ? identity.name : anonymous ? ANONYMOUS_NAME : input.name!;
   const at = options.at ?? new Date();
+  const guestTokenHash = guest && options.guestToken ? digest(options.guestToken) : null;
+  const email = guest ? (input.email ?? null) : null;
 
-  return db.transaction(async (tx) => {
+  return db.transaction(async (tx): Promise<SubmitResult> => {
+    const txDb = tx as unknown as Database;
     // One writer per post at a time, so sibling positions are handed out once.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${target.slug}`}))`);
-    let parentNumberPrefix = "";
+    if (options.idempotencyKey) {
+      const again = await resultOfSubmission(txDb, options.idempotencyKey);
+      if (again) return again;
+    }
+    if (options.duplicateWindowSeconds) {
+      const since = new Date(at.getTime() - options.duplicateWindowSeconds * 1000);
+      const [duplicate] = await tx
+        .select({ id: commentSubmissions.id })
+        .from(commentSubmissions)
+        .where(
+          and(
+            eq(commentSubmissions.postSlug, target.slug),
+            eq(commentSubmissions.body, split.normalized),
+            gt(commentSubmissions.createdAt, since),
+          ),
+        )
+        .limit(1);
+      if (duplicate) {
+        return { ok: false, fieldErrors: { body: ["This exact comment was just posted here. If it isn't showing yet, it is awaiting moderation."] } };
+      }
+    }
     let parentId = input.parentId ?? null;
     if (parentId !== null) {
       const [parent] = await tx
-        .select({ postSlug: comments.postSlug, submissionId: comments.submissionId, partCount: comments.partCount })
+        .select({
+          postSlug: comments.postSlug,
+          submissionId: comments.submissionId,
+          partCount: comments.partCount,
+          position: comments.position,
+        })
         .from(comments)
         .where(eq(comments.id, parentId));
-      if (!parent || parent.postSlug !== target.slug) {
-        return {
-          ok: false as const,
-          fieldErrors: { parentId: ["The comment you replied to is not on this post."] },
-        };
+      if (!parent || parent.postSlug !== target.slug || parent.position === null) {
+        return { ok: false, fieldErrors: { parentId: ["The comment you replied to is not on this post."] } };
       }
       if (parent.partCount > 1) {
         // A reply to any part of a split comment follows the whole comment:
@@ -147,54 +206,110 @@ export async function submitComment(
           .where(and(eq(comments.submissionId, parent.submissionId), eq(comments.partIndex, parent.partCount)));
         parentId = last.id;
       }
-      parentNumberPrefix = await numberOf(tx as unknown as Database, parentId);
     }
-    const [{ last }] = await tx
-      .select({ last: max(comments.position) })
-      .from(comments)
-      .where(
-        and(
-          eq(comments.postSlug, target.slug),
-          parentId === null ? isNull(comments.parentId) : eq(comments.parentId, parentId),
-        ),
-      );
-    const first = (last ?? 0) + 1;
+    const decision = options.moderation
+      ? decideHold({
+          writer: identity.kind === "post-author" ? "staff" : identity.kind === "member" ? "member" : "guest",
+          trustedGuest: guest && (await isTrustedGuest(txDb, { email, guestTokenHash })),
+          links: countLinks(split.normalized),
+          honeypot: options.honeypot ?? false,
+          tooFast: options.tooFast ?? false,
+          settings: options.moderation,
+        })
+      : ({ status: "published", reason: null } as const);
+
     const [submission] = await tx
       .insert(commentSubmissions)
-      .values({ postSlug: target.slug, body: split.normalized, partCount: split.parts.length, createdAt: at })
+      .values({
+        postSlug: target.slug,
+        body: split.normalized,
+        partCount: split.parts.length,
+        idempotencyKey: options.idempotencyKey ?? null,
+        guestTokenHash,
+        heldReason: decision.reason,
+        createdAt: at,
+      })
       .returning({ id: commentSubmissions.id });
-    const stored = await tx
-      .insert(comments)
-      .values(
-        split.parts.map((part, i) => ({
-          postSlug: target.slug,
-          parentId,
-          position: first + i,
-          authorKind,
-          userId: guest ? null : identity.userId,
-          displayName,
-          // An account's contact details live on the account, not the comment.
-          website: guest && !anonymous ? (input.website ?? null) : null,
-          email: guest ? (input.email ?? null) : null,
-          body: part.text,
-          submissionId: submission.id,
-          partIndex: i + 1,
-          partCount: split.parts.length,
-          // Parts share the moment of submission; ids keep their order.
-          createdAt: at,
-          updatedAt: at,
-        })),
-      )
-      .returning();
-    const anchorNumber = parentNumberPrefix ? `${parentNumberPrefix}.${first}` : String(first);
-    return { ok: true as const, comments: stored, anchorNumber };
+    const first = decision.status === "published" ? await nextPosition(txDb, target.slug, parentId) : null;
+    await tx.insert(comments).values(
+      split.parts.map((part, i) => ({
+        postSlug: target.slug,
+        parentId,
+        position: first === null ? null : first + i,
+        authorKind,
+        userId: guest ? null : identity.userId,
+        displayName,
+        // An account's contact details live on the account, not the comment.
+        website: guest && !anonymous ? (input.website ?? null) : null,
+        email,
+        body: part.text,
+        status: decision.status,
+        submissionId: submission.id,
+        partIndex: i + 1,
+        partCount: split.parts.length,
+        // Parts share the moment of submission; ids keep their order.
+        createdAt: at,
+        updatedAt: at,
+      })),
+    );
+    return (await resultOfSubmission(txDb, submission.id))!;
   });
 }
 
-/** Where a comment lives: its post and public number, or null for an unknown id. */
+/** The next free sibling position under `parentId` (null: top level). */
+async function nextPosition(db: Database, postSlug: string, parentId: number | null): Promise<number> {
+  const [{ last }] = await db
+    .select({ last: max(comments.position) })
+    .from(comments)
+    .where(and(eq(comments.postSlug, postSlug), parentId === null ? isNull(comments.parentId) : eq(comments.parentId, parentId)));
+  return (last ?? 0) + 1;
+}
+
+/** A stored submission's result, by its id or its idempotency key; null when there is none. */
+async function resultOfSubmission(db: Database, idOrKey: string): Promise<SubmitResult | null> {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrKey);
+  const [submission] = await db
+    .select({ id: commentSubmissions.id, heldReason: commentSubmissions.heldReason })
+    .from(commentSubmissions)
+    .where(isUuid ? eq(commentSubmissions.id, idOrKey) : eq(commentSubmissions.idempotencyKey, idOrKey));
+  if (!submission) return null;
+  const parts = await db
+    .select()
+    .from(comments)
+    .where(eq(comments.submissionId, submission.id))
+    .orderBy(asc(comments.partIndex));
+  const status = parts[0].status;
+  return {
+    ok: true,
+    comments: parts,
+    status,
+    heldReason: submission.heldReason,
+    anchorNumber: parts[0].position === null ? null : await numberOf(db, parts[0].id),
+  };
+}
+
+/** Whether a guest (by email or browser token) has had a comment approved before. */
+async function isTrustedGuest(db: Database, guest: { email: string | null; guestTokenHash: string | null }): Promise<boolean> {
+  const keys = trustKeys(guest);
+  if (keys.length === 0) return false;
+  const [row] = await db.select({ key: trustedGuests.key }).from(trustedGuests).where(inArray(trustedGuests.key, keys)).limit(1);
+  return row !== undefined;
+}
+
+function trustKeys(guest: { email: string | null; guestTokenHash: string | null }): string[] {
+  return [
+    ...(guest.email ? [`email:${digest(guest.email.trim().toLowerCase())}`] : []),
+    ...(guest.guestTokenHash ? [`token:${guest.guestTokenHash}`] : []),
+  ];
+}
+
+/** Where a numbered comment lives: its post and public number, or null for an unknown or held one. */
 export async function locateComment(db: Database, id: number): Promise<{ postSlug: string; number: string } | null> {
-  const [row] = await db.select({ postSlug: comments.postSlug }).from(comments).where(eq(comments.id, id));
-  if (!row) return null;
+  const [row] = await db
+    .select({ postSlug: comments.postSlug, position: comments.position })
+    .from(comments)
+    .where(eq(comments.id, id));
+  if (!row || row.position === null) return null;
   return { postSlug: row.postSlug, number: await numberOf(db, id) };
 }
 
@@ -207,7 +322,7 @@ async function numberOf(db: Database, id: number): Promise<string> {
       .select({ parentId: comments.parentId, position: comments.position })
       .from(comments)
       .where(eq(comments.id, current));
-    if (!row) break;
+    if (!row || row.position === null) break;
     positions.unshift(row.position);
     current = row.parentId;
   }
@@ -232,10 +347,19 @@ function renderCached(markdown: string): string {
   return html;
 }
 
+/** Whose held comments a reader may see: their own (DESIGN: visible to its writer, to nobody else). */
+export interface ThreadViewer {
+  userId?: string | null;
+  /** The guest's browser token (unsigned value of its cookie). */
+  guestToken?: string | null;
+}
+
 /**
  * A post's whole thread, numbered and nested for display (DESIGN §3), with
- * bodies rendered to sanitized HTML. Tombstones keep their place and number
- * but carry no name, website or body.
+ * bodies rendered to sanitized HTML. Tombstones (removed, or spam that was
+ * once published) keep their place and number but carry no name, website or
+ * body. Held comments appear only to their own writer, marked pending and
+ * without a number; spam never published is never shown.
  *
  * @param maxDepth the site's maximum display depth (at least 2).
  */
@@ -243,18 +367,42 @@ export async function listThread(
   db: Database,
   postSlug: string,
   maxDepth: number,
+  viewer: ThreadViewer = {},
 ): Promise<ThreadNode<DisplayComment>[]> {
+  const own = [
+    ...(viewer.userId ? [eq(comments.userId, viewer.userId)] : []),
+    ...(viewer.guestToken
+      ? [
+          inArray(
+            comments.submissionId,
+            db
+              .select({ id: commentSubmissions.id })
+              .from(commentSubmissions)
+              .where(eq(commentSubmissions.guestTokenHash, digest(viewer.guestToken))),
+          ),
+        ]
+      : []),
+  ];
   const rows = await db
     .select()
     .from(comments)
-    .where(eq(comments.postSlug, postSlug))
+    .where(
+      and(
+        eq(comments.postSlug, postSlug),
+        or(
+          isNotNull(comments.position),
+          own.length ? and(eq(comments.status, "pending"), or(...own)) : sql`false`,
+        ),
+      ),
+    )
     .orderBy(asc(comments.id));
   const display: DisplayComment[] = rows.map((row) => {
-    const removed = row.status === "removed";
+    const removed = row.status === "removed" || row.status === "spam";
     return {
       id: row.id,
       parentId: row.parentId,
       position: row.position,
+      pending: row.status === "pending",
       authorKind: row.authorKind,
       userId: removed ? null : row.userId,
       displayName: removed ? "" : row.displayName,
@@ -281,7 +429,7 @@ export async function countComments(db: Database, postSlugs: readonly string[]):
   const rows = await db
     .select({ postSlug: comments.postSlug, n: count() })
     .from(comments)
-    .where(and(inArray(comments.postSlug, [...postSlugs]), ne(comments.status, "removed")))
+    .where(and(inArray(comments.postSlug, [...postSlugs]), eq(comments.status, "published")))
     .groupBy(comments.postSlug);
   for (const row of rows) counts.set(row.postSlug, Number(row.n));
   return counts;

@@ -7,8 +7,8 @@
 export interface ThreadInput {
   id: number;
   parentId: number | null;
-  /** 1-based ordinal among siblings, assigned once when the comment was stored. */
-  position: number;
+  /** 1-based ordinal among siblings, assigned once when published; null while held. */
+  position: number | null;
   displayName: string;
   removed: boolean;
   submissionId: string;
@@ -83,7 +83,9 @@ export function buildThread<T extends ThreadInput>(rows: readonly T[], maxDepth:
     list.push(row);
     childrenOf.set(row.parentId, list);
   }
-  for (const list of childrenOf.values()) list.sort((a, b) => a.position - b.position || a.id - b.id);
+  // Held comments (no position yet) come after their published siblings.
+  const order = (c: T) => c.position ?? Number.MAX_SAFE_INTEGER;
+  for (const list of childrenOf.values()) list.sort((a, b) => order(a) - order(b) || a.id - b.id);
 
   const partAnchors = new Map<string, { index: number; anchor: string; number: string }[]>();
   const byId = new Map<number, ThreadNode<T>>();
@@ -92,11 +94,12 @@ export function buildThread<T extends ThreadInput>(rows: readonly T[], maxDepth:
   const numbered: ThreadNode<T>[] = [];
   const walk = (parentId: number | null, prefix: string, depth: number) => {
     for (const comment of childrenOf.get(parentId) ?? []) {
-      const number = prefix ? `${prefix}.${comment.position}` : String(comment.position);
+      // A held comment has no number yet: "" and an anchor by id.
+      const number = comment.position === null ? "" : prefix ? `${prefix}.${comment.position}` : String(comment.position);
       const node: ThreadNode<T> = {
         comment,
         number,
-        anchor: anchorFor(number),
+        anchor: comment.position === null ? `comment-held-${comment.id}` : anchorFor(number),
         depth,
         displayDepth: Math.min(depth, maxDepth),
         inReplyTo: null,

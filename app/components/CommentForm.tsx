@@ -30,6 +30,8 @@ export function CommentForm({
   submitLabel,
   viewer,
   draft = null,
+  tokens,
+  license = null,
   closed = false,
 }: {
   rules: CommentRules;
@@ -39,6 +41,10 @@ export function CommentForm({
   viewer: CommentViewer;
   /** A kept draft to restore (after signing in again). */
   draft?: { id: string; body: string } | null;
+  /** This page's one-time key and signed drawing time (spam defences). */
+  tokens: { idempotencyKey: string; renderedAt: string };
+  /** The licence comments are published under, shown above the button. */
+  license?: string | null;
   closed?: boolean;
 }) {
   const id = commentFormId(parentId);
@@ -64,6 +70,13 @@ export function CommentForm({
       {/* Not trusted: only tells the server the writer expected to be signed in. */}
       {viewer.signedIn ? <input type="hidden" name="asMember" value="1" /> : null}
       {draft ? <input type="hidden" name="draftId" value={draft.id} /> : null}
+      <input type="hidden" name="idempotencyKey" value={tokens.idempotencyKey} />
+      <input type="hidden" name="renderedAt" value={tokens.renderedAt} />
+      {/* A trap for robots: people never see or fill this field. */}
+      <div className="trap" aria-hidden="true">
+        <label htmlFor={`${id}-homepage`}>Leave this empty</label>
+        <input type="text" id={`${id}-homepage`} name="homepage" tabIndex={-1} autoComplete="off" defaultValue="" />
+      </div>
       {parentId !== null ? <input type="hidden" name="parentId" value={parentId} /> : null}
       {form.errors || fields.parentId.errors ? (
         <p className="form-error" role="alert" id={form.errorId}>
@@ -89,6 +102,7 @@ export function CommentForm({
       ) : (
         <GuestFields fields={fields} prefix={prefix} allowAnonymous={rules.allowAnonymous} />
       )}
+      {license ? <p className="hint comment-license">{license}</p> : null}
       <button type="submit" className="button" disabled={sending || closed}>
         {sending ? "Posting…" : submitLabel}
       </button>

@@ -17,6 +17,8 @@ export interface ThreadContext {
   draft: { id: string; body: string; formId: string } | null;
   /** The comment whose reply form is open (`?replyTo=<id>`), if any. */
   replyTo: number | null;
+  tokens: { idempotencyKey: string; renderedAt: string };
+  license: string | null;
 }
 
 /** The nested thread (DESIGN §3): numbers, badges, parts, tombstones, reply forms. */
@@ -69,6 +71,8 @@ function ReplyForm({
         submitLabel="Post reply"
         viewer={context.viewer}
         draft={draft}
+        tokens={context.tokens}
+        license={context.license}
         closed={!context.commentsOpen}
       />
       <p className="hint">
@@ -89,9 +93,15 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
     <li className="comment" id={node.anchor} data-number={node.number}>
       <article aria-labelledby={`${node.anchor}-label`}>
         <header className="comment-header">
-          <a className="comment-number" href={`#${node.anchor}`} id={`${node.anchor}-label`} title="Permalink to this comment">
-            {node.number}
-          </a>
+          {comment.pending ? (
+            <span className="pending-label" id={`${node.anchor}-label`}>
+              Awaiting moderation: only you can see this
+            </span>
+          ) : (
+            <a className="comment-number" href={`#${node.anchor}`} id={`${node.anchor}-label`} title="Permalink to this comment">
+              {node.number}
+            </a>
+          )}
           {comment.removed ? null : (
             <>
               <span className="comment-author">
@@ -134,7 +144,7 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
           </nav>
         ) : null}
         {/* One reply form per submission, under its last part, so replies follow the whole comment. */}
-        {(context.commentsOpen || failedHere) && (!node.parts || node.parts.index === node.parts.count) ? (
+        {(context.commentsOpen || failedHere) && !comment.pending && (!node.parts || node.parts.index === node.parts.count) ? (
           <ReplyForm node={node} context={context} failed={failedHere} draft={draftHere} />
         ) : null}
       </article>

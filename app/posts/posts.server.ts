@@ -21,6 +21,11 @@ export interface SiteSettings {
   commentMaxParts: number;
   maxDisplayDepth: number;
   allowAnonymous: boolean;
+  holdFirstTimeGuests: boolean;
+  /** Comments with more links than this are held. */
+  maxLinks: number;
+  /** Shown on the comment form; empty: the site's default licence applies. */
+  commentLicenseText: string;
 }
 
 export interface Author {
@@ -72,6 +77,9 @@ export const SITE_DEFAULTS: SiteSettings = {
   commentMaxParts: 10,
   maxDisplayDepth: 4,
   allowAnonymous: true,
+  holdFirstTimeGuests: true,
+  maxLinks: 2,
+  commentLicenseText: "",
 };
 
 function reader() {
@@ -92,6 +100,9 @@ export async function getSiteSettings(): Promise<SiteSettings> {
     commentMaxParts: site.commentMaxParts ?? SITE_DEFAULTS.commentMaxParts,
     maxDisplayDepth: Math.max(2, site.maxDisplayDepth ?? SITE_DEFAULTS.maxDisplayDepth),
     allowAnonymous: site.allowAnonymous,
+    holdFirstTimeGuests: site.holdFirstTimeGuests,
+    maxLinks: site.maxLinks ?? SITE_DEFAULTS.maxLinks,
+    commentLicenseText: site.commentLicenseText,
   };
 }
 

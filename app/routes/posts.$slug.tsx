@@ -3,7 +3,11 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { requireSameOrigin } from "~/auth/request.server";
+import { clientAddress } from "~/auth/client-address.server";
+import { hitRateLimit } from "~/auth/rate-limit.server";
 import { getRequestUser } from "~/auth/session.server";
+import { randomToken, sign, unsign } from "~/auth/signing.server";
+import { newGuestToken, readGuestToken } from "~/comments/guest-token.server";
 import { commentIdentityFor, listThread, submitComment } from "~/comments/comments.server";
 import { deleteDraft, readDraft, saveDraft } from "~/comments/drafts.server";
 import { anchorFor, flattenThread } from "~/comments/thread";
@@ -12,6 +16,7 @@ import { CommentForm, commentFormId, type CommentViewer } from "~/components/Com
 import { CommentThread } from "~/components/CommentThread";
 import { TagList } from "~/components/PostList";
 import { getDatabase } from "~/database.server";
+import { getEnv } from "~/env.server";
 import { blogPostingJsonLd, labelLicenseUrl, resolvePostLicense } from "~/licences/metadata";
 import { formatCalendarDate } from "~/posts/dates";
 import { getPost, getSiteSettings, type SiteSettings } from "~/posts/posts.server";
@@ -34,7 +39,10 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const { user, headers } = await getRequestUser(request);
   const site = await getSiteSettings();
   const db = await getDatabase();
-  const thread = await listThread(db, post.slug, site.maxDisplayDepth);
+  const thread = await listThread(db, post.slug, site.maxDisplayDepth, {
+    userId: user?.id ?? null,
+    guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
+  });
   const identity = commentIdentityFor(user, post.author);
   const viewer: CommentViewer = user
     ? { signedIn: true, displayName: user.displayName, isPostAuthor: identity.kind === "post-author" }
@@ -54,6 +62,11 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     viewer,
     draft,
     replyTo,
+    held: search.get("held") === "1",
+    // Fresh for every page drawn: a resent form is recognised, and a form
+    // sent within seconds of appearing is held.
+    formTokens: { idempotencyKey: randomToken(), renderedAt: sign(String(Date.now())) },
+    commentLicense: site.commentLicenseText || null,
     post: { ...post, author: post.author ? { ...post.author, accountEmail: null } : null },
     authorName,
     rules: rulesFrom(site),
@@ -96,7 +109,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 
 type ActionData = { formId: string; result: SubmissionResult<string[]> };
 
-export async function action({ params, request }: ActionFunctionArgs) {
+/** The same text on the same post within this window is a duplicate. */
+const DUPLICATE_WINDOW_SECONDS = 10 * 60;
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const post = await requirePost(params.slug);
   if (Number(request.headers.get("content-length") ?? 0) > MAX_FORM_BYTES) {
@@ -133,8 +149,34 @@ export async function action({ params, request }: ActionFunctionArgs) {
   if (submission.status !== "success") {
     return json<ActionData>({ formId, result: submission.reply() }, { status: 400, headers });
   }
+  const limited = await commentRateLimit(db, clientAddress(context), user?.id ?? null);
+  if (limited) {
+    headers.set("Retry-After", String(limited));
+    return json<ActionData>(
+      {
+        formId,
+        result: submission.reply({
+          formErrors: [`You are commenting faster than we allow. Please wait ${Math.ceil(limited / 60)} minutes; your text is still here.`],
+        }),
+      },
+      { status: 429, headers },
+    );
+  }
+  let guestToken = user ? null : readGuestToken(request.headers.get("cookie"));
+  if (!user && !guestToken) {
+    const fresh = newGuestToken(process.env.NODE_ENV === "production");
+    guestToken = fresh.token;
+    headers.append("Set-Cookie", fresh.setCookie);
+  }
+  const renderedAt = Number(unsign(String(formData.get("renderedAt") ?? "")));
   const result = await submitComment(db, post, rules, submission.value, {
     identity: commentIdentityFor(user, post.author),
+    idempotencyKey: idempotencyKeyFrom(formData.get("idempotencyKey")),
+    guestToken,
+    moderation: { holdFirstTimeGuests: site.holdFirstTimeGuests, maxLinks: site.maxLinks },
+    honeypot: String(formData.get("homepage") ?? "") !== "",
+    tooFast: sentTooFast(renderedAt, getEnv().COMMENT_MIN_SECONDS),
+    duplicateWindowSeconds: DUPLICATE_WINDOW_SECONDS,
   });
   if (!result.ok) {
     const { "": formErrors, ...fieldErrors } = result.fieldErrors;
@@ -145,12 +187,51 @@ export async function action({ params, request }: ActionFunctionArgs) {
   }
   const draftId = formData.get("draftId");
   if (typeof draftId === "string") await deleteDraft(db, draftId);
+  if (result.anchorNumber === null) {
+    // Held (or filed as spam, which its sender is not told): back to the
+    // post, where a held comment shows to its writer as awaiting moderation.
+    const held = result.status === "pending" ? `#comment-held-${result.comments[0].id}` : "#comments";
+    return redirect(`/posts/${post.slug}?held=1${held}`, { status: 303, headers });
+  }
   return redirect(`/posts/${post.slug}#${anchorFor(result.anchorNumber)}`, { status: 303, headers });
 }
 
+/**
+ * Whether a form came back sooner than a person can write (or without the
+ * signed time it was drawn at, as robots' forms do). 0 seconds turns it off.
+ */
+function sentTooFast(renderedAt: number, minSeconds: number): boolean {
+  if (minSeconds === 0) return false;
+  return !renderedAt || Date.now() - renderedAt < minSeconds * 1000;
+}
+
+/** The form's one-time key, when it looks like one we issued. */
+function idempotencyKeyFrom(value: FormDataEntryValue | null): string | null {
+  return typeof value === "string" && /^[A-Za-z0-9_-]{22}$/.test(value) ? value : null;
+}
+
+/**
+ * Comments allowed per client address and per account in 10 minutes; the
+ * seconds to wait when over, or null.
+ */
+async function commentRateLimit(db: Awaited<ReturnType<typeof getDatabase>>, address: string, userId: string | null) {
+  const window = 10 * 60;
+  const { COMMENT_RATE_LIMIT: limit } = getEnv();
+  const limits: [string, number][] = [[`comment:ip:${address}`, limit]];
+  if (userId) limits.push([`comment:user:${userId}`, limit]);
+  for (const [key, limit] of limits) {
+    const hit = await hitRateLimit(db, key, limit, window);
+    if (!hit.allowed) return hit.retryAfterSeconds;
+  }
+  return null;
+}
+
 export default function PostPage() {
-  const { post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo } =
-    useLoaderData<typeof loader>();
+  const {
+    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, formTokens, commentLicense,
+  } = useLoaderData<typeof loader>();
+  const commentLicenseNotice =
+    commentLicense ?? (license.url ? `Comments are published under ${license.shortName}, like the post.` : null);
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   // A new location after each submission: forms start empty after a posted
   // comment, and come back from the action's result after a refused one.
@@ -215,13 +296,19 @@ export default function PostPage() {
         )}
       </footer>
       <section className="comments" id="comments" aria-labelledby="comments-heading">
+        {held ? (
+          <p className="notice" role="status">
+            Thank you. Your comment is awaiting moderation: you can see it below, and everyone will once a moderator
+            approves it.
+          </p>
+        ) : null}
         <h2 id="comments-heading">
           {commentCount === 1 ? "1 comment" : `${commentCount.toLocaleString("en-GB")} comments`}
         </h2>
         <CommentThread
           key={formsKey}
           nodes={thread}
-          context={{ rules, commentsOpen: post.commentsOpen, failed, viewer, draft, replyTo }}
+          context={{ rules, commentsOpen: post.commentsOpen, failed, viewer, draft, replyTo, tokens: formTokens, license: commentLicenseNotice }}
         />
         {post.commentsOpen || topFailed ? (
           <section aria-labelledby="comment-form-heading" id="comment-form">
@@ -234,6 +321,8 @@ export default function PostPage() {
               submitLabel="Post comment"
               viewer={viewer}
               draft={draft?.formId === commentFormId(null) ? draft : null}
+              tokens={formTokens}
+              license={commentLicenseNotice}
               closed={!post.commentsOpen}
             />
           </section>

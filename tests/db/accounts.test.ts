@@ -81,7 +81,7 @@ async function say(
     at: options.at,
   });
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.fieldErrors)}`);
-  return { id: result.comments[0].id, number: result.anchorNumber, stored: result.comments };
+  return { id: result.comments[0].id, number: result.anchorNumber ?? "held", stored: result.comments };
 }
 
 async function sessionCount(db: Database, userId: string): Promise<number> {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -46,6 +46,13 @@ export interface TestServerOptions {
    * (PGlite allows one process per folder) or to add content to the sandbox.
    */
   beforeStart?: (dataDir: string, cwd: string) => Promise<void>;
+  /**
+   * Keep the site's moderation and spam defences as shipped (first-time
+   * guests held, forms sent within seconds held, comment rate limits). Off
+   * by default: the server then runs in a sandbox whose site settings publish
+   * guests' comments at once, so tests of other behaviour can post freely.
+   */
+  moderation?: boolean;
 }
 
 export interface TestServer {
@@ -139,7 +146,14 @@ async function startOnce(options: TestServerOptions): Promise<TestServer> {
     if (sandbox) await rm(sandbox, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
-    if (options.sandbox) sandbox = await makeSandbox();
+    if (options.sandbox || !options.moderation) sandbox = await makeSandbox();
+    if (sandbox && !options.moderation) {
+      const site = path.join(sandbox, "content/site.yaml");
+      const settings = (await readFile(site, "utf8"))
+        .replace(/^holdFirstTimeGuests: .*$/m, "holdFirstTimeGuests: false")
+        .replace(/^maxLinks: .*$/m, "maxLinks: 100");
+      await writeFile(site, settings);
+    }
     await options.beforeStart?.(dataDir, sandbox ?? REPO_ROOT);
   } catch (error) {
     await cleanUp();
@@ -163,6 +177,7 @@ async function startOnce(options: TestServerOptions): Promise<TestServer> {
     HOST,
     DATA_DIR: dataDir,
     DATABASE_URL: "",
+    ...(options.moderation ? {} : { COMMENT_MIN_SECONDS: "0", COMMENT_RATE_LIMIT: "100000" }),
   });
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name];

@@ -1,0 +1,61 @@
+import { Marked, type Token } from "marked";
+
+/**
+ * Moderation rules that need no database (pure; shared by server and tests).
+ */
+
+const lexer = new Marked({ gfm: true });
+
+/**
+ * How many links a comment's Markdown contains, as marked (GFM) reads it:
+ * inline and reference links, autolinks and bare URLs each count once;
+ * images count too (they are links a reader may follow).
+ */
+export function countLinks(markdown: string): number {
+  let links = 0;
+  lexer.walkTokens(lexer.lexer(markdown), (token: Token) => {
+    if (token.type === "link" || token.type === "image") links++;
+  });
+  return links;
+}
+
+/** The site settings moderation applies. */
+export interface ModerationSettings {
+  /** Hold a guest's comments until a moderator approves their first. */
+  holdFirstTimeGuests: boolean;
+  /** Hold comments with more links than this. */
+  maxLinks: number;
+}
+
+/** What the moderation rules decide for a new submission, and why. */
+export type HoldDecision =
+  | { status: "published"; reason: null }
+  | { status: "pending" | "spam"; reason: string };
+
+/**
+ * Decides whether a new submission is published at once, held for a
+ * moderator, or filed as spam. Staff (the post's author, coaches, admins)
+ * are never held; members are held only for links; guests also for being
+ * new. `honeypot` (a field people never see was filled in) files it as spam;
+ * `tooFast` (sent sooner after the form was drawn than a person can write)
+ * holds it. Nothing is dropped: every outcome is stored and reviewable.
+ */
+export function decideHold(facts: {
+  writer: "guest" | "member" | "staff";
+  trustedGuest: boolean;
+  links: number;
+  honeypot: boolean;
+  tooFast: boolean;
+  settings: ModerationSettings;
+}): HoldDecision {
+  if (facts.honeypot) return { status: "spam", reason: "filled in the hidden field" };
+  if (facts.writer === "staff") return { status: "published", reason: null };
+  if (facts.tooFast) return { status: "pending", reason: "sent within seconds of opening the page" };
+  if (facts.links > facts.settings.maxLinks) {
+    return { status: "pending", reason: `${facts.links} links (more than ${facts.settings.maxLinks})` };
+  }
+  if (facts.writer === "guest" && facts.settings.holdFirstTimeGuests && !facts.trustedGuest) {
+    return { status: "pending", reason: "first comment from this guest" };
+  }
+  return { status: "published", reason: null };
+}

@@ -1,0 +1,97 @@
+import path from "node:path";
+import type { Database } from "../../db/client";
+import { getEnv } from "../env.server";
+import { createMailer, type Mailer } from "./mailer.server";
+import { startOutboxWorker } from "./outbox.server";
+
+/**
+ * The process's mailer and outbox worker, configured from the environment
+ * (README: SMTP_URL, MAIL_FROM, SITE_URL, DATA_DIR): SMTP when SMTP_URL is
+ * set, otherwise `.eml` files in DATA_DIR/outbox. Created on first use and
+ * kept on globalThis, as app/database.server.ts keeps the database, so the
+ * dev server's module reloads neither start a second worker nor lose the
+ * first.
+ */
+
+/** How often the worker looks for due email. */
+export const OUTBOX_INTERVAL_MS = 5_000;
+
+interface MailRuntime {
+  mailer?: Mailer;
+  stopWorker?: () => Promise<void>;
+  starting?: Promise<void>;
+}
+
+const holder = globalThis as typeof globalThis & { __staffroomMail?: MailRuntime };
+
+function runtime(): MailRuntime {
+  holder.__staffroomMail ??= {};
+  return holder.__staffroomMail;
+}
+
+/** The process-wide mailer (created on first call). Throws when the environment is invalid. */
+export function getMailer(): Mailer {
+  const state = runtime();
+  if (!state.mailer) {
+    const env = getEnv();
+    state.mailer = createMailer({
+      smtpUrl: env.SMTP_URL,
+      outboxDir: path.join(env.DATA_DIR, "outbox"),
+      from: env.MAIL_FROM,
+    });
+  }
+  return state.mailer;
+}
+
+/** The site's public origin for links in emails: SITE_URL, or http://localhost:PORT. No trailing slash. */
+export function getSiteUrl(): string {
+  const env = getEnv();
+  return env.SITE_URL ?? `http://localhost:${env.PORT}`;
+}
+
+/**
+ * Starts the outbox worker for this process, once (later calls do nothing):
+ * every 5 s it delivers due email through `getMailer()`. Call it when the
+ * database is open and migrated, passing it (as app/database.server.ts can);
+ * without `db` it uses `getDatabase()` once that is ready. The worker's timer
+ * is unref'd, so it never keeps a process (a script, a test) alive, and it
+ * logs rather than throws; this function never throws either (a bad mail
+ * setting is logged and the worker is not started).
+ */
+export function ensureOutboxWorker(db?: Database): void {
+  const state = runtime();
+  if (state.stopWorker || state.starting) return;
+  const start = (database: Database) => {
+    if (state.stopWorker) return;
+    state.stopWorker = startOutboxWorker(database, getMailer(), OUTBOX_INTERVAL_MS);
+  };
+  const fail = (error: unknown) =>
+    console.error(`The email outbox worker did not start: ${error instanceof Error ? error.message : String(error)}`);
+  if (db) {
+    try {
+      start(db);
+    } catch (error) {
+      fail(error);
+    }
+    return;
+  }
+  // Imported here, not at the top: database.server may call this while it opens the database.
+  state.starting = import("../database.server")
+    .then((module) => module.getDatabase())
+    .then(start, fail)
+    .catch(fail)
+    .finally(() => {
+      state.starting = undefined;
+    });
+}
+
+/** Stops the worker (waiting for a run in progress) and closes the mailer; `ensureOutboxWorker` may start them again. */
+export async function stopOutboxWorker(): Promise<void> {
+  const state = runtime();
+  await state.starting;
+  const stop = state.stopWorker;
+  state.stopWorker = undefined;
+  await stop?.();
+  state.mailer?.close();
+  state.mailer = undefined;
+}
