@@ -86,6 +86,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
                 <>
                   <Link to="/account">{data.user.displayName}</Link>
                   {data.user.role !== "member" ? <a href="/keystatic">Editor</a> : null}
+                  {data.user.role !== "member" ? <Link to="/moderation">Moderation</Link> : null}
                   {data.user.role === "admin" ? <Link to="/admin/accounts">Accounts</Link> : null}
                   <Form method="post" action="/signout" className="inline-form">
                     <button type="submit" className="link-button">

@@ -143,6 +143,18 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
             ) : null}
           </nav>
         ) : null}
+        {!comment.removed && !comment.pending ? (
+          <details className="report-toggle">
+            <summary>Report</summary>
+            <form method="post" action={`/comments/${comment.id}/report`} className="report-form">
+              <label htmlFor={`report-${comment.id}`}>What is wrong with this comment? (optional)</label>
+              <input type="text" id={`report-${comment.id}`} name="reason" maxLength={500} />
+              <button type="submit" className="button small">
+                Report to the moderators
+              </button>
+            </form>
+          </details>
+        ) : null}
         {/* One reply form per submission, under its last part, so replies follow the whole comment. */}
         {(context.commentsOpen || failedHere) && !comment.pending && (!node.parts || node.parts.index === node.parts.count) ? (
           <ReplyForm node={node} context={context} failed={failedHere} draft={draftHere} />

@@ -156,7 +156,8 @@ async function claimNext(db: Database, now: Date) {
     .from(outbox)
     .where(and(eq(outbox.status, "queued"), lte(outbox.nextAttemptAt, now)))
     .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-    .limit(1);
+    .limit(1)
+    .for("update", { skipLocked: true });
   const [row] = await db
     .update(outbox)
     .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) })

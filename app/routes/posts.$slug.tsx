@@ -63,6 +63,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     draft,
     replyTo,
     held: search.get("held") === "1",
+    reported: search.get("reported") === "1",
     // Fresh for every page drawn: a resent form is recognised, and a form
     // sent within seconds of appearing is held.
     formTokens: { idempotencyKey: randomToken(), renderedAt: sign(String(Date.now())) },
@@ -228,7 +229,7 @@ async function commentRateLimit(db: Awaited<ReturnType<typeof getDatabase>>, add
 
 export default function PostPage() {
   const {
-    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, formTokens, commentLicense,
+    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, reported, formTokens, commentLicense,
   } = useLoaderData<typeof loader>();
   const commentLicenseNotice =
     commentLicense ?? (license.url ? `Comments are published under ${license.shortName}, like the post.` : null);
@@ -296,6 +297,11 @@ export default function PostPage() {
         )}
       </footer>
       <section className="comments" id="comments" aria-labelledby="comments-heading">
+        {reported ? (
+          <p className="notice" role="status">
+            Thank you. The moderators will look at the comment you reported.
+          </p>
+        ) : null}
         {held ? (
           <p className="notice" role="status">
             Thank you. Your comment is awaiting moderation: you can see it below, and everyone will once a moderator

@@ -261,6 +261,44 @@ describeEachDatabase("notifications", (db) => {
     expect((await rows()).every((row) => row.status === "sent" && row.attempts === 1)).toBe(true);
   });
 
+  it("never hands one message to two of many racing workers (claims are atomic)", async () => {
+    const sentTo: string[] = [];
+    const instant: Mailer = {
+      mode: "file",
+      close: () => {},
+      send: async (message) => {
+        sentTo.push(message.to);
+        return { id: message.to };
+      },
+    };
+    for (let i = 1; i <= 40; i++) await enqueueEmail(db(), { to: `reader${i}@example.org`, subject: "Hi", text: "x" }, T0);
+    const reports = await Promise.all(Array.from({ length: 6 }, () => deliverDueEmails(db(), instant, { now: T0, batch: 40 })));
+    expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(40);
+    expect(sentTo).toHaveLength(40);
+    expect(new Set(sentTo).size).toBe(40);
+  });
+
+  it("leaves a message another worker is sending alone (its claim is a lease)", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow: Mailer = { mode: "file", close: () => {}, send: async (m) => (await held, { id: m.to }) };
+    const sentTo: string[] = [];
+    const fast: Mailer = { mode: "file", close: () => {}, send: async (m) => (sentTo.push(m.to), { id: m.to }) };
+    await enqueueEmail(db(), { to: "first@example.org", subject: "Hi", text: "x" }, T0);
+    await enqueueEmail(db(), { to: "second@example.org", subject: "Hi", text: "x" }, T0);
+    const first = deliverDueEmails(db(), slow, { now: T0, batch: 1 });
+    for (let i = 0; i < 200 && (await rows())[0].attempts === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    // Even much later (but within the lease), the claimed message is not sent again.
+    expect(await deliverDueEmails(db(), fast, { now: minutes(10) })).toEqual({ sent: 1, failed: 0, retried: 0 });
+    expect(sentTo).toEqual(["second@example.org"]);
+    release();
+    expect(await first).toEqual({ sent: 1, failed: 0, retried: 0 });
+    expect((await rows()).map((row) => [row.to, row.status, row.attempts])).toEqual([
+      ["first@example.org", "sent", 1],
+      ["second@example.org", "sent", 1],
+    ]);
+  });
+
   it("queues with the caller's transaction: rolled back, nothing is queued", async () => {
     await expect(
       db().transaction(async (tx) => {

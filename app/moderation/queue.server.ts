@@ -1,0 +1,234 @@
+import { and, asc, count, desc, eq, inArray, isNull, max, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { commentReports, commentSubmissions, comments, trustedGuests } from "../../db/schema";
+import { digest } from "../auth/signing.server";
+
+/**
+ * The moderation queue (DESIGN §1: coaches moderate their posts' discussion,
+ * admins everything): held, spam and removed submissions, reader reports,
+ * and the actions on them. A split submission is moderated as one: every
+ * action applies to all its parts.
+ */
+
+export type QueueList = "pending" | "spam" | "removed" | "reported";
+export type ModerationAction = "approve" | "spam" | "remove" | "restore";
+
+/** One submission as the queue shows it. */
+export interface QueueItem {
+  submissionId: string;
+  postSlug: string;
+  /** The first part's id (for links). */
+  commentId: number;
+  displayName: string;
+  authorKind: string;
+  email: string | null;
+  body: string;
+  partCount: number;
+  heldReason: string | null;
+  status: string;
+  /** UTC ISO-8601. */
+  createdAt: string;
+  reports: { reason: string; createdAt: string }[];
+}
+
+/** Which posts a moderator may act on: every post (admins), or these slugs (a coach's own). */
+export type ModeratorScope = { all: true } | { all: false; postSlugs: readonly string[] };
+
+function scopeFilter(scope: ModeratorScope) {
+  if (scope.all) return sql`true`;
+  return scope.postSlugs.length ? inArray(comments.postSlug, [...scope.postSlugs]) : sql`false`;
+}
+
+/** How many submissions each list holds, within the moderator's scope. */
+export async function queueCounts(db: Database, scope: ModeratorScope): Promise<Record<QueueList, number>> {
+  const rows = await db
+    .select({ status: comments.status, n: sql<number>`count(distinct ${comments.submissionId})` })
+    .from(comments)
+    .where(and(scopeFilter(scope), inArray(comments.status, ["pending", "spam", "removed"])))
+    .groupBy(comments.status);
+  const [reported] = await db
+    .select({ n: sql<number>`count(distinct ${comments.submissionId})` })
+    .from(commentReports)
+    .innerJoin(comments, eq(commentReports.commentId, comments.id))
+    .where(and(isNull(commentReports.resolvedAt), scopeFilter(scope)));
+  const counts: Record<QueueList, number> = { pending: 0, spam: 0, removed: 0, reported: Number(reported?.n ?? 0) };
+  for (const row of rows) counts[row.status as "pending" | "spam" | "removed"] = Number(row.n);
+  return counts;
+}
+
+/** A list of the queue, oldest first for held comments, newest first otherwise. */
+export async function listQueue(db: Database, scope: ModeratorScope, list: QueueList, limit = 100): Promise<QueueItem[]> {
+  const reportedIds =
+    list === "reported"
+      ? db
+          .select({ id: commentReports.commentId })
+          .from(commentReports)
+          .where(isNull(commentReports.resolvedAt))
+      : null;
+  const firstParts = await db
+    .select({
+      submissionId: comments.submissionId,
+      postSlug: comments.postSlug,
+      commentId: comments.id,
+      displayName: comments.displayName,
+      authorKind: comments.authorKind,
+      email: comments.email,
+      status: comments.status,
+      partCount: comments.partCount,
+      createdAt: comments.createdAt,
+      body: commentSubmissions.body,
+      heldReason: commentSubmissions.heldReason,
+    })
+    .from(comments)
+    .innerJoin(commentSubmissions, eq(commentSubmissions.id, comments.submissionId))
+    .where(
+      and(
+        scopeFilter(scope),
+        list === "reported"
+          ? inArray(
+              comments.submissionId,
+              db.select({ s: comments.submissionId }).from(comments).where(inArray(comments.id, reportedIds!)),
+            )
+          : eq(comments.status, list),
+        eq(comments.partIndex, 1),
+      ),
+    )
+    .orderBy(list === "pending" ? asc(comments.createdAt) : desc(comments.createdAt), asc(comments.id))
+    .limit(limit);
+  const reports = firstParts.length
+    ? await db
+        .select({ submissionId: comments.submissionId, reason: commentReports.reason, createdAt: commentReports.createdAt })
+        .from(commentReports)
+        .innerJoin(comments, eq(commentReports.commentId, comments.id))
+        .where(and(isNull(commentReports.resolvedAt), inArray(comments.submissionId, firstParts.map((p) => p.submissionId))))
+    : [];
+  return firstParts.map((part) => ({
+    ...part,
+    createdAt: part.createdAt.toISOString(),
+    reports: reports
+      .filter((r) => r.submissionId === part.submissionId)
+      .map((r) => ({ reason: r.reason, createdAt: r.createdAt.toISOString() })),
+  }));
+}
+
+/**
+ * Applies an action to submissions (one or many: bulk) within the
+ * moderator's scope; returns how many submissions changed.
+ * - approve: publishes held parts, numbering them at the end of their
+ *   siblings, and trusts the guest (their email, and their browser token) so
+ *   their later comments go straight through; resolves reports;
+ * - spam / remove: hides them; a once-published comment leaves a tombstone
+ *   keeping its number and replies (DESIGN §3);
+ * - restore: publishes again (numbered anew only if it never had a number).
+ */
+export async function moderate(
+  db: Database,
+  scope: ModeratorScope,
+  submissionIds: readonly string[],
+  action: ModerationAction,
+  at: Date = new Date(),
+): Promise<number> {
+  let changed = 0;
+  for (const submissionId of new Set(submissionIds)) {
+    const done = await db.transaction(async (tx) => {
+      const txDb = tx as unknown as Database;
+      const parts = await tx
+        .select()
+        .from(comments)
+        .where(and(eq(comments.submissionId, submissionId), scopeFilter(scope)))
+        .orderBy(asc(comments.partIndex));
+      if (parts.length === 0) return false;
+      const first = parts[0];
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${first.postSlug}`}))`);
+      if (action === "spam" || action === "remove") {
+        const status = action === "spam" ? "spam" : "removed";
+        await tx
+          .update(comments)
+          .set({ status, removedAt: status === "removed" ? at : null, updatedAt: at })
+          .where(eq(comments.submissionId, submissionId));
+        await resolveReports(txDb, parts.map((p) => p.id), at);
+        return true;
+      }
+      // approve / restore: publish, numbering parts that have no number yet.
+      if (first.position === null) {
+        const [{ last }] = await tx
+          .select({ last: max(comments.position) })
+          .from(comments)
+          .where(
+            and(
+              eq(comments.postSlug, first.postSlug),
+              first.parentId === null ? isNull(comments.parentId) : eq(comments.parentId, first.parentId),
+            ),
+          );
+        let next = (last ?? 0) + 1;
+        for (const part of parts) {
+          await tx.update(comments).set({ position: next++ }).where(eq(comments.id, part.id));
+        }
+      }
+      await tx
+        .update(comments)
+        .set({ status: "published", removedAt: null, updatedAt: at })
+        .where(eq(comments.submissionId, submissionId));
+      if (action === "approve") {
+        const [submission] = await tx
+          .select({ guestTokenHash: commentSubmissions.guestTokenHash })
+          .from(commentSubmissions)
+          .where(eq(commentSubmissions.id, submissionId));
+        const keys = [
+          ...(first.email && !first.userId ? [`email:${digest(first.email.trim().toLowerCase())}`] : []),
+          ...(submission?.guestTokenHash ? [`token:${submission.guestTokenHash}`] : []),
+        ];
+        if (keys.length) {
+          await tx
+            .insert(trustedGuests)
+            .values(keys.map((key) => ({ key, approvedAt: at })))
+            .onConflictDoNothing();
+        }
+        await resolveReports(txDb, parts.map((p) => p.id), at);
+      }
+      return true;
+    });
+    if (done) changed++;
+  }
+  return changed;
+}
+
+async function resolveReports(db: Database, commentIds: number[], at: Date): Promise<void> {
+  await db
+    .update(commentReports)
+    .set({ resolvedAt: at })
+    .where(and(inArray(commentReports.commentId, commentIds), isNull(commentReports.resolvedAt)));
+}
+
+export const REPORT_REASON_MAX = 500;
+
+/**
+ * A reader's report of a published comment, for the moderators' queue.
+ * Returns false for an unknown or unpublished comment.
+ */
+export async function reportComment(
+  db: Database,
+  report: { commentId: number; reason: string; reporterUserId: string | null },
+): Promise<boolean> {
+  const [target] = await db
+    .select({ status: comments.status })
+    .from(comments)
+    .where(eq(comments.id, report.commentId));
+  if (!target || target.status !== "published") return false;
+  await db.insert(commentReports).values({
+    commentId: report.commentId,
+    reason: report.reason.slice(0, REPORT_REASON_MAX),
+    reporterUserId: report.reporterUserId,
+  });
+  return true;
+}
+
+/** Open reports in scope (for counts in the header). */
+export async function openReportCount(db: Database, scope: ModeratorScope): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(commentReports)
+    .innerJoin(comments, eq(commentReports.commentId, comments.id))
+    .where(and(isNull(commentReports.resolvedAt), scopeFilter(scope)));
+  return Number(row?.n ?? 0);
+}

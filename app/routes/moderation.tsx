@@ -1,0 +1,157 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { requireSameOrigin } from "~/auth/request.server";
+import { requireUser } from "~/auth/session.server";
+import { getDatabase } from "~/database.server";
+import { listQueue, moderate, queueCounts, type ModerationAction, type ModeratorScope, type QueueList } from "~/moderation/queue.server";
+import { formatInstant } from "~/posts/dates";
+import { listPosts } from "~/posts/posts.server";
+
+export const meta: MetaFunction = () => [{ title: "Moderation queue" }];
+
+const LISTS: { id: QueueList; label: string }[] = [
+  { id: "pending", label: "Awaiting approval" },
+  { id: "reported", label: "Reported" },
+  { id: "spam", label: "Spam" },
+  { id: "removed", label: "Removed" },
+];
+const ACTIONS: Record<QueueList, { action: ModerationAction; label: string }[]> = {
+  pending: [
+    { action: "approve", label: "Approve" },
+    { action: "spam", label: "Spam" },
+    { action: "remove", label: "Remove" },
+  ],
+  reported: [
+    { action: "approve", label: "Keep (dismiss reports)" },
+    { action: "spam", label: "Spam" },
+    { action: "remove", label: "Remove" },
+  ],
+  spam: [
+    { action: "restore", label: "Not spam: publish" },
+    { action: "remove", label: "Remove" },
+  ],
+  removed: [{ action: "restore", label: "Restore" }],
+};
+
+/** A coach moderates their own posts; an admin every post. */
+async function scopeFor(user: { email: string; role: string }): Promise<ModeratorScope> {
+  if (user.role === "admin") return { all: true };
+  const posts = await listPosts();
+  return { all: false, postSlugs: posts.filter((p) => p.author?.accountEmail === user.email.toLowerCase()).map((p) => p.slug) };
+}
+
+function listFrom(value: string | null): QueueList {
+  return LISTS.some((l) => l.id === value) ? (value as QueueList) : "pending";
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, headers } = await requireUser(request, { roles: ["coach", "admin"] });
+  const db = await getDatabase();
+  const scope = await scopeFor(user);
+  const list = listFrom(new URL(request.url).searchParams.get("list"));
+  const posts = new Map((await listPosts()).map((p) => [p.slug, p.title]));
+  const [counts, items] = await Promise.all([queueCounts(db, scope), listQueue(db, scope, list)]);
+  return json(
+    { list, counts, items: items.map((item) => ({ ...item, postTitle: posts.get(item.postSlug) ?? item.postSlug })) },
+    { headers },
+  );
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const { user, headers } = await requireUser(request, { roles: ["coach", "admin"] });
+  const form = await request.formData();
+  const act = String(form.get("action") ?? "");
+  const list = listFrom(String(form.get("list") ?? ""));
+  const ids = form.getAll("submissionId").filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v));
+  if (!["approve", "spam", "remove", "restore"].includes(act) || ids.length === 0) {
+    return redirect(`/moderation?list=${list}&done=none`, { status: 303, headers });
+  }
+  const changed = await moderate(await getDatabase(), await scopeFor(user), ids, act as ModerationAction);
+  return redirect(`/moderation?list=${list}&done=${act}&n=${changed}`, { status: 303, headers });
+}
+
+const DONE: Record<string, string> = {
+  approve: "approved",
+  spam: "marked as spam",
+  remove: "removed",
+  restore: "restored",
+};
+
+export default function ModerationQueue() {
+  const { list, counts, items } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const done = params.get("done");
+  const n = Number(params.get("n") ?? 0);
+  return (
+    <section>
+      <h1>Moderation queue</h1>
+      <nav className="queue-tabs" aria-label="Lists">
+        {LISTS.map((l) => (
+          <Link key={l.id} to={`?list=${l.id}`} aria-current={l.id === list ? "page" : undefined}>
+            {l.label} ({counts[l.id]})
+          </Link>
+        ))}
+      </nav>
+      {done === "none" ? (
+        <p className="form-error" role="alert">
+          Tick at least one comment, then choose what to do with it.
+        </p>
+      ) : done && DONE[done] ? (
+        <p className="notice" role="status">
+          {n === 1 ? "1 comment" : `${n} comments`} {DONE[done]}.
+        </p>
+      ) : null}
+      {items.length === 0 ? <p>Nothing here.</p> : null}
+      {items.length > 0 ? (
+        <Form method="post" id="bulk">
+          <input type="hidden" name="list" value={list} />
+          <p className="bulk-actions">
+            With the ticked comments:{" "}
+            {ACTIONS[list].map((a) => (
+              <button key={a.action} type="submit" name="action" value={a.action} className="button small">
+                {a.label}
+              </button>
+            ))}
+          </p>
+        </Form>
+      ) : null}
+      <ol className="queue">
+        {items.map((item) => (
+          <li key={item.submissionId} className="queue-item">
+            <p className="meta">
+              <input
+                type="checkbox"
+                name="submissionId"
+                value={item.submissionId}
+                form="bulk"
+                id={`pick-${item.submissionId}`}
+                aria-label={`Select the comment by ${item.displayName}`}
+              />{" "}
+              <strong>{item.displayName}</strong> ({item.authorKind}
+              {item.email ? `, ${item.email}` : ""}) on <Link to={`/posts/${item.postSlug}`}>{item.postTitle}</Link>,{" "}
+              {formatInstant(item.createdAt)}
+              {item.partCount > 1 ? `, ${item.partCount} parts` : ""}
+            </p>
+            {item.heldReason ? <p className="hint">Held: {item.heldReason}.</p> : null}
+            {item.reports.map((r, i) => (
+              <p key={i} className="hint">
+                Reported {formatInstant(r.createdAt)}: “{r.reason}”
+              </p>
+            ))}
+            <pre className="queue-body">{item.body}</pre>
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="list" value={list} />
+              <input type="hidden" name="submissionId" value={item.submissionId} />
+              {ACTIONS[list].map((a) => (
+                <button key={a.action} type="submit" name="action" value={a.action} className="button small">
+                  {a.label}
+                </button>
+              ))}
+            </Form>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
