@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { subscriptions, users } from "../../db/schema";
+import { comments, subscriptions, users } from "../../db/schema";
 import { enqueueEmail } from "./outbox.server";
 
 /**
@@ -261,6 +261,21 @@ export interface NewCommentFacts {
   siteTitle: string;
   /** The site's public origin, e.g. "https://staffroom.example.org" (a trailing slash is dropped). */
   siteUrl: string;
+}
+
+/**
+ * The submission a comment belongs to, for `notifyNewComment`'s
+ * `parentSubmissionId` (pass the new comment's `parentId`). Null for null or
+ * an unknown id.
+ */
+export async function parentSubmissionIdOf(db: Database, parentCommentId: number | null): Promise<string | null> {
+  if (parentCommentId === null) return null;
+  const [row] = await db
+    .select({ submissionId: comments.submissionId })
+    .from(comments)
+    .where(eq(comments.id, parentCommentId))
+    .limit(1);
+  return row?.submissionId ?? null;
 }
 
 /**

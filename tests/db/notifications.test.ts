@@ -4,7 +4,7 @@ import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { commentSubmissions, outbox, subscriptions, users } from "../../db/schema";
+import { comments, commentSubmissions, outbox, subscriptions, users } from "../../db/schema";
 import { createMailer, type Mailer } from "~/notifications/mailer.server";
 import { deliverDueEmails, enqueueEmail, MAX_ATTEMPTS, startOutboxWorker } from "~/notifications/outbox.server";
 import {
@@ -13,6 +13,7 @@ import {
   isFollowingPost,
   notifyHeldComment,
   notifyNewComment,
+  parentSubmissionIdOf,
   subscribeToReplies,
   unfollowPost,
   unsubscribe,
@@ -402,6 +403,33 @@ describeEachDatabase("notifications", (db) => {
     // A top-level comment reaches followers only, not reply subscribers.
     await subscribeToReplies(db(), { submissionId: parent, postSlug: "a-post", email: "other@example.org" });
     expect(await notifyNewComment(db(), facts({ submissionId: reply }), T0)).toEqual({ queued: 0 });
+  });
+
+  it("works inside the caller's transaction: queued with the comment, or not at all", async () => {
+    const parent = await addSubmission();
+    await subscribeToReplies(db(), { submissionId: parent, postSlug: "a-post", email: "guest@example.org" });
+    const [parentComment] = await db()
+      .insert(comments)
+      .values({ postSlug: "a-post", position: 1, authorKind: "guest", displayName: "Guest", body: "Hi", submissionId: parent })
+      .returning({ id: comments.id });
+    expect(await parentSubmissionIdOf(db(), parentComment.id)).toBe(parent);
+    expect(await parentSubmissionIdOf(db(), null)).toBeNull();
+    expect(await parentSubmissionIdOf(db(), 999_999)).toBeNull();
+
+    await expect(
+      db().transaction(async (tx) => {
+        const reply = await addSubmission();
+        await notifyNewComment(tx as unknown as Database, facts({ submissionId: reply, parentSubmissionId: parent }), T0);
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect(await rows()).toEqual([]);
+
+    await db().transaction(async (tx) => {
+      await subscribeToReplies(tx as unknown as Database, { submissionId: parent, postSlug: "a-post", email: "x@example.org" });
+      await notifyNewComment(tx as unknown as Database, facts({ submissionId: parent, parentSubmissionId: parent }), T0);
+    });
+    expect((await rows()).map((row) => row.to).sort()).toEqual(["guest@example.org", "x@example.org"]);
   });
 
   it("uses a member's current account email", async () => {

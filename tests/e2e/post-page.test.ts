@@ -437,8 +437,11 @@ describeWithBrowser("post page in Chromium (production build)", () => {
      * sibling number, labels, links between them, the text split between
      * them, and that the page lands on the first part.
      */
+    // Each long comment starts at another paragraph: the same text twice on a
+    // post within minutes would be refused as a duplicate.
+    let longComments = 0;
     async function postLongComment(form: Locator, numberAfter: (position: number) => string, firstPosition: number) {
-      const { text, paragraphs } = prose(6_000);
+      const { text, paragraphs } = prose(6_000, longComments++);
       expect(text.length).toBeGreaterThan(5_500);
       expect(text.length).toBeLessThan(8_000);
 

@@ -93,10 +93,10 @@ const PARAGRAPHS = [
 ];
 
 /** Real prose: at least `minChars` characters of paragraphs separated by blank lines. */
-export function prose(minChars: number): { text: string; paragraphs: string[] } {
+export function prose(minChars: number, startAt = 0): { text: string; paragraphs: string[] } {
   const paragraphs: string[] = [];
   let length = 0;
-  for (let i = 0; length < minChars; i++) {
+  for (let i = startAt; length < minChars; i++) {
     const paragraph = PARAGRAPHS[i % PARAGRAPHS.length];
     paragraphs.push(paragraph);
     length += paragraph.length + (paragraphs.length > 1 ? 2 : 0);
