@@ -2,6 +2,7 @@ import path from "node:path";
 import { openDatabase, type Database, type DatabaseHandle } from "../db/client";
 import { loadDemoContent } from "./demo/demo.server";
 import { getEnv } from "./env.server";
+import { ensureOutboxWorker } from "./notifications/runtime.server";
 
 /**
  * The process's database: PostgreSQL when DATABASE_URL is set, otherwise
@@ -19,6 +20,7 @@ async function start(): Promise<DatabaseHandle> {
     dataDir: path.join(env.DATA_DIR, "pglite"),
   });
   await handle.migrate();
+  ensureOutboxWorker(handle.db);
   if (env.DEMO_CONTENT) {
     // The site serves without its demo rather than not at all.
     try {

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, max, ne, or, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import { queryRows, type Database } from "../../db/client";
 import { commentSubmissions, comments, trustedGuests, type Comment } from "../../db/schema";
 import { digest } from "../auth/signing.server";
 import { countLinks, decideHold, type ModerationSettings } from "../moderation/rules";
@@ -60,6 +60,8 @@ export type SubmitResult =
       heldReason: string | null;
       /** The first part's number, or null while it awaits moderation. */
       anchorNumber: string | null;
+      /** False when an idempotency key found an earlier submission (nothing new was stored). */
+      fresh: boolean;
     }
   | { ok: false; fieldErrors: FieldErrors };
 
@@ -164,7 +166,7 @@ export async function submitComment(
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${target.slug}`}))`);
     if (options.idempotencyKey) {
       const again = await resultOfSubmission(txDb, options.idempotencyKey);
-      if (again) return again;
+      if (again) return { ...again, fresh: false };
     }
     if (options.duplicateWindowSeconds) {
       const since = new Date(at.getTime() - options.duplicateWindowSeconds * 1000);
@@ -252,7 +254,7 @@ export async function submitComment(
         updatedAt: at,
       })),
     );
-    return (await resultOfSubmission(txDb, submission.id))!;
+    return { ...(await resultOfSubmission(txDb, submission.id))!, fresh: true };
   });
 }
 
@@ -266,7 +268,7 @@ async function nextPosition(db: Database, postSlug: string, parentId: number | n
 }
 
 /** A stored submission's result, by its id or its idempotency key; null when there is none. */
-async function resultOfSubmission(db: Database, idOrKey: string): Promise<SubmitResult | null> {
+async function resultOfSubmission(db: Database, idOrKey: string): Promise<(SubmitResult & { ok: true }) | null> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrKey);
   const [submission] = await db
     .select({ id: commentSubmissions.id, heldReason: commentSubmissions.heldReason })
@@ -285,6 +287,7 @@ async function resultOfSubmission(db: Database, idOrKey: string): Promise<Submit
     status,
     heldReason: submission.heldReason,
     anchorNumber: parts[0].position === null ? null : await numberOf(db, parts[0].id),
+    fresh: true,
   };
 }
 
@@ -369,7 +372,82 @@ export async function listThread(
   maxDepth: number,
   viewer: ThreadViewer = {},
 ): Promise<ThreadNode<DisplayComment>[]> {
-  const own = [
+  const rows = await db
+    .select()
+    .from(comments)
+    .where(eq(comments.postSlug, postSlug))
+    .orderBy(asc(comments.id));
+  return buildThread(toDisplay(await visibleTo(db, postSlug, rows, viewer)), maxDepth);
+}
+
+/** Top-level comments per page of a long thread (DESIGN §3; issue: default 50). */
+export const TOP_LEVEL_PER_PAGE = 50;
+
+/** One page of a thread: whole threads under a range of top-level comments. */
+export interface ThreadPage {
+  nodes: ThreadNode<DisplayComment>[];
+  /** 1-based. */
+  page: number;
+  pageCount: number;
+}
+
+/**
+ * One page of a post's thread (DESIGN §3): the top-level comments numbered
+ * (page-1)·perPage+1 … page·perPage with all their replies, so a thread is
+ * never split across pages and a page's content never shifts as comments
+ * arrive (numbers are fixed). Two bounded queries whatever the thread's size:
+ * the page's range through the sibling-position index, and its replies
+ * through a recursive walk down the parent index. A writer's own held
+ * top-level comments show on the last page. Pages past the end are empty
+ * with the right `pageCount`.
+ */
+export async function listThreadPage(
+  db: Database,
+  postSlug: string,
+  maxDepth: number,
+  viewer: ThreadViewer,
+  page: number,
+  perPage: number = TOP_LEVEL_PER_PAGE,
+): Promise<ThreadPage> {
+  const [{ last }] = await db
+    .select({ last: max(comments.position) })
+    .from(comments)
+    .where(and(eq(comments.postSlug, postSlug), isNull(comments.parentId)));
+  const pageCount = Math.max(1, Math.ceil((last ?? 0) / perPage));
+  const from = (page - 1) * perPage + 1;
+  const to = page * perPage;
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`with recursive tree as (
+          select * from ${comments}
+           where post_slug = ${postSlug} and coalesce(parent_id, 0) = 0
+             and position between ${from} and ${to}
+          union all
+          select c.* from ${comments} c join tree t on c.parent_id = t.id
+        )
+        select * from tree`,
+  );
+  const own = page === pageCount ? await ownHeldTopLevel(db, postSlug, viewer) : [];
+  const stored = [...rows.map(fromRawRow), ...own].sort((a, b) => a.id - b.id);
+  return { nodes: buildThread(toDisplay(await visibleTo(db, postSlug, stored, viewer)), maxDepth), page, pageCount };
+}
+
+/** The page holding a comment, from its number's first segment (the top-level position). */
+export function pageOfNumber(number: string, perPage: number = TOP_LEVEL_PER_PAGE): number {
+  return Math.max(1, Math.ceil(Number(number.split(".")[0]) / perPage));
+}
+
+async function ownHeldTopLevel(db: Database, postSlug: string, viewer: ThreadViewer): Promise<Comment[]> {
+  const own = ownership(db, viewer);
+  if (own.length === 0) return [];
+  return db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.postSlug, postSlug), isNull(comments.parentId), eq(comments.status, "pending"), or(...own)));
+}
+
+function ownership(db: Database, viewer: ThreadViewer) {
+  return [
     ...(viewer.userId ? [eq(comments.userId, viewer.userId)] : []),
     ...(viewer.guestToken
       ? [
@@ -383,20 +461,57 @@ export async function listThread(
         ]
       : []),
   ];
-  const rows = await db
-    .select()
-    .from(comments)
-    .where(
-      and(
-        eq(comments.postSlug, postSlug),
-        or(
-          isNotNull(comments.position),
-          own.length ? and(eq(comments.status, "pending"), or(...own)) : sql`false`,
-        ),
-      ),
-    )
-    .orderBy(asc(comments.id));
-  const display: DisplayComment[] = rows.map((row) => {
+}
+
+/** A raw row of `comments` (snake_case, as SQL returns it) as drizzle's Comment. */
+function fromRawRow(row: Record<string, unknown>): Comment {
+  const date = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
+  return {
+    id: Number(row.id),
+    postSlug: row.post_slug as string,
+    parentId: row.parent_id === null ? null : Number(row.parent_id),
+    position: row.position === null ? null : Number(row.position),
+    authorKind: row.author_kind as Comment["authorKind"],
+    userId: (row.user_id as string | null) ?? null,
+    displayName: row.display_name as string,
+    website: (row.website as string | null) ?? null,
+    email: (row.email as string | null) ?? null,
+    body: row.body as string,
+    status: row.status as Comment["status"],
+    submissionId: row.submission_id as string,
+    partIndex: Number(row.part_index),
+    partCount: Number(row.part_count),
+    createdAt: date(row.created_at)!,
+    updatedAt: date(row.updated_at)!,
+    removedAt: date(row.removed_at),
+  };
+}
+
+/**
+ * What a reader may see: numbered comments (published, or tombstones), and
+ * their own held ones (by account, or by the guest's browser token); never
+ * anyone else's held comments or unpublished spam.
+ */
+async function visibleTo(db: Database, postSlug: string, rows: Comment[], viewer: ThreadViewer): Promise<Comment[]> {
+  const held = rows.filter((row) => row.position === null && row.status === "pending");
+  let ownSubmissions = new Set<string>();
+  if (held.length && viewer.guestToken) {
+    const mine = await db
+      .select({ id: commentSubmissions.id })
+      .from(commentSubmissions)
+      .where(and(eq(commentSubmissions.postSlug, postSlug), eq(commentSubmissions.guestTokenHash, digest(viewer.guestToken))));
+    ownSubmissions = new Set(mine.map((row) => row.id));
+  }
+  return rows.filter((row) => {
+    if (row.position !== null) return true;
+    if (row.status !== "pending") return false;
+    return (!!viewer.userId && row.userId === viewer.userId) || ownSubmissions.has(row.submissionId);
+  });
+}
+
+/** Stored rows as the page shows them: rendered bodies, tombstones emptied. */
+function toDisplay(rows: Comment[]): DisplayComment[] {
+  return rows.map((row) => {
     const removed = row.status === "removed" || row.status === "spam";
     return {
       id: row.id,
@@ -415,7 +530,6 @@ export async function listThread(
       createdAt: row.createdAt.toISOString(),
     };
   });
-  return buildThread(display, maxDepth);
 }
 
 /**

@@ -15,9 +15,14 @@ export function readGuestToken(cookieHeader: string | null): string | null {
   return match ? unsign(decodeURIComponent(match[1])) : null;
 }
 
-/** A new token and the Set-Cookie value that stores it. */
-export function newGuestToken(secure: boolean): { token: string; setCookie: string } {
-  const token = randomToken();
+/**
+ * A new token and the Set-Cookie value that stores it. Given the form's
+ * one-time key, the token is derived from it (the same key, the same token),
+ * so a resent form re-issues the cookie its first answer carried.
+ */
+export function newGuestToken(secure: boolean, fromKey: string | null = null): { token: string; setCookie: string } {
+  // The site's secret keys the derivation: knowing a form's key is not enough.
+  const token = fromKey ? sign(`guest-token:${fromKey}`).split(".").pop()!.slice(0, 22) : randomToken();
   const setCookie = [
     `${COOKIE}=${encodeURIComponent(sign(token))}`,
     "Path=/",

@@ -59,6 +59,8 @@ export function commentFormSchema(rules: CommentRules, options: { signedIn?: boo
         .max(2_147_483_647, { error: "That comment cannot be replied to." })
         .optional(),
       anonymous: z.boolean().optional(),
+      /** "Email me replies to my comment". */
+      notify: z.boolean().optional(),
       name: z
         .string()
         .transform(cleanLine)
@@ -113,6 +115,13 @@ export function commentFormSchema(rules: CommentRules, options: { signedIn?: boo
             code: "custom",
             path: ["anonymous"],
             message: "This site does not accept anonymous comments. Please give your name.",
+          });
+        }
+        if (value.notify === true && !value.email) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["email"],
+            message: "Enter your email address to be told of replies (it is never shown).",
           });
         }
         const name = typeof value.name === "string" ? value.name : "";

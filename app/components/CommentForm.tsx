@@ -102,6 +102,12 @@ export function CommentForm({
       ) : (
         <GuestFields fields={fields} prefix={prefix} allowAnonymous={rules.allowAnonymous} />
       )}
+      <div className="field checkbox">
+        <input {...getInputProps(fields.notify, { type: "checkbox" })} id={`${prefix}-notify`} />{" "}
+        <label htmlFor={`${prefix}-notify`}>
+          Email me replies to my comment{viewer.signedIn ? "" : " (needs your email)"}
+        </label>
+      </div>
       {license ? <p className="hint comment-license">{license}</p> : null}
       <button type="submit" className="button" disabled={sending || closed}>
         {sending ? "Posting…" : submitLabel}

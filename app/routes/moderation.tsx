@@ -4,6 +4,7 @@ import { requireSameOrigin } from "~/auth/request.server";
 import { requireUser } from "~/auth/session.server";
 import { getDatabase } from "~/database.server";
 import { listQueue, moderate, queueCounts, type ModerationAction, type ModeratorScope, type QueueList } from "~/moderation/queue.server";
+import { announceSubmission } from "~/notifications/announce.server";
 import { formatInstant } from "~/posts/dates";
 import { listPosts } from "~/posts/posts.server";
 
@@ -67,7 +68,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!["approve", "spam", "remove", "restore"].includes(act) || ids.length === 0) {
     return redirect(`/moderation?list=${list}&done=none`, { status: 303, headers });
   }
-  const changed = await moderate(await getDatabase(), await scopeFor(user), ids, act as ModerationAction);
+  const db = await getDatabase();
+  const changed = await moderate(db, await scopeFor(user), ids, act as ModerationAction);
+  // A held comment published for the first time: tell its thread's subscribers.
+  if (act === "approve" && list === "pending") {
+    for (const id of ids) await announceSubmission(db, id);
+  }
   return redirect(`/moderation?list=${list}&done=${act}&n=${changed}`, { status: 303, headers });
 }
 

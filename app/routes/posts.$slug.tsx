@@ -1,19 +1,29 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import {
+  json,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { requireSameOrigin } from "~/auth/request.server";
 import { clientAddress } from "~/auth/client-address.server";
 import { hitRateLimit } from "~/auth/rate-limit.server";
 import { getRequestUser } from "~/auth/session.server";
 import { randomToken, sign, unsign } from "~/auth/signing.server";
 import { newGuestToken, readGuestToken } from "~/comments/guest-token.server";
-import { commentIdentityFor, listThread, submitComment } from "~/comments/comments.server";
+import { announceSubmission } from "~/notifications/announce.server";
+import { followPost, isFollowingPost, subscribeToReplies, unfollowPost } from "~/notifications/subscriptions.server";
+import { commentIdentityFor, countComments, listThreadPage, submitComment } from "~/comments/comments.server";
 import { deleteDraft, readDraft, saveDraft } from "~/comments/drafts.server";
 import { anchorFor, flattenThread } from "~/comments/thread";
 import { commentFormSchema, type CommentRules } from "~/comments/validation";
 import { CommentForm, commentFormId, type CommentViewer } from "~/components/CommentForm";
 import { CommentThread } from "~/components/CommentThread";
+import { Pagination } from "~/components/Pagination";
 import { TagList } from "~/components/PostList";
 import { getDatabase } from "~/database.server";
 import { getEnv } from "~/env.server";
@@ -34,34 +44,44 @@ async function requirePost(slug: string | undefined) {
   return post;
 }
 
+// Keeps the action's Retry-After (a rate-limited comment) on the page a
+// browser without JavaScript gets.
+export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) =>
+  actionHeaders.has("Retry-After") ? actionHeaders : loaderHeaders;
+
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const post = await requirePost(params.slug);
   const { user, headers } = await getRequestUser(request);
   const site = await getSiteSettings();
   const db = await getDatabase();
-  const thread = await listThread(db, post.slug, site.maxDisplayDepth, {
+  const search = new URL(request.url).searchParams;
+  const requestedPage = /^[1-9]\d{0,5}$/.test(search.get("page") ?? "") ? Number(search.get("page")) : 1;
+  const { nodes: thread, page, pageCount } = await listThreadPage(db, post.slug, site.maxDisplayDepth, {
     userId: user?.id ?? null,
     guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
-  });
+  }, requestedPage);
+  if (page > pageCount) throw redirect(`/posts/${post.slug}?page=${pageCount}#comments`, { headers });
   const identity = commentIdentityFor(user, post.author);
   const viewer: CommentViewer = user
     ? { signedIn: true, displayName: user.displayName, isPostAuthor: identity.kind === "post-author" }
     : { signedIn: false };
-  const search = new URL(request.url).searchParams;
   const draftId = search.get("draft");
+  const following = user ? await isFollowingPost(db, { postSlug: post.slug, userId: user.id }) : false;
   const replyTo = /^\d{1,9}$/.test(search.get("replyTo") ?? "") ? Number(search.get("replyTo")) : null;
   const kept = user && draftId ? await readDraft(db, draftId, post.slug) : null;
   const draft = kept ? { id: kept.id, body: kept.body, formId: commentFormId(kept.parentId) } : null;
   const license = resolvePostLicense(post.license, site.defaultLicense);
   const url = new URL(`/posts/${post.slug}`, request.url).href;
-  const all = flattenThread(thread);
-  const commentCount = all.filter((node) => !node.comment.removed).length;
+  const commentCount = (await countComments(db, [post.slug])).get(post.slug) ?? 0;
   const imageLicense = labelLicenseUrl(post.cover?.licenseUrl ?? null);
   const authorName = post.author?.name ?? site.attributionName;
   return json({
     viewer,
     draft,
     replyTo,
+    page,
+    pageCount,
+    following,
     held: search.get("held") === "1",
     reported: search.get("reported") === "1",
     // Fresh for every page drawn: a resent form is recognised, and a form
@@ -104,6 +124,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     { title: data.post.title },
     { name: "description", content: data.post.summary },
     ...(data.license.url ? [{ tagName: "link", rel: "license", href: data.license.url }] : []),
+    {
+      tagName: "link",
+      rel: "alternate",
+      type: "application/atom+xml",
+      title: `Comments on ${data.post.title}`,
+      href: `/posts/${data.post.slug}/comments.atom`,
+    },
     { "script:ld+json": data.jsonLd },
   ];
 };
@@ -133,6 +160,13 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
   const { user, headers } = await getRequestUser(request);
   const db = await getDatabase();
+  const intent = formData.get("intent");
+  if (intent === "follow" || intent === "unfollow") {
+    if (!user) return redirect(`/signin?redirectTo=${encodeURIComponent(`/posts/${post.slug}#comments`)}`, { status: 303, headers });
+    if (intent === "follow") await followPost(db, { postSlug: post.slug, email: user.email, userId: user.id });
+    else await unfollowPost(db, { postSlug: post.slug, userId: user.id });
+    return redirect(`/posts/${post.slug}#follow`, { status: 303, headers });
+  }
   const site = await getSiteSettings();
   const rules = rulesFrom(site);
   const rawParent = formData.get("parentId");
@@ -163,16 +197,19 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       { status: 429, headers },
     );
   }
+  const idempotencyKey = idempotencyKeyFrom(formData.get("idempotencyKey"));
   let guestToken = user ? null : readGuestToken(request.headers.get("cookie"));
   if (!user && !guestToken) {
-    const fresh = newGuestToken(process.env.NODE_ENV === "production");
+    // Derived from the form's one-time key, so a resent form (whose first
+    // answer, with the cookie, was lost) gets the same token again.
+    const fresh = newGuestToken(process.env.NODE_ENV === "production", idempotencyKey);
     guestToken = fresh.token;
     headers.append("Set-Cookie", fresh.setCookie);
   }
   const renderedAt = Number(unsign(String(formData.get("renderedAt") ?? "")));
   const result = await submitComment(db, post, rules, submission.value, {
     identity: commentIdentityFor(user, post.author),
-    idempotencyKey: idempotencyKeyFrom(formData.get("idempotencyKey")),
+    idempotencyKey,
     guestToken,
     moderation: { holdFirstTimeGuests: site.holdFirstTimeGuests, maxLinks: site.maxLinks },
     honeypot: String(formData.get("homepage") ?? "") !== "",
@@ -188,6 +225,14 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
   const draftId = formData.get("draftId");
   if (typeof draftId === "string") await deleteDraft(db, draftId);
+  if (result.fresh) {
+    const submissionId = result.comments[0].submissionId;
+    const email = user ? user.email : (submission.value.email ?? null);
+    if (submission.value.notify && email) {
+      await subscribeToReplies(db, { submissionId, postSlug: post.slug, email, userId: user?.id ?? null });
+    }
+    await announceSubmission(db, submissionId);
+  }
   if (result.anchorNumber === null) {
     // Held (or filed as spam, which its sender is not told): back to the
     // post, where a held comment shows to its writer as awaiting moderation.
@@ -229,7 +274,7 @@ async function commentRateLimit(db: Awaited<ReturnType<typeof getDatabase>>, add
 
 export default function PostPage() {
   const {
-    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, reported, formTokens, commentLicense,
+    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, reported, formTokens, commentLicense, page, pageCount, following,
   } = useLoaderData<typeof loader>();
   const commentLicenseNotice =
     commentLicense ?? (license.url ? `Comments are published under ${license.shortName}, like the post.` : null);
@@ -311,11 +356,25 @@ export default function PostPage() {
         <h2 id="comments-heading">
           {commentCount === 1 ? "1 comment" : `${commentCount.toLocaleString("en-GB")} comments`}
         </h2>
+        <div className="meta follow" id="follow">
+          <a href={`/posts/${post.slug}/comments.atom`}>Comments feed (Atom)</a>
+          {viewer.signedIn ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value={following ? "unfollow" : "follow"} />
+              {" · "}
+              <button type="submit" className="link-button">
+                {following ? "Stop emailing me new comments" : "Email me every new comment on this post"}
+              </button>
+            </Form>
+          ) : null}
+        </div>
+        <Pagination slug={post.slug} page={page} pageCount={pageCount} />
         <CommentThread
           key={formsKey}
           nodes={thread}
           context={{ rules, commentsOpen: post.commentsOpen, failed, viewer, draft, replyTo, tokens: formTokens, license: commentLicenseNotice }}
         />
+        <Pagination slug={post.slug} page={page} pageCount={pageCount} />
         {post.commentsOpen || topFailed ? (
           <section aria-labelledby="comment-form-heading" id="comment-form">
             <h3 id="comment-form-heading">Leave a comment</h3>

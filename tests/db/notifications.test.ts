@@ -416,9 +416,9 @@ describeEachDatabase("notifications", (db) => {
     expect(await parentSubmissionIdOf(db(), null)).toBeNull();
     expect(await parentSubmissionIdOf(db(), 999_999)).toBeNull();
 
+    const reply = await addSubmission();
     await expect(
       db().transaction(async (tx) => {
-        const reply = await addSubmission();
         await notifyNewComment(tx as unknown as Database, facts({ submissionId: reply, parentSubmissionId: parent }), T0);
         throw new Error("rolled back");
       }),

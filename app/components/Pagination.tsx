@@ -1,0 +1,24 @@
+import { Link } from "@remix-run/react";
+
+/** Pages of a long thread: previous, numbered pages, next (plain links, no JavaScript needed). */
+export function Pagination({ slug, page, pageCount }: { slug: string; page: number; pageCount: number }) {
+  if (pageCount <= 1) return null;
+  const href = (n: number) => (n === 1 ? `/posts/${slug}#comments` : `/posts/${slug}?page=${n}#comments`);
+  return (
+    <nav className="pagination" aria-label="Comment pages">
+      {page > 1 ? <Link to={href(page - 1)}>← Older comments</Link> : null}
+      {Array.from({ length: pageCount }, (_, i) => i + 1).map((n) =>
+        n === page ? (
+          <span key={n} aria-current="page">
+            {n}
+          </span>
+        ) : (
+          <Link key={n} to={href(n)}>
+            {n}
+          </Link>
+        ),
+      )}
+      {page < pageCount ? <Link to={href(page + 1)}>Newer comments →</Link> : null}
+    </nav>
+  );
+}
