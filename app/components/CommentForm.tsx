@@ -32,6 +32,7 @@ export function CommentForm({
   draft = null,
   tokens,
   license = null,
+  contactCheck = null,
   closed = false,
 }: {
   rules: CommentRules;
@@ -45,6 +46,8 @@ export function CommentForm({
   tokens: { idempotencyKey: string; renderedAt: string };
   /** The licence comments are published under, shown above the button. */
   license?: string | null;
+  /** Contact details found in the last submission: ask before publishing them. */
+  contactCheck?: string[] | null;
   closed?: boolean;
 }) {
   const id = commentFormId(parentId);
@@ -109,6 +112,25 @@ export function CommentForm({
         </label>
       </div>
       {license ? <p className="hint comment-license">{license}</p> : null}
+      {contactCheck?.length ? (
+        <div className="contact-check" role="group" aria-label="Contact details in your comment">
+          <p>
+            Found: {contactCheck.map((detail, i) => (
+              <span key={detail}>
+                {i > 0 ? ", " : ""}
+                <strong>{detail}</strong>
+              </span>
+            ))}
+          </p>
+          <button type="submit" name="contactChoice" value="private" className="button">
+            Send it privately to the author
+          </button>{" "}
+          <button type="submit" name="contactChoice" value="publish" className="button secondary">
+            Publish it as it is
+          </button>
+          <p className="hint">Or edit your comment above and post it again.</p>
+        </div>
+      ) : null}
       <button type="submit" className="button" disabled={sending || closed}>
         {sending ? "Posting…" : submitLabel}
       </button>

@@ -11,7 +11,7 @@ export interface ThreadContext {
   rules: CommentRules;
   commentsOpen: boolean;
   /** The form that failed validation on the last POST, with its result. */
-  failed: { formId: string; result: SubmissionResult<string[]> } | null;
+  failed: { formId: string; result: SubmissionResult<string[]>; contactCheck?: string[] } | null;
   viewer: CommentViewer;
   /** A kept draft (after signing in again) and the form it belongs to. */
   draft: { id: string; body: string; formId: string } | null;
@@ -68,6 +68,7 @@ function ReplyForm({
         rules={context.rules}
         parentId={node.comment.id}
         lastResult={failed}
+        contactCheck={context.failed?.formId === formId ? (context.failed.contactCheck ?? null) : null}
         submitLabel="Post reply"
         viewer={context.viewer}
         draft={draft}

@@ -15,7 +15,9 @@ import { hitRateLimit } from "~/auth/rate-limit.server";
 import { getRequestUser } from "~/auth/session.server";
 import { randomToken, sign, unsign } from "~/auth/signing.server";
 import { newGuestToken, readGuestToken } from "~/comments/guest-token.server";
+import { findContactDetails } from "~/comments/contact-details";
 import { announceSubmission } from "~/notifications/announce.server";
+import { sendPrivateMessage } from "~/notifications/private-message.server";
 import { followPost, isFollowingPost, subscribeToReplies, unfollowPost } from "~/notifications/subscriptions.server";
 import { commentIdentityFor, countComments, listThreadPage, submitComment } from "~/comments/comments.server";
 import { deleteDraft, readDraft, saveDraft } from "~/comments/drafts.server";
@@ -84,6 +86,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     following,
     held: search.get("held") === "1",
     reported: search.get("reported") === "1",
+    sentPrivately: search.get("sentPrivately") === "1",
     // Fresh for every page drawn: a resent form is recognised, and a form
     // sent within seconds of appearing is held.
     formTokens: { idempotencyKey: randomToken(), renderedAt: sign(String(Date.now())) },
@@ -135,7 +138,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
   ];
 };
 
-type ActionData = { formId: string; result: SubmissionResult<string[]> };
+type ActionData = {
+  formId: string;
+  result: SubmissionResult<string[]>;
+  /** Contact details found in the comment: the writer is asked before publishing. */
+  contactCheck?: string[];
+};
 
 /** The same text on the same post within this window is a duplicate. */
 const DUPLICATE_WINDOW_SECONDS = 10 * 60;
@@ -198,6 +206,46 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     );
   }
   const idempotencyKey = idempotencyKeyFrom(formData.get("idempotencyKey"));
+  const contactChoice = formData.get("contactChoice");
+  const contactDetails = findContactDetails(submission.value.body);
+  if (contactDetails.length > 0 && contactChoice !== "publish") {
+    if (contactChoice === "private") {
+      if (!post.author?.accountEmail) {
+        return json<ActionData>(
+          {
+            formId,
+            result: submission.reply({
+              formErrors: ["This post's author has no email address on file, so it cannot be sent privately. Remove the details, or publish it."],
+            }),
+          },
+          { status: 400, headers },
+        );
+      }
+      await sendPrivateMessage(db, {
+        to: post.author.accountEmail,
+        postTitle: post.title,
+        postUrl: new URL(`/posts/${post.slug}`, request.url).href,
+        senderName: user?.displayName ?? (submission.value.anonymous ? "Anonymous" : (submission.value.name ?? "A reader")),
+        senderEmail: user?.email ?? submission.value.email ?? null,
+        body: submission.value.body,
+        siteTitle: site.title,
+      });
+      return redirect(`/posts/${post.slug}?sentPrivately=1#comments`, { status: 303, headers });
+    }
+    // Not an error in the text: a question for its writer, with their text kept.
+    return json<ActionData>(
+      {
+        formId,
+        result: submission.reply({
+          formErrors: [
+            "Your comment seems to include contact details, and comments are public. Publish it as it is, send it privately to the post's author instead, or edit it.",
+          ],
+        }),
+        contactCheck: contactDetails.map((detail) => detail.text),
+      },
+      { status: 422, headers },
+    );
+  }
   let guestToken = user ? null : readGuestToken(request.headers.get("cookie"));
   if (!user && !guestToken) {
     // Derived from the form's one-time key, so a resent form (whose first
@@ -274,7 +322,7 @@ async function commentRateLimit(db: Awaited<ReturnType<typeof getDatabase>>, add
 
 export default function PostPage() {
   const {
-    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, reported, formTokens, commentLicense, page, pageCount, following,
+    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, reported, sentPrivately, formTokens, commentLicense, page, pageCount, following,
   } = useLoaderData<typeof loader>();
   const commentLicenseNotice =
     commentLicense ?? (license.url ? `Comments are published under ${license.shortName}, like the post.` : null);
@@ -342,6 +390,11 @@ export default function PostPage() {
         )}
       </footer>
       <section className="comments" id="comments" aria-labelledby="comments-heading">
+        {sentPrivately ? (
+          <p className="notice" role="status">
+            Sent privately to the post's author. It was not published.
+          </p>
+        ) : null}
         {reported ? (
           <p className="notice" role="status">
             Thank you. The moderators will look at the comment you reported.
@@ -383,6 +436,7 @@ export default function PostPage() {
               rules={rules}
               parentId={null}
               lastResult={topFailed}
+              contactCheck={failed?.formId === commentFormId(null) ? (failed.contactCheck ?? null) : null}
               submitLabel="Post comment"
               viewer={viewer}
               draft={draft?.formId === commentFormId(null) ? draft : null}

@@ -1,0 +1,35 @@
+import type { Database } from "../../db/client";
+import { enqueueEmail } from "./outbox.server";
+
+/**
+ * A comment sent privately to the post's author instead of being published
+ * (the writer chose so when asked about the contact details in it). Queued
+ * as an email like every other; Reply-To is the writer's address when known.
+ */
+export async function sendPrivateMessage(
+  db: Database,
+  message: {
+    to: string;
+    postTitle: string;
+    postUrl: string;
+    senderName: string;
+    senderEmail: string | null;
+    body: string;
+    siteTitle: string;
+  },
+): Promise<void> {
+  const from = message.senderEmail ? `${message.senderName} <${message.senderEmail}>` : message.senderName;
+  await enqueueEmail(db, {
+    to: message.to,
+    subject: `A private message about “${message.postTitle}”`,
+    text: [
+      `${from} wrote to you privately about your post “${message.postTitle}” (${message.postUrl}).`,
+      "It was not published.",
+      "",
+      message.body,
+      "",
+      `— ${message.siteTitle}`,
+    ].join("\n"),
+    headers: message.senderEmail ? { "Reply-To": message.senderEmail } : undefined,
+  });
+}
