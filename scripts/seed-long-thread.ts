@@ -39,7 +39,7 @@ export interface SeedOptions {
   slug?: string;
   /** Total comment rows (parts count one each). Default 10,000. */
   comments?: number;
-  /** Top-level submissions. Default a fifth of `comments`. */
+  /** Top-level positions (numbered top-level comments, parts included). Default a fifth of `comments`. */
   topLevel?: number;
   /** Deepest reply depth (1 = top level). Default 6. */
   maxDepth?: number;
@@ -57,6 +57,7 @@ export interface SeedSummary {
   slug: string;
   comments: number;
   submissions: number;
+  /** Numbered top-level comments (parts included). */
   topLevel: number;
   /** Highest top-level position: the page count is ceil(this / 50). */
   lastTopLevelPosition: number;
@@ -336,7 +337,9 @@ export async function seedLongThread(db: Database, options: SeedOptions = {}): P
     const parent = top ? null : pickParent();
     const statusRoll = r.float();
     const status: Node["status"] = statusRoll < 0.004 ? "pending" : statusRoll < 0.006 ? "spam" : "published";
-    const partCount = Math.min(remaining, r.chance(0.04) ? (r.chance(0.75) ? 2 : 3) : 1);
+    let partCount = Math.min(remaining, r.chance(0.04) ? (r.chance(0.75) ? 2 : 3) : 1);
+    // Top-level positions end at exactly `topLevel`: full pages, the last one included.
+    if (top && status === "published") partCount = Math.min(partCount, topLeft);
     time += r.int(1, 40) * 60_000 + r.int(0, 59_000);
     const createdAt = new Date(time);
     const bodies =
@@ -350,7 +353,7 @@ export async function seedLongThread(db: Database, options: SeedOptions = {}): P
       author: authorFor(),
     };
     submissions.push(submission);
-    if (top) topLevel++;
+    if (top && status === "published") topLevel += partCount;
     for (let i = 0; i < partCount; i++) {
       let position: number | null = null;
       if (status === "published") {

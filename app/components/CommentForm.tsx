@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, getTextareaProps, useForm, type Submission
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useLocation, useNavigation } from "@remix-run/react";
 import type { z } from "zod";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { formatCount } from "~/comments/characters";
 import { planSplit } from "~/comments/split";
 import { commentFormSchema, type CommentRules } from "~/comments/validation";
@@ -65,10 +65,24 @@ export function CommentForm({
   const location = useLocation();
   const sending = navigation.state === "submitting" && navigation.formData?.get("formId") === id;
   const prefix = id;
+  const formProps = getFormProps(form);
+  // A local copy of what is being written, per post and reply target, so a
+  // reload or a crash loses nothing; cleared once the comment is posted.
+  const storageKey = `staffroom:draft:${location.pathname}:${id}`;
 
   return (
     // The fragment brings a no-JavaScript writer back to this form when it is refused.
-    <Form method="post" action={`${location.pathname}#${id}`} className="comment-form" {...getFormProps(form)} noValidate>
+    <Form
+      method="post"
+      action={`${location.pathname}#${id}`}
+      className="comment-form"
+      {...formProps}
+      onSubmit={(event) => {
+        markSubmitted(storageKey);
+        formProps.onSubmit(event);
+      }}
+      noValidate
+    >
       <input type="hidden" name="formId" value={id} />
       {/* Not trusted: only tells the server the writer expected to be signed in. */}
       {viewer.signedIn ? <input type="hidden" name="asMember" value="1" /> : null}
@@ -93,6 +107,8 @@ export function CommentForm({
           props={getTextareaProps(fields.body)}
           initial={typeof fields.body.initialValue === "string" ? fields.body.initialValue : ""}
           rules={rules}
+          storageKey={storageKey}
+          refused={lastResult !== null}
         />
         <FieldError id={fields.body.errorId} errors={fields.body.errors} />
         <p className="hint">Markdown works: **bold**, *italic*, [links](https://example.org), `code`.</p>
@@ -203,25 +219,49 @@ function BodyField({
   props,
   initial,
   rules,
+  storageKey,
+  refused,
 }: {
   inputId: string;
   props: ReturnType<typeof getTextareaProps>;
   initial: string;
   rules: CommentRules;
+  storageKey: string;
+  /** The server sent this form back (its text is in `initial`). */
+  refused: boolean;
 }) {
   const [text, setText] = useState(initial);
   const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    setHydrated(true);
+    if (postedJustNow(storageKey, refused)) {
+      forgetDraft(storageKey);
+      return;
+    }
+    const saved = readDraft(storageKey);
+    const element = textarea.current;
+    if (saved && element && !element.value) {
+      element.value = saved;
+      setText(saved);
+      // Let conform see the restored text as if it had been typed.
+      element.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }, [storageKey, refused]);
   const counterId = `${inputId}-counter`;
   const plan = hydrated ? planSplit(text, { limit: rules.limit, maxParts: rules.maxParts }) : null;
   return (
     <>
       <textarea
         {...props}
+        ref={textarea}
         id={inputId}
         rows={8}
         aria-describedby={[props["aria-describedby"], counterId].filter(Boolean).join(" ")}
-        onInput={(event) => setText(event.currentTarget.value)}
+        onInput={(event) => {
+          setText(event.currentTarget.value);
+          keepDraft(storageKey, event.currentTarget.value);
+        }}
       />
       <p className="hint" id={counterId} aria-live="polite">
         {plan ? (
@@ -242,4 +282,59 @@ function BodyField({
       </p>
     </>
   );
+}
+
+// Local drafts (localStorage), best effort: private browsing or a full
+// storage must never stop anyone posting.
+const SUBMITTED = "staffroom:draft:submitted";
+
+function keepDraft(key: string, text: string): void {
+  try {
+    if (text.trim()) localStorage.setItem(key, text);
+    else localStorage.removeItem(key);
+  } catch {
+    /* storage unavailable */
+  }
+}
+
+function readDraft(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function forgetDraft(key: string): void {
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    /* storage unavailable */
+  }
+}
+
+function markSubmitted(key: string): void {
+  try {
+    sessionStorage.setItem(SUBMITTED, JSON.stringify({ key, at: Date.now() }));
+  } catch {
+    /* storage unavailable */
+  }
+}
+
+/**
+ * Whether this form's comment was just posted: it was submitted in the last
+ * minute, the server did not send it back, and we landed where a posted
+ * comment lands (its anchor, or the held / sent-privately notice).
+ */
+function postedJustNow(key: string, refused: boolean): boolean {
+  try {
+    const mark = JSON.parse(sessionStorage.getItem(SUBMITTED) ?? "null") as { key: string; at: number } | null;
+    if (!mark || mark.key !== key || Date.now() - mark.at > 60_000 || refused) return false;
+    const { hash, search } = window.location;
+    const landed = hash.startsWith("#comment-") || /[?&](held|sentPrivately)=1/.test(search);
+    if (landed) sessionStorage.removeItem(SUBMITTED);
+    return landed;
+  } catch {
+    return false;
+  }
 }
