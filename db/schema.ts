@@ -223,6 +223,8 @@ export const comments = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     removedAt: timestamp("removed_at", { withTimezone: true, mode: "date" }),
+    /** When its writer last edited it (the "edited" label); null if never. */
+    editedAt: timestamp("edited_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [
     // Two published siblings never share a number, even under concurrent

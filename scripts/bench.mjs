@@ -22,6 +22,9 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const longComments = Number(process.env.BENCH_LONG_COMMENTS ?? 10_000);
+// BENCH_ANALYZE=1 runs ANALYZE after seeding. Off by default: a PGlite site
+// never analyzes (no autovacuum), so its planner works without statistics.
+const analyze = process.env.BENCH_ANALYZE === "1";
 const DEMO_SLUG = "what-does-a-technology-coach-do";
 const LONG_SLUG = "a-very-long-discussion";
 
@@ -85,7 +88,7 @@ try {
   console.log(`\nSeeding the demo discussion and ${longComments.toLocaleString("en-GB")} comments on ${LONG_SLUG}…`);
   const seed = spawnSync(
     path.join(root, "node_modules/.bin/tsx"),
-    ["--tsconfig", path.join(root, "tsconfig.json"), path.join(root, "scripts/seed-long-thread.ts"), "--demo", "--json", "--comments", String(longComments)],
+    ["--tsconfig", path.join(root, "tsconfig.json"), path.join(root, "scripts/seed-long-thread.ts"), "--demo", "--json", "--comments", String(longComments), ...(analyze ? ["--analyze"] : [])],
     { cwd: site, env, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" },
   );
   if (seed.status !== 0) throw new Error(`Seeding failed (exit ${seed.status})`);
@@ -105,7 +108,10 @@ try {
     [`long post, page 1 of ${summary.pageCount}`, `/posts/${LONG_SLUG}`, summary.firstPageComments],
     [`long post, page ${summary.pageCount} (last)`, `/posts/${LONG_SLUG}?page=${summary.pageCount}`, summary.lastPageComments],
   ];
-  console.log(`\n${os.cpus().length} cores, ${connections} connections, ${duration} s per page, Node ${process.version}`);
+  console.log(
+    `\n${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}, ${connections} connections, ${duration} s per page, ` +
+      `Node ${process.version}, PGlite ${analyze ? "analyzed" : "without statistics (as a site runs)"}`,
+  );
   console.log(
     `long post: ${summary.comments.toLocaleString("en-GB")} comments, ${summary.topLevel} top-level in ${summary.pageCount} pages; ` +
       `page 1 shows ${summary.firstPageComments} comments, page ${summary.pageCount} shows ${summary.lastPageComments}\n`,

@@ -22,7 +22,8 @@
 // that folder first. --demo loads the demo discussion first (it loads only
 // into a database without comments, so it must come before the long thread).
 // --json prints the summary as one JSON line on stdout (other output goes to
-// stderr).
+// stderr). --analyze runs ANALYZE at the end (a PGlite site never does: it has
+// no autovacuum).
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -465,14 +466,14 @@ export async function seedLongThread(db: Database, options: SeedOptions = {}): P
     pending: nodes.filter((node) => node.status === "pending").length,
     spam: nodes.filter((node) => node.status === "spam").length,
     openReports: reported.length,
-    deepestDepth: Math.max(...nodes.map((node) => node.depth)),
+    deepestDepth: nodes.reduce((m, node) => Math.max(m, node.depth), 0),
     commentsByDepth: byDepth,
     firstPageComments: onPage(1),
     lastPageComments: onPage(pageCount),
     bodyChars: {
-      min: Math.min(...lengths),
-      mean: Math.round(lengths.reduce((a, b) => a + b, 0) / lengths.length),
-      max: Math.max(...lengths),
+      min: lengths.length ? Math.min(...lengths) : 0,
+      mean: lengths.length ? Math.round(lengths.reduce((a, b) => a + b, 0) / lengths.length) : 0,
+      max: lengths.length ? Math.max(...lengths) : 0,
     },
     milliseconds: Math.round(performance.now() - started),
   };
@@ -499,6 +500,7 @@ async function main(): Promise<number> {
       json: { type: "boolean", default: false },
       comments: { type: "string" },
       slug: { type: "string" },
+      analyze: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -519,6 +521,12 @@ async function main(): Promise<number> {
       comments: values.comments ? Number(values.comments) : undefined,
     });
     log(describeSeed(summary));
+    if (values.analyze) {
+      // Off by default: a PGlite site never analyzes (no autovacuum), so its planner has no statistics.
+      const started = performance.now();
+      await handle.db.execute(sql`analyze`);
+      log(`ANALYZE: ${Math.round(performance.now() - started)} ms`);
+    }
     if (values.json) console.log(JSON.stringify(summary));
     return 0;
   } finally {

@@ -3,6 +3,7 @@ import { queryRows, type Database } from "../../db/client";
 import { commentSubmissions, comments, trustedGuests, type Comment } from "../../db/schema";
 import { digest } from "../auth/signing.server";
 import { countLinks, decideHold, type ModerationSettings } from "../moderation/rules";
+import { EDIT_WINDOW_MINUTES } from "./edit-window";
 import { renderCommentMarkdown } from "./markdown.server";
 import { splitComment } from "./split";
 import { buildThread, type ThreadNode } from "./thread";
@@ -73,6 +74,14 @@ export interface DisplayComment {
   position: number | null;
   /** Held for moderation: shown to its writer only, "awaiting moderation". */
   pending: boolean;
+  /** What a tombstone says in place of the comment. */
+  tombstone: string;
+  /** Its writer edited it (the "edited" label). */
+  edited: boolean;
+  /** The reader wrote it (by account or guest token): they may remove it. */
+  own: boolean;
+  /** ...and may still edit it (within the edit window). */
+  editable: boolean;
   authorKind: Comment["authorKind"];
   /** The writer's account, for a link to their profile; null for guests and tombstones. */
   userId: string | null;
@@ -484,6 +493,7 @@ function fromRawRow(row: Record<string, unknown>): Comment {
     createdAt: date(row.created_at)!,
     updatedAt: date(row.updated_at)!,
     removedAt: date(row.removed_at),
+    editedAt: date(row.edited_at),
   };
 }
 
@@ -492,28 +502,49 @@ function fromRawRow(row: Record<string, unknown>): Comment {
  * their own held ones (by account, or by the guest's browser token); never
  * anyone else's held comments or unpublished spam.
  */
-async function visibleTo(db: Database, postSlug: string, rows: Comment[], viewer: ThreadViewer): Promise<Comment[]> {
-  const held = rows.filter((row) => row.position === null && row.status === "pending");
+async function visibleTo(
+  db: Database,
+  postSlug: string,
+  rows: Comment[],
+  viewer: ThreadViewer,
+): Promise<(Comment & { heldEdit?: boolean; own?: boolean })[]> {
   let ownSubmissions = new Set<string>();
-  if (held.length && viewer.guestToken) {
+  if (viewer.guestToken) {
     const mine = await db
       .select({ id: commentSubmissions.id })
       .from(commentSubmissions)
       .where(and(eq(commentSubmissions.postSlug, postSlug), eq(commentSubmissions.guestTokenHash, digest(viewer.guestToken))));
     ownSubmissions = new Set(mine.map((row) => row.id));
   }
-  return rows.filter((row) => {
-    if (row.position !== null) return true;
-    if (row.status !== "pending") return false;
+  return rows
+    .filter((row) => {
+      if (row.position !== null) return true;
+      if (row.status !== "pending") return false;
+      return isOwn(row);
+    })
+    // An edit held for moderation keeps its number and replies; others see a
+    // placeholder until a moderator approves it.
+    .map((row) =>
+      row.status === "pending" && row.position !== null && !isOwn(row)
+        ? { ...row, status: "removed" as const, heldEdit: true }
+        : { ...row, own: isOwn(row) },
+    );
+
+  function isOwn(row: Comment): boolean {
     return (!!viewer.userId && row.userId === viewer.userId) || ownSubmissions.has(row.submissionId);
-  });
+  }
 }
 
 /** Stored rows as the page shows them: rendered bodies, tombstones emptied. */
-function toDisplay(rows: Comment[]): DisplayComment[] {
+function toDisplay(rows: (Comment & { heldEdit?: boolean; own?: boolean })[], now: Date = new Date()): DisplayComment[] {
   return rows.map((row) => {
     const removed = row.status === "removed" || row.status === "spam";
+    const own = !removed && row.own === true;
     return {
+      own,
+      editable: own && now.getTime() - row.createdAt.getTime() <= EDIT_WINDOW_MINUTES * 60_000,
+      tombstone: row.heldEdit ? "This comment was edited and awaits a moderator." : "This comment was removed.",
+      edited: row.editedAt !== null,
       id: row.id,
       parentId: row.parentId,
       position: row.position,

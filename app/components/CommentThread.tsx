@@ -19,6 +19,8 @@ export interface ThreadContext {
   replyTo: number | null;
   tokens: { idempotencyKey: string; renderedAt: string };
   license: string | null;
+  /** The reader moderates this post (its coach, or an admin): may remove any comment. */
+  staff: boolean;
 }
 
 /** The nested thread (DESIGN §3): numbers, badges, parts, tombstones, reply forms. */
@@ -120,6 +122,7 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
             </>
           )}
           <time dateTime={comment.createdAt}>{formatInstant(comment.createdAt)}</time>
+          {comment.edited && !comment.removed ? <span className="edited-label">edited</span> : null}
           {node.parts ? (
             <span className="part-label">{`Part ${node.parts.index} of ${node.parts.count}`}</span>
           ) : null}
@@ -130,7 +133,7 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
           </p>
         ) : null}
         {comment.removed ? (
-          <p className="tombstone">This comment was removed.</p>
+          <p className="tombstone">{comment.tombstone}</p>
         ) : (
           <div className="comment-body" dir="auto" dangerouslySetInnerHTML={{ __html: comment.html }} />
         )}
@@ -144,7 +147,17 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
             ) : null}
           </nav>
         ) : null}
-        {!comment.removed && !comment.pending ? (
+        {comment.own || (context.staff && !comment.removed) ? (
+          <div className="own-actions">
+            {comment.editable ? <a href={`/comments/${comment.id}/edit`}>Edit</a> : null}
+            <form method="post" action={`/comments/${comment.id}/remove`} className="inline-form">
+              <button type="submit" className="link-button">
+                Remove
+              </button>
+            </form>
+          </div>
+        ) : null}
+        {!comment.removed && !comment.pending && !comment.own ? (
           <details className="report-toggle">
             <summary>Report</summary>
             <form method="post" action={`/comments/${comment.id}/report`} className="report-form">

@@ -84,6 +84,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     page,
     pageCount,
     following,
+    staff: !!user && (user.role === "admin" || identity.kind === "post-author"),
     held: search.get("held") === "1",
     reported: search.get("reported") === "1",
     sentPrivately: search.get("sentPrivately") === "1",
@@ -322,7 +323,7 @@ async function commentRateLimit(db: Awaited<ReturnType<typeof getDatabase>>, add
 
 export default function PostPage() {
   const {
-    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, reported, sentPrivately, formTokens, commentLicense, page, pageCount, following,
+    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, reported, sentPrivately, formTokens, commentLicense, page, pageCount, following, staff,
   } = useLoaderData<typeof loader>();
   const commentLicenseNotice =
     commentLicense ?? (license.url ? `Comments are published under ${license.shortName}, like the post.` : null);
@@ -425,7 +426,7 @@ export default function PostPage() {
         <CommentThread
           key={formsKey}
           nodes={thread}
-          context={{ rules, commentsOpen: post.commentsOpen, failed, viewer, draft, replyTo, tokens: formTokens, license: commentLicenseNotice }}
+          context={{ rules, commentsOpen: post.commentsOpen, failed, viewer, draft, replyTo, tokens: formTokens, license: commentLicenseNotice, staff }}
         />
         <Pagination slug={post.slug} page={page} pageCount={pageCount} />
         {post.commentsOpen || topFailed ? (

@@ -241,7 +241,6 @@ describeEachDatabase("moderation", (db) => {
     expect(seen.every((n) => n.comment.removed && n.comment.html === "")).toBe(true);
   });
 
-  it.skip("an edit is out of scope here (editing comments is a separate issue)", () => {});
 
   // -------------------------------------------------------------------------
   // Tombstones and restore
@@ -496,7 +495,6 @@ describeEachDatabase("moderation", (db) => {
     expect(result.ok && result.status).toBe("published");
   });
 
-  it.skip("an edit that adds a fourth link is held (comes with editing)", () => {});
 
   it("a filled honeypot files it as spam: seen by nobody, not even its writer; listed under Spam", async () => {
     const mine = token();

@@ -103,7 +103,7 @@ export function commentArticle(page: Page, number: string): Locator {
 
 /** Waits until React has hydrated the post page: the live counter replaces the static hint. */
 export async function waitForHydration(page: Page): Promise<void> {
-  await page.locator("#comment-body-counter .counter").waitFor({ state: "visible", timeout: 20_000 });
+  await page.locator("#comment-body-counter .counter").waitFor({ state: "visible", timeout: 60_000 });
 }
 
 /** Follows a comment's "Reply to N" link and waits for its reply form. */

@@ -1,0 +1,105 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireSameOrigin } from "~/auth/request.server";
+import { getRequestUser } from "~/auth/session.server";
+import { locateComment } from "~/comments/comments.server";
+import { EDIT_WINDOW_MINUTES } from "~/comments/edit-window";
+import { editSubmission, ownSubmission } from "~/comments/edits.server";
+import { readGuestToken } from "~/comments/guest-token.server";
+import { anchorFor } from "~/comments/thread";
+import { getDatabase } from "~/database.server";
+import { announceSubmission } from "~/notifications/announce.server";
+import { getPost, getSiteSettings } from "~/posts/posts.server";
+
+export const meta: MetaFunction = () => [{ title: "Edit your comment" }];
+
+async function load(request: Request, idParam: string | undefined) {
+  const id = /^\d{1,9}$/.test(idParam ?? "") ? Number(idParam) : null;
+  const { user, headers } = await getRequestUser(request);
+  const db = await getDatabase();
+  const own =
+    id === null
+      ? null
+      : await ownSubmission(db, id, { userId: user?.id ?? null, guestToken: user ? null : readGuestToken(request.headers.get("cookie")) });
+  if (!own) throw new Response("You can edit only your own comments, from the browser or account you wrote them with.", { status: 404, headers });
+  return { db, own, user, headers };
+}
+
+async function backTo(db: Awaited<ReturnType<typeof getDatabase>>, commentId: number, postSlug: string) {
+  const found = await locateComment(db, commentId);
+  return found ? `/posts/${postSlug}#${anchorFor(found.number)}` : `/posts/${postSlug}?held=1#comment-held-${commentId}`;
+}
+
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  const { own, headers } = await load(request, params.id);
+  return json({ body: own.body, editable: own.editable, postSlug: own.postSlug, commentId: own.first.id }, { headers });
+}
+
+export async function action({ params, request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const { db, own, user, headers } = await load(request, params.id);
+  const form = await request.formData();
+  const body = String(form.get("body") ?? "");
+  const [site, post] = await Promise.all([getSiteSettings(), getPost(own.postSlug)]);
+  const staff = !!user && (user.role === "admin" || (user.role === "coach" && post?.author?.accountEmail === user.email));
+  const result = await editSubmission(
+    db,
+    own,
+    { limit: site.commentMaxChars, maxParts: site.commentMaxParts, allowAnonymous: site.allowAnonymous },
+    body,
+    {
+      moderation: { holdFirstTimeGuests: site.holdFirstTimeGuests, maxLinks: site.maxLinks },
+      writer: staff ? "staff" : user ? "member" : "guest",
+    },
+  );
+  if (!result.ok) {
+    return json({ body, errors: result.fieldErrors }, { status: 400, headers });
+  }
+  if (result.held) await announceSubmission(db, own.submissionId);
+  return redirect(await backTo(db, own.first.id, own.postSlug), { status: 303, headers });
+}
+
+export default function EditComment() {
+  const data = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  const errors = failed?.errors ?? {};
+  const messages = [...(errors[""] ?? []), ...(errors.body ?? [])];
+  return (
+    <section className="narrow">
+      <h1>Edit your comment</h1>
+      {!data.editable ? (
+        <p className="form-error" role="alert">
+          The {EDIT_WINDOW_MINUTES} minutes for editing this comment have passed. You can still remove it from under the
+          comment.
+        </p>
+      ) : (
+        <Form method="post" className="comment-form">
+          {messages.length ? (
+            <p className="form-error" role="alert" id="edit-errors">
+              {messages.join(" ")}
+            </p>
+          ) : null}
+          <div className="field">
+            <label htmlFor="edit-body">Your comment (Markdown)</label>
+            <textarea
+              id="edit-body"
+              name="body"
+              rows={12}
+              defaultValue={failed?.body ?? data.body}
+              aria-invalid={messages.length ? true : undefined}
+              aria-describedby={messages.length ? "edit-errors" : undefined}
+            />
+            <p className="hint">
+              Edits are checked like new comments; an edit with many links may wait for a moderator. Earlier versions
+              are kept for the moderators.
+            </p>
+          </div>
+          <button type="submit" className="button">
+            Save changes
+          </button>{" "}
+          <Link to={`/comments/${data.commentId}`}>Cancel</Link>
+        </Form>
+      )}
+    </section>
+  );
+}

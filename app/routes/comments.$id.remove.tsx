@@ -1,0 +1,34 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { requireSameOrigin } from "~/auth/request.server";
+import { getRequestUser } from "~/auth/session.server";
+import { locateComment, removeComment } from "~/comments/comments.server";
+import { ownSubmission } from "~/comments/edits.server";
+import { readGuestToken } from "~/comments/guest-token.server";
+import { anchorFor } from "~/comments/thread";
+import { getDatabase } from "~/database.server";
+import { getPost } from "~/posts/posts.server";
+
+// Removing a comment (POST): its writer (by account or guest browser token),
+// the post's coach, or an admin. It leaves a tombstone that keeps its number
+// and replies (DESIGN §3); every part of a split comment goes together.
+export async function action({ params, request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : null;
+  const { user, headers } = await getRequestUser(request);
+  const db = await getDatabase();
+  const found = id === null ? null : await locateComment(db, id);
+  if (id === null || !found) throw new Response("There is no comment at this address.", { status: 404, headers });
+  const own = await ownSubmission(db, id, {
+    userId: user?.id ?? null,
+    guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
+  });
+  const post = await getPost(found.postSlug);
+  const staff = !!user && (user.role === "admin" || (user.role === "coach" && post?.author?.accountEmail === user.email));
+  if (!own && !staff) throw new Response("You can remove only your own comments.", { status: 403, headers });
+  await removeComment(db, id);
+  return redirect(`/posts/${found.postSlug}#${anchorFor(found.number)}`, { status: 303, headers });
+}
+
+export function loader() {
+  throw new Response("Not found", { status: 404 });
+}
