@@ -1,4 +1,5 @@
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import { openDatabase, type Database, type DatabaseHandle } from "../db/client";
 import { loadDemoContent } from "./demo/demo.server";
 import { getEnv } from "./env.server";
@@ -29,6 +30,13 @@ async function start(): Promise<DatabaseHandle> {
     } catch (error) {
       console.error(`The demo discussion was not loaded: ${(error as Error).message}`);
     }
+  }
+  if (handle.driver === "pglite") {
+    // PGlite has no autovacuum: without statistics its planner picks
+    // full-table scans (scripts/explain.ts). Refresh them now and hourly.
+    const analyze = () => handle.db.execute(sql`analyze`).catch((error) => console.error("ANALYZE failed:", error));
+    await analyze();
+    setInterval(analyze, 60 * 60 * 1000).unref();
   }
   return handle;
 }

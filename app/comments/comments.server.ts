@@ -421,10 +421,14 @@ export async function listThreadPage(
   const [{ last }] = await db
     .select({ last: max(comments.position) })
     .from(comments)
-    .where(and(eq(comments.postSlug, postSlug), isNull(comments.parentId)));
+    .where(and(eq(comments.postSlug, postSlug), isNull(comments.parentId), isNotNull(comments.position)));
   const pageCount = Math.max(1, Math.ceil((last ?? 0) / perPage));
   const from = (page - 1) * perPage + 1;
   const to = page * perPage;
+  // The lateral step (with "offset 0" so the planner cannot flatten it)
+  // walks each reply level through the parent index whatever the table
+  // statistics say: PGlite never gathers any, and without this it chose a
+  // full-table hash join at every level (scripts/explain.ts).
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`with recursive tree as (
@@ -432,7 +436,8 @@ export async function listThreadPage(
            where post_slug = ${postSlug} and coalesce(parent_id, 0) = 0
              and position between ${from} and ${to}
           union all
-          select c.* from ${comments} c join tree t on c.parent_id = t.id
+          select c.* from tree t
+            cross join lateral (select * from ${comments} r where r.parent_id = t.id offset 0) c
         )
         select * from tree`,
   );

@@ -176,13 +176,3 @@ async function hasLaterSibling(db: Database, first: Comment, lastPosition: numbe
     );
   return row?.last !== null && row?.last !== undefined;
 }
-
-/** The earlier versions of a submission, newest first (for moderators). */
-export async function revisionsOf(db: Database, submissionId: string): Promise<{ body: string; replacedAt: string }[]> {
-  const rows = await db
-    .select()
-    .from(commentRevisions)
-    .where(eq(commentRevisions.submissionId, submissionId))
-    .orderBy(sql`${commentRevisions.replacedAt} desc`);
-  return rows.map((r) => ({ body: r.body, replacedAt: r.replacedAt.toISOString() }));
-}

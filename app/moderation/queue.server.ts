@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, max, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { commentReports, commentSubmissions, comments, trustedGuests } from "../../db/schema";
+import { commentReports, commentRevisions, commentSubmissions, comments, trustedGuests } from "../../db/schema";
 import { digest } from "../auth/signing.server";
 
 /**
@@ -29,6 +29,8 @@ export interface QueueItem {
   /** UTC ISO-8601. */
   createdAt: string;
   reports: { reason: string; createdAt: string }[];
+  /** Earlier versions if its writer edited it, newest first. */
+  revisions: { body: string; replacedAt: string }[];
 }
 
 /** Which posts a moderator may act on: every post (admins), or these slugs (a coach's own). */
@@ -102,9 +104,19 @@ export async function listQueue(db: Database, scope: ModeratorScope, list: Queue
         .innerJoin(comments, eq(commentReports.commentId, comments.id))
         .where(and(isNull(commentReports.resolvedAt), inArray(comments.submissionId, firstParts.map((p) => p.submissionId))))
     : [];
+  const revisions = firstParts.length
+    ? await db
+        .select()
+        .from(commentRevisions)
+        .where(inArray(commentRevisions.submissionId, firstParts.map((p) => p.submissionId)))
+        .orderBy(desc(commentRevisions.replacedAt))
+    : [];
   return firstParts.map((part) => ({
     ...part,
     createdAt: part.createdAt.toISOString(),
+    revisions: revisions
+      .filter((r) => r.submissionId === part.submissionId)
+      .map((r) => ({ body: r.body, replacedAt: r.replacedAt.toISOString() })),
     reports: reports
       .filter((r) => r.submissionId === part.submissionId)
       .map((r) => ({ reason: r.reason, createdAt: r.createdAt.toISOString() })),

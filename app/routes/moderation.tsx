@@ -146,6 +146,17 @@ export default function ModerationQueue() {
               </p>
             ))}
             <pre className="queue-body">{item.body}</pre>
+            {item.revisions.length ? (
+              <details>
+                <summary>Earlier versions ({item.revisions.length})</summary>
+                {item.revisions.map((r, i) => (
+                  <div key={i}>
+                    <p className="hint">Replaced {formatInstant(r.replacedAt)}:</p>
+                    <pre className="queue-body">{r.body}</pre>
+                  </div>
+                ))}
+              </details>
+            ) : null}
             <Form method="post" className="inline-form">
               <input type="hidden" name="list" value={list} />
               <input type="hidden" name="submissionId" value={item.submissionId} />

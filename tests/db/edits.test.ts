@@ -4,6 +4,7 @@ import { commentRevisions } from "../../db/schema";
 import { listThread, removeComment, submitComment, type CommentTarget } from "~/comments/comments.server";
 import { editSubmission, ownSubmission } from "~/comments/edits.server";
 import { flattenThread } from "~/comments/thread";
+import { listQueue } from "~/moderation/queue.server";
 import type { CommentRules } from "~/comments/validation";
 import { describeEachDatabase, resetComments } from "../support/databases";
 
@@ -66,6 +67,10 @@ describeEachDatabase("editing and removing one's own comment", (db) => {
     const writer = await listThread(db(), post.slug, 4, { guestToken: token });
     expect(writer[0].comment.pending).toBe(true);
     expect(writer[0].comment.html).toContain("https://d.example");
+    // The moderator sees the held edit with the version it replaced.
+    const [queued] = await listQueue(db(), { all: true }, "pending");
+    expect(queued.body).toContain("https://d.example");
+    expect(queued.revisions.map((r) => r.body)).toEqual(["No links yet."]);
   });
 
   it("re-splits an edited split comment as a group; it may grow only while nothing follows it", async () => {

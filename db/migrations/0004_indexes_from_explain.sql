@@ -1,0 +1,2 @@
+CREATE INDEX "comments_top_level_position" ON "comments" USING btree ("post_slug","position") WHERE "comments"."parent_id" is null;--> statement-breakpoint
+CREATE INDEX "comments_moderation" ON "comments" USING btree ("status","created_at","id") WHERE "comments"."status" <> 'published';
