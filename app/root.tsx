@@ -46,23 +46,54 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const title = data?.site.title ?? "Staffroom";
   // The editor is a full-screen app of its own: no site header, column or footer.
   const isEditor = useMatches().some((match) => match.id === "routes/keystatic.$");
-  if (isEditor) {
-    return (
-      <html lang="en-GB">
-        <head>
-          <meta charSet="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <Meta />
-          <Links />
-        </head>
-        <body>
-          {children}
-          <ScrollRestoration />
-          <Scripts />
-        </body>
-      </html>
-    );
-  }
+  if (isEditor) return <Document>{children}</Document>;
+  return (
+    <Document>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className="wrap">
+          <Link to="/" className="site-title">
+            {title}
+          </Link>
+          {data?.site.tagline ? <p className="site-tagline">{data.site.tagline}</p> : null}
+          <nav className="account-nav" aria-label="Account">
+            {data?.user ? (
+              <>
+                <Link to="/account">{data.user.displayName}</Link>
+                {data.user.role !== "member" ? <a href="/keystatic">Editor</a> : null}
+                {data.user.role !== "member" ? <Link to="/moderation">Moderation</Link> : null}
+                {data.user.role === "admin" ? <Link to="/admin/accounts">Accounts</Link> : null}
+                <Form method="post" action="/signout" className="inline-form">
+                  <button type="submit" className="link-button">
+                    Sign out
+                  </button>
+                </Form>
+              </>
+            ) : data ? (
+              <>
+                <Link to={`/signin?redirectTo=${encodeURIComponent(data.here)}`}>Sign in</Link>
+                <Link to={`/signup?redirectTo=${encodeURIComponent(data.here)}`}>Create account</Link>
+              </>
+            ) : null}
+          </nav>
+        </div>
+      </header>
+      <main id="main" className="wrap">
+        {children}
+      </main>
+      <footer className="site-footer">
+        <div className="wrap">
+          <p>Published with Staffroom.</p>
+        </div>
+      </footer>
+    </Document>
+  );
+}
+
+/** The HTML shell every page shares: head, body, Remix's scripts. */
+function Document({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en-GB">
       <head>
@@ -72,45 +103,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="site-header">
-          <div className="wrap">
-            <Link to="/" className="site-title">
-              {title}
-            </Link>
-            {data?.site.tagline ? <p className="site-tagline">{data.site.tagline}</p> : null}
-            <nav className="account-nav" aria-label="Account">
-              {data?.user ? (
-                <>
-                  <Link to="/account">{data.user.displayName}</Link>
-                  {data.user.role !== "member" ? <a href="/keystatic">Editor</a> : null}
-                  {data.user.role !== "member" ? <Link to="/moderation">Moderation</Link> : null}
-                  {data.user.role === "admin" ? <Link to="/admin/accounts">Accounts</Link> : null}
-                  <Form method="post" action="/signout" className="inline-form">
-                    <button type="submit" className="link-button">
-                      Sign out
-                    </button>
-                  </Form>
-                </>
-              ) : data ? (
-                <>
-                  <Link to={`/signin?redirectTo=${encodeURIComponent(data.here)}`}>Sign in</Link>
-                  <Link to={`/signup?redirectTo=${encodeURIComponent(data.here)}`}>Create account</Link>
-                </>
-              ) : null}
-            </nav>
-          </div>
-        </header>
-        <main id="main" className="wrap">
-          {children}
-        </main>
-        <footer className="site-footer">
-          <div className="wrap">
-            <p>Published with Staffroom.</p>
-          </div>
-        </footer>
+        {children}
         <ScrollRestoration />
         <Scripts />
       </body>

@@ -267,8 +267,8 @@ export async function submitComment(
   });
 }
 
-/** The next free sibling position under `parentId` (null: top level). */
-async function nextPosition(db: Database, postSlug: string, parentId: number | null): Promise<number> {
+/** The next free sibling position under `parentId` (null: top level); call under the post's lock. */
+export async function nextPosition(db: Database, postSlug: string, parentId: number | null): Promise<number> {
   const [{ last }] = await db
     .select({ last: max(comments.position) })
     .from(comments)

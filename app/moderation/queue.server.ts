@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, inArray, isNull, max, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { commentReports, commentRevisions, commentSubmissions, comments, trustedGuests } from "../../db/schema";
 import { digest } from "../auth/signing.server";
+import { nextPosition } from "../comments/comments.server";
 
 /**
  * The moderation queue (DESIGN §1: coaches moderate their posts' discussion,
@@ -163,16 +164,7 @@ export async function moderate(
       }
       // approve / restore: publish, numbering parts that have no number yet.
       if (first.position === null) {
-        const [{ last }] = await tx
-          .select({ last: max(comments.position) })
-          .from(comments)
-          .where(
-            and(
-              eq(comments.postSlug, first.postSlug),
-              first.parentId === null ? isNull(comments.parentId) : eq(comments.parentId, first.parentId),
-            ),
-          );
-        let next = (last ?? 0) + 1;
+        let next = await nextPosition(txDb, first.postSlug, first.parentId);
         for (const part of parts) {
           await tx.update(comments).set({ position: next++ }).where(eq(comments.id, part.id));
         }
