@@ -315,6 +315,12 @@ function trustKeys(guest: { email: string | null; guestTokenHash: string | null 
   ];
 }
 
+/** The post a comment (numbered or held) belongs to, or null for an unknown id. */
+export async function postOfComment(db: Database, id: number): Promise<string | null> {
+  const [row] = await db.select({ postSlug: comments.postSlug }).from(comments).where(eq(comments.id, id));
+  return row?.postSlug ?? null;
+}
+
 /** Where a numbered comment lives: its post and public number, or null for an unknown or held one. */
 export async function locateComment(db: Database, id: number): Promise<{ postSlug: string; number: string } | null> {
   const [row] = await db

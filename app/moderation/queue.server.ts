@@ -153,6 +153,14 @@ export async function moderate(
       if (parts.length === 0) return false;
       const first = parts[0];
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${first.postSlug}`}))`);
+      const target = action === "spam" ? "spam" : action === "remove" ? "removed" : "published";
+      const hasOpenReports = await tx
+        .select({ id: commentReports.id })
+        .from(commentReports)
+        .where(and(inArray(commentReports.commentId, parts.map((p) => p.id)), isNull(commentReports.resolvedAt)))
+        .limit(1);
+      // Already so (and no report to dismiss): nothing changes, nothing is counted.
+      if (parts.every((p) => p.status === target) && hasOpenReports.length === 0) return false;
       if (action === "spam" || action === "remove") {
         const status = action === "spam" ? "spam" : "removed";
         await tx

@@ -65,7 +65,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const act = String(form.get("action") ?? "");
   const list = listFrom(String(form.get("list") ?? ""));
   const ids = form.getAll("submissionId").filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v));
-  if (!["approve", "spam", "remove", "restore"].includes(act) || ids.length === 0) {
+  if (!ACTIONS[list].some((a) => a.action === act) || ids.length === 0) {
     return redirect(`/moderation?list=${list}&done=none`, { status: 303, headers });
   }
   const db = await getDatabase();

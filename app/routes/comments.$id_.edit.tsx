@@ -5,6 +5,7 @@ import { getRequestUser } from "~/auth/session.server";
 import { locateComment } from "~/comments/comments.server";
 import { EDIT_WINDOW_MINUTES } from "~/comments/edit-window";
 import { editSubmission, ownSubmission } from "~/comments/edits.server";
+import { findContactDetails } from "~/comments/contact-details";
 import { readGuestToken } from "~/comments/guest-token.server";
 import { anchorFor } from "~/comments/thread";
 import { getDatabase } from "~/database.server";
@@ -40,6 +41,17 @@ export async function action({ params, request }: ActionFunctionArgs) {
   const { db, own, user, headers } = await load(request, params.id);
   const form = await request.formData();
   const body = String(form.get("body") ?? "");
+  const details = findContactDetails(body);
+  if (details.length > 0 && form.get("contactChoice") !== "publish") {
+    return json(
+      {
+        body,
+        errors: { "": ["Your comment seems to include contact details, and comments are public. Publish it as it is, or edit them out."] } as Record<string, string[]>,
+        contactCheck: details.map((d) => d.text),
+      },
+      { status: 422, headers },
+    );
+  }
   const [site, post] = await Promise.all([getSiteSettings(), getPost(own.postSlug)]);
   const staff = !!user && (user.role === "admin" || (user.role === "coach" && post?.author?.accountEmail === user.email));
   const result = await editSubmission(
@@ -53,7 +65,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
     },
   );
   if (!result.ok) {
-    return json({ body, errors: result.fieldErrors }, { status: 400, headers });
+    return json({ body, errors: result.fieldErrors, contactCheck: [] as string[] }, { status: 400, headers });
   }
   if (result.held) await announceSubmission(db, own.submissionId);
   return redirect(await backTo(db, own.first.id, own.postSlug), { status: 303, headers });
@@ -94,6 +106,14 @@ export default function EditComment() {
               are kept for the moderators.
             </p>
           </div>
+          {failed?.contactCheck?.length ? (
+            <div className="contact-check">
+              <p>Found: {failed.contactCheck.join(", ")}</p>
+              <button type="submit" name="contactChoice" value="publish" className="button secondary">
+                Publish it as it is
+              </button>
+            </div>
+          ) : null}
           <button type="submit" className="button">
             Save changes
           </button>{" "}

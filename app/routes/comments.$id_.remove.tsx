@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { requireSameOrigin } from "~/auth/request.server";
 import { getRequestUser } from "~/auth/session.server";
-import { locateComment, removeComment } from "~/comments/comments.server";
+import { locateComment, postOfComment, removeComment } from "~/comments/comments.server";
 import { ownSubmission } from "~/comments/edits.server";
 import { readGuestToken } from "~/comments/guest-token.server";
 import { anchorFor } from "~/comments/thread";
@@ -16,17 +16,19 @@ export async function action({ params, request }: ActionFunctionArgs) {
   const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : null;
   const { user, headers } = await getRequestUser(request);
   const db = await getDatabase();
-  const found = id === null ? null : await locateComment(db, id);
-  if (id === null || !found) throw new Response("There is no comment at this address.", { status: 404, headers });
+  const postSlug = id === null ? null : await postOfComment(db, id);
+  if (id === null || !postSlug) throw new Response("There is no comment at this address.", { status: 404, headers });
   const own = await ownSubmission(db, id, {
     userId: user?.id ?? null,
     guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
   });
-  const post = await getPost(found.postSlug);
+  const post = await getPost(postSlug);
   const staff = !!user && (user.role === "admin" || (user.role === "coach" && post?.author?.accountEmail === user.email));
   if (!own && !staff) throw new Response("You can remove only your own comments.", { status: 403, headers });
   await removeComment(db, id);
-  return redirect(`/posts/${found.postSlug}#${anchorFor(found.number)}`, { status: 303, headers });
+  // A held comment had no number: back to the thread.
+  const found = await locateComment(db, id);
+  return redirect(`/posts/${postSlug}#${found ? anchorFor(found.number) : "comments"}`, { status: 303, headers });
 }
 
 export function loader() {
