@@ -99,6 +99,9 @@ export interface DisplayComment {
 
 export const ANONYMOUS_NAME = "Anonymous";
 
+/** The same text on the same post within this many seconds is a duplicate. */
+export const DUPLICATE_WINDOW_SECONDS = 10 * 60;
+
 /** How a submission is screened before it is stored (DESIGN §3, moderation). */
 export interface SubmitOptions {
   identity?: CommentIdentity;

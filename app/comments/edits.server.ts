@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray, isNull, max, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, max, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { commentRevisions, commentSubmissions, comments, type Comment } from "../../db/schema";
 import { digest } from "../auth/signing.server";
 import { countLinks, decideHold, type ModerationSettings } from "../moderation/rules";
-import type { FieldErrors, ThreadViewer } from "./comments.server";
+import { DUPLICATE_WINDOW_SECONDS, type FieldErrors, type ThreadViewer } from "./comments.server";
 import { EDIT_WINDOW_MINUTES } from "./edit-window";
 import { splitComment } from "./split";
 import { commentFormSchema, type CommentRules } from "./validation";
@@ -86,6 +86,23 @@ export async function editSubmission(
   return db.transaction(async (tx) => {
     const txDb = tx as unknown as Database;
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${own.postSlug}`}))`);
+    // The duplicate check of a new comment: the same text as another recent
+    // comment on this post is refused.
+    const [duplicate] = await tx
+      .select({ id: commentSubmissions.id })
+      .from(commentSubmissions)
+      .where(
+        and(
+          eq(commentSubmissions.postSlug, own.postSlug),
+          eq(commentSubmissions.body, split.normalized),
+          gt(commentSubmissions.createdAt, new Date(now.getTime() - DUPLICATE_WINDOW_SECONDS * 1000)),
+          ne(commentSubmissions.id, own.submissionId),
+        ),
+      )
+      .limit(1);
+    if (duplicate) {
+      return { ok: false as const, fieldErrors: { body: ["This exact comment was just posted here."] } };
+    }
     const parts = await tx.select().from(comments).where(eq(comments.submissionId, own.submissionId)).orderBy(asc(comments.partIndex));
     const first = parts[0];
     const last = parts[parts.length - 1];

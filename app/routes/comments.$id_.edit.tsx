@@ -1,6 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { clientAddress } from "~/auth/client-address.server";
 import { requireSameOrigin } from "~/auth/request.server";
+import { commentRateLimit } from "~/moderation/limits.server";
 import { getRequestUser } from "~/auth/session.server";
 import { locateComment } from "~/comments/comments.server";
 import { EDIT_WINDOW_MINUTES } from "~/comments/edit-window";
@@ -36,11 +38,17 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   return json({ body: own.body, editable: own.editable, postSlug: own.postSlug, commentId: own.first.id }, { headers });
 }
 
-export async function action({ params, request }: ActionFunctionArgs) {
+export async function action({ params, request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const { db, own, user, headers } = await load(request, params.id);
   const form = await request.formData();
   const body = String(form.get("body") ?? "");
+  const limited = await commentRateLimit(db, clientAddress(context), user?.id ?? null);
+  if (limited) {
+    headers.set("Retry-After", String(limited));
+    const wait = `You are changing comments faster than we allow. Please wait ${Math.ceil(limited / 60)} minutes; your text is still here.`;
+    return json({ body, errors: { "": [wait] } as Record<string, string[]>, contactCheck: [] as string[] }, { status: 429, headers });
+  }
   const details = findContactDetails(body);
   if (details.length > 0 && form.get("contactChoice") !== "publish") {
     return json(

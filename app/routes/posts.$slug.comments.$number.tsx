@@ -1,12 +1,14 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { pageOfNumber } from "~/comments/comments.server";
 import { anchorFor, parseCommentNumber } from "~/comments/thread";
+import { getPost } from "~/posts/posts.server";
 
 // A readable permalink by number: /posts/<slug>/comments/9.2 → the page of
 // the thread holding comment 9.2, at its anchor.
-export function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params }: LoaderFunctionArgs) {
   const number = parseCommentNumber(params.number ?? "");
-  if (!number || !params.slug) throw new Response("There is no comment at this address.", { status: 404 });
+  const post = params.slug ? await getPost(params.slug) : null;
+  if (!number || !post) throw new Response("There is no comment at this address.", { status: 404 });
   const page = pageOfNumber(number);
   return redirect(`/posts/${params.slug}${page > 1 ? `?page=${page}` : ""}#${anchorFor(number)}`);
 }

@@ -11,15 +11,21 @@ import {
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { requireSameOrigin } from "~/auth/request.server";
 import { clientAddress } from "~/auth/client-address.server";
-import { hitRateLimit } from "~/auth/rate-limit.server";
 import { getRequestUser } from "~/auth/session.server";
 import { randomToken, sign, unsign } from "~/auth/signing.server";
 import { newGuestToken, readGuestToken } from "~/comments/guest-token.server";
 import { findContactDetails } from "~/comments/contact-details";
+import { commentRateLimit } from "~/moderation/limits.server";
 import { announceSubmission } from "~/notifications/announce.server";
 import { sendPrivateMessage } from "~/notifications/private-message.server";
 import { followPost, isFollowingPost, subscribeToReplies, unfollowPost } from "~/notifications/subscriptions.server";
-import { commentIdentityFor, countComments, listThreadPage, submitComment } from "~/comments/comments.server";
+import {
+  DUPLICATE_WINDOW_SECONDS,
+  commentIdentityFor,
+  countComments,
+  listThreadPage,
+  submitComment,
+} from "~/comments/comments.server";
 import { deleteDraft, readDraft, saveDraft } from "~/comments/drafts.server";
 import { anchorFor, flattenThread } from "~/comments/thread";
 import { commentFormSchema, type CommentRules } from "~/comments/validation";
@@ -146,8 +152,6 @@ type ActionData = {
   contactCheck?: string[];
 };
 
-/** The same text on the same post within this window is a duplicate. */
-const DUPLICATE_WINDOW_SECONDS = 10 * 60;
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
@@ -305,21 +309,6 @@ function idempotencyKeyFrom(value: FormDataEntryValue | null): string | null {
   return typeof value === "string" && /^[A-Za-z0-9_-]{22}$/.test(value) ? value : null;
 }
 
-/**
- * Comments allowed per client address and per account in 10 minutes; the
- * seconds to wait when over, or null.
- */
-async function commentRateLimit(db: Awaited<ReturnType<typeof getDatabase>>, address: string, userId: string | null) {
-  const window = 10 * 60;
-  const { COMMENT_RATE_LIMIT: limit } = getEnv();
-  const limits: [string, number][] = [[`comment:ip:${address}`, limit]];
-  if (userId) limits.push([`comment:user:${userId}`, limit]);
-  for (const [key, limit] of limits) {
-    const hit = await hitRateLimit(db, key, limit, window);
-    if (!hit.allowed) return hit.retryAfterSeconds;
-  }
-  return null;
-}
 
 export default function PostPage() {
   const {
