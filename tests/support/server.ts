@@ -163,7 +163,6 @@ async function startOnce(options: TestServerOptions): Promise<TestServer> {
   const baseUrl = `http://${HOST}:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Nothing from the developer's shell may change what production does.
-  delete env.EDITOR_OPEN_WITHOUT_AUTH;
   delete env.CONTENT_ROOT;
   delete env.DEMO_CONTENT;
   delete env.DEMO_COACH_PASSWORD;
