@@ -36,6 +36,8 @@ import { TagList } from "~/components/PostList";
 import { getDatabase } from "~/database.server";
 import { getEnv } from "~/env.server";
 import { blogPostingJsonLd, labelLicenseUrl, resolvePostLicense } from "~/licences/metadata";
+import { attribution, describePermissions } from "~/licences/reuse";
+import { ReusePanel } from "~/components/ReusePanel";
 import { formatCalendarDate } from "~/posts/dates";
 import { getPost, getSiteSettings, type SiteSettings } from "~/posts/posts.server";
 
@@ -83,7 +85,15 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const commentCount = (await countComments(db, [post.slug])).get(post.slug) ?? 0;
   const imageLicense = labelLicenseUrl(post.cover?.licenseUrl ?? null);
   const authorName = post.author?.name ?? site.attributionName;
+  const authorUrl = post.author?.links[0]?.url ?? site.attributionUrl;
+  const reuse = {
+    licenseName: license.fullName,
+    permissions: describePermissions(license),
+    attribution: attribution({ title: post.title, authorName, authorUrl, sourceUrl: url, license }),
+    askUrl: authorUrl,
+  };
   return json({
+    reuse,
     viewer,
     draft,
     replyTo,
@@ -312,7 +322,7 @@ function idempotencyKeyFrom(value: FormDataEntryValue | null): string | null {
 
 export default function PostPage() {
   const {
-    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, reported, sentPrivately, formTokens, commentLicense, page, pageCount, following, staff,
+    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, reported, sentPrivately, formTokens, commentLicense, page, pageCount, following, staff, reuse,
   } = useLoaderData<typeof loader>();
   const commentLicenseNotice =
     commentLicense ?? (license.url ? `Comments are published under ${license.shortName}, like the post.` : null);
@@ -379,6 +389,7 @@ export default function PostPage() {
           </p>
         )}
       </footer>
+      <ReusePanel {...reuse} />
       <section className="comments" id="comments" aria-labelledby="comments-heading">
         {sentPrivately ? (
           <p className="notice" role="status">

@@ -1,0 +1,88 @@
+import type { License } from "./catalogue";
+
+/**
+ * "May I use this?" answered from the licence itself (DESIGN §5): what the
+ * licence allows and requires in plain words, and a ready attribution in the
+ * Title, Author, Source, Licence form the Creative Commons wiki recommends
+ * ("Best practices for attribution"), in plain text, HTML with ccREL markup
+ * (as the CC licence chooser emits it) and Markdown. Pure; shared by server,
+ * browser and tests.
+ */
+
+/** Which later licences an adaptation may use under a ShareAlike licence (the deeds' "same licence" terms). */
+function shareAlikeTerms(license: License): string {
+  const name = license.shortName;
+  if (license.version === "4.0") {
+    return `If you adapt it and share your adaptation, you must release it under ${name} or a later version of it (or a licence Creative Commons lists as compatible).`;
+  }
+  return `If you adapt it and share your adaptation, you must release it under ${name}, a later version of it (such as ${name.replace(" 3.0 Unported", " 4.0")}), or a Creative Commons port of it with the same elements.`;
+}
+
+/**
+ * Plain-language sentences on what the licence allows and requires, in the
+ * order a reader asks: may I share it? adapt it? use it commercially? what
+ * must I do? Source: the licence deeds at creativecommons.org.
+ */
+export function describePermissions(license: License): string[] {
+  const p = license.permissions;
+  if (!license.url) {
+    return [
+      "All rights are reserved: you may read it here, but copying, sharing or adapting it needs the author's permission.",
+      "Ask the author before reusing any of it.",
+    ];
+  }
+  if (!p.attribution) {
+    return [
+      "You may copy, share and adapt it, for any purpose, even commercially, without asking.",
+      "Credit is not required, though it is appreciated.",
+    ];
+  }
+  const sentences = ["You may copy and share it in any medium or format, without asking."];
+  sentences.push(
+    p.adapt
+      ? "You may adapt it: remix, translate, transform and build upon it."
+      : "You may not share adaptations of it: share it only as it is (you may adapt it for your own private use).",
+  );
+  sentences.push(
+    p.commercial
+      ? "You may use it for any purpose, even commercially."
+      : "You may not use it for commercial purposes: for money, or for commercial advantage.",
+  );
+  sentences.push("You must give credit: the title, the author, a link to the source and the licence, and say if you changed it.");
+  if (p.shareAlike) sentences.push(shareAlikeTerms(license));
+  return sentences;
+}
+
+/** What an attribution names. */
+export interface AttributionFacts {
+  title: string;
+  authorName: string;
+  authorUrl: string | null;
+  /** The post's canonical address. */
+  sourceUrl: string;
+  license: License;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escapeMarkdown = (text: string) => text.replace(/([\\`*_[\]()#+!|<>])/g, "\\$1");
+
+/**
+ * A ready attribution (Title, Author, Source, Licence) in three forms, or
+ * null for all rights reserved (nothing to attribute under; ask instead).
+ */
+export function attribution(facts: AttributionFacts): { text: string; html: string; markdown: string } | null {
+  const { license } = facts;
+  if (!license.url) return null;
+  const text = `“${facts.title}” by ${facts.authorName} (${facts.sourceUrl}) is licensed under ${license.shortName} (${license.url}).`;
+  const author = facts.authorUrl
+    ? `<a rel="cc:attributionURL dct:creator" property="cc:attributionName" href="${escapeHtml(facts.authorUrl)}">${escapeHtml(facts.authorName)}</a>`
+    : `<span property="cc:attributionName">${escapeHtml(facts.authorName)}</span>`;
+  const html =
+    `<p xmlns:cc="http://creativecommons.org/ns#" xmlns:dct="http://purl.org/dc/terms/">` +
+    `<a property="dct:title" rel="cc:attributionURL" href="${escapeHtml(facts.sourceUrl)}">${escapeHtml(facts.title)}</a> by ${author} ` +
+    `is licensed under <a href="${escapeHtml(license.url)}" rel="license noopener noreferrer">${escapeHtml(license.shortName)}</a></p>`;
+  const authorMd = facts.authorUrl ? `[${escapeMarkdown(facts.authorName)}](${facts.authorUrl})` : escapeMarkdown(facts.authorName);
+  const markdown = `[${escapeMarkdown(facts.title)}](${facts.sourceUrl}) by ${authorMd} is licensed under [${license.shortName}](${license.url}).`;
+  return { text, html, markdown };
+}
