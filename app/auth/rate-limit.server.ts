@@ -1,4 +1,4 @@
-import { and, lt, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { rateLimits } from "../../db/schema";
 
@@ -29,9 +29,4 @@ export async function hitRateLimit(
     allowed: false,
     retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000)),
   };
-}
-
-/** Deletes windows that ended before `before` (housekeeping). */
-export async function pruneRateLimits(db: Database, before: Date): Promise<void> {
-  await db.delete(rateLimits).where(and(lt(rateLimits.windowStart, before)));
 }

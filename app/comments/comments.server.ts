@@ -2,7 +2,7 @@ import { and, asc, count, eq, gt, inArray, isNotNull, isNull, max, ne, or, sql }
 import { queryRows, type Database } from "../../db/client";
 import { commentSubmissions, comments, trustedGuests, type Comment } from "../../db/schema";
 import { digest } from "../auth/signing.server";
-import { countLinks, decideHold, type ModerationSettings } from "../moderation/rules";
+import { countLinks, decideHold, isPostAuthorAccount, type ModerationSettings } from "../moderation/rules";
 import { EDIT_WINDOW_MINUTES } from "./edit-window";
 import { renderCommentMarkdown } from "./markdown.server";
 import { splitComment } from "./split";
@@ -42,11 +42,8 @@ export function commentIdentityFor(
   postAuthor: { accountEmail: string | null } | null,
 ): CommentIdentity {
   if (!user) return { kind: "guest-form" };
-  const isPostAuthor =
-    (user.role === "coach" || user.role === "admin") &&
-    !!postAuthor?.accountEmail &&
-    postAuthor.accountEmail.trim().toLowerCase() === user.email.toLowerCase();
-  return { kind: isPostAuthor ? "post-author" : "member", userId: user.id, name: user.displayName };
+  const kind = isPostAuthorAccount(user, postAuthor) ? "post-author" : "member";
+  return { kind, userId: user.id, name: user.displayName };
 }
 
 /** Field errors keyed by form field name ("" for the form as a whole). */

@@ -234,13 +234,3 @@ export async function reportComment(
   });
   return true;
 }
-
-/** Open reports in scope (for counts in the header). */
-export async function openReportCount(db: Database, scope: ModeratorScope): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(commentReports)
-    .innerJoin(comments, eq(commentReports.commentId, comments.id))
-    .where(and(isNull(commentReports.resolvedAt), scopeFilter(scope)));
-  return Number(row?.n ?? 0);
-}

@@ -59,3 +59,28 @@ export function decideHold(facts: {
   }
   return { status: "published", reason: null };
 }
+
+/** An account as these rules need it. */
+export interface Account {
+  email: string;
+  role: string;
+}
+
+/**
+ * Whether an account is the post's author: a coach (or admin) whose email is
+ * the author entry's account email (compared without case). Their comments
+ * carry the Author badge; they may edit the post and moderate its discussion.
+ */
+export function isPostAuthorAccount(user: Account | null, postAuthor: { accountEmail: string | null } | null): boolean {
+  return (
+    !!user &&
+    (user.role === "coach" || user.role === "admin") &&
+    !!postAuthor?.accountEmail &&
+    postAuthor.accountEmail.trim().toLowerCase() === user.email.toLowerCase()
+  );
+}
+
+/** Whether an account moderates a post's discussion: an admin, or the post's own coach. */
+export function moderatesPost(user: Account | null, postAuthor: { accountEmail: string | null } | null): boolean {
+  return !!user && (user.role === "admin" || isPostAuthorAccount(user, postAuthor));
+}

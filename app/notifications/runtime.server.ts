@@ -84,14 +84,3 @@ export function ensureOutboxWorker(db?: Database): void {
       state.starting = undefined;
     });
 }
-
-/** Stops the worker (waiting for a run in progress) and closes the mailer; `ensureOutboxWorker` may start them again. */
-export async function stopOutboxWorker(): Promise<void> {
-  const state = runtime();
-  await state.starting;
-  const stop = state.stopWorker;
-  state.stopWorker = undefined;
-  await stop?.();
-  state.mailer?.close();
-  state.mailer = undefined;
-}

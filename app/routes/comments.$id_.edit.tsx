@@ -11,6 +11,7 @@ import { findContactDetails } from "~/comments/contact-details";
 import { readGuestToken } from "~/comments/guest-token.server";
 import { anchorFor } from "~/comments/thread";
 import { getDatabase } from "~/database.server";
+import { moderatesPost } from "~/moderation/rules";
 import { announceSubmission } from "~/notifications/announce.server";
 import { getPost, getSiteSettings } from "~/posts/posts.server";
 
@@ -61,7 +62,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     );
   }
   const [site, post] = await Promise.all([getSiteSettings(), getPost(own.postSlug)]);
-  const staff = !!user && (user.role === "admin" || (user.role === "coach" && post?.author?.accountEmail === user.email));
+  const staff = moderatesPost(user, post?.author ?? null);
   const result = await editSubmission(
     db,
     own,

@@ -6,6 +6,7 @@ import { ownSubmission } from "~/comments/edits.server";
 import { readGuestToken } from "~/comments/guest-token.server";
 import { anchorFor } from "~/comments/thread";
 import { getDatabase } from "~/database.server";
+import { moderatesPost } from "~/moderation/rules";
 import { getPost } from "~/posts/posts.server";
 
 // Removing a comment (POST): its writer (by account or guest browser token),
@@ -23,7 +24,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
     guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
   });
   const post = await getPost(postSlug);
-  const staff = !!user && (user.role === "admin" || (user.role === "coach" && post?.author?.accountEmail === user.email));
+  const staff = moderatesPost(user, post?.author ?? null);
   if (!own && !staff) throw new Response("You can remove only your own comments.", { status: 403, headers });
   await removeComment(db, id);
   // A held comment had no number: back to the thread.

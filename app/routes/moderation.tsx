@@ -1,10 +1,11 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireSameOrigin } from "~/auth/request.server";
 import { requireUser } from "~/auth/session.server";
 import { getDatabase } from "~/database.server";
 import { listQueue, moderate, queueCounts, type ModerationAction, type ModeratorScope, type QueueList } from "~/moderation/queue.server";
 import { announceSubmission } from "~/notifications/announce.server";
+import { moderatesPost } from "~/moderation/rules";
 import { formatInstant } from "~/posts/dates";
 import { listPosts } from "~/posts/posts.server";
 
@@ -38,7 +39,7 @@ const ACTIONS: Record<QueueList, { action: ModerationAction; label: string }[]> 
 async function scopeFor(user: { email: string; role: string }): Promise<ModeratorScope> {
   if (user.role === "admin") return { all: true };
   const posts = await listPosts();
-  return { all: false, postSlugs: posts.filter((p) => p.author?.accountEmail === user.email.toLowerCase()).map((p) => p.slug) };
+  return { all: false, postSlugs: posts.filter((p) => moderatesPost(user, p.author)).map((p) => p.slug) };
 }
 
 function listFrom(value: string | null): QueueList {
@@ -66,7 +67,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const list = listFrom(String(form.get("list") ?? ""));
   const ids = form.getAll("submissionId").filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v));
   if (!ACTIONS[list].some((a) => a.action === act) || ids.length === 0) {
-    return redirect(`/moderation?list=${list}&done=none`, { status: 303, headers });
+    const error = ids.length === 0 ? "Tick at least one comment, then choose what to do with it." : "That action does not apply to this list.";
+    return json({ error }, { status: 400, headers });
   }
   const db = await getDatabase();
   const changed = await moderate(db, await scopeFor(user), ids, act as ModerationAction);
@@ -87,6 +89,7 @@ const DONE: Record<string, string> = {
 export default function ModerationQueue() {
   const { list, counts, items } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  const refused = useActionData<typeof action>();
   const done = params.get("done");
   const n = Number(params.get("n") ?? 0);
   return (
@@ -99,9 +102,9 @@ export default function ModerationQueue() {
           </Link>
         ))}
       </nav>
-      {done === "none" ? (
+      {refused?.error ? (
         <p className="form-error" role="alert">
-          Tick at least one comment, then choose what to do with it.
+          {refused.error}
         </p>
       ) : done && DONE[done] ? (
         <p className="notice" role="status">

@@ -16,6 +16,7 @@ import { randomToken, sign, unsign } from "~/auth/signing.server";
 import { newGuestToken, readGuestToken } from "~/comments/guest-token.server";
 import { findContactDetails } from "~/comments/contact-details";
 import { commentRateLimit } from "~/moderation/limits.server";
+import { moderatesPost } from "~/moderation/rules";
 import { announceSubmission } from "~/notifications/announce.server";
 import { sendPrivateMessage } from "~/notifications/private-message.server";
 import { followPost, isFollowingPost, subscribeToReplies, unfollowPost } from "~/notifications/subscriptions.server";
@@ -100,7 +101,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     page,
     pageCount,
     following,
-    staff: !!user && (user.role === "admin" || identity.kind === "post-author"),
+    staff: moderatesPost(user, post.author),
     held: search.get("held") === "1",
     reported: search.get("reported") === "1",
     sentPrivately: search.get("sentPrivately") === "1",

@@ -536,6 +536,31 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
       expect((await queue(admin, "reported")).some((e) => e.text.includes("forged"))).toBe(false);
     });
   });
+
+  describe("refusals and removal by the writer", () => {
+    it("answers 400 with a message for a bulk action with nothing ticked, or an action the list does not offer", async () => {
+      const none = await admin.post("/moderation", moderateForm("approve", []));
+      expect(none.status).toBe(400);
+      expect(shown(none.text)).toContain("Tick at least one comment");
+      const wrong = await admin.post("/moderation", moderateForm("remove", ["00000000-0000-4000-8000-000000000000"], "removed"));
+      expect(wrong.status).toBe(400);
+      expect(shown(wrong.text)).toContain("That action does not apply to this list.");
+    });
+
+    it("lets a guest remove their own held comment; it is then gone from their view and the queue", async () => {
+      const writer = client();
+      const body = "A first comment I think better of before anyone approves it.";
+      const id = heldId(await comment(writer, { body }));
+      const removed = await writer.post(`/comments/${id}/remove`, {});
+      expect(removed.status).toBe(303);
+      expect(mentions(await page(writer), body)).toBe(false);
+      expect((await queue(admin, "pending")).map((e) => e.body)).not.toContain(body);
+    });
+
+    it("answers 404 for a number permalink on a post that does not exist", async () => {
+      expect((await client().get("/posts/no-such-post/comments/1")).status).toBe(404);
+    });
+  });
 });
 
 // ---------------------------------------------------------------------------
