@@ -146,9 +146,15 @@ export default config({
           defaultValue: 2,
           validation: { min: 0, max: 100, isRequired: true },
         }),
+        commentLicense: fields.select({
+          label: "Comment licence",
+          description: "The licence comments are published under, stated on the comment form and in each page's data.",
+          options: [{ label: "Same as the default licence", value: "site-default" }, ...licenseSelectOptions],
+          defaultValue: "site-default",
+        }),
         commentLicenseText: fields.text({
-          label: "Comment licence text",
-          description: "Shown on the comment form. Leave empty to publish comments under the site's default licence.",
+          label: "Comment licence note",
+          description: "Optional words shown on the comment form after the licence, e.g. why comments are shared this way.",
           multiline: true,
         }),
       },

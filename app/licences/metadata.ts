@@ -18,6 +18,16 @@ export function resolvePostLicense(override: string, siteDefault: string): Licen
   return findLicense(siteDefault) ?? getLicense("cc-by-4.0");
 }
 
+/**
+ * The licence comments are published under (DESIGN §5: a site setting, stated
+ * on the comment form): the setting when it names a catalogue licence,
+ * otherwise the site's default licence. Never the post's own override: one
+ * licence for every comment on the site.
+ */
+export function resolveCommentLicense(setting: string, siteDefault: string): License {
+  return resolvePostLicense(setting, siteDefault);
+}
+
 /** A licence as shown beside an image credit: a name and the deed's URL. */
 export interface LicenseLabel {
   name: string;

@@ -24,7 +24,9 @@ export interface SiteSettings {
   holdFirstTimeGuests: boolean;
   /** Comments with more links than this are held. */
   maxLinks: number;
-  /** Shown on the comment form; empty: the site's default licence applies. */
+  /** The licence comments are published under: a catalogue id, or "site-default". */
+  commentLicense: string;
+  /** Extra words shown on the comment form under the licence notice (may be empty). */
   commentLicenseText: string;
 }
 
@@ -79,6 +81,7 @@ export const SITE_DEFAULTS: SiteSettings = {
   allowAnonymous: true,
   holdFirstTimeGuests: true,
   maxLinks: 2,
+  commentLicense: "site-default",
   commentLicenseText: "",
 };
 
@@ -102,6 +105,7 @@ export async function getSiteSettings(): Promise<SiteSettings> {
     allowAnonymous: site.allowAnonymous,
     holdFirstTimeGuests: site.holdFirstTimeGuests,
     maxLinks: site.maxLinks ?? SITE_DEFAULTS.maxLinks,
+    commentLicense: site.commentLicense,
     commentLicenseText: site.commentLicenseText,
   };
 }
