@@ -1,5 +1,6 @@
 import { collection, config, fields, singleton } from "@keystatic/core";
 import { LICENSES } from "./app/licences/catalogue";
+import { postBodyComponents } from "./app/posts/content-components";
 
 /**
  * Keystatic schema for Staffroom's content (DESIGN §2): posts and authors are
@@ -72,7 +73,12 @@ export default config({
           defaultValue: "site-default",
         }),
         commentsOpen: fields.checkbox({ label: "Comments open", defaultValue: true }),
-        body: fields.markdoc({ label: "Body", extension: "md" }),
+        body: fields.markdoc({
+          label: "Body",
+          extension: "md",
+          options: { image: { directory: "public/images/posts", publicPath: "/images/posts/" } },
+          components: postBodyComponents,
+        }),
       },
     }),
     authors: collection({
@@ -87,6 +93,11 @@ export default config({
           label: "Account email",
           description:
             "The email of the coach account that writes as this author: it may edit this author's posts and replies to them with the Author badge. Never shown.",
+        }),
+        contact: fields.text({
+          label: "Contact for permissions",
+          description:
+            "An email address or a web address where readers can ask to reuse posts published with all rights reserved. Shown publicly on those posts.",
         }),
         bio: fields.text({ label: "Short bio", multiline: true }),
         avatar: fields.image({

@@ -1,4 +1,5 @@
 import { findLicense, findLicenseByUrl, getLicense, type License } from "./catalogue";
+import type { LicenseTerms } from "./reuse";
 
 /**
  * Which licence applies, and how it is said to people and machines
@@ -51,6 +52,48 @@ export function labelLicenseUrl(url: string | null): LicenseLabel | null {
     return { name: port ? `${name} ${port.toUpperCase()}` : name, url };
   }
   return { name: "licence", url };
+}
+
+/**
+ * The terms of any licence URL an image credit may carry, for the image's
+ * "Reuse" panel: catalogue licences as they are; other Creative Commons deeds
+ * (CC BY-SA 2.0, CC BY 2.5 Generic, the Public Domain Mark…) with permissions
+ * read from the licence elements in the deed's path (by, sa, nc, nd; zero and
+ * mark are public domain tools), as the deeds at creativecommons.org define
+ * them. Null for no URL or a URL that is not a Creative Commons deed (its
+ * terms are unknown: reusers must ask).
+ */
+export function licenseTermsForUrl(url: string | null): LicenseTerms | null {
+  if (!url) return null;
+  const known = findLicenseByUrl(url);
+  if (known) return known;
+  const cc = creativeCommonsPath(url);
+  const label = labelLicenseUrl(url);
+  if (!cc || !label) return null;
+  const [, kind, code, version] = cc;
+  const elements = code.toLowerCase().split("-");
+  if (kind === "publicdomain") {
+    if (!["zero", "mark"].includes(code.toLowerCase())) return null;
+    return {
+      shortName: code.toLowerCase() === "zero" ? `CC0 ${version}` : `Public Domain Mark ${version}`,
+      url: label.url,
+      version,
+      permissions: { share: true, adapt: true, commercial: true, attribution: false, shareAlike: false },
+    };
+  }
+  if (!elements.includes("by") || elements.some((e) => !["by", "sa", "nc", "nd"].includes(e))) return null;
+  return {
+    shortName: label.name,
+    url: label.url,
+    version,
+    permissions: {
+      share: true,
+      adapt: !elements.includes("nd"),
+      commercial: !elements.includes("nc"),
+      attribution: true,
+      shareAlike: elements.includes("sa"),
+    },
+  };
 }
 
 /** Matches a deed path on creativecommons.org itself, e.g. /licenses/by/2.0/. */

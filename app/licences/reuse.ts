@@ -9,13 +9,21 @@ import type { License } from "./catalogue";
  * browser and tests.
  */
 
+/**
+ * What `describePermissions` needs of a licence: a catalogue `License`, or
+ * the terms of another Creative Commons deed an image is under
+ * (`licenseTermsForUrl`). `url` null means all rights reserved.
+ */
+export type LicenseTerms = Pick<License, "shortName" | "url" | "permissions"> & { version: string | null };
+
 /** Which later licences an adaptation may use under a ShareAlike licence (the deeds' "same licence" terms). */
-function shareAlikeTerms(license: License): string {
+function shareAlikeTerms(license: LicenseTerms): string {
   const name = license.shortName;
   if (license.version === "4.0") {
     return `If you adapt it and share your adaptation, you must release it under ${name} or a later version of it (or a licence Creative Commons lists as compatible).`;
   }
-  return `If you adapt it and share your adaptation, you must release it under ${name}, a later version of it (such as ${name.replace(" 3.0 Unported", " 4.0")}), or a Creative Commons port of it with the same elements.`;
+  const latest = name.replace(/ \d\.\d.*$/, " 4.0");
+  return `If you adapt it and share your adaptation, you must release it under ${name}, a later version of it (such as ${latest}), or a Creative Commons port of it with the same elements.`;
 }
 
 /**
@@ -23,7 +31,7 @@ function shareAlikeTerms(license: License): string {
  * order a reader asks: may I share it? adapt it? use it commercially? what
  * must I do? Source: the licence deeds at creativecommons.org.
  */
-export function describePermissions(license: License): string[] {
+export function describePermissions(license: LicenseTerms): string[] {
   const p = license.permissions;
   if (!license.url) {
     return [
@@ -84,5 +92,54 @@ export function attribution(facts: AttributionFacts): { text: string; html: stri
     `is licensed under <a href="${escapeHtml(license.url)}" rel="license noopener noreferrer">${escapeHtml(license.shortName)}</a></p>`;
   const authorMd = facts.authorUrl ? `[${escapeMarkdown(facts.authorName)}](${facts.authorUrl})` : escapeMarkdown(facts.authorName);
   const markdown = `[${escapeMarkdown(facts.title)}](${facts.sourceUrl}) by ${authorMd} is licensed under [${license.shortName}](${license.url}).`;
+  return { text, html, markdown };
+}
+
+/** What an image's attribution names (DESIGN §5: creator, source, licence). */
+export interface ImageAttributionFacts {
+  /** What the image shows (its alt text), used as its title; may be empty. */
+  title: string;
+  creator: string;
+  sourceName: string;
+  /** The page the image came from, or null. */
+  sourceUrl: string | null;
+  /** The image's licence; null when no licence is stated. */
+  license: LicenseTerms | null;
+}
+
+/**
+ * The credit line shown under an image and used as its JSON-LD `creditText`:
+ * "Photo: <creator> via <source>, <licence>", leaving out what is not known.
+ */
+export function imageCreditText(facts: Pick<ImageAttributionFacts, "creator" | "sourceName"> & { licenseName: string | null }): string {
+  const creator = facts.creator.trim() || "unknown creator";
+  const via = facts.sourceName.trim() ? ` via ${facts.sourceName.trim()}` : "";
+  return `Photo: ${creator}${via}${facts.licenseName ? `, ${facts.licenseName}` : ""}`;
+}
+
+/**
+ * A ready attribution for an image (Title, Author, Source, Licence, as for a
+ * post), in plain text, HTML with ccREL and Markdown; null when the image
+ * carries no open licence (all rights reserved or none stated: ask instead).
+ * With no attribution required (CC0, Public Domain Mark) a courtesy credit is
+ * still offered.
+ */
+export function imageAttribution(facts: ImageAttributionFacts): { text: string; html: string; markdown: string } | null {
+  const { license } = facts;
+  if (!license?.url) return null;
+  const title = facts.title.trim() || "Photo";
+  const creator = facts.creator.trim() || "unknown creator";
+  const via = facts.sourceName.trim() ? ` via ${facts.sourceName.trim()}` : "";
+  const source = facts.sourceUrl ? ` (${facts.sourceUrl})` : "";
+  const text = `“${title}” by ${creator}${via}${source} is licensed under ${license.shortName} (${license.url}).`;
+  const titleHtml = facts.sourceUrl
+    ? `<a property="dct:title" rel="cc:attributionURL" href="${escapeHtml(facts.sourceUrl)}">${escapeHtml(title)}</a>`
+    : `<span property="dct:title">${escapeHtml(title)}</span>`;
+  const html =
+    `<p xmlns:cc="http://creativecommons.org/ns#" xmlns:dct="http://purl.org/dc/terms/">` +
+    `${titleHtml} by <span property="cc:attributionName">${escapeHtml(creator)}</span>${escapeHtml(via)} ` +
+    `is licensed under <a href="${escapeHtml(license.url)}" rel="license noopener noreferrer">${escapeHtml(license.shortName)}</a></p>`;
+  const titleMd = facts.sourceUrl ? `[${escapeMarkdown(title)}](${facts.sourceUrl})` : `“${escapeMarkdown(title)}”`;
+  const markdown = `${titleMd} by ${escapeMarkdown(creator)}${escapeMarkdown(via)} is licensed under [${license.shortName}](${license.url}).`;
   return { text, html, markdown };
 }

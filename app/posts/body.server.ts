@@ -1,27 +1,131 @@
-import Markdoc, { type Node } from "@markdoc/markdoc";
+import Markdoc, { Tag, type Config, type Node } from "@markdoc/markdoc";
 import { fields } from "@keystatic/core";
 import sanitizeHtml from "sanitize-html";
+import { labelLicenseUrl } from "../licences/metadata";
+import { imageCreditText } from "../licences/reuse";
+import { postBodyComponents } from "./content-components";
 
-const markdocConfig = fields.markdoc.createMarkdocConfig({});
+/** An image in a post body inserted with its credit (the `creditedImage` component). */
+export interface BodyImage {
+  /** 1-based, in body order: the figure's anchor is `image-<n>`, its reuse panel's `reuse-image-<n>`. */
+  n: number;
+  /** Site path ("/images/posts/…") or an absolute http(s) URL. */
+  src: string;
+  alt: string;
+  caption: string;
+  creator: string;
+  sourceName: string;
+  sourceUrl: string | null;
+  licenseUrl: string | null;
+}
+
+/** A stored `src`: paths and http(s) URLs as they are; a bare file name lives under /images/posts/. */
+function imagePath(src: string): string {
+  if (/^https?:\/\//i.test(src) || src.startsWith("/")) return src;
+  return `/images/posts/${src}`;
+}
+
+function httpUrl(value: unknown): string | null {
+  return typeof value === "string" && /^https?:\/\//i.test(value.trim()) ? value.trim() : null;
+}
+
+const text = (value: unknown) => (typeof value === "string" ? value : "");
+
+/**
+ * Every credited image in a post body, in order (the Markdoc AST from the
+ * Keystatic reader). Used for the images' reuse panels and JSON-LD.
+ */
+export function bodyImages(node: Node): BodyImage[] {
+  const images: BodyImage[] = [];
+  for (const child of node.walk()) {
+    if (child.type !== "tag" || child.tag !== "creditedImage") continue;
+    const a = child.attributes;
+    if (!text(a.src)) continue;
+    images.push({
+      n: images.length + 1,
+      src: imagePath(text(a.src)),
+      alt: text(a.alt),
+      caption: text(a.caption),
+      creator: text(a.creator),
+      sourceName: text(a.sourceName),
+      sourceUrl: httpUrl(a.sourceUrl),
+      licenseUrl: httpUrl(a.licenseUrl),
+    });
+  }
+  return images;
+}
+
+/**
+ * A credited image as HTML: `<figure id="image-<n>" about="<src>">` with the
+ * image, its caption and the credit line "Photo: <creator> via <source>,
+ * <licence>" in ccREL (`cc:attributionName`, `cc:attributionURL`,
+ * `rel="license"` about the image itself, as the CC chooser marks a work up),
+ * and a link to the image's reuse panel.
+ */
+function creditedFigure(image: BodyImage): Tag {
+  const license = labelLicenseUrl(image.licenseUrl);
+  const creator = image.creator.trim() || "unknown creator";
+  const credit: (Tag | string)[] = ["Photo: "];
+  credit.push(
+    image.sourceUrl
+      ? new Tag("a", { href: image.sourceUrl, rel: "cc:attributionURL", property: "cc:attributionName" }, [creator])
+      : new Tag("span", { property: "cc:attributionName" }, [creator]),
+  );
+  if (image.sourceName.trim()) credit.push(` via ${image.sourceName.trim()}`);
+  if (license) {
+    credit.push(", ");
+    credit.push(license.url ? new Tag("a", { href: license.url, rel: "license" }, [license.name]) : license.name);
+  }
+  credit.push(" · ", new Tag("a", { href: `#reuse-image-${image.n}`, class: "reuse-link" }, ["Reuse this image"]));
+  return new Tag("figure", { id: `image-${image.n}`, class: "credited-image", about: image.src }, [
+    new Tag("img", { src: image.src, alt: image.alt }, []),
+    new Tag("figcaption", {}, [
+      ...(image.caption.trim() ? [new Tag("span", { class: "caption" }, [image.caption.trim()]), " "] : []),
+      new Tag("span", { class: "credit", title: imageCreditText({ creator: image.creator, sourceName: image.sourceName, licenseName: license?.name ?? null }) }, credit),
+    ]),
+  ]);
+}
+
+function markdocConfig(images: BodyImage[]): Config {
+  const base = fields.markdoc.createMarkdocConfig({ components: postBodyComponents });
+  let next = 0;
+  return {
+    ...base,
+    tags: {
+      ...base.tags,
+      creditedImage: {
+        ...base.tags!.creditedImage,
+        transform(node) {
+          if (!text(node.attributes.src)) return null;
+          const image = images[next++];
+          return image ? creditedFigure(image) : null;
+        },
+      },
+    },
+  };
+}
 
 /**
  * Renders a post body (a Markdoc node from the Keystatic reader) to HTML and
  * sanitizes it: coaches are trusted to publish, not to run script, so the
  * same rule as comments applies (DESIGN §6) with a wider allow-list (images,
- * headings, tables). Only http(s), mailto and relative URLs survive.
+ * credited figures with their ccREL attributes, headings, tables). Only
+ * http(s), mailto and relative URLs survive.
  */
 export function renderPostBody(node: Node): string {
-  const tree = Markdoc.transform(node, markdocConfig);
+  const tree = Markdoc.transform(node, markdocConfig(bodyImages(node)));
   const html = Markdoc.renderers.html(tree);
   return sanitizeHtml(html, {
     allowedTags: [
       "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "strong", "em", "s", "del", "code", "pre",
-      "blockquote", "ul", "ol", "li", "a", "img", "figure", "figcaption",
+      "blockquote", "ul", "ol", "li", "a", "img", "figure", "figcaption", "span",
       "table", "thead", "tbody", "tr", "th", "td",
     ],
     allowedAttributes: {
-      a: ["href", "title"],
+      a: ["href", "title", "rel", "property", "class"],
       img: ["src", "alt", "title", "width", "height"],
+      figure: ["id", "class", "about"],
+      span: ["class", "property", "title"],
       code: ["class"],
       ol: ["start"],
       th: ["align"],

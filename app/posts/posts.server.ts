@@ -1,7 +1,7 @@
 import path from "node:path";
 import { createReader } from "@keystatic/core/reader";
 import keystaticConfig from "../../keystatic.config";
-import { renderPostBody } from "./body.server";
+import { bodyImages, renderPostBody, type BodyImage } from "./body.server";
 
 /**
  * Reading Keystatic content (DESIGN §2): posts, authors and site settings are
@@ -36,6 +36,8 @@ export interface Author {
   role: string;
   /** Email of the coach account linked to this author (never displayed), or null. */
   accountEmail: string | null;
+  /** Where readers ask for permission to reuse (an email address or an http(s) URL), or null. */
+  contact: string | null;
   bio: string;
   avatar: string | null;
   links: { label: string; url: string }[];
@@ -67,6 +69,8 @@ export interface PostSummary {
 export interface Post extends PostSummary {
   /** Sanitized HTML of the Markdoc body. */
   bodyHtml: string;
+  /** The body's credited images, in order. */
+  images: BodyImage[];
 }
 
 export const SITE_DEFAULTS: SiteSettings = {
@@ -120,6 +124,7 @@ export async function getAuthor(slug: string | null): Promise<Author | null> {
     name: entry.name,
     role: entry.role,
     accountEmail: entry.accountEmail.trim() ? entry.accountEmail.trim().toLowerCase() : null,
+    contact: entry.contact.trim() || null,
     bio: entry.bio,
     avatar: entry.avatar,
     links: entry.links.filter((link) => link.url).map((link) => ({ label: link.label, url: link.url! })),
@@ -180,5 +185,5 @@ export async function getPost(slug: string): Promise<Post | null> {
   if (!entry) return null;
   const summary = await toSummary(slug, entry, new Map());
   const { node } = await entry.body();
-  return { ...summary, bodyHtml: renderPostBody(node) };
+  return { ...summary, bodyHtml: renderPostBody(node), images: bodyImages(node) };
 }
