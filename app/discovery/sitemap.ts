@@ -1,0 +1,90 @@
+import { create } from "xmlbuilder2";
+import { archiveMonthPath, archivePath, postPath, tagPath } from "./paths";
+
+/**
+ * sitemap.xml, as the sitemaps.org protocol 0.9 describes it
+ * (https://www.sitemaps.org/protocol.html): a `<urlset>` in the protocol's
+ * namespace with one `<url>` per page, each an absolute `<loc>` and, where we
+ * know it, a `<lastmod>` in W3C Datetime form (a `YYYY-MM-DD` date is one).
+ * `changefreq` and `priority` are left out: they are optional and the large
+ * search engines ignore them.
+ */
+
+export const SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+/** The protocol's limit for one sitemap file; past it a sitemap index is needed. */
+export const MAX_SITEMAP_URLS = 50_000;
+
+/** One page of the sitemap, by path: the caller makes it absolute. */
+export interface SitemapPage {
+  /** Site-relative path, e.g. "/posts/a-slug" (already percent-encoded). */
+  path: string;
+  /** `YYYY-MM-DD` of the page's last change, when known. */
+  lastmod: string | null;
+}
+
+/** One `<url>` entry. */
+export interface SitemapUrl {
+  /** Absolute URL, e.g. "https://staffroom.example.org/posts/a-slug". */
+  loc: string;
+  lastmod: string | null;
+}
+
+/** What the sitemap needs to know of a post (a `PostSummary` fits). */
+export interface SitemapPost {
+  slug: string;
+  /** Calendar date `YYYY-MM-DD`. */
+  published: string;
+  tags: string[];
+}
+
+/**
+ * The public pages worth a crawler's visit, in this order: the home page,
+ * every post (lastmod: its published date), every tag page, the archive and
+ * each month of it that has posts. A list page's lastmod is the date of its
+ * newest post. `/search` is left out: its results are not pages of their own.
+ *
+ * Posts and months come newest first, tags in alphabetical order; a tag or a
+ * month is listed once however many posts share it.
+ */
+export function sitemapPages(posts: readonly SitemapPost[]): SitemapPage[] {
+  const byDateDesc = [...posts].sort((a, b) => b.published.localeCompare(a.published) || a.slug.localeCompare(b.slug));
+  const newest = byDateDesc[0]?.published ?? null;
+  const tags = new Map<string, string>();
+  const months = new Map<string, string>();
+  for (const post of byDateDesc) {
+    // Newest first, so the first date seen for a tag or month is its newest.
+    for (const tag of post.tags) if (tag && !tags.has(tag)) tags.set(tag, post.published);
+    const month = post.published.slice(0, 7);
+    if (/^\d{4}-(0[1-9]|1[0-2])$/.test(month) && !months.has(month)) months.set(month, post.published);
+  }
+  return [
+    { path: "/", lastmod: newest },
+    ...byDateDesc.map((post) => ({ path: postPath(post.slug), lastmod: post.published })),
+    ...[...tags]
+      .sort(([a], [b]) => a.localeCompare(b, "en"))
+      .map(([tag, lastmod]) => ({ path: tagPath(tag), lastmod })),
+    { path: archivePath(), lastmod: newest },
+    ...[...months].map(([month, lastmod]) => ({ path: archiveMonthPath(month), lastmod })),
+  ];
+}
+
+/**
+ * The sitemap document: UTF-8 XML written by xmlbuilder2, which escapes `&`,
+ * `<` and `>` in every value (the protocol asks for entity-escaped URLs).
+ * @param urls absolute URLs, at most 50,000.
+ * @throws RangeError past 50,000 URLs (the protocol's limit per file).
+ */
+export function sitemapXml(urls: readonly SitemapUrl[]): string {
+  if (urls.length > MAX_SITEMAP_URLS) {
+    throw new RangeError(`sitemapXml: ${urls.length} URLs is more than a sitemap may hold (${MAX_SITEMAP_URLS})`);
+  }
+  const urlset = create({ version: "1.0", encoding: "UTF-8" }).ele(SITEMAP_NAMESPACE, "urlset");
+  for (const { loc, lastmod } of urls) {
+    const url = urlset.ele("url");
+    url.ele("loc").txt(loc);
+    if (lastmod) url.ele("lastmod").txt(lastmod);
+  }
+  // wellFormed: throw rather than write a character XML 1.0 forbids.
+  return urlset.end({ prettyPrint: true, wellFormed: true });
+}
