@@ -1,3 +1,4 @@
+import type { CommentLicenseNotice } from "~/licences/post-licensing";
 import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useLocation, useNavigation } from "@remix-run/react";
@@ -45,7 +46,8 @@ export function CommentForm({
   /** This page's one-time key and signed drawing time (spam defences). */
   tokens: { idempotencyKey: string; renderedAt: string };
   /** The licence comments are published under, shown above the button. */
-  license?: string | null;
+  /** The comment licence, stated above the submit button. */
+  license?: CommentLicenseNotice | null;
   /** Contact details found in the last submission: ask before publishing them. */
   contactCheck?: string[] | null;
   closed?: boolean;
@@ -127,7 +129,19 @@ export function CommentForm({
           Email me replies to my comment{viewer.signedIn ? "" : " (needs your email)"}
         </label>
       </div>
-      {license ? <p className="hint comment-license">{license}</p> : null}
+      {license ? (
+        <p className="hint comment-license">
+          {license.licenseUrl ? (
+            <>
+              Your comment will be published under <a href={license.licenseUrl}>{license.licenseName}</a>, so others may
+              reuse it on those terms with credit to you.
+            </>
+          ) : (
+            <>Your comment stays yours: all rights reserved.</>
+          )}
+          {license.note ? <> {license.note}</> : null}
+        </p>
+      ) : null}
       {contactCheck?.length ? (
         <div className="contact-check" role="group" aria-label="Contact details in your comment">
           <p>

@@ -1,3 +1,4 @@
+import type { CommentLicenseNotice } from "~/licences/post-licensing";
 import type { SubmissionResult } from "@conform-to/react";
 import { Link } from "@remix-run/react";
 import type { DisplayComment } from "~/comments/comments.server";
@@ -18,7 +19,7 @@ export interface ThreadContext {
   /** The comment whose reply form is open (`?replyTo=<id>`), if any. */
   replyTo: number | null;
   tokens: { idempotencyKey: string; renderedAt: string };
-  license: string | null;
+  license: CommentLicenseNotice | null;
   /** The reader moderates this post (its coach, or an admin): may remove any comment. */
   staff: boolean;
 }

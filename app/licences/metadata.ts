@@ -108,6 +108,29 @@ function creativeCommonsPath(url: string): RegExpExecArray | null {
   return /^\/(licenses|publicdomain)\/([a-z-]+)\/(\d+\.\d+)(?:\/([a-z]{2}))?(?:\/|$)/i.exec(parsed.pathname);
 }
 
+/** An image as JSON-LD describes it (schema.org ImageObject). */
+export interface ImageFacts {
+  /** Absolute URL of the image file. */
+  url: string;
+  alt: string;
+  /** "Photo: <creator> via <source>, <licence>". */
+  creditText: string;
+  creator: string;
+  /** The image's licence deed, or null when none is stated. */
+  licenseUrl: string | null;
+  /** Where to learn how to license the image (its source page), or null. */
+  acquireLicensePage: string | null;
+}
+
+/** A published comment as JSON-LD describes it (schema.org Comment). */
+export interface CommentFacts {
+  /** The comment's permalink (absolute). */
+  url: string;
+  authorName: string;
+  /** UTC ISO-8601. */
+  dateCreated: string;
+}
+
 /** The facts a post's JSON-LD needs; dates are calendar dates as written. */
 export interface BlogPostingFacts {
   url: string;
@@ -118,14 +141,33 @@ export interface BlogPostingFacts {
   authorUrl: string | null;
   license: License;
   tags: string[];
-  image: { url: string; alt: string; creditText: string; creator: string; licenseUrl: string | null } | null;
+  /** The cover first, then the body's credited images. */
+  images: ImageFacts[];
   commentCount: number;
+  /** The comments shown on this page, all under `commentLicense`. */
+  comments: CommentFacts[];
+  commentLicense: License;
+}
+
+function imageObject(image: ImageFacts): Record<string, unknown> {
+  return {
+    "@type": "ImageObject",
+    contentUrl: image.url,
+    url: image.url,
+    caption: image.alt || undefined,
+    creditText: image.creditText,
+    creator: { "@type": "Person", name: image.creator || "Unknown" },
+    ...(image.licenseUrl ? { license: image.licenseUrl } : {}),
+    ...(image.acquireLicensePage ? { acquireLicensePage: image.acquireLicensePage } : {}),
+  };
 }
 
 /**
  * schema.org `BlogPosting` for a post (https://schema.org/BlogPosting), with
- * `license` the deed URL (none for all rights reserved) and the cover as an
- * `ImageObject` carrying `creditText` and its own `license`.
+ * `license` the deed URL (none for all rights reserved); its images as
+ * `ImageObject`s carrying `creditText`, `creator`, their own `license` and
+ * `acquireLicensePage` (Google's image licence metadata); and the page's
+ * comments as `Comment`s, each with the comment licence's deed as `license`.
  */
 export function blogPostingJsonLd(facts: BlogPostingFacts): Record<string, unknown> {
   return {
@@ -148,16 +190,17 @@ export function blogPostingJsonLd(facts: BlogPostingFacts): Record<string, unkno
       : `© ${facts.authorName}. All rights reserved.`,
     keywords: facts.tags.length ? facts.tags.join(", ") : undefined,
     commentCount: facts.commentCount,
-    ...(facts.image
+    ...(facts.images.length ? { image: facts.images.map(imageObject) } : {}),
+    ...(facts.comments.length
       ? {
-          image: {
-            "@type": "ImageObject",
-            contentUrl: facts.image.url,
-            caption: facts.image.alt,
-            creditText: facts.image.creditText,
-            creator: { "@type": "Person", name: facts.image.creator },
-            ...(facts.image.licenseUrl ? { license: facts.image.licenseUrl } : {}),
-          },
+          comment: facts.comments.map((comment) => ({
+            "@type": "Comment",
+            "@id": comment.url,
+            url: comment.url,
+            author: { "@type": "Person", name: comment.authorName },
+            dateCreated: comment.dateCreated,
+            ...(facts.commentLicense.url ? { license: facts.commentLicense.url } : {}),
+          })),
         }
       : {}),
   };

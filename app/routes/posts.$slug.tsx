@@ -36,9 +36,14 @@ import { Pagination } from "~/components/Pagination";
 import { TagList } from "~/components/PostList";
 import { getDatabase } from "~/database.server";
 import { getEnv } from "~/env.server";
-import { blogPostingJsonLd, labelLicenseUrl, resolvePostLicense } from "~/licences/metadata";
-import { attribution, describePermissions } from "~/licences/reuse";
+import { blogPostingJsonLd } from "~/licences/metadata";
+import { postLicensing } from "~/licences/post-licensing";
+import { absoluteUrl, postUrl } from "~/site/urls.server";
 import { ReusePanel } from "~/components/ReusePanel";
+import { ShareLinks } from "~/components/ShareLinks";
+import { pageMeta } from "~/discovery/meta";
+import { postPath } from "~/discovery/paths";
+import type { CreditedImage } from "~/licences/post-licensing";
 import { formatCalendarDate } from "~/posts/dates";
 import { getPost, getSiteSettings, type SiteSettings } from "~/posts/posts.server";
 
@@ -81,18 +86,29 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const replyTo = /^\d{1,9}$/.test(search.get("replyTo") ?? "") ? Number(search.get("replyTo")) : null;
   const kept = user && draftId ? await readDraft(db, draftId, post.slug) : null;
   const draft = kept ? { id: kept.id, body: kept.body, formId: commentFormId(kept.parentId) } : null;
-  const license = resolvePostLicense(post.license, site.defaultLicense);
-  const url = new URL(`/posts/${post.slug}`, request.url).href;
+  const url = postUrl(post.slug, request.url);
   const commentCount = (await countComments(db, [post.slug])).get(post.slug) ?? 0;
-  const imageLicense = labelLicenseUrl(post.cover?.licenseUrl ?? null);
   const authorName = post.author?.name ?? site.attributionName;
   const authorUrl = post.author?.links[0]?.url ?? site.attributionUrl;
-  const reuse = {
-    licenseName: license.fullName,
-    permissions: describePermissions(license),
-    attribution: attribution({ title: post.title, authorName, authorUrl, sourceUrl: url, license }),
-    askUrl: authorUrl,
-  };
+  const licensing = postLicensing({
+    post,
+    postUrl: url,
+    author: { name: authorName, url: authorUrl, contact: post.author?.contact ?? null },
+    site,
+    images: [
+      ...(post.cover ? [{ anchor: "cover", ...post.cover, url: absoluteUrl(post.cover.src, request.url) }] : []),
+      ...post.images.map((image) => ({ anchor: `image-${image.n}`, ...image, url: absoluteUrl(image.src, request.url) })),
+    ],
+  });
+  const { license } = licensing;
+  const pageComments = flattenThread(thread)
+    .filter((node) => node.number !== "" && !node.comment.removed && !node.comment.pending)
+    .map((node) => ({
+      url: absoluteUrl(`/comments/${node.comment.id}`, request.url),
+      authorName: node.comment.displayName,
+      dateCreated: node.comment.createdAt,
+    }));
+  const reuse = { post: licensing.reuse, images: licensing.images };
   return json({
     reuse,
     viewer,
@@ -108,12 +124,14 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     // Fresh for every page drawn: a resent form is recognised, and a form
     // sent within seconds of appearing is held.
     formTokens: { idempotencyKey: randomToken(), renderedAt: sign(String(Date.now())) },
-    commentLicense: site.commentLicenseText || null,
+    commentLicense: licensing.commentNotice,
     post: { ...post, author: post.author ? { ...post.author, accountEmail: null } : null },
     authorName,
     rules: rulesFrom(site),
     license,
-    imageLicense,
+    canonicalUrl: url,
+    askUrl: licensing.askUrl,
+    cover: licensing.images.find((image) => image.anchor === "cover") ?? null,
     thread,
     commentCount,
     jsonLd: blogPostingJsonLd({
@@ -122,36 +140,41 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       summary: post.summary,
       published: post.published,
       authorName,
-      authorUrl: site.attributionUrl,
+      authorUrl,
       license,
       tags: post.tags,
       commentCount,
-      image: post.cover
-        ? {
-            url: new URL(post.cover.src, request.url).href,
-            alt: post.cover.alt,
-            creator: post.cover.creator,
-            creditText: `Photo: ${post.cover.creator} via ${post.cover.sourceName}${imageLicense ? `, ${imageLicense.name}` : ""}`,
-            licenseUrl: imageLicense?.url ?? null,
-          }
-        : null,
+      images: licensing.images.map((image) => ({
+        url: image.url,
+        alt: image.alt,
+        creator: image.creator,
+        creditText: image.creditText,
+        licenseUrl: image.license?.url ?? null,
+        acquireLicensePage: image.sourceUrl ?? image.license?.url ?? null,
+      })),
+      comments: pageComments,
+      commentLicense: licensing.commentLicense,
     }),
   }, { headers });
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Post not found" }];
+  const { post } = data;
   return [
-    { title: data.post.title },
-    { name: "description", content: data.post.summary },
+    ...pageMeta(matches, {
+      title: post.title,
+      description: post.summary,
+      path: postPath(post.slug),
+      // Page 2+ of the comments is a page of its own; page 1 is the post's address.
+      query: data.page > 1 ? { page: data.page } : undefined,
+      image: post.cover ? { src: post.cover.src, alt: post.cover.alt } : null,
+      article: { publishedTime: post.published, authorName: data.authorName || null, tags: post.tags },
+      feeds: [
+        { type: "application/atom+xml", format: "Atom", title: `Comments on ${post.title}`, href: `${postPath(post.slug)}/comments.atom` },
+      ],
+    }),
     ...(data.license.url ? [{ tagName: "link", rel: "license", href: data.license.url }] : []),
-    {
-      tagName: "link",
-      rel: "alternate",
-      type: "application/atom+xml",
-      title: `Comments on ${data.post.title}`,
-      href: `/posts/${data.post.slug}/comments.atom`,
-    },
     { "script:ld+json": data.jsonLd },
   ];
 };
@@ -323,10 +346,9 @@ function idempotencyKeyFrom(value: FormDataEntryValue | null): string | null {
 
 export default function PostPage() {
   const {
-    post, authorName, rules, license, imageLicense, thread, commentCount, viewer, draft, replyTo, held, reported, sentPrivately, formTokens, commentLicense, page, pageCount, following, staff, reuse,
+    post, authorName, rules, license, canonicalUrl, askUrl, cover, thread, commentCount, viewer, draft, replyTo, held, reported, sentPrivately, formTokens, commentLicense, page, pageCount, following, staff, reuse,
   } = useLoaderData<typeof loader>();
-  const commentLicenseNotice =
-    commentLicense ?? (license.url ? `Comments are published under ${license.shortName}, like the post.` : null);
+  const commentLicenseNotice = commentLicense;
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   // A new location after each submission: forms start empty after a posted
   // comment, and come back from the action's result after a refused one.
@@ -347,50 +369,44 @@ export default function PostPage() {
         </p>
         <TagList tags={post.tags} />
       </header>
-      {post.cover ? (
-        <figure className="cover">
-          <img src={post.cover.src} alt={post.cover.alt} />
-          <figcaption>
-            Photo:{" "}
-            {post.cover.sourceUrl ? (
-              <a href={post.cover.sourceUrl}>{post.cover.creator}</a>
-            ) : (
-              post.cover.creator
-            )}
-            {post.cover.sourceName ? <> via {post.cover.sourceName}</> : null}
-            {imageLicense ? (
-              <>
-                ,{" "}
-                {imageLicense.url ? (
-                  <a href={imageLicense.url} rel="license">
-                    {imageLicense.name}
-                  </a>
-                ) : (
-                  imageLicense.name
-                )}
-              </>
-            ) : null}
-          </figcaption>
-        </figure>
-      ) : null}
+      {cover ? <CreditedFigure image={cover} className="cover" /> : null}
       <div className="post-body" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
       <footer className="license-notice">
         {license.url ? (
-          <p>
-            <span property="dct:title">{post.title}</span> by <span property="cc:attributionName">{authorName}</span> is
-            licensed under{" "}
+          // ccREL as the Creative Commons licence chooser writes it, about the post's canonical URL.
+          <p about={canonicalUrl}>
+            <a property="dct:title" rel="cc:attributionURL" href={canonicalUrl}>
+              {post.title}
+            </a>{" "}
+            by{" "}
+            {reuseAuthorUrl(post) ? (
+              <a rel="cc:attributionURL dct:creator" property="cc:attributionName" href={reuseAuthorUrl(post)!}>
+                {authorName}
+              </a>
+            ) : (
+              <span property="cc:attributionName">{authorName}</span>
+            )}{" "}
+            is licensed under{" "}
             <a href={license.url} rel="license">
               {license.shortName}
             </a>
-            .
+            . <a href="#reuse">How to reuse it</a>
           </p>
         ) : (
           <p>
-            © {authorName}. All rights reserved. Please ask the author before reusing this post.
+            © {authorName}. All rights reserved.{" "}
+            {askUrl ? (
+              <>
+                To reuse any of it, <a href={askUrl}>ask the author for permission</a>.
+              </>
+            ) : (
+              "Please ask the author before reusing any of it."
+            )}
           </p>
         )}
       </footer>
       <ReusePanel {...reuse} />
+      <ShareLinks title={post.title} url={canonicalUrl} />
       <section className="comments" id="comments" aria-labelledby="comments-heading">
         {sentPrivately ? (
           <p className="notice" role="status">
@@ -455,5 +471,52 @@ export default function PostPage() {
         </p>
       </section>
     </article>
+  );
+}
+
+/** The author's page for attribution: their first link, if any. */
+function reuseAuthorUrl(post: { author: { links: { url: string }[] } | null }): string | null {
+  return post.author?.links[0]?.url ?? null;
+}
+
+/**
+ * The cover image with its credit, "Photo: <creator> via <source>, <licence>",
+ * in ccREL about the image itself, and a link to its reuse panel. (Images in
+ * the body are drawn the same way by app/posts/body.server.ts.)
+ */
+function CreditedFigure({ image, className }: { image: CreditedImage; className: string }) {
+  return (
+    <figure className={className} id={image.anchor} about={image.url}>
+      <img src={image.url} alt={image.alt} />
+      <figcaption>
+        <span className="credit">
+          Photo:{" "}
+          {image.sourceUrl ? (
+            <a href={image.sourceUrl} rel="cc:attributionURL" property="cc:attributionName">
+              {image.creator || "unknown creator"}
+            </a>
+          ) : (
+            <span property="cc:attributionName">{image.creator || "unknown creator"}</span>
+          )}
+          {image.sourceName ? <> via {image.sourceName}</> : null}
+          {image.license ? (
+            <>
+              ,{" "}
+              {image.license.url ? (
+                <a href={image.license.url} rel="license">
+                  {image.license.name}
+                </a>
+              ) : (
+                image.license.name
+              )}
+            </>
+          ) : null}
+          {" · "}
+          <a href={`#${image.reuse.id}`} className="reuse-link">
+            Reuse this image
+          </a>
+        </span>
+      </figcaption>
+    </figure>
   );
 }

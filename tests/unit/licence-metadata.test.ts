@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { getLicense } from "~/licences/catalogue";
-import { blogPostingJsonLd, labelLicenseUrl, resolvePostLicense, type BlogPostingFacts } from "~/licences/metadata";
+import {
+  blogPostingJsonLd,
+  labelLicenseUrl,
+  licenseTermsForUrl,
+  resolveCommentLicense,
+  resolvePostLicense,
+  type BlogPostingFacts,
+} from "~/licences/metadata";
 
 // DESIGN §5: a post is under its own licence when it names one, otherwise the
 // site's; image credits name their licence; machines read it from JSON-LD.
@@ -95,8 +102,10 @@ describe("blogPostingJsonLd", () => {
     authorUrl: null,
     license: getLicense("cc-by-nc-sa-3.0"),
     tags: ["coaching", "feedback"],
-    image: null,
+    images: [],
     commentCount: 22,
+    comments: [],
+    commentLicense: getLicense("cc-by-nc-sa-3.0"),
   };
 
   it("describes the post as a schema.org BlogPosting", () => {
@@ -134,22 +143,69 @@ describe("blogPostingJsonLd", () => {
     });
   });
 
-  it("gives the cover image its own licence, or none", () => {
+  it("gives each image its own licence, or none", () => {
     const image = {
       url: "https://staffroom.example/images/cover.jpg",
       alt: "Two teachers at a whiteboard",
       creditText: "Photo: Lee Park",
       creator: "Lee Park",
       licenseUrl: "https://creativecommons.org/licenses/by/2.0/",
+      acquireLicensePage: "https://photos.example/lee/1",
     };
-    const withLicence = blogPostingJsonLd({ ...base, image }).image as Record<string, unknown>;
+    const [withLicence, without] = blogPostingJsonLd({ ...base, images: [image, { ...image, licenseUrl: null, acquireLicensePage: null }] })
+      .image as Record<string, unknown>[];
     expect(withLicence).toMatchObject({
       "@type": "ImageObject",
       contentUrl: image.url,
       creditText: "Photo: Lee Park",
+      creator: { "@type": "Person", name: "Lee Park" },
       license: "https://creativecommons.org/licenses/by/2.0/",
+      acquireLicensePage: "https://photos.example/lee/1",
     });
-    const without = blogPostingJsonLd({ ...base, image: { ...image, licenseUrl: null } }).image as Record<string, unknown>;
     expect(Object.hasOwn(without, "license")).toBe(false);
+    expect(Object.hasOwn(without, "acquireLicensePage")).toBe(false);
   });
+
+  it("states the comment licence on every comment of the page", () => {
+    const comments = [
+      { url: "https://staffroom.example/comments/1", authorName: "Ana", dateCreated: "2026-11-30T10:00:00.000Z" },
+      { url: "https://staffroom.example/comments/2", authorName: "Ben", dateCreated: "2026-11-30T11:00:00.000Z" },
+    ];
+    const ld = blogPostingJsonLd({ ...base, comments, commentLicense: getLicense("cc-by-4.0") });
+    expect(ld.comment).toEqual([
+      expect.objectContaining({ "@type": "Comment", "@id": comments[0].url, license: "https://creativecommons.org/licenses/by/4.0/" }),
+      expect.objectContaining({ "@type": "Comment", "@id": comments[1].url, license: "https://creativecommons.org/licenses/by/4.0/" }),
+    ]);
+    const reserved = blogPostingJsonLd({ ...base, comments, commentLicense: getLicense("all-rights-reserved") });
+    expect((reserved.comment as Record<string, unknown>[]).some((c) => "license" in c)).toBe(false);
+  });
+});
+
+describe("resolveCommentLicense", () => {
+  it("is the site's default licence unless the setting names another (never the post's)", () => {
+    expect(resolveCommentLicense("site-default", "cc-by-nc-sa-3.0").id).toBe("cc-by-nc-sa-3.0");
+    expect(resolveCommentLicense("cc-by-4.0", "cc-by-nc-sa-3.0").id).toBe("cc-by-4.0");
+    expect(resolveCommentLicense("nonsense", "cc0-1.0").id).toBe("cc0-1.0");
+  });
+});
+
+describe("licenseTermsForUrl", () => {
+  it.each([
+    ["https://creativecommons.org/licenses/by-sa/2.0/", { shortName: "CC BY-SA 2.0", adapt: true, commercial: true, attribution: true, shareAlike: true }],
+    ["https://creativecommons.org/licenses/by-nc-nd/2.5/", { shortName: "CC BY-NC-ND 2.5", adapt: false, commercial: false, attribution: true, shareAlike: false }],
+    ["https://creativecommons.org/licenses/by/2.0/", { shortName: "CC BY 2.0", adapt: true, commercial: true, attribution: true, shareAlike: false }],
+    ["https://creativecommons.org/publicdomain/mark/1.0/", { shortName: "Public Domain Mark 1.0", adapt: true, commercial: true, attribution: false, shareAlike: false }],
+    ["https://creativecommons.org/licenses/by-nc/4.0/", { shortName: "CC BY-NC 4.0", adapt: true, commercial: false, attribution: true, shareAlike: false }],
+  ])("reads the terms of %s from its deed path", (url, expected) => {
+    const terms = licenseTermsForUrl(url)!;
+    expect(terms.shortName).toBe(expected.shortName);
+    expect(terms.permissions).toMatchObject({ adapt: expected.adapt, commercial: expected.commercial, attribution: expected.attribution, shareAlike: expected.shareAlike });
+  });
+
+  it.each([null, "https://example.org/photo-terms", "https://creativecommons.org/licenses/xyz/2.0/", "https://evil.example/creativecommons.org/licenses/by/2.0/"])(
+    "knows no terms for %j",
+    (url) => {
+      expect(licenseTermsForUrl(url)).toBeNull();
+    },
+  );
 });
