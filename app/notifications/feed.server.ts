@@ -1,13 +1,23 @@
 import { and, eq } from "drizzle-orm";
-import { Feed } from "feed";
+import { generateAtomFeed } from "feedsmith";
 import type { Database } from "../../db/client";
 import { comments as commentsTable } from "../../db/schema";
 import { listThread } from "../comments/comments.server";
+import { getDatabase } from "../database.server";
+import { resolveCommentLicense } from "../licences/metadata";
+import { getPost, getSiteSettings } from "../posts/posts.server";
 import { flattenThread } from "../comments/thread";
+import { rightsStatement, type FeedLicense } from "../feeds/licence";
+import { xmlSafe, xmlSafeDeep } from "../feeds/xml-safe";
+
+export { xmlSafe } from "../feeds/xml-safe";
 
 /**
- * A post's comments as an Atom 1.0 feed (RFC 4287), built with the `feed`
- * library: `feedComments` reads them, `buildCommentsFeed` (pure) writes the XML.
+ * A post's comments as an Atom 1.0 feed (RFC 4287), built with feedsmith like
+ * the site feeds (app/feeds/): `feedComments` reads them, `buildCommentsFeed`
+ * (pure) writes the XML. feedsmith rather than `feed`: it writes any number of
+ * entry links (the `rel="license"` one included) and escapes and splits CDATA
+ * itself.
  */
 
 /** One comment in the feed. */
@@ -34,6 +44,27 @@ export interface CommentsFeedInput {
   post: { slug: string; title: string; /** YYYY-MM-DD */ published: string };
   /** Newest first; every one published (the caller filters). */
   comments: readonly FeedComment[];
+  /** The licence comments are published under (`resolveCommentLicense`). */
+  license: FeedLicense;
+}
+
+/**
+ * The comments feed of the post `slug` as Atom XML, or null when there is no
+ * such post. Reads the post, the site settings (title, display depth, comment
+ * licence: `resolveCommentLicense`) and the published comments.
+ * @param origin the public origin, e.g. "https://staffroom.example.org" (`publicOrigin`).
+ */
+export async function commentsFeedXml(slug: string, origin: string): Promise<string | null> {
+  const post = await getPost(slug);
+  if (!post) return null;
+  const [site, db] = await Promise.all([getSiteSettings(), getDatabase()]);
+  return buildCommentsFeed({
+    origin,
+    siteTitle: site.title,
+    post: { slug: post.slug, title: post.title, published: post.published },
+    comments: await feedComments(db, post.slug, site.maxDisplayDepth),
+    license: resolveCommentLicense(site.commentLicense, site.defaultLicense),
+  });
 }
 
 /** Most entries in a comments feed. */
@@ -73,29 +104,17 @@ export async function feedComments(db: Database, postSlug: string, maxDepth: num
 }
 
 /**
- * Characters XML 1.0 forbids (§2.2 "Char"): C0 controls other than tab and
- * line feed (carriage return too, as comments use \n line endings), U+FFFE,
- * U+FFFF and unpaired surrogates. Removed, so no comment can break the feed.
- */
-const NOT_XML = /[\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** `value` with every character XML forbids removed. */
-export function xmlSafe(value: string): string {
-  return value.replace(NOT_XML, "");
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
-/**
  * The feed's XML (UTF-8 text): `id` and `rel="self"` link
  * `${origin}/posts/<slug>/comments.atom`, `rel="alternate"` the post page;
  * one entry per comment with its author's name, `published` = `updated` =
- * when it was posted, `id` its permalink, a link to its anchor on the post
- * page and its HTML as `content type="html"`. The feed's `updated` is its
- * newest entry's time, or the post's date when it has no comments yet.
- * Throws only for an `origin` that is not an absolute URL.
+ * when it was posted (UTC, ISO-8601), `id` its permalink, a link to its
+ * anchor on the post page, its HTML as `content type="html"` and the comment
+ * licence: `<link rel="license" href="<deed>"/>` (RFC 4287 §4.2.7.2 allows
+ * any registered relation; "license" is the IANA one, RFC 4946) plus a
+ * `<rights>` sentence, or only the sentence for all rights reserved. The
+ * feed's `updated` is its newest entry's time, or the post's date when it
+ * has no comments yet. Forbidden XML characters are dropped from every value
+ * (`xmlSafeDeep`). Throws only for an `origin` that is not an absolute URL.
  */
 export function buildCommentsFeed(input: CommentsFeedInput): string {
   const origin = new URL(input.origin).origin;
@@ -104,28 +123,38 @@ export function buildCommentsFeed(input: CommentsFeedInput): string {
   const comments = input.comments.slice(0, FEED_MAX_ENTRIES);
   const postDate = new Date(`${input.post.published}T00:00:00Z`);
   const newest = comments.reduce<Date | null>((at, c) => (at === null || c.createdAt > at ? c.createdAt : at), null);
-  const feed = new Feed({
-    id: selfUrl,
-    title: xmlSafe(`Comments on “${input.post.title}” · ${input.siteTitle}`),
-    link: postUrl,
-    feedLinks: { atom: selfUrl },
-    updated: newest ?? (Number.isNaN(postDate.getTime()) ? new Date(0) : postDate),
-    generator: "Staffroom",
-  });
-  for (const comment of comments) {
+  const license = input.license;
+  const entries = comments.map((comment) => {
     const name = xmlSafe(comment.authorName).trim() || "Anonymous";
     const part = comment.part ? ` (part ${comment.part.index} of ${comment.part.count})` : "";
-    feed.addItem({
-      // The library declares entry titles type="html": escaped here, so a name is never markup.
-      title: escapeHtml(`Comment ${comment.number} by ${name}${part}`),
+    return {
+      // type="text": the library escapes it, so a name is never markup.
+      title: { value: `Comment ${comment.number} by ${name}${part}`, type: "text" },
       id: `${origin}/comments/${comment.id}`,
-      link: `${postUrl}#${encodeURIComponent(comment.anchor)}`,
-      date: comment.createdAt,
+      links: [
+        { href: `${postUrl}#${encodeURIComponent(comment.anchor)}`, rel: "alternate", type: "text/html" },
+        ...(license.url ? [{ href: license.url, rel: "license" }] : []),
+      ],
+      updated: comment.createdAt,
       published: comment.createdAt,
-      author: [{ name }],
-      // In CDATA (the library's choice): "]]>" would end it early; "]]&gt;" is the same HTML.
-      content: xmlSafe(comment.html).replaceAll("]]>", "]]&gt;"),
-    });
-  }
-  return feed.atom1();
+      authors: [{ name }],
+      rights: { value: rightsStatement(license, name), type: "text" },
+      content: { value: comment.html, type: "html" },
+    };
+  });
+  return generateAtomFeed(
+    xmlSafeDeep({
+      id: selfUrl,
+      title: { value: `Comments on “${input.post.title}” · ${input.siteTitle}`, type: "text" },
+      links: [
+        { href: postUrl, rel: "alternate", type: "text/html" },
+        { href: selfUrl, rel: "self", type: "application/atom+xml" },
+        ...(license.url ? [{ href: license.url, rel: "license" }] : []),
+      ],
+      updated: newest ?? (Number.isNaN(postDate.getTime()) ? new Date(0) : postDate),
+      generator: { text: "Staffroom" },
+      entries,
+    }),
+    { strict: true },
+  );
 }

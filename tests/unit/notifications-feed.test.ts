@@ -1,17 +1,15 @@
-import { XMLValidator } from "fast-xml-parser";
-import { parseAtomFeed } from "feedsmith";
+import { parseFeed } from "@rowanmanning/feed-parser";
 import { describe, expect, it } from "vitest";
+import { getLicense } from "~/licences/catalogue";
 import { buildCommentsFeed, FEED_MAX_ENTRIES, xmlSafe, type FeedComment } from "~/notifications/feed.server";
+import { ATOM_NS, child, children, NOT_XML_CHAR, parseStrictXml, textOf, type XmlElement } from "../support/feed-xml";
 
-/** The comments feed's XML, from plain values: well-formed whatever the comments hold. */
-
-/** Characters outside XML 1.0's Char production (§2.2), which fast-xml-parser's validator lets through. */
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-
-function wellFormed(xml: string): void {
-  expect(XMLValidator.validate(xml, { allowBooleanAttributes: false })).toBe(true);
-  expect(NOT_XML_CHAR.test(xml)).toBe(false);
-}
+/**
+ * The comments feed's XML, from plain values: well-formed whatever the
+ * comments hold, each entry carrying the comment licence. Read back with a
+ * strict XML 1.0 parser (saxes) and a feed reader's parser
+ * (@rowanmanning/feed-parser), neither of them the generator (feedsmith).
+ */
 
 function comment(overrides: Partial<FeedComment> = {}): FeedComment {
   return {
@@ -26,60 +24,109 @@ function comment(overrides: Partial<FeedComment> = {}): FeedComment {
   };
 }
 
-const base = { origin: "http://127.0.0.1:3000", siteTitle: "Staffroom", post: { slug: "a-post", title: "A post", published: "2025-03-01" } };
+const base = {
+  origin: "http://127.0.0.1:3000",
+  siteTitle: "Staffroom",
+  post: { slug: "a-post", title: "A post", published: "2025-03-01" },
+  license: getLicense("cc-by-sa-4.0"),
+};
+
+/** Strictly parsed, with no character XML forbids: what any XML reader accepts. */
+function strict(xml: string): XmlElement {
+  expect(NOT_XML_CHAR.test(xml)).toBe(false);
+  const root = parseStrictXml(xml);
+  expect(root.ns).toBe(ATOM_NS);
+  expect(root.local).toBe("feed");
+  return root;
+}
+
+function links(element: XmlElement, rel: string): string[] {
+  return children(element, ATOM_NS, "link")
+    .filter((link) => (link.attrs.rel ?? "alternate") === rel)
+    .map((link) => link.attrs.href);
+}
 
 describe("comments feed (Atom 1.0, RFC 4287)", () => {
   it("describes each comment: permalink id, anchor link, author, times, HTML content", () => {
     const xml = buildCommentsFeed({ ...base, comments: [comment(), comment({ id: 5, number: "1", anchor: "comment-1", part: { index: 1, count: 2 } })] });
-    wellFormed(xml);
-    const feed = parseAtomFeed(xml);
-    expect(feed.id).toBe("http://127.0.0.1:3000/posts/a-post/comments.atom");
-    expect(feed.updated).toBe("2025-03-04T05:06:07.000Z");
-    expect(feed.links).toEqual(
-      expect.arrayContaining([
-        { href: "http://127.0.0.1:3000/posts/a-post", rel: "alternate" },
-        { href: "http://127.0.0.1:3000/posts/a-post/comments.atom", rel: "self" },
-      ]),
-    );
-    const [first, second] = feed.entries ?? [];
+    const root = strict(xml);
+    expect(textOf(child(root, ATOM_NS, "id")).trim()).toBe("http://127.0.0.1:3000/posts/a-post/comments.atom");
+    expect(links(root, "self")).toEqual(["http://127.0.0.1:3000/posts/a-post/comments.atom"]);
+    expect(links(root, "alternate")).toEqual(["http://127.0.0.1:3000/posts/a-post"]);
+
+    const feed = parseFeed(xml);
+    expect(feed.updated?.toISOString()).toBe("2025-03-04T05:06:07.000Z");
+    expect(feed.url).toBe("http://127.0.0.1:3000/posts/a-post");
+    expect(feed.self).toBe("http://127.0.0.1:3000/posts/a-post/comments.atom");
+    const [first, second] = feed.items;
     expect(first.id).toBe("http://127.0.0.1:3000/comments/7");
-    expect(first.links).toEqual([{ href: "http://127.0.0.1:3000/posts/a-post#comment-2-1" }]);
-    expect(first.authors).toEqual([{ name: "Ada" }]);
-    expect(first.updated).toBe("2025-03-04T05:06:07.000Z");
-    expect(first.published).toBe("2025-03-04T05:06:07.000Z");
-    expect(first.title).toEqual({ value: "Comment 2.1 by Ada", type: "html" });
-    expect(first.content).toEqual({ value: "<p>Hello</p>", type: "html" });
-    expect(second.title?.value).toBe("Comment 1 by Ada (part 1 of 2)");
+    expect(first.url).toBe("http://127.0.0.1:3000/posts/a-post#comment-2-1");
+    expect(first.authors.map((a) => a.name)).toEqual(["Ada"]);
+    expect(first.updated?.toISOString()).toBe("2025-03-04T05:06:07.000Z");
+    expect(first.published?.toISOString()).toBe("2025-03-04T05:06:07.000Z");
+    expect(first.title).toBe("Comment 2.1 by Ada");
+    expect(first.content).toBe("<p>Hello</p>");
+    expect(second.title).toBe("Comment 1 by Ada (part 1 of 2)");
+
+    const entry = children(root, ATOM_NS, "entry")[0];
+    expect(child(entry, ATOM_NS, "title").attrs.type).toBe("text");
+    expect(child(entry, ATOM_NS, "content").attrs.type).toBe("html");
+  });
+
+  it("gives every entry the comment licence: a rel=license link to the deed and a rights sentence", () => {
+    const root = strict(buildCommentsFeed({ ...base, comments: [comment(), comment({ id: 8, number: "3", anchor: "comment-3" })] }));
+    const entries = children(root, ATOM_NS, "entry");
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
+      expect(links(entry, "license")).toEqual(["https://creativecommons.org/licenses/by-sa/4.0/"]);
+      expect(textOf(child(entry, ATOM_NS, "rights")).trim()).toBe(
+        "Licensed under Creative Commons Attribution-ShareAlike 4.0 International.",
+      );
+    }
+  });
+
+  it("has no licence link under all rights reserved, only the rights sentence naming the writer", () => {
+    const root = strict(buildCommentsFeed({ ...base, license: getLicense("all-rights-reserved"), comments: [comment()] }));
+    const entry = children(root, ATOM_NS, "entry")[0];
+    expect(links(entry, "license")).toEqual([]);
+    expect(links(root, "license")).toEqual([]);
+    expect(textOf(child(entry, ATOM_NS, "rights")).trim()).toBe("© Ada. All rights reserved.");
   });
 
   it("stays well-formed with control characters, lone surrogates, ]]> and markup in names and bodies", () => {
-    const hostile = "Eve\u0000\u0007\u001b <script>alert(1)</script> ]]> ]]> & \uD800 \uFFFE";
+    const hostile = "Eve\u0000\u0007\u001b\u000b\u001f <script>alert(1)</script> ]]> ]]> & \"q\" \uD800 \uFFFE";
     const xml = buildCommentsFeed({
       ...base,
       post: { ...base.post, title: `Title ${hostile}` },
       siteTitle: `Site ${hostile}`,
       comments: [comment({ authorName: hostile, html: `<p>${hostile}</p><pre>tab\there\nline</pre>` })],
     });
-    wellFormed(xml);
-    const entry = parseAtomFeed(xml).entries![0];
-    expect(entry.authors![0].name).toBe("Eve <script>alert(1)</script> ]]> ]]> &");
-    // The title is declared HTML: the name in it is escaped text, never markup.
-    expect(entry.title?.value).toContain("Eve &lt;script&gt;");
-    expect(entry.content?.value).toContain("tab\there\nline");
-    expect(entry.content?.value).not.toContain("\u0007");
+    const root = strict(xml);
+    const entry = children(root, ATOM_NS, "entry")[0];
+    const name = "Eve <script>alert(1)</script> ]]> ]]> & \"q\"";
+    expect(textOf(child(child(entry, ATOM_NS, "author"), ATOM_NS, "name")).trim()).toBe(name);
+    // A text title: the name in it is text, never markup.
+    expect(textOf(child(entry, ATOM_NS, "title")).trim()).toBe(`Comment 2.1 by ${name}`);
+    const content = textOf(child(entry, ATOM_NS, "content"));
+    expect(content).toContain("tab\there\nline");
+    expect(content).toContain("]]> ]]>");
+    expect(content).not.toContain("\u0007");
+
+    const item = parseFeed(xml).items[0];
+    expect(item.authors[0].name).toBe(name);
+    expect(item.title).toBe(`Comment 2.1 by ${name}`);
   });
 
   it("is a valid empty feed before the first comment, dated by the post", () => {
     const xml = buildCommentsFeed({ ...base, comments: [] });
-    wellFormed(xml);
-    const feed = parseAtomFeed(xml);
-    expect(feed.updated).toBe("2025-03-01T00:00:00.000Z");
-    expect(feed.entries ?? []).toEqual([]);
+    const root = strict(xml);
+    expect(textOf(child(root, ATOM_NS, "updated"))).toBe("2025-03-01T00:00:00.000Z");
+    expect(children(root, ATOM_NS, "entry")).toEqual([]);
   });
 
   it(`holds at most ${FEED_MAX_ENTRIES} entries`, () => {
     const many = Array.from({ length: 60 }, (_, i) => comment({ id: i + 1, number: String(i + 1), anchor: `comment-${i + 1}` }));
-    expect(parseAtomFeed(buildCommentsFeed({ ...base, comments: many })).entries).toHaveLength(FEED_MAX_ENTRIES);
+    expect(parseFeed(buildCommentsFeed({ ...base, comments: many })).items).toHaveLength(FEED_MAX_ENTRIES);
   });
 
   it("xmlSafe strips C0 controls but keeps tab and newline", () => {
