@@ -1,4 +1,4 @@
-import Markdoc, { Tag, type Config, type Node } from "@markdoc/markdoc";
+import Markdoc, { type Config, type Node, type Tag as MarkdocTag } from "@markdoc/markdoc";
 import { fields } from "@keystatic/core";
 import sanitizeHtml from "sanitize-html";
 import { labelLicenseUrl } from "../licences/metadata";
@@ -62,10 +62,13 @@ export function bodyImages(node: Node): BodyImage[] {
  * `rel="license"` about the image itself, as the CC chooser marks a work up),
  * and a link to the image's reuse panel.
  */
-function creditedFigure(image: BodyImage): Tag {
+// @markdoc/markdoc is CommonJS: its Tag class is reached through the default export.
+const { Tag } = Markdoc;
+
+function creditedFigure(image: BodyImage): MarkdocTag {
   const license = labelLicenseUrl(image.licenseUrl);
   const creator = image.creator.trim() || "unknown creator";
-  const credit: (Tag | string)[] = ["Photo: "];
+  const credit: (MarkdocTag | string)[] = ["Photo: "];
   credit.push(
     image.sourceUrl
       ? new Tag("a", { href: image.sourceUrl, rel: "cc:attributionURL", property: "cc:attributionName" }, [creator])
