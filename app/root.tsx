@@ -15,6 +15,9 @@ import { json } from "@remix-run/node";
 import { Form } from "@remix-run/react";
 import { getRequestUser } from "./auth/session.server";
 import { getSiteSettings } from "./posts/posts.server";
+import { publicOrigin } from "./site/urls.server";
+import { SiteFeedLinks, SiteFeedsNav } from "./components/SiteFeeds";
+import type { SiteFacts } from "./discovery/meta";
 import stylesheet from "./styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -36,6 +39,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       site: { title: site.title, tagline: site.tagline },
       user: user ? { id: user.id, displayName: user.displayName, role: user.role } : null,
       here: url.pathname + url.search,
+      // For every page's canonical link and Open Graph tags (app/discovery/meta.ts).
+      discovery: { origin: publicOrigin(request.url), siteTitle: site.title, siteDescription: site.tagline } satisfies SiteFacts,
     },
     { headers },
   );
@@ -58,6 +63,21 @@ export function Layout({ children }: { children: React.ReactNode }) {
             {title}
           </Link>
           {data?.site.tagline ? <p className="site-tagline">{data.site.tagline}</p> : null}
+          <div className="site-nav">
+            <nav aria-label="Site">
+              <Link to="/">Posts</Link>
+              <Link to="/archive">Archive</Link>
+              <Link to="/tags">Tags</Link>
+            </nav>
+            {/* A plain GET form: works without JavaScript. */}
+            <Form method="get" action="/search" role="search" className="site-search">
+              <label htmlFor="site-search-q" className="visually-hidden">
+                Search posts
+              </label>
+              <input id="site-search-q" type="search" name="q" placeholder="Search posts" />
+              <button type="submit">Search</button>
+            </Form>
+          </div>
           <nav className="account-nav" aria-label="Account">
             {data?.user ? (
               <>
@@ -86,6 +106,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <footer className="site-footer">
         <div className="wrap">
           <p>Published with Staffroom.</p>
+          <SiteFeedsNav siteTitle={title} />
         </div>
       </footer>
     </Document>
@@ -94,6 +115,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 /** The HTML shell every page shares: head, body, Remix's scripts. */
 function Document({ children }: { children: React.ReactNode }) {
+  const siteTitle = useRouteLoaderData<typeof loader>("root")?.site.title ?? "Staffroom";
   return (
     <html lang="en-GB">
       <head>
@@ -101,6 +123,7 @@ function Document({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        <SiteFeedLinks siteTitle={siteTitle} />
       </head>
       <body>
         {children}

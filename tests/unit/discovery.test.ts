@@ -114,12 +114,10 @@ describe("the Mastodon server a reader types", () => {
 });
 
 /** The descriptors as name → contents, and the canonical links, as a crawler reads the head. */
-function head(meta: ReturnType<typeof buildPageMeta>) {
-  const values = (key: string) =>
-    meta
-      .filter((d) => (d as Record<string, unknown>).property === key || (d as Record<string, unknown>).name === key)
-      .map((d) => (d as Record<string, string>).content);
-  const links = (rel: string) => meta.filter((d) => d.tagName === "link" && d.rel === rel) as Record<string, string>[];
+function head(descriptors: ReturnType<typeof buildPageMeta>) {
+  const meta = descriptors as Record<string, string>[];
+  const values = (key: string) => meta.filter((d) => d.property === key || d.name === key).map((d) => d.content);
+  const links = (rel: string) => meta.filter((d) => d.tagName === "link" && d.rel === rel);
   return { values, links, title: meta.filter((d) => "title" in d && !("tagName" in d)).map((d) => d.title) };
 }
 
