@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ITEMS_PER_PAGE } from "~/posts/paging";
 import { HttpClient } from "../support/accounts";
 import { DEMO_TITLE, decodeEntities } from "../support/pages";
 import { DEMO_PATH, DEMO_SLUG, startTestServer, type TestServer } from "../support/server";
@@ -48,6 +49,14 @@ async function addPost(_dataDir: string, cwd: string): Promise<void> {
   await writeFile(path.join(cwd, `content/posts/${SLUG}.md`), `${changed}\nWhat we tried this term, and what it taught us.\n`);
   await mkdir(path.join(cwd, `public/images/posts/${SLUG}`), { recursive: true });
   await writeFile(path.join(cwd, `public${COVER_PATH}`), PNG);
+  // Older posts tagged "coaching", enough for a second page of the home page and of the tag.
+  for (let i = 1; i <= ITEMS_PER_PAGE; i++) {
+    const older = changed
+      .replace(/^title: .*$/m, `title: "Older note ${i}"`)
+      .replace(/^published: .*$/m, `published: 2012-03-${String(i).padStart(2, "0")}`)
+      .replace(/^tags:\n(?:\s+- .*\n)+/m, "tags:\n  - coaching\n");
+    await writeFile(path.join(cwd, `content/posts/older-note-${i}.md`), `${older}\nAn older note.\n`);
+  }
 }
 
 /** Attributes of every `<tagName …>` in the HTML, entity-decoded (React quotes every attribute with "). */
@@ -114,8 +123,9 @@ describe("on the request's own origin (SITE_URL unset)", () => {
       expect(byPath.get("/")).toBe("2014-01-20");
       expect(byPath.get(DEMO_PATH)).toBe("2013-06-09");
       expect(byPath.get(POST_PATH)).toBe("2014-01-20");
+      expect(byPath.get("/posts/older-note-3")).toBe("2012-03-03");
       for (const tag of ["/tags/coaching", "/tags/pyp", HOSTILE_TAG_PATH]) expect(byPath.has(tag), tag).toBe(true);
-      for (const archive of ["/archive", "/archive/2013/06", "/archive/2014/01"]) expect(byPath.has(archive), archive).toBe(true);
+      for (const archive of ["/archive", "/archive/2012/03", "/archive/2013/06", "/archive/2014/01"]) expect(byPath.has(archive), archive).toBe(true);
       expect([...byPath.keys()].some((p) => p.startsWith("/search"))).toBe(false);
       expect(new Set(urls.map((u) => u.loc)).size).toBe(urls.length);
     });
@@ -255,6 +265,14 @@ describe("on the request's own origin (SITE_URL unset)", () => {
       }
       expect(links("canonical").map((l) => l.href)).toEqual([`${server.baseUrl}${HOSTILE_TAG_PATH}`]);
       expect(values("og:type")).toEqual(["website"]);
+    });
+
+    it("page 2 of the home page and of a tag canonicalise to themselves", async () => {
+      const home = headOf(await page(server.baseUrl, "/?page=2&utm_source=x"));
+      expect(home.links("canonical").map((l) => l.href)).toEqual([`${server.baseUrl}/?page=2`]);
+      const tag = headOf(await page(server.baseUrl, "/tags/coaching?page=2"));
+      expect(tag.links("canonical").map((l) => l.href)).toEqual([`${server.baseUrl}/tags/coaching?page=2`]);
+      expect(tag.values("description")[0]).toContain(`${ITEMS_PER_PAGE + 2} posts tagged “coaching”`);
     });
 
     it("the home page canonicalises to the site's root", async () => {
