@@ -1,22 +1,37 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { PageNav, pageHref } from "~/components/PageNav";
 import { PostList } from "~/components/PostList";
+import { pageMeta } from "~/discovery/meta";
 import { toPostListItems } from "~/posts/listing.server";
+import { pageOf, parsePageParam } from "~/posts/paging";
 import { getSiteSettings, listPosts } from "~/posts/posts.server";
 
-export async function loader() {
-  const [site, posts] = await Promise.all([getSiteSettings(), listPosts()]);
-  return { siteTitle: site.title, posts: await toPostListItems(posts) };
+// Newest first, 20 a page (?page=n): a site with a thousand posts stays a light page.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [site, all] = await Promise.all([getSiteSettings(), listPosts()]);
+  const pageParam = parsePageParam(new URL(request.url).searchParams.get("page"));
+  const page = pageParam.ok ? pageOf(all, pageParam.page) : null;
+  if (!page) throw new Response("There is no such page of posts.", { status: 404 });
+  return { siteTitle: site.title, page: page.page, pageCount: page.pageCount, posts: await toPostListItems(page.items) };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.siteTitle ?? "Staffroom" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageMeta(matches, (site) => ({
+    title: data?.siteTitle ?? "Staffroom",
+    description: site.siteDescription,
+    path: "/",
+    // Page 2+ lists other posts: a page of its own.
+    query: data && data.page > 1 ? { page: data.page } : undefined,
+  }));
 
 export default function Home() {
-  const { posts } = useLoaderData<typeof loader>();
+  const { page, pageCount, posts } = useLoaderData<typeof loader>();
   return (
     <>
-      <h1 className="visually-hidden">Posts</h1>
+      <h1 className="visually-hidden">{page > 1 ? `Posts, page ${page} of ${pageCount}` : "Posts"}</h1>
       <PostList posts={posts} />
+      <PageNav page={page} pageCount={pageCount} href={(n) => pageHref("/", n)} label="Pages of posts" />
     </>
   );
 }
