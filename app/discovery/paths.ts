@@ -19,6 +19,11 @@ export function tagPath(tag: string): string {
   return `/tags/${encodeURIComponent(tag)}`;
 }
 
+/** `/tags`: every tag, with its number of posts. */
+export function tagsIndexPath(): string {
+  return "/tags";
+}
+
 /** `/archive`: every month that has posts. */
 export function archivePath(): string {
   return "/archive";

@@ -1,5 +1,5 @@
 import { create } from "xmlbuilder2";
-import { archiveMonthPath, archivePath, postPath, tagPath } from "./paths";
+import { archiveMonthPath, archivePath, postPath, tagPath, tagsIndexPath } from "./paths";
 
 /**
  * sitemap.xml, as the sitemaps.org protocol 0.9 describes it
@@ -40,8 +40,9 @@ export interface SitemapPost {
 
 /**
  * The public pages worth a crawler's visit, in this order: the home page,
- * every post (lastmod: its published date), every tag page, the archive and
- * each month of it that has posts. A list page's lastmod is the date of its
+ * every post (lastmod: its published date), the tag index (when any post
+ * has a tag) and every tag page, the archive and each month of it that has
+ * posts. A list page's lastmod is the date of its
  * newest post. `/search` is left out: its results are not pages of their own.
  *
  * Posts and months come newest first, tags in alphabetical order; a tag or a
@@ -61,6 +62,7 @@ export function sitemapPages(posts: readonly SitemapPost[]): SitemapPage[] {
   return [
     { path: "/", lastmod: newest },
     ...byDateDesc.map((post) => ({ path: postPath(post.slug), lastmod: post.published })),
+    ...(tags.size > 0 ? [{ path: tagsIndexPath(), lastmod: [...tags.values()].sort().at(-1)! }] : []),
     ...[...tags]
       .sort(([a], [b]) => a.localeCompare(b, "en"))
       .map(([tag, lastmod]) => ({ path: tagPath(tag), lastmod })),

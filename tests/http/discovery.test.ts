@@ -124,7 +124,7 @@ describe("on the request's own origin (SITE_URL unset)", () => {
       expect(byPath.get(DEMO_PATH)).toBe("2013-06-09");
       expect(byPath.get(POST_PATH)).toBe("2014-01-20");
       expect(byPath.get("/posts/older-note-3")).toBe("2012-03-03");
-      for (const tag of ["/tags/coaching", "/tags/pyp", HOSTILE_TAG_PATH]) expect(byPath.has(tag), tag).toBe(true);
+      for (const tag of ["/tags", "/tags/coaching", "/tags/pyp", HOSTILE_TAG_PATH]) expect(byPath.has(tag), tag).toBe(true);
       for (const archive of ["/archive", "/archive/2012/03", "/archive/2013/06", "/archive/2014/01"]) expect(byPath.has(archive), archive).toBe(true);
       expect([...byPath.keys()].some((p) => p.startsWith("/search"))).toBe(false);
       expect(new Set(urls.map((u) => u.loc)).size).toBe(urls.length);

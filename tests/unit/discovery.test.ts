@@ -233,6 +233,7 @@ describe("sitemap.xml", () => {
       ["/posts/newer", "2014-01-20"],
       ["/posts/same-month", "2014-01-02"],
       ["/posts/older", "2013-06-09"],
+      ["/tags", "2014-01-20"],
       ["/tags/coaching", "2014-01-20"],
       ["/tags/R%26D%20%3Cx%3E", "2013-06-09"],
       ["/archive", "2014-01-20"],
@@ -252,6 +253,15 @@ describe("sitemap.xml", () => {
   it("refuses more URLs than one sitemap may hold", () => {
     const many = Array.from({ length: 50_001 }, (_, i) => ({ loc: `https://x.example/${i}`, lastmod: null }));
     expect(() => sitemapXml(many)).toThrow(RangeError);
+  });
+
+  it("has no tag index when no post has a tag", () => {
+    expect(sitemapPages([{ slug: "a", published: "2013-06-09", tags: [] }]).map((p) => p.path)).toEqual([
+      "/",
+      "/posts/a",
+      "/archive",
+      "/archive/2013/06",
+    ]);
   });
 
   it("archive month paths are /archive/yyyy/mm", () => {
