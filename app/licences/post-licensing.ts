@@ -13,7 +13,9 @@ import { attribution, describePermissions, imageAttribution, imageCreditText } f
 export interface CreditedImageInput {
   /** The figure's anchor on the page: "cover" or "image-<n>". */
   anchor: string;
-  /** Absolute URL of the image file. */
+  /** The image as the page links it: a site path ("/images/posts/…") or an http(s) URL. */
+  src: string;
+  /** Absolute URL of the image file (for machines: RDFa `about`, JSON-LD). */
   url: string;
   alt: string;
   creator: string;

@@ -487,7 +487,7 @@ function reuseAuthorUrl(post: { author: { links: { url: string }[] } | null }): 
 function CreditedFigure({ image, className }: { image: CreditedImage; className: string }) {
   return (
     <figure className={className} id={image.anchor} about={image.url}>
-      <img src={image.url} alt={image.alt} />
+      <img src={image.src} alt={image.alt} />
       <figcaption>
         <span className="credit">
           Photo:{" "}

@@ -133,7 +133,7 @@ describeWithBrowser("post page in Chromium (production build)", () => {
 
       const caption = page.locator("figure.cover figcaption");
       expect(await caption.isVisible()).toBe(true);
-      expect(await textOf(caption)).toBe(COVER_CREDIT);
+      expect(await textOf(caption)).toBe(`${COVER_CREDIT} · Reuse this image`);
       const licence = caption.locator('a[rel="license"]');
       expect(await licence.getAttribute("href")).toBe(COVER_LICENSE_URL);
       expect(await textOf(licence)).toBe("CC BY 2.0");
@@ -143,9 +143,9 @@ describeWithBrowser("post page in Chromium (production build)", () => {
       const notice = page.locator("footer.license-notice");
       expect(await notice.isVisible()).toBe(true);
       expect(await textOf(notice)).toBe(
-        `${DEMO_TITLE} by ${DEMO_AUTHOR} is licensed under CC BY-NC-SA 3.0 Unported.`,
+        `${DEMO_TITLE} by ${DEMO_AUTHOR} is licensed under CC BY-NC-SA 3.0 Unported. How to reuse it`,
       );
-      const link = notice.locator("a");
+      const link = notice.locator('a[rel~="license"]');
       expect(await link.getAttribute("rel")).toBe("license");
       expect(await link.getAttribute("href")).toBe(POST_LICENSE_URL);
       expect(await textOf(link)).toBe("CC BY-NC-SA 3.0 Unported");
@@ -163,8 +163,8 @@ describeWithBrowser("post page in Chromium (production build)", () => {
       expect(jsonLd.datePublished).toBe(DEMO_DATE_ISO);
       expect(jsonLd.license).toBe(POST_LICENSE_URL);
       expect(jsonLd.author).toMatchObject({ "@type": "Person", name: DEMO_AUTHOR });
-      expect(jsonLd.image?.creditText).toBe(COVER_CREDIT);
-      expect(jsonLd.image?.license).toBe(COVER_LICENSE_URL);
+      expect(jsonLd.image?.[0]?.creditText).toBe(COVER_CREDIT);
+      expect(jsonLd.image?.[0]?.license).toBe(COVER_LICENSE_URL);
     });
 
     it("shows exactly 22 comments, 16 of them top-level, each with its number", async () => {

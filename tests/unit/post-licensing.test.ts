@@ -16,6 +16,7 @@ const base: PostLicensingInput = {
 
 const cover = {
   anchor: "cover",
+  src: "/images/posts/coaching-cycles/cover.jpg",
   url: "https://staffroom.example/images/posts/coaching-cycles/cover.jpg",
   alt: "Two teachers at a whiteboard",
   creator: "Lee Park",
