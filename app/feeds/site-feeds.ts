@@ -1,7 +1,7 @@
 import { generateAtomFeed, generateJsonFeed, generateRssFeed } from "feedsmith";
 import { absolutizeUrls } from "./absolute-urls";
 import { rightsStatement, type FeedLicense } from "./licence";
-import { xmlSafe, xmlSafeDeep } from "./xml-safe";
+import { feedText, xmlSafe, xmlSafeDeep } from "./xml-safe";
 
 /**
  * The site's feeds (the whole site, or one tag) in three formats, from plain
@@ -88,17 +88,17 @@ interface Entry {
 /** The feed's entries, cleaned once for all formats: forbidden characters out, URLs absolute, at most 20. */
 function entries(input: SiteFeedInput): Entry[] {
   return input.posts.slice(0, SITE_FEED_MAX_ENTRIES).map((post) => {
-    const author = post.author && xmlSafe(post.author.name).trim() ? post.author : input.siteAuthor;
-    const name = xmlSafe(author.name).trim();
+    const author = post.author && feedText(post.author.name) ? post.author : input.siteAuthor;
+    const name = feedText(author.name) || "Anonymous";
     return xmlSafeDeep({
       url: post.url,
       // Feed generators trim every value and leave out an empty one, but Atom and JSON Feed need an entry title.
-      title: xmlSafe(post.title).trim() || "Untitled",
-      summary: xmlSafe(post.summary).trim(),
+      title: feedText(post.title) || "Untitled",
+      summary: feedText(post.summary),
       html: absolutizeUrls(xmlSafe(post.bodyHtml), post.url),
       date: postDate(post.published),
       author: { name, url: author.url },
-      tags: post.tags.map((tag) => tag.trim()).filter(Boolean),
+      tags: post.tags.map(feedText).filter(Boolean),
       license: post.license,
       rights: rightsStatement(post.license, name),
       image: post.image,
@@ -119,7 +119,7 @@ function feedUpdated(list: readonly Entry[]): Date {
 
 /** Every format needs a feed title: the site's, or "Feed" if it has none a feed can carry. */
 function feedTitle(input: SiteFeedInput): string {
-  return xmlSafe(input.title).trim() || "Feed";
+  return feedText(input.title) || "Feed";
 }
 
 /** A plain string as HTML text: where a format declares a field HTML, plain text must not turn into markup. */
@@ -146,7 +146,7 @@ export function buildAtomFeed(input: SiteFeedInput): string {
     xmlSafeDeep({
       id: input.feedUrls.atom,
       title: { value: feedTitle(input), type: "text" },
-      ...(xmlSafe(input.subtitle).trim() ? { subtitle: { value: input.subtitle, type: "text" } } : {}),
+      ...(feedText(input.subtitle) ? { subtitle: { value: input.subtitle, type: "text" } } : {}),
       links: [
         { href: input.pageUrl, rel: "alternate", type: "text/html" },
         { href: input.feedUrls.atom, rel: "self", type: "application/atom+xml" },
@@ -200,7 +200,7 @@ export function buildRssFeed(input: SiteFeedInput): string {
     xmlSafeDeep({
       title: feedTitle(input),
       link: input.pageUrl,
-      description: xmlSafe(input.subtitle).trim() || feedTitle(input),
+      description: feedText(input.subtitle) || feedTitle(input),
       copyright: rightsStatement(input.license, input.rightsHolder),
       pubDate: updated,
       lastBuildDate: updated,
@@ -250,7 +250,7 @@ export function buildJsonFeed(input: SiteFeedInput): string {
   const feed = generateJsonFeed(
     xmlSafeDeep({
       title: feedTitle(input),
-      ...(xmlSafe(input.subtitle).trim() ? { description: input.subtitle } : {}),
+      ...(feedText(input.subtitle) ? { description: input.subtitle } : {}),
       home_page_url: input.pageUrl,
       feed_url: input.feedUrls.json,
       authors: [personJson(input.siteAuthor)],

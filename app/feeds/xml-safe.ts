@@ -31,3 +31,15 @@ export function xmlSafeDeep<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * `value` made safe (`xmlSafe`) and trimmed, or "" when nothing visible is
+ * left: only Unicode White_Space (U+0085 and U+2028 included, which
+ * `String.prototype.trim` keeps) and U+FEFF. feedsmith leaves such a value
+ * out altogether, so a required element (an entry's title, an author's name)
+ * would go missing: callers put a fallback in its place.
+ */
+export function feedText(value: string): string {
+  const text = xmlSafe(value).trim();
+  return /^[\p{White_Space}\uFEFF]*$/u.test(text) ? "" : text;
+}

@@ -8,7 +8,7 @@ import { resolveCommentLicense } from "../licences/metadata";
 import { getPost, getSiteSettings } from "../posts/posts.server";
 import { flattenThread } from "../comments/thread";
 import { rightsStatement, type FeedLicense } from "../feeds/licence";
-import { xmlSafe, xmlSafeDeep } from "../feeds/xml-safe";
+import { feedText, xmlSafeDeep } from "../feeds/xml-safe";
 
 export { xmlSafe } from "../feeds/xml-safe";
 
@@ -125,7 +125,7 @@ export function buildCommentsFeed(input: CommentsFeedInput): string {
   const newest = comments.reduce<Date | null>((at, c) => (at === null || c.createdAt > at ? c.createdAt : at), null);
   const license = input.license;
   const entries = comments.map((comment) => {
-    const name = xmlSafe(comment.authorName).trim() || "Anonymous";
+    const name = feedText(comment.authorName) || "Anonymous";
     const part = comment.part ? ` (part ${comment.part.index} of ${comment.part.count})` : "";
     return {
       // type="text": the library escapes it, so a name is never markup.

@@ -409,10 +409,14 @@ describe("site feeds: any text (property)", () => {
     return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
-  /** What a reader should get back for a title: the text minus forbidden characters, trimmed, never blank. */
+  /** What a reader should get back: the text minus forbidden characters, trimmed; `fallback` when nothing visible is left. */
+  function expectedText(value: string, fallback: string): string {
+    const clean = xmlSafe(value).trim();
+    return /^[\p{White_Space}\uFEFF]*$/u.test(clean) ? fallback : clean;
+  }
+
   function expectedTitle(title: string): string {
-    const clean = xmlSafe(title).trim();
-    return /^[\p{White_Space}\uFEFF]*$/u.test(clean) ? "Untitled" : clean;
+    return expectedText(title, "Untitled");
   }
 
   /**
@@ -425,24 +429,29 @@ describe("site feeds: any text (property)", () => {
     return expectedTitle(title).replaceAll("&apos;", "'");
   }
 
-  it("every feed stays well-formed and titles and bodies round-trip", () => {
+  it("every feed stays well-formed and titles, author names and bodies round-trip", () => {
     fc.assert(
-      fc.property(nasty, nasty, (title, body) => {
-        const p = post(1, { title, bodyHtml: `<p>${escapeHtml(body)}</p>` });
+      fc.property(nasty, nasty, nasty, (title, body, authorName) => {
+        const p = post(1, { title, bodyHtml: `<p>${escapeHtml(body)}</p>`, author: { name: authorName, url: null } });
         const feedInput = input([p]);
         const expectedBody = `<p>${escapeHtml(xmlSafe(body))}</p>`;
+        // An author with no name a feed can carry is credited as the site's author.
+        const name = expectedText(authorName, "Morgan Ellery");
 
         const [entry] = atomEntries(buildAtomFeed(feedInput));
         expect(text(entry, ATOM_NS, "title")).toBe(xmlTitle(title));
         expect(text(entry, ATOM_NS, "content")).toBe(expectedBody);
+        expect(text(child(entry, ATOM_NS, "author"), ATOM_NS, "name")).toBe(name.replaceAll("&apos;", "'"));
 
         const [item] = rssItems(buildRssFeed(feedInput));
         expect(text(item, "", "title")).toBe(xmlTitle(title));
         expect(text(item, CONTENT_NS, "encoded")).toBe(expectedBody);
+        expect(text(item, DC_NS, "creator")).toBe(name.replaceAll("&apos;", "'"));
 
         const jsonItem = json(feedInput).items[0];
         expect(jsonItem.title).toBe(expectedTitle(title));
         expect(jsonItem.content_html).toBe(expectedBody);
+        expect(jsonItem.authors[0].name).toBe(name);
       }),
       { numRuns: 300 },
     );
