@@ -331,6 +331,31 @@ export async function locateComment(db: Database, id: number): Promise<{ postSlu
   return { postSlug: row.postSlug, number: await numberOf(db, id) };
 }
 
+/**
+ * Whether a post has a comment with this public number ("9.2"): a published
+ * comment or a tombstone, which keeps its number. Held comments have no
+ * number yet. One query per level of the number.
+ */
+export async function commentNumberExists(db: Database, postSlug: string, number: string): Promise<boolean> {
+  let parentId: number | null = null;
+  for (const position of number.split(".").map(Number)) {
+    const [row]: { id: number }[] = await db
+      .select({ id: comments.id })
+      .from(comments)
+      .where(
+        and(
+          eq(comments.postSlug, postSlug),
+          parentId === null ? isNull(comments.parentId) : eq(comments.parentId, parentId),
+          eq(comments.position, position),
+        ),
+      )
+      .limit(1);
+    if (!row) return false;
+    parentId = row.id;
+  }
+  return true;
+}
+
 /** The public number of a stored comment ("9.2"), read through its ancestors. */
 async function numberOf(db: Database, id: number): Promise<string> {
   const positions: number[] = [];

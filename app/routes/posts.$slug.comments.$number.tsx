@@ -1,5 +1,6 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { pageOfNumber } from "~/comments/comments.server";
+import { commentNumberExists, pageOfNumber } from "~/comments/comments.server";
+import { getDatabase } from "~/database.server";
 import { anchorFor, parseCommentNumber } from "~/comments/thread";
 import { getPost } from "~/posts/posts.server";
 
@@ -8,7 +9,9 @@ import { getPost } from "~/posts/posts.server";
 export async function loader({ params }: LoaderFunctionArgs) {
   const number = parseCommentNumber(params.number ?? "");
   const post = params.slug ? await getPost(params.slug) : null;
-  if (!number || !post) throw new Response("There is no comment at this address.", { status: 404 });
+  if (!number || !post || !(await commentNumberExists(await getDatabase(), post.slug, number))) {
+    throw new Response("There is no comment at this address.", { status: 404 });
+  }
   const page = pageOfNumber(number);
   return redirect(`/posts/${params.slug}${page > 1 ? `?page=${page}` : ""}#${anchorFor(number)}`);
 }

@@ -560,6 +560,15 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
     it("answers 404 for a number permalink on a post that does not exist", async () => {
       expect((await client().get("/posts/no-such-post/comments/1")).status).toBe(404);
     });
+
+    it("a number permalink leads to the comment when it exists, and is a 404 when it does not", async () => {
+      const found = await client().get(`${DEMO_PATH}/comments/9.2`);
+      expect(found.status).toBe(302);
+      expect(found.location).toMatch(/#comment-9-2$/);
+      for (const missing of ["9.70", "999", "16.1.1"]) {
+        expect((await client().get(`${DEMO_PATH}/comments/${missing}`)).status, missing).toBe(404);
+      }
+    });
   });
 });
 
