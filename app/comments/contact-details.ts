@@ -12,6 +12,22 @@ export interface ContactDetail {
 }
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
+// Addresses written to dodge harvesters: "jane [at] example [dot] com",
+// "jane(at)example(dot)org". Bare words ("jane at example dot com") count
+// only when the last label is a common top-level domain, so "the class at
+// lunch dot the i's" is left alone.
+const AT = String.raw`\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*`;
+const DOT = String.raw`\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*`;
+const LABEL = String.raw`[\p{L}\p{N}-]+`;
+const OBFUSCATED_EMAIL = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])[\p{L}\p{N}._%+-]+${AT}${LABEL}(?:${DOT}${LABEL})*${DOT}\p{L}{2,}(?![\p{L}\p{N}])`,
+  "giu",
+);
+const COMMON_TLDS = "com|org|net|edu|gov|io|co|uk|au|nz|ca|ie|us|de|fr|nl|es|it|ch|se|no|dk|fi|sg|hk|in|za|ae|jp|cn|kr|info|me";
+const SPELLED_EMAIL = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])[\p{L}\p{N}._%+-]+\s+at\s+${LABEL}(?:\s+dot\s+${LABEL})*\s+dot\s+(?:${COMMON_TLDS})(?![\p{L}\p{N}])`,
+  "giu",
+);
 // 8 to 15 digits (ITU-T E.164 allows at most 15), with the usual separators.
 const PHONE = /(?<![\p{L}\p{N}])\+?\(?\d[\d\s().-]{6,}\d(?![\p{L}\p{N}])/gu;
 const SERVICES =
@@ -32,6 +48,8 @@ export function findContactDetails(markdown: string): ContactDetail[] {
     if (!found.some((d) => d.text === clean)) found.push({ kind, text: clean });
   };
   for (const match of text.matchAll(EMAIL)) add("email", match[0]);
+  for (const match of text.matchAll(OBFUSCATED_EMAIL)) add("email", match[0]);
+  for (const match of text.matchAll(SPELLED_EMAIL)) add("email", match[0]);
   for (const match of text.matchAll(PHONE)) {
     const digits = match[0].replace(/\D/g, "");
     // Years, dates and ranges are not phone numbers.

@@ -28,6 +28,10 @@ describe("contact details in a public comment", () => {
     ["my WhatsApp is +61 400 000 000", "handle", "my WhatsApp is +61"],
     ["My Skype name is coach.jo", "handle", "My Skype name is coach.jo"],
     ["You can reach me on Telegram as @coachjo", "handle", "reach me on Telegram as @coachjo"],
+    ["Drop me a line: jane [at] example [dot] com", "email", "jane [at] example [dot] com"],
+    ["jane.doe(at)school(dot)edu(dot)au for the slides", "email", "jane.doe(at)school(dot)edu(dot)au"],
+    ["write to jane at example dot org please", "email", "jane at example dot org"],
+    ["jo {at} mail {.} net", "email", "jo {at} mail {.} net"],
   ])("finds contact details in %j", (text, kind, fragment) => {
     const found = findContactDetails(text);
     expect(found.some((d) => d.kind === kind && d.text.includes(fragment))).toBe(true);
@@ -39,6 +43,9 @@ describe("contact details in a public comment", () => {
     "See https://example.org/guide for the full list.",
     "Use `admin@localhost` in the config file.",
     "We met on 12.06.2013 and again in June.",
+    "Look at this: the class at lunch dot the i's and cross the t's.",
+    "We looked at example after example. The dot product came later.",
+    "Meet me at school at nine.",
   ])("leaves ordinary text alone: %j", (text) => {
     expect(findContactDetails(text)).toEqual([]);
   });
