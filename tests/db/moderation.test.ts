@@ -216,6 +216,9 @@ describeEachDatabase("moderation", (db) => {
       ["published", 3],
       ["published", 4],
     ]);
+    // Approving it again (a second moderator, a resent form) changes nothing and says so.
+    expect(await moderate(db(), admin, [held.comments[0].submissionId], "approve")).toBe(0);
+    expect((await statusesOf(db(), held.comments[0].submissionId)).map((r) => r.position)).toEqual([2, 3, 4]);
     const after = await publish(db(), "After the long one");
     expect(after.anchorNumber).toBe("5");
     expect(numbersOf(await thread(db()))).toEqual(["1", "2", "3", "4", "5"]);
