@@ -1,13 +1,32 @@
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { createReader } from "@keystatic/core/reader";
 import keystaticConfig from "../../keystatic.config";
+import { markdocPlainText } from "./body-text";
 import { bodyImages, renderPostBody, type BodyImage } from "./body.server";
 
 /**
  * Reading Keystatic content (DESIGN §2): posts, authors and site settings are
- * files under `content/`, read on each request so an edit in the editor shows
- * at once. `CONTENT_ROOT` (default: the working directory) is where
- * `content/` lives; tests point it at a copy.
+ * files under `content/`. `CONTENT_ROOT` (default: the working directory) is
+ * where `content/` lives; tests point it at a copy.
+ *
+ * Parsed content is kept in memory and checked against the files on every
+ * call, so an edit saved in the editor (or by hand) shows on the very next
+ * request while an unchanged site costs one `stat` per file instead of
+ * reading and parsing every post:
+ *
+ * - a file's signature is its inode, size, mtime and ctime; a file whose
+ *   signature changed (or a new or deleted file) is re-read, nothing else;
+ * - the whole list (`listPosts`, `loadPostCatalogue`) checks every post and
+ *   author file; checks never overlap: a call arriving while one runs waits
+ *   for the next one, which starts after it arrived, so it never gets content
+ *   older than what was on disk when it was made, and a burst of requests
+ *   shares one check;
+ * - `getPost` and `getSiteSettings` check their one file, and keep the
+ *   rendered body and the parsed settings while it is unchanged.
+ *
+ * Objects handed out are frozen (they are shared between requests): copy
+ * before changing anything.
  */
 
 export interface SiteSettings {
@@ -89,14 +108,82 @@ export const SITE_DEFAULTS: SiteSettings = {
   commentLicenseText: "",
 };
 
-function reader() {
-  return createReader(path.resolve(process.env.CONTENT_ROOT ?? process.cwd()), keystaticConfig);
+const POSTS_DIR = "content/posts";
+const AUTHORS_DIR = "content/authors";
+const SITE_FILE = "content/site.yaml";
+
+function contentRoot(): string {
+  return path.resolve(process.env.CONTENT_ROOT ?? process.cwd());
 }
 
-/** The site singleton, with defaults for anything missing. */
+const makeReader = (root: string) => createReader(root, keystaticConfig);
+type Reader = ReturnType<typeof makeReader>;
+let readerCache: { root: string; reader: Reader } | null = null;
+
+function reader(): Reader {
+  const root = contentRoot();
+  if (readerCache?.root !== root) readerCache = { root, reader: makeReader(root) };
+  return readerCache.reader;
+}
+
+/** A file's identity and version ("ino:size:mtime:ctime"), or null when there is no such file. */
+async function fileSignature(file: string): Promise<string | null> {
+  try {
+    const s = await stat(file);
+    return s.isFile() ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return null;
+    throw error;
+  }
+}
+
+/** Signatures of the files `<name><extension>` directly in `dir`, by name (no extension). A missing folder is empty. */
+async function folderSignatures(dir: string, extension: string): Promise<Map<string, string>> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
+    throw error;
+  }
+  const names = entries.filter((e) => e.isFile() && e.name.endsWith(extension)).map((e) => e.name.slice(0, -extension.length));
+  const signatures = await Promise.all(names.map((name) => fileSignature(path.join(dir, name + extension))));
+  const out = new Map<string, string>();
+  names.forEach((name, i) => {
+    if (signatures[i] !== null) out.set(name, signatures[i]!);
+  });
+  return out;
+}
+
+function sameSignatures(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, signature] of a) if (b.get(name) !== signature) return false;
+  return true;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+let siteCache: { root: string; signature: string | null; settings: SiteSettings } | null = null;
+
+/** The site singleton, with defaults for anything missing. Re-read when content/site.yaml changes. */
 export async function getSiteSettings(): Promise<SiteSettings> {
+  const root = contentRoot();
+  const signature = await fileSignature(path.join(root, SITE_FILE));
+  if (siteCache && siteCache.root === root && siteCache.signature === signature) return siteCache.settings;
+  const settings = deepFreeze(await readSiteSettings());
+  siteCache = { root, signature, settings };
+  return settings;
+}
+
+async function readSiteSettings(): Promise<SiteSettings> {
   const site = await reader().singletons.site.read();
-  if (!site) return SITE_DEFAULTS;
+  if (!site) return { ...SITE_DEFAULTS };
   return {
     title: site.title || SITE_DEFAULTS.title,
     tagline: site.tagline,
@@ -131,11 +218,12 @@ export async function getAuthor(slug: string | null): Promise<Author | null> {
   };
 }
 
-type PostEntry = NonNullable<Awaited<ReturnType<ReturnType<typeof reader>["collections"]["posts"]["read"]>>>;
+type PostEntry = NonNullable<Awaited<ReturnType<Reader["collections"]["posts"]["read"]>>>;
 
-async function toSummary(slug: string, entry: PostEntry, authors: Map<string, Promise<Author | null>>): Promise<PostSummary> {
-  const authorSlug = entry.author;
-  if (authorSlug && !authors.has(authorSlug)) authors.set(authorSlug, getAuthor(authorSlug));
+/** What a post file says, apart from its slug and body: the summary with the author as a slug. */
+type PostFields = Omit<PostSummary, "slug" | "author"> & { authorSlug: string | null };
+
+function fieldsOf(entry: PostEntry): PostFields {
   const cover = entry.cover.image
     ? {
         src: entry.cover.image,
@@ -147,10 +235,9 @@ async function toSummary(slug: string, entry: PostEntry, authors: Map<string, Pr
       }
     : null;
   return {
-    slug,
     title: entry.title,
     published: entry.published,
-    author: authorSlug ? await authors.get(authorSlug)! : null,
+    authorSlug: entry.author || null,
     tags: entry.tags.filter(Boolean),
     summary: entry.summary,
     cover,
@@ -159,12 +246,142 @@ async function toSummary(slug: string, entry: PostEntry, authors: Map<string, Pr
   };
 }
 
+function summaryOf(slug: string, fields: PostFields, author: Author | null): PostSummary {
+  const { authorSlug: _authorSlug, ...rest } = fields;
+  return { slug, ...rest, author };
+}
+
+/** A post as site search reads it: its words, without markup. Kept (same object) while its file is unchanged. */
+export interface PostText {
+  slug: string;
+  title: string;
+  summary: string;
+  tags: readonly string[];
+  /** The body as plain text (see `markdocPlainText`). */
+  bodyText: string;
+}
+
+/** Every post at one moment: one consistent view for lists and search. */
+export interface PostCatalogue {
+  /** Every readable post, newest first (ties by slug). */
+  posts: readonly PostSummary[];
+  /** Each post's words, by slug. */
+  texts: ReadonlyMap<string, PostText>;
+}
+
+interface PostRecord {
+  signature: string;
+  /** null when the file could not be read (logged once per version of the file). */
+  fields: PostFields | null;
+  text: PostText | null;
+}
+
+interface CatalogueState extends PostCatalogue {
+  root: string;
+  postSignatures: Map<string, string>;
+  authorSignatures: Map<string, string>;
+  records: Map<string, PostRecord>;
+  authors: Map<string, Author>;
+}
+
+let catalogue: CatalogueState | null = null;
+let running: Promise<CatalogueState> | null = null;
+let queued: Promise<CatalogueState> | null = null;
+
+/**
+ * Every post as the files say now (see the module comment for how this is
+ * kept cheap). A post file the reader cannot parse is left out and logged.
+ * Throws when content/posts cannot be read at all.
+ */
+export function loadPostCatalogue(): Promise<PostCatalogue> {
+  if (queued) return queued;
+  if (running) {
+    // The running check may have missed a change made just before this call.
+    queued = running
+      .catch(() => undefined)
+      .then(() => {
+        queued = null;
+        return startCheck();
+      });
+    return queued;
+  }
+  return startCheck();
+}
+
+function startCheck(): Promise<CatalogueState> {
+  const check = refreshCatalogue(catalogue).then((state) => (catalogue = state));
+  running = check;
+  const done = () => {
+    if (running === check) running = null;
+  };
+  check.then(done, done);
+  return check;
+}
+
+async function refreshCatalogue(previous: CatalogueState | null): Promise<CatalogueState> {
+  const root = contentRoot();
+  if (previous?.root !== root) previous = null;
+  const [postSignatures, authorSignatures] = await Promise.all([
+    folderSignatures(path.join(root, POSTS_DIR), ".md"),
+    folderSignatures(path.join(root, AUTHORS_DIR), ".yaml"),
+  ]);
+  const postsSame = previous !== null && sameSignatures(postSignatures, previous.postSignatures);
+  const authorsSame = previous !== null && sameSignatures(authorSignatures, previous.authorSignatures);
+  if (previous && postsSame && authorsSame) return previous;
+
+  const records = new Map<string, PostRecord>();
+  await Promise.all(
+    [...postSignatures].map(async ([slug, signature]) => {
+      const known = previous?.records.get(slug);
+      records.set(slug, known && known.signature === signature ? known : await readRecord(slug, signature));
+    }),
+  );
+  let authors = previous?.authors ?? new Map<string, Author>();
+  if (!authorsSame) {
+    authors = new Map();
+    const read = await Promise.all([...authorSignatures.keys()].map((slug) => getAuthor(slug)));
+    for (const author of read) if (author) authors.set(author.slug, deepFreeze(author));
+  }
+
+  const posts: PostSummary[] = [];
+  const texts = new Map<string, PostText>();
+  for (const [slug, record] of records) {
+    if (!record.fields || !record.text) continue;
+    const author = record.fields.authorSlug ? (authors.get(record.fields.authorSlug) ?? null) : null;
+    posts.push(deepFreeze(summaryOf(slug, record.fields, author)));
+    texts.set(slug, record.text);
+  }
+  posts.sort(newestFirst);
+  return { root, postSignatures, authorSignatures, records, authors, posts: Object.freeze(posts), texts };
+}
+
+function newestFirst(a: PostSummary, b: PostSummary): number {
+  return b.published.localeCompare(a.published) || a.slug.localeCompare(b.slug);
+}
+
+async function readRecord(slug: string, signature: string): Promise<PostRecord> {
+  try {
+    const entry = await reader().collections.posts.read(slug);
+    if (!entry) return { signature, fields: null, text: null };
+    const fields = deepFreeze(fieldsOf(entry));
+    const { node } = await entry.body();
+    const text = deepFreeze({
+      slug,
+      title: fields.title,
+      summary: fields.summary,
+      tags: fields.tags,
+      bodyText: markdocPlainText(node),
+    });
+    return { signature, fields, text };
+  } catch (error) {
+    console.error(`Post ${POSTS_DIR}/${slug}.md is left out of lists and search: ${error instanceof Error ? error.message : error}`);
+    return { signature, fields: null, text: null };
+  }
+}
+
 /** Every post, newest first (ties by slug), without bodies. */
 export async function listPosts(): Promise<PostSummary[]> {
-  const entries = await reader().collections.posts.all();
-  const authors = new Map<string, Promise<Author | null>>();
-  const posts = await Promise.all(entries.map(({ slug, entry }) => toSummary(slug, entry, authors)));
-  return posts.sort((a, b) => b.published.localeCompare(a.published) || a.slug.localeCompare(b.slug));
+  return [...(await loadPostCatalogue()).posts];
 }
 
 /** Every author, by slug. */
@@ -175,15 +392,41 @@ export async function listAuthors(): Promise<Author[]> {
 
 /** Posts carrying a tag (exact match), newest first. */
 export async function listPostsByTag(tag: string): Promise<PostSummary[]> {
-  return (await listPosts()).filter((post) => post.tags.includes(tag));
+  return (await loadPostCatalogue()).posts.filter((post) => post.tags.includes(tag));
 }
 
-/** A post by slug with its rendered body, or null for an unknown or malformed slug. */
+interface RenderedPost {
+  root: string;
+  signature: string;
+  fields: PostFields;
+  bodyHtml: string;
+  images: BodyImage[];
+}
+
+/** Rendered bodies by slug, while their file is unchanged (at most one entry per post file). */
+const renderedPosts = new Map<string, RenderedPost>();
+
+/**
+ * A post by slug with its rendered body, or null for an unknown or malformed
+ * slug. Always as the file is now (its signature is checked on each call);
+ * the author is read afresh. Throws when the file exists but cannot be parsed.
+ */
 export async function getPost(slug: string): Promise<Post | null> {
   if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) return null;
-  const entry = await reader().collections.posts.read(slug);
-  if (!entry) return null;
-  const summary = await toSummary(slug, entry, new Map());
-  const { node } = await entry.body();
-  return { ...summary, bodyHtml: renderPostBody(node), images: bodyImages(node) };
+  const root = contentRoot();
+  const signature = await fileSignature(path.join(root, POSTS_DIR, `${slug}.md`));
+  if (signature === null) {
+    renderedPosts.delete(slug);
+    return null;
+  }
+  let rendered = renderedPosts.get(slug);
+  if (!rendered || rendered.root !== root || rendered.signature !== signature) {
+    const entry = await reader().collections.posts.read(slug);
+    if (!entry) return null;
+    const { node } = await entry.body();
+    rendered = deepFreeze({ root, signature, fields: fieldsOf(entry), bodyHtml: renderPostBody(node), images: bodyImages(node) });
+    renderedPosts.set(slug, rendered);
+  }
+  const author = await getAuthor(rendered.fields.authorSlug);
+  return { ...summaryOf(slug, rendered.fields, author), bodyHtml: rendered.bodyHtml, images: rendered.images };
 }

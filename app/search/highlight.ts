@@ -54,7 +54,8 @@ export interface Excerpt {
  * The window of at most `maxWords` words of `text` that holds the most
  * distinct matched words (then the most matches; then the earliest), starting
  * a few words before its first match so the reader sees some context, with
- * those words marked. With no match it is the text's first `maxWords` words.
+ * those words marked and white space runs made single spaces. With no match
+ * it is the text's first `maxWords` words.
  * Linear in the text's length.
  */
 export function excerpt(text: string, terms: ReadonlySet<string>, maxWords = 36): Excerpt {
@@ -66,7 +67,7 @@ export function excerpt(text: string, terms: ReadonlySet<string>, maxWords = 36)
   });
 
   // Sliding window over word indexes [left, right]: counts of each matched term inside.
-  let best = { start: 0, distinct: 0, hits: 0 };
+  let best = { start: 0, end: 0, distinct: 0, hits: 0 };
   const inWindow = new Map<string, number>();
   let hits = 0;
   let left = 0;
@@ -87,15 +88,20 @@ export function excerpt(text: string, terms: ReadonlySet<string>, maxWords = 36)
       left++;
     }
     if (inWindow.size > best.distinct || (inWindow.size === best.distinct && hits > best.hits)) {
-      best = { start: left, distinct: inWindow.size, hits };
+      best = { start: left, end: right, distinct: inWindow.size, hits };
     }
   }
 
   let start = 0;
   if (best.distinct > 0) {
-    const firstMatch = matchTerm.findIndex((term, i) => i >= best.start && term !== null);
-    // Context before the first match, and no gap at the end when the text is short.
-    start = Math.max(0, Math.min(firstMatch - 6, spans.length - maxWords));
+    let firstMatch = best.start;
+    while (matchTerm[firstMatch] === null) firstMatch++;
+    let lastMatch = best.end;
+    while (matchTerm[lastMatch] === null) lastMatch--;
+    // Up to six words of context before the first match, keeping the last one in;
+    // and no short window at the end of the text.
+    const slack = maxWords - (lastMatch - firstMatch + 1);
+    start = Math.max(0, Math.min(firstMatch - Math.min(6, slack), spans.length - maxWords));
   }
   const end = Math.min(spans.length, start + maxWords) - 1;
   const from = start === 0 ? 0 : spans[start].start;
@@ -104,9 +110,10 @@ export function excerpt(text: string, terms: ReadonlySet<string>, maxWords = 36)
   return { segments, matchedWords: best.distinct, cutBefore: start > 0, cutAfter: end < spans.length - 1 };
 }
 
-/** Drops leading and trailing white space of the first and last segments (and empty ones). */
+/** Makes runs of white space (line breaks between paragraphs) one space; trims the ends; drops empty segments. */
 function trimSegments(segments: Segment[]): Segment[] {
   if (segments.length === 0) return segments;
+  segments = segments.map((segment) => (segment.mark ? segment : { text: segment.text.replace(/\s+/g, " ") }));
   const first = segments[0];
   if (!first.mark) segments[0] = { text: first.text.trimStart() };
   const last = segments[segments.length - 1];

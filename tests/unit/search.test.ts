@@ -195,6 +195,17 @@ describe("highlighting", () => {
     expect(marked(result.segments)).toEqual(["rubric", "portfolio"]);
   });
 
+  it("shows every match of the chosen window, even when they sit at its two ends", () => {
+    const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
+    words[10] = "rubric";
+    words[27] = "rubric";
+    const result = excerpt(words.join(" "), new Set(["rubric"]), 20);
+    expect(marked(result.segments)).toEqual(["rubric", "rubric"]);
+    // 18 words from the first match to the last leave room for two words of context.
+    expect(result.segments[0].text).toBe("w8 w9 ");
+    expect(result).toMatchObject({ cutBefore: true, cutAfter: true });
+  });
+
   it("starts at the beginning when nothing matched, and handles short and empty text", () => {
     expect(excerpt("Short text.", new Set(["x"]))).toEqual({ segments: [{ text: "Short text." }], matchedWords: 0, cutBefore: false, cutAfter: false });
     expect(excerpt("", new Set(["x"])).segments).toEqual([]);

@@ -1,0 +1,49 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { formatCount } from "~/comments/characters";
+import { listPosts } from "~/posts/posts.server";
+import { countTags, tagPath } from "~/posts/tags";
+
+// /tags: every tag with its number of posts, A to Z (ignoring case and
+// accents) or, with ?sort=count, most used first.
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const sort = new URL(request.url).searchParams.get("sort") === "count" ? "count" : "name";
+  return { sort, tags: countTags(await listPosts(), sort) } as const;
+}
+
+export const meta: MetaFunction<typeof loader> = () => [{ title: "Tags" }];
+
+export default function Tags() {
+  const { sort, tags } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Tags</h1>
+      {tags.length === 0 ? (
+        <p>No tags yet.</p>
+      ) : (
+        <>
+          <p className="meta sort-links">
+            {tags.length === 1 ? "1 tag" : `${formatCount(tags.length)} tags`}, sorted{" "}
+            {sort === "name" ? <strong aria-current="true">by name</strong> : <Link to="/tags">by name</Link>} ·{" "}
+            {sort === "count" ? (
+              <strong aria-current="true">by number of posts</strong>
+            ) : (
+              <Link to="/tags?sort=count">by number of posts</Link>
+            )}
+          </p>
+          <ul className="tag-index">
+            {tags.map((tag) => (
+              <li key={tag.name}>
+                <Link to={tagPath(tag.name)} rel="tag">
+                  {tag.name}
+                </Link>{" "}
+                <span className="count">{tag.count === 1 ? "1 post" : `${formatCount(tag.count)} posts`}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}
