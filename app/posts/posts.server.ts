@@ -1,3 +1,4 @@
+import { watch as watchFolder, type FSWatcher } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { createReader } from "@keystatic/core/reader";
@@ -10,20 +11,27 @@ import { bodyImages, renderPostBody, type BodyImage } from "./body.server";
  * files under `content/`. `CONTENT_ROOT` (default: the working directory) is
  * where `content/` lives; tests point it at a copy.
  *
- * Parsed content is kept in memory and checked against the files on every
- * call, so an edit saved in the editor (or by hand) shows on the very next
- * request while an unchanged site costs one `stat` per file instead of
- * reading and parsing every post:
+ * Parsed content is kept in memory, so an unchanged site is not re-read and
+ * re-parsed on every request, while an edit saved in the editor (or by hand)
+ * shows on the very next request:
  *
- * - a file's signature is its inode, size, mtime and ctime; a file whose
- *   signature changed (or a new or deleted file) is re-read, nothing else;
- * - the whole list (`listPosts`, `loadPostCatalogue`) checks every post and
- *   author file; checks never overlap: a call arriving while one runs waits
- *   for the next one, which starts after it arrived, so it never gets content
- *   older than what was on disk when it was made, and a burst of requests
- *   shares one check;
- * - `getPost` and `getSiteSettings` check their one file, and keep the
- *   rendered body and the parsed settings while it is unchanged.
+ * - a file's signature is its inode, size, mtime and ctime; a full check
+ *   compares every post and author file's signature with the last one and
+ *   re-reads only the files that changed, appeared or went;
+ * - content/posts and content/authors are watched (`fs.watch`: inotify on
+ *   Linux, FSEvents on macOS). While the watchers are healthy and report
+ *   nothing, the last full check is trusted for up to a second; any event
+ *   (or a watcher error) makes the next call check in full. A write's event
+ *   is queued by the kernel before the request that follows it can arrive,
+ *   and handled first, so an edit is seen at once; where a file system gives
+ *   no events (some network or container mounts), within a second. (Code in
+ *   this process that writes a post and lists posts in the same tick, before
+ *   the event loop turns, may get the previous version for that second.)
+ * - full checks never overlap: a call arriving while one runs waits for the
+ *   next one, which starts after it arrived (so it never gets content older
+ *   than what was on disk when it was made), and a burst of calls shares it;
+ * - `getPost` and `getSiteSettings` check their one file on every call, and
+ *   keep the rendered body and the parsed settings while it is unchanged.
  *
  * Objects handed out are frozen (they are shared between requests): copy
  * before changing anything.
@@ -288,12 +296,65 @@ let catalogue: CatalogueState | null = null;
 let running: Promise<CatalogueState> | null = null;
 let queued: Promise<CatalogueState> | null = null;
 
+/** How long a full check is trusted while the watchers report no change, in milliseconds. */
+const WATCHED_TRUST_MS = 1000;
+
+interface ContentWatch {
+  root: string;
+  /** Events seen so far. */
+  changes: number;
+  /** False once a watcher failed or could not start: then every call checks in full. */
+  healthy: boolean;
+  /** Inode of the content/posts folder watched (a replaced folder needs a new watcher). */
+  postsFolder: number | null;
+  watchers: FSWatcher[];
+}
+
+let contentWatch: ContentWatch | null = null;
+/** The last full check: its root, the watch's event count when it started, and when it started (ms). */
+let lastCheck: { root: string; changes: number; at: number } | null = null;
+
+/** Watches content/posts and content/authors under `root` (again, if the watch failed or the root changed). */
+function watchContent(root: string, postsFolder: number | null): ContentWatch {
+  if (contentWatch && contentWatch.root === root && contentWatch.healthy && contentWatch.postsFolder === postsFolder) {
+    return contentWatch;
+  }
+  for (const watcher of contentWatch?.watchers ?? []) watcher.close();
+  const state: ContentWatch = { root, changes: 0, healthy: postsFolder !== null, postsFolder, watchers: [] };
+  for (const folder of [POSTS_DIR, AUTHORS_DIR]) {
+    try {
+      const watcher = watchFolder(path.join(root, folder), { persistent: false }, () => {
+        state.changes++;
+      });
+      watcher.on("error", () => {
+        state.healthy = false;
+        state.changes++;
+        watcher.close();
+      });
+      state.watchers.push(watcher);
+    } catch {
+      state.healthy = false; // no such folder, or no watching here: check in full every time
+    }
+  }
+  contentWatch = state;
+  return state;
+}
+
+/** The catalogue, when the watchers vouch that nothing changed since the last full check; else null. */
+function trustedCatalogue(root: string): CatalogueState | null {
+  if (!catalogue || !contentWatch || !lastCheck || catalogue.root !== root || lastCheck.root !== root) return null;
+  if (!contentWatch.healthy || contentWatch.root !== root || contentWatch.changes !== lastCheck.changes) return null;
+  return Date.now() - lastCheck.at < WATCHED_TRUST_MS ? catalogue : null;
+}
+
 /**
  * Every post as the files say now (see the module comment for how this is
  * kept cheap). A post file the reader cannot parse is left out and logged.
  * Throws when content/posts cannot be read at all.
  */
 export function loadPostCatalogue(): Promise<PostCatalogue> {
+  const trusted = trustedCatalogue(contentRoot());
+  if (trusted) return Promise.resolve(trusted);
   if (queued) return queued;
   if (running) {
     // The running check may have missed a change made just before this call.
@@ -321,6 +382,19 @@ function startCheck(): Promise<CatalogueState> {
 async function refreshCatalogue(previous: CatalogueState | null): Promise<CatalogueState> {
   const root = contentRoot();
   if (previous?.root !== root) previous = null;
+  const postsFolder = await stat(path.join(root, POSTS_DIR)).then(
+    (s) => (s.isDirectory() ? s.ino : null),
+    () => null,
+  );
+  // Counted before anything is read: an event during this check makes the next call check again.
+  const watch = watchContent(root, postsFolder);
+  const started = { root, changes: watch.changes, at: Date.now() };
+  const state = await readCatalogue(root, previous);
+  lastCheck = started;
+  return state;
+}
+
+async function readCatalogue(root: string, previous: CatalogueState | null): Promise<CatalogueState> {
   const [postSignatures, authorSignatures] = await Promise.all([
     folderSignatures(path.join(root, POSTS_DIR), ".md"),
     folderSignatures(path.join(root, AUTHORS_DIR), ".yaml"),
