@@ -1,18 +1,29 @@
 #!/usr/bin/env node
-// `npm run bench`: start the production server on a fresh embedded database
-// with the demo content and a second post carrying a long generated
-// discussion (10,000 comments: deep threads, split parts, tombstones; see
-// scripts/seed-long-thread.ts), then print requests per second and latency
-// percentiles for the home page, the demo post, and the long post's first and
-// last pages. It prints figures; it does not pass or fail (performance is
-// measured here, not in tests).
+// `npm run bench`: two cases, each on its own production server and fresh
+// embedded database, then the text (counting/splitting) figures. It prints
+// figures; it does not pass or fail (performance is measured here, not in
+// tests).
+//
+// 1. A long thread: the demo content and a second post carrying a generated
+//    discussion (10,000 comments: deep threads, split parts, tombstones; see
+//    scripts/seed-long-thread.ts): the home page, the demo post, and the long
+//    post's first and last pages.
+// 2. Many posts: the demo content plus 1,000 generated posts (see
+//    scripts/seed-posts.ts: a few hundred words each, 40 tags, dates over
+//    eight years): the home page, site search for a common word, a rare word
+//    and two words, the archive and a month of it, the tag index and a tag's
+//    page, /feed.atom and /sitemap.xml (each "not available" unless it answers
+//    200), then the time for a search to see an edited post.
+//
+// BENCH_CASES=thread,posts picks the cases (default both); BENCH_POSTS sets
+// the number of generated posts (default 1,000).
 //
 // The server runs in a throw-away copy of content/, db/ and public/ (as the
 // tests' sandbox does) holding the extra post, so the repository's content is
 // never touched. The long thread is seeded before the server starts: a PGlite
 // folder opens in one process at a time.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -25,6 +36,9 @@ const longComments = Number(process.env.BENCH_LONG_COMMENTS ?? 10_000);
 // BENCH_ANALYZE=1 also runs ANALYZE right after seeding. The server analyzes
 // a PGlite database at start-up anyway (app/database.server.ts), as a site does.
 const analyze = process.env.BENCH_ANALYZE === "1";
+const cases = new Set((process.env.BENCH_CASES ?? "thread,posts").split(",").map((c) => c.trim()));
+const postCount = Number(process.env.BENCH_POSTS ?? 1_000);
+const tsx = path.join(root, "node_modules/.bin/tsx");
 const DEMO_SLUG = "what-does-a-technology-coach-do";
 const LONG_SLUG = "a-very-long-discussion";
 
@@ -71,73 +85,188 @@ function longPost() {
   return `---\n${out.join("\n")}\n---\nWe asked every coach in the network one question: what should coaching look like next year? The answers are below.\n\nPlease keep replies in their threads, and be kind.\n`;
 }
 
-const build = spawnSync(path.join(root, "node_modules/.bin/remix"), ["vite:build"], { cwd: root, stdio: "inherit" });
-if (build.status !== 0) process.exit(build.status ?? 1);
+function newestMtime(target) {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
 
-const site = mkdtempSync(path.join(os.tmpdir(), "staffroom-bench-site-"));
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "staffroom-bench-"));
-let server;
-try {
-  for (const folder of ["content", "db", "public"]) cpSync(path.join(root, folder), path.join(site, folder), { recursive: true });
-  writeFileSync(path.join(site, "content/posts", `${LONG_SLUG}.md`), longPost());
+// Build only when the build is missing or older than its sources (as `npm start`
+// does), so a bench never swaps build/ under a server that is using it.
+const serverBuild = path.join(root, "build/server/index.js");
+const sources = ["app", "public", "keystatic.config.ts", "vite.config.ts", "package-lock.json"];
+const builtAt = existsSync(serverBuild) ? statSync(serverBuild).mtimeMs : 0;
+if (builtAt < Math.max(...sources.map((source) => newestMtime(path.join(root, source))))) {
+  const build = spawnSync(path.join(root, "node_modules/.bin/remix"), ["vite:build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
-  // Nothing from the developer's shell may change what is measured.
+// Nothing from the developer's shell may change what is measured.
+function cleanEnv(dataDir) {
   const env = { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, DATABASE_URL: "" };
   for (const name of ["CONTENT_ROOT", "DEMO_CONTENT", "DEMO_COACH_PASSWORD", "EDITOR_OPEN_WITHOUT_AUTH", "TRUSTED_PROXIES"]) delete env[name];
+  return env;
+}
 
-  console.log(`\nSeeding the demo discussion and ${longComments.toLocaleString("en-GB")} comments on ${LONG_SLUG}…`);
-  const seed = spawnSync(
-    path.join(root, "node_modules/.bin/tsx"),
-    ["--tsconfig", path.join(root, "tsconfig.json"), path.join(root, "scripts/seed-long-thread.ts"), "--demo", "--json", "--comments", String(longComments), ...(analyze ? ["--analyze"] : [])],
-    { cwd: site, env, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" },
-  );
-  if (seed.status !== 0) throw new Error(`Seeding failed (exit ${seed.status})`);
-  const summary = JSON.parse(seed.stdout.trim().split("\n").at(-1));
+/** A throw-away copy of what the server reads from its working directory, and an empty data folder. */
+function makeSite(label) {
+  const site = mkdtempSync(path.join(os.tmpdir(), `staffroom-bench-${label}-site-`));
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `staffroom-bench-${label}-data-`));
+  for (const folder of ["content", "db", "public"]) cpSync(path.join(root, folder), path.join(site, folder), { recursive: true });
+  return { site, dataDir };
+}
 
+async function startServer(site, env) {
   const port = await freePort();
-  server = spawn(process.execPath, [path.join(root, "scripts/server.mjs")], {
+  const server = spawn(process.execPath, [path.join(root, "scripts/server.mjs")], {
     cwd: site,
     env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/posts/${DEMO_SLUG}`, 60_000, server);
-  const pages = [
-    ["home page", "/"],
-    ["demo post (22 comments)", `/posts/${DEMO_SLUG}`],
-    [`long post, page 1 of ${summary.pageCount}`, `/posts/${LONG_SLUG}`, summary.firstPageComments],
-    [`long post, page ${summary.pageCount} (last)`, `/posts/${LONG_SLUG}?page=${summary.pageCount}`, summary.lastPageComments],
-  ];
-  console.log(
-    `\n${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}, ${connections} connections, ${duration} s per page, ` +
-      `Node ${process.version}, PGlite (analyzed at server start-up${analyze ? " and after seeding" : ""})`,
-  );
-  console.log(
-    `long post: ${summary.comments.toLocaleString("en-GB")} comments, ${summary.topLevel} top-level in ${summary.pageCount} pages; ` +
-      `page 1 shows ${summary.firstPageComments} comments, page ${summary.pageCount} shows ${summary.lastPageComments}\n`,
-  );
-  console.log("first ms: one request on a cold server (nothing rendered or cached yet); KB: the page's HTML, uncompressed\n");
-  console.log("page                          first ms      KB    req/s    p50 ms  p90 ms  p99 ms  max ms  errors");
-  for (const [name, url] of pages) {
-    const started = performance.now();
-    const response = await fetch(base + url, { redirect: "manual" });
-    const html = await response.text();
-    const first = performance.now() - started;
-    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-    const result = await autocannon({ url: base + url, connections, duration });
-    const l = result.latency;
-    const errors = result.errors + result.non2xx;
-    console.log(
-      `${name.padEnd(28)} ${first.toFixed(0).padStart(9)} ${(Buffer.byteLength(html) / 1024).toFixed(0).padStart(7)} ${result.requests.average.toFixed(0).padStart(8)}  ${String(l.p50).padStart(7)} ${String(l.p90).padStart(7)} ${String(l.p99).padStart(7)} ${String(l.max).padStart(7)}  ${errors}`,
-    );
-  }
-} finally {
+  return { server, base };
+}
+
+async function stopServer(server) {
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server.once("exit", resolve));
     server.kill("SIGTERM");
     await exited;
   }
-  spawnSync(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/bench-text.ts")], { cwd: root, stdio: "inherit" });
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(site, { recursive: true, force: true });
+}
+
+/**
+ * One cold request, then `connections` clients for `duration` seconds, per page;
+ * prints a row each. A page marked optional that does not answer 200 is
+ * printed as "not available" (and not loaded).
+ */
+async function measure(base, pages) {
+  console.log("first ms: one request on a cold server (nothing rendered or cached yet); KB: the page's HTML, uncompressed\n");
+  console.log(`${"page".padEnd(34)} first ms      KB    req/s    p50 ms  p90 ms  p99 ms  max ms  errors`);
+  const rows = [];
+  for (const { name, url, optional } of pages) {
+    const started = performance.now();
+    const response = await fetch(base + url, { redirect: "manual" });
+    const html = await response.text();
+    const first = performance.now() - started;
+    if (response.status !== 200) {
+      if (optional) {
+        console.log(`${name.padEnd(34)} not available (${url} answered ${response.status})`);
+        continue;
+      }
+      throw new Error(`${url} answered ${response.status}`);
+    }
+    const result = await autocannon({ url: base + url, connections, duration });
+    const l = result.latency;
+    const errors = result.errors + result.non2xx;
+    rows.push({ name, url, first, kb: Buffer.byteLength(html) / 1024, rps: result.requests.average, ...l, errors });
+    console.log(
+      `${name.padEnd(34)} ${first.toFixed(0).padStart(8)} ${(Buffer.byteLength(html) / 1024).toFixed(0).padStart(7)} ${result.requests.average.toFixed(0).padStart(8)}  ${String(l.p50).padStart(7)} ${String(l.p90).padStart(7)} ${String(l.p99).padStart(7)} ${String(l.max).padStart(7)}  ${errors}`,
+    );
+  }
+  return rows;
+}
+
+function machineLine(extra) {
+  return `${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}, ${connections} connections, ${duration} s per page, Node ${process.version}, ${extra}`;
+}
+
+async function benchLongThread() {
+  const { site, dataDir } = makeSite("thread");
+  let server;
+  try {
+    writeFileSync(path.join(site, "content/posts", `${LONG_SLUG}.md`), longPost());
+    const env = cleanEnv(dataDir);
+    console.log(`\nLong thread: seeding the demo discussion and ${longComments.toLocaleString("en-GB")} comments on ${LONG_SLUG}…`);
+    const seed = spawnSync(
+      tsx,
+      ["--tsconfig", path.join(root, "tsconfig.json"), path.join(root, "scripts/seed-long-thread.ts"), "--demo", "--json", "--comments", String(longComments), ...(analyze ? ["--analyze"] : [])],
+      { cwd: site, env, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" },
+    );
+    if (seed.status !== 0) throw new Error(`Seeding failed (exit ${seed.status})`);
+    const summary = JSON.parse(seed.stdout.trim().split("\n").at(-1));
+    let base;
+    ({ server, base } = await startServer(site, env));
+    console.log(`\n${machineLine(`PGlite (analyzed at server start-up${analyze ? " and after seeding" : ""})`)}`);
+    console.log(
+      `long post: ${summary.comments.toLocaleString("en-GB")} comments, ${summary.topLevel} top-level in ${summary.pageCount} pages; ` +
+        `page 1 shows ${summary.firstPageComments} comments, page ${summary.pageCount} shows ${summary.lastPageComments}\n`,
+    );
+    await measure(base, [
+      { name: "home page", url: "/" },
+      { name: "demo post (22 comments)", url: `/posts/${DEMO_SLUG}` },
+      { name: `long post, page 1 of ${summary.pageCount}`, url: `/posts/${LONG_SLUG}` },
+      { name: `long post, page ${summary.pageCount} (last)`, url: `/posts/${LONG_SLUG}?page=${summary.pageCount}` },
+    ]);
+  } finally {
+    await stopServer(server);
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(site, { recursive: true, force: true });
+  }
+}
+
+async function benchManyPosts() {
+  const { site, dataDir } = makeSite("posts");
+  let server;
+  try {
+    const env = cleanEnv(dataDir);
+    console.log(`\nMany posts: generating ${postCount.toLocaleString("en-GB")} posts…`);
+    const generated = spawnSync(
+      tsx,
+      [path.join(root, "scripts/seed-posts.ts"), "--dir", path.join(site, "content/posts"), "--count", String(postCount), "--json"],
+      { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" },
+    );
+    if (generated.status !== 0) throw new Error(`Generating posts failed (exit ${generated.status})`);
+    const summary = JSON.parse(generated.stdout.trim().split("\n").at(-1));
+    let base;
+    ({ server, base } = await startServer(site, env));
+    const [year, month] = summary.busiestMonth.split("-");
+    console.log(`\n${machineLine("PGlite")}`);
+    console.log(
+      `${(summary.posts + 1).toLocaleString("en-GB")} posts (the demo post and ${summary.posts.toLocaleString("en-GB")} generated, ` +
+        `${summary.averageWords} words on average) from ${summary.firstDate} to ${summary.lastDate}, in ${summary.months + 1} months, ` +
+        `${summary.tags} tags (and the demo's); "${summary.commonWord}" is in nearly every post, "${summary.rareWord}" in 3\n`,
+    );
+    await measure(base, [
+      { name: "home page (20 of all posts)", url: "/" },
+      { name: `search, common word (${summary.commonWord})`, url: `/search?q=${summary.commonWord}` },
+      { name: `search, rare word (${summary.rareWord})`, url: `/search?q=${summary.rareWord}` },
+      { name: "search, two words", url: "/search?q=coaching+feedback" },
+      { name: "archive (every month)", url: "/archive" },
+      { name: `archive month (${summary.busiestMonthPosts} posts)`, url: `/archive/${year}/${month}` },
+      { name: "tag index", url: "/tags" },
+      { name: `tag page (${summary.commonTagPosts} posts)`, url: `/tags/${encodeURIComponent(summary.commonTag)}` },
+      { name: "/feed.atom", url: "/feed.atom", optional: true },
+      { name: "/sitemap.xml", url: "/sitemap.xml", optional: true },
+    ]);
+
+    // An edit: the next search finds the post by a word it just gained.
+    const word = "quokkaplan";
+    const file = path.join(site, "content/posts", `${summary.firstSlug}.md`);
+    writeFileSync(file, readFileSync(file, "utf8").replace(/\n$/, `\n\nAn edit adds the word ${word}.\n`));
+    const started = performance.now();
+    const html = await (await fetch(`${base}/search?q=${word}`)).text();
+    const took = performance.now() - started;
+    const found = html.includes(`/posts/${summary.firstSlug}`);
+    console.log(`\nedit one post, then search for a word it gained: ${took.toFixed(0)} ms (${found ? "found" : "NOT FOUND"})`);
+  } finally {
+    await stopServer(server);
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(site, { recursive: true, force: true });
+  }
+}
+
+try {
+  if (cases.has("thread")) await benchLongThread();
+  if (cases.has("posts") && postCount > 0) await benchManyPosts();
+} finally {
+  spawnSync(tsx, [path.join(root, "scripts/bench-text.ts")], { cwd: root, stdio: "inherit" });
 }
