@@ -1,3 +1,5 @@
+import { archiveMonthPath } from "../discovery/paths";
+
 /**
  * The archive: posts grouped by the month of their calendar date.
  *
@@ -35,10 +37,14 @@ export interface ArchiveYear {
   months: ArchiveMonth[];
 }
 
-/** "/archive/2026/03" for March 2026. Throws RangeError for a month outside 1–12 or a year outside 1–9999. */
+/**
+ * "/archive/2026/03" for March 2026 (the site's one rule for it is
+ * `archiveMonthPath` in app/discovery/paths.ts). Throws RangeError for a
+ * month outside 1–12 or a year outside 1–9999.
+ */
 export function archivePath(year: number, month: number): string {
   assertMonth(year, month);
-  return `/archive/${String(year).padStart(4, "0")}/${String(month).padStart(2, "0")}`;
+  return archiveMonthPath(`${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}`);
 }
 
 /** "March 2026". Throws RangeError for a month outside 1–12 or a year outside 1–9999. */

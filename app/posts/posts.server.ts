@@ -25,8 +25,9 @@ import { bodyImages, renderPostBody, type BodyImage } from "./body.server";
  *   is queued by the kernel before the request that follows it can arrive,
  *   and handled first, so an edit is seen at once; where a file system gives
  *   no events (some network or container mounts), within a second. (Code in
- *   this process that writes a post and lists posts in the same tick, before
- *   the event loop turns, may get the previous version for that second.)
+ *   this process that writes a post file and lists posts before the event
+ *   loop has polled again, e.g. before a `setImmediate`, may get the previous
+ *   version for that second; requests always come after such a poll.)
  * - full checks never overlap: a call arriving while one runs waits for the
  *   next one, which starts after it arrived (so it never gets content older
  *   than what was on disk when it was made), and a burst of calls shares it;

@@ -3,8 +3,7 @@
  *
  * A tag is its exact text, as the tag page matches it (`listPostsByTag`):
  * "Coaching" and "coaching" are two tags, listed side by side. Its address is
- * `/tags/<tag>` with the tag percent-encoded, so spaces, "&", "/" and any
- * Unicode survive the trip.
+ * `tagPath` (app/discovery/paths.ts): `/tags/<tag>` percent-encoded.
  *
  * Pure: no Node or DOM APIs.
  */
@@ -19,11 +18,6 @@ export type TagOrder = "name" | "count";
 
 // Case- and accent-insensitive first ("édition" beside "edition"), numbers in numeric order.
 const byName = new Intl.Collator("en", { sensitivity: "base", numeric: true });
-
-/** A tag's page: "/tags/R%26D%20planning". */
-export function tagPath(tag: string): string {
-  return `/tags/${encodeURIComponent(tag)}`;
-}
 
 /**
  * Every tag of `posts` with its count. `order` "name" sorts A to Z ignoring

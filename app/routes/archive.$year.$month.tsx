@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PageNav, pageHref } from "~/components/PageNav";
 import { PostList } from "~/components/PostList";
 import { formatCount } from "~/comments/characters";
+import { pageMeta } from "~/discovery/meta";
 import { adjacentMonths, archivePath, groupByMonth, monthLabel, parseArchiveMonth, postsInMonth } from "~/posts/archive";
 import { toPostListItems } from "~/posts/listing.server";
 import { pageOf, parsePageParam } from "~/posts/paging";
@@ -34,9 +35,15 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Posts from ${data.label}${data.page > 1 ? ` (page ${data.page})` : ""}` : "Page not found" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  if (!data) return [{ title: "Page not found" }];
+  return pageMeta(matches, (site) => ({
+    title: `Posts from ${data.label}${data.page > 1 ? ` (page ${data.page})` : ""}`,
+    description: `${data.count === 1 ? "1 post" : `${formatCount(data.count)} posts`} published on ${site.siteTitle} in ${data.label}.`,
+    path: data.path,
+    query: data.page > 1 ? { page: data.page } : undefined,
+  }));
+};
 
 export default function ArchiveMonth() {
   const { label, path, count, page, pageCount, posts, previous, next } = useLoaderData<typeof loader>();

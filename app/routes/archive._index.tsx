@@ -1,6 +1,8 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatCount } from "~/comments/characters";
+import { pageMeta } from "~/discovery/meta";
+import { archivePath } from "~/discovery/paths";
 import { groupByMonth } from "~/posts/archive";
 import { listPosts } from "~/posts/posts.server";
 
@@ -11,7 +13,12 @@ export async function loader() {
   return { total: posts.length, years: groupByMonth(posts) };
 }
 
-export const meta: MetaFunction<typeof loader> = () => [{ title: "Archive" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageMeta(matches, (site) => ({
+    title: "Archive",
+    description: data ? `${posts(data.total)} on ${site.siteTitle}, month by month.` : null,
+    path: archivePath(),
+  }));
 
 function posts(n: number): string {
   return n === 1 ? "1 post" : `${formatCount(n)} posts`;

@@ -5,7 +5,7 @@ import { PageNav, pageHref } from "~/components/PageNav";
 import { formatCount, graphemeBoundaries, normalizeText } from "~/comments/characters";
 import { formatCalendarDate } from "~/posts/dates";
 import { parsePageParam } from "~/posts/paging";
-import { tagPath } from "~/posts/tags";
+import { tagPath } from "~/discovery/paths";
 import { MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS, parseQuery } from "~/search/query";
 import { searchPosts, type SearchResults } from "~/search/search.server";
 

@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatCount } from "~/comments/characters";
 import { listPosts } from "~/posts/posts.server";
-import { countTags, tagPath } from "~/posts/tags";
+import { pageMeta } from "~/discovery/meta";
+import { tagPath } from "~/discovery/paths";
+import { countTags } from "~/posts/tags";
 
 // /tags: every tag with its number of posts, A to Z (ignoring case and
 // accents) or, with ?sort=count, most used first.
@@ -12,7 +14,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { sort, tags: countTags(await listPosts(), sort) } as const;
 }
 
-export const meta: MetaFunction<typeof loader> = () => [{ title: "Tags" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageMeta(matches, (site) => ({
+    title: "Tags",
+    description: data ? `Every tag on ${site.siteTitle}, with its number of posts.` : null,
+    // Sorted by count is the same page in another order.
+    path: "/tags",
+  }));
 
 export default function Tags() {
   const { sort, tags } = useLoaderData<typeof loader>();

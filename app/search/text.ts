@@ -39,8 +39,11 @@ export function tokenize(text: string): string[] {
   return text.match(WORD) ?? [];
 }
 
+const PLAIN = /^[a-z0-9]*$/;
+
 /** One word folded for matching: "Éducation" → "education", "Straße" → "strasse". */
 export function foldWord(word: string): string {
+  if (PLAIN.test(word)) return word; // most words of English prose: nothing to fold
   return word.toLowerCase().normalize("NFKD").replace(MARKS, "").replace(/ß/g, "ss");
 }
 

@@ -8,7 +8,8 @@ import {
   postsInMonth,
 } from "~/posts/archive";
 import { pageOf, pageWindow, parsePageParam } from "~/posts/paging";
-import { countTags, tagPath } from "~/posts/tags";
+import { tagPath } from "~/discovery/paths";
+import { countTags } from "~/posts/tags";
 
 // The archive groups posts by the month written in their calendar date
 // ("2026-03-01" is March whatever the time zone: the date is never an instant),

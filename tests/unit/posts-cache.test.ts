@@ -16,6 +16,11 @@ function postFile(title: string, published: string, body: string): string {
   return `---\ntitle: ${JSON.stringify(title)}\npublished: ${published}\nauthor: morgan-ellery\ntags:\n  - coaching\nsummary: Short.\n---\n${body}\n`;
 }
 const file = (slug: string) => path.join(root, "content/posts", `${slug}.md`);
+/**
+ * Lets the event loop poll once, as it always has between a write and the next
+ * request to the server: the folder watcher's event is handled then.
+ */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), "staffroom-posts-cache-"));
@@ -60,6 +65,7 @@ describe("the post cache", () => {
     const before = await posts.loadPostCatalogue();
     await writeFile(file("first"), postFile("First post, revised", "2024-01-10", "New words about rubrics."));
     await writeFile(file("third"), postFile("Third post", "2026-03-01", "Third."));
+    await nextTurn();
     const after = await posts.loadPostCatalogue();
     expect(after.posts.map((p) => p.title)).toEqual(["Third post", "Second post", "First post, revised"]);
     expect(after.texts.get("first")?.bodyText).toBe("New words about rubrics.");
@@ -68,6 +74,7 @@ describe("the post cache", () => {
     expect((await posts.getPost("first"))?.bodyHtml).toContain("rubrics");
 
     await rm(file("third"));
+    await nextTurn();
     expect((await posts.listPosts()).map((p) => p.slug)).toEqual(["second", "first"]);
     expect(await posts.getPost("third")).toBeNull();
   });
@@ -75,10 +82,12 @@ describe("the post cache", () => {
   it("leaves out a post it cannot read, and lists the rest", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     await writeFile(file("broken"), "---\ntitle: [unclosed\npublished: not a date\n---\nBody\n");
+    await nextTurn();
     expect((await posts.listPosts()).map((p) => p.slug)).toEqual(["second", "first"]);
     expect(errors).toHaveBeenCalledWith(expect.stringContaining("content/posts/broken.md is left out"));
     errors.mockRestore();
     await rm(file("broken"));
+    await nextTurn();
   });
 
   it("keeps what it read when a periodic full check finds nothing changed", async () => {
