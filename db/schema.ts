@@ -225,6 +225,12 @@ export const comments = pgTable(
     removedAt: timestamp("removed_at", { withTimezone: true, mode: "date" }),
     /** When its writer last edited it (the "edited" label); null if never. */
     editedAt: timestamp("edited_at", { withTimezone: true, mode: "date" }),
+    /**
+     * The licence the comment form stated when it was submitted (a catalogue
+     * id, DESIGN §5); edits keep it. Null for comments stored before
+     * licences were recorded: the site's current comment licence is shown.
+     */
+    license: text("license"),
   },
   (t) => [
     // Two published siblings never share a number, even under concurrent

@@ -92,6 +92,8 @@ export interface DisplayComment {
   partCount: number;
   /** UTC ISO-8601. */
   createdAt: string;
+  /** The licence stated when it was submitted (catalogue id), or null when not recorded. */
+  license: string | null;
 }
 
 export const ANONYMOUS_NAME = "Anonymous";
@@ -116,6 +118,8 @@ export interface SubmitOptions {
   tooFast?: boolean;
   /** The same body on the same post within this many seconds is refused as a duplicate. */
   duplicateWindowSeconds?: number;
+  /** The licence the form stated (a catalogue id), recorded on every part; omitted: not recorded. */
+  license?: string | null;
 }
 
 /**
@@ -256,6 +260,7 @@ export async function submitComment(
         body: part.text,
         status: decision.status,
         submissionId: submission.id,
+        license: options.license ?? null,
         partIndex: i + 1,
         partCount: split.parts.length,
         // Parts share the moment of submission; ids keep their order.
@@ -530,6 +535,7 @@ function fromRawRow(row: Record<string, unknown>): Comment {
     updatedAt: date(row.updated_at)!,
     removedAt: date(row.removed_at),
     editedAt: date(row.edited_at),
+    license: (row.license as string | null) ?? null,
   };
 }
 
@@ -595,6 +601,7 @@ function toDisplay(rows: (Comment & { heldEdit?: boolean; own?: boolean })[], no
       partIndex: row.partIndex,
       partCount: row.partCount,
       createdAt: row.createdAt.toISOString(),
+      license: row.license,
     };
   });
 }

@@ -167,6 +167,8 @@ export async function editSubmission(
           website: first.website,
           email: first.email,
           submissionId: own.submissionId,
+          // A new part of an edited comment is under the licence it was first published under.
+          license: first.license,
           createdAt: first.createdAt,
         });
       }

@@ -4,11 +4,14 @@ import type { Database } from "../../db/client";
 import { randomBytes } from "node:crypto";
 import { createAccount, findAccountByEmail } from "../auth/accounts.server";
 import { commentIdentityFor, hasAnyComment, submitComment } from "../comments/comments.server";
+import { findLicenseByUrl } from "../licences/catalogue";
+import { resolveCommentLicense } from "../licences/metadata";
 import type { CommentFormValue } from "../comments/validation";
 import { getPost, getSiteSettings } from "../posts/posts.server";
 
 /** The shape of `db/demo/coach-post-thread.json` that the loader reads. */
 interface DemoFixture {
+  site: { licence: { url: string } };
   post: { slug: string };
   comments: {
     id: string;
@@ -52,6 +55,9 @@ async function loadAll(db: Database, fixturePath: string): Promise<number> {
   if (authorIdentity.kind !== "post-author") {
     throw new Error(`Demo author ${post.author?.slug} needs an accountEmail to reply as the author`);
   }
+  // The demo discussion was written under the site's licence (the fixture's
+  // site.licence): its comments keep that one, whatever the setting becomes.
+  const demoLicense = findLicenseByUrl(fixture.site.licence.url) ?? resolveCommentLicense(site.commentLicense, site.defaultLicense);
   const idOf = new Map<string, number>();
   let stored = 0;
   for (const item of fixture.comments) {
@@ -65,6 +71,7 @@ async function loadAll(db: Database, fixturePath: string): Promise<number> {
     const result = await submitComment(db, { slug: post.slug, commentsOpen: true }, rules, value, {
       identity: item.author.kind === "author" ? authorIdentity : { kind: "guest-form" },
       at: new Date(item.at),
+      license: demoLicense.id,
     });
     if (!result.ok) {
       throw new Error(`Demo comment ${item.id} was refused: ${JSON.stringify(result.fieldErrors)}`);

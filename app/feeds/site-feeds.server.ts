@@ -60,8 +60,6 @@ function feedInput(site: SiteSettings, posts: Post[], origin: string, tag: strin
     pageUrl: absoluteUrl(pagePath, origin),
     feedUrls: { atom: `${feedBase}.atom`, rss: `${feedBase}.rss`, json: `${feedBase}.json` },
     tagBaseUrl: `${origin}/tags/`,
-    license: resolvePostLicense("site-default", site.defaultLicense),
-    rightsHolder: siteAuthor.name,
     siteAuthor,
     posts: posts.map((post): FeedPost => {
       const url = postUrl(post.slug, origin);

@@ -60,9 +60,6 @@ export interface SiteFeedInput {
   feedUrls: { atom: string; rss: string; json: string };
   /** Where a tag's page lives: the tag's URL is this plus the encoded tag. Categories name it as their scheme/domain. */
   tagBaseUrl: string;
-  /** The feed's own licence (the site default) and who holds the copyright. */
-  license: FeedLicense;
-  rightsHolder: string;
   /** The site's author, for entries without one (Atom needs an author for each entry). */
   siteAuthor: { name: string; url: string | null };
   /** Newest first; only the first SITE_FEED_MAX_ENTRIES are used. */
@@ -130,8 +127,9 @@ function textToHtml(text: string): string {
 /**
  * Atom 1.0 (RFC 4287), UTF-8 text. Feed: `id` and `rel="self"` the Atom
  * URL, `rel="alternate"` the page, `title`/`subtitle` as text, `updated` the
- * newest entry's date (UTC, ISO-8601), an author (the site's), `rights` and a
- * `rel="license"` link for the site's licence (when it has a deed). Entry:
+ * newest entry's date (UTC, ISO-8601) and an author (the site's); no
+ * feed-level licence or rights, since entries would inherit them (RFC 4946
+ * §2.3, RFC 4287 §4.2.10) and posts differ in licence. Entry:
  * `id` and `rel="alternate"` the permalink, `title` and `summary` as text,
  * `content type="html"` the whole post, `author` (name, uri when known),
  * `published` = `updated` = the post's date at 00:00:00Z, one `category` per
@@ -150,11 +148,9 @@ export function buildAtomFeed(input: SiteFeedInput): string {
       links: [
         { href: input.pageUrl, rel: "alternate", type: "text/html" },
         { href: input.feedUrls.atom, rel: "self", type: "application/atom+xml" },
-        ...(input.license.url ? [{ href: input.license.url, rel: "license" }] : []),
       ],
       updated: feedUpdated(list),
       authors: [personAtom(input.siteAuthor)],
-      rights: { value: rightsStatement(input.license, input.rightsHolder), type: "text" },
       generator: { text: "Staffroom" },
       entries: list.map((entry) => ({
         id: entry.url,
@@ -183,9 +179,10 @@ function personAtom(person: { name: string; url: string | null }) {
 /**
  * RSS 2.0 (https://www.rssboard.org/rss-specification), UTF-8 text. Channel:
  * `title`, `link` the page, `description` the subtitle (the title when
- * empty), `copyright`, `lastBuildDate` and `pubDate` the newest post's date
- * (RFC 822, GMT), `atom:link rel="self"` and the site's
- * `creativeCommons:license`. Item: `title`, `link` and `guid
+ * empty), `lastBuildDate` and `pubDate` the newest post's date (RFC 822,
+ * GMT) and `atom:link rel="self"`; no channel `copyright` or
+ * `creativeCommons:license`, which items without their own would inherit
+ * (an all-rights-reserved post must not). Item: `title`, `link` and `guid
  * isPermaLink="true"` the permalink, `description` the summary as HTML,
  * `content:encoded` the whole post, `dc:creator` the author's name (RSS's
  * own `author` must be an email address, which is never published),
@@ -201,13 +198,11 @@ export function buildRssFeed(input: SiteFeedInput): string {
       title: feedTitle(input),
       link: input.pageUrl,
       description: feedText(input.subtitle) || feedTitle(input),
-      copyright: rightsStatement(input.license, input.rightsHolder),
       pubDate: updated,
       lastBuildDate: updated,
       generator: "Staffroom",
       docs: "https://www.rssboard.org/rss-specification",
       atom: { links: [{ href: input.feedUrls.rss, rel: "self", type: "application/rss+xml" }] },
-      ...(input.license.url ? { creativeCommons: { licenses: [input.license.url] } } : {}),
       items: list.map((entry) => ({
         title: entry.title,
         link: entry.url,
@@ -237,7 +232,7 @@ function licenseExtension(license: FeedLicense, rights: string) {
 /**
  * JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), as JSON text.
  * Top level: `title`, `description`, `home_page_url` the page, `feed_url`
- * the JSON URL, `authors` (the site's), and `_license`. Item: `id` and `url`
+ * the JSON URL and `authors` (the site's); licences are per item only. Item: `id` and `url`
  * the permalink, `title`, `summary`, `content_html` the whole post,
  * `date_published` = `date_modified` the post's date at 00:00:00Z
  * (ISO-8601, UTC), `tags`, `authors` (name, url when known), `image` the
@@ -254,7 +249,6 @@ export function buildJsonFeed(input: SiteFeedInput): string {
       home_page_url: input.pageUrl,
       feed_url: input.feedUrls.json,
       authors: [personJson(input.siteAuthor)],
-      _license: licenseExtension(input.license, rightsStatement(input.license, input.rightsHolder)),
       items: list.map((entry) => ({
         id: entry.url,
         url: entry.url,

@@ -29,6 +29,15 @@ export function resolveCommentLicense(setting: string, siteDefault: string): Lic
   return resolvePostLicense(setting, siteDefault);
 }
 
+/**
+ * The licence a stored comment is under: the one recorded when it was
+ * submitted (a catalogue id), or, for comments stored before licences were
+ * recorded, the site's comment licence now.
+ */
+export function storedCommentLicense(recorded: string | null, current: License): License {
+  return (recorded ? findLicense(recorded) : undefined) ?? current;
+}
+
 /** A licence as shown beside an image credit: a name and the deed's URL. */
 export interface LicenseLabel {
   name: string;
@@ -129,6 +138,8 @@ export interface CommentFacts {
   authorName: string;
   /** UTC ISO-8601. */
   dateCreated: string;
+  /** The deed of the licence it was published under, or null (all rights reserved). */
+  licenseUrl: string | null;
 }
 
 /** The facts a post's JSON-LD needs; dates are calendar dates as written. */
@@ -144,9 +155,8 @@ export interface BlogPostingFacts {
   /** The cover first, then the body's credited images. */
   images: ImageFacts[];
   commentCount: number;
-  /** The comments shown on this page, all under `commentLicense`. */
+  /** The comments shown on this page, each with its own licence. */
   comments: CommentFacts[];
-  commentLicense: License;
 }
 
 function imageObject(image: ImageFacts): Record<string, unknown> {
@@ -167,7 +177,8 @@ function imageObject(image: ImageFacts): Record<string, unknown> {
  * `license` the deed URL (none for all rights reserved); its images as
  * `ImageObject`s carrying `creditText`, `creator`, their own `license` and
  * `acquireLicensePage` (Google's image licence metadata); and the page's
- * comments as `Comment`s, each with the comment licence's deed as `license`.
+ * comments as `Comment`s, each with the deed of the licence it was published
+ * under as `license`.
  */
 export function blogPostingJsonLd(facts: BlogPostingFacts): Record<string, unknown> {
   return {
@@ -199,7 +210,7 @@ export function blogPostingJsonLd(facts: BlogPostingFacts): Record<string, unkno
             url: comment.url,
             author: { "@type": "Person", name: comment.authorName },
             dateCreated: comment.dateCreated,
-            ...(facts.commentLicense.url ? { license: facts.commentLicense.url } : {}),
+            ...(comment.licenseUrl ? { license: comment.licenseUrl } : {}),
           })),
         }
       : {}),

@@ -4,6 +4,7 @@ import type { Database } from "../../db/client";
 import { comments as commentsTable } from "../../db/schema";
 import { listThread } from "../comments/comments.server";
 import { getDatabase } from "../database.server";
+import { findLicense } from "../licences/catalogue";
 import { resolveCommentLicense } from "../licences/metadata";
 import { getPost, getSiteSettings } from "../posts/posts.server";
 import { flattenThread } from "../comments/thread";
@@ -35,6 +36,8 @@ export interface FeedComment {
   createdAt: Date;
   /** "Part k of n" of a split comment, or null. */
   part: { index: number; count: number } | null;
+  /** The licence stated when it was submitted, or null when none was recorded (the feed's `license` applies). */
+  license: FeedLicense | null;
 }
 
 export interface CommentsFeedInput {
@@ -44,7 +47,7 @@ export interface CommentsFeedInput {
   post: { slug: string; title: string; /** YYYY-MM-DD */ published: string };
   /** Newest first; every one published (the caller filters). */
   comments: readonly FeedComment[];
-  /** The licence comments are published under (`resolveCommentLicense`). */
+  /** The site's comment licence now (`resolveCommentLicense`): for comments with none recorded. */
   license: FeedLicense;
 }
 
@@ -98,6 +101,7 @@ export async function feedComments(db: Database, postSlug: string, maxDepth: num
       html: node.comment.html,
       createdAt: new Date(node.comment.createdAt),
       part: node.comment.partCount > 1 ? { index: node.comment.partIndex, count: node.comment.partCount } : null,
+      license: node.comment.license ? (findLicense(node.comment.license) ?? null) : null,
     }))
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
     .slice(0, FEED_MAX_ENTRIES);
@@ -108,8 +112,8 @@ export async function feedComments(db: Database, postSlug: string, maxDepth: num
  * `${origin}/posts/<slug>/comments.atom`, `rel="alternate"` the post page;
  * one entry per comment with its author's name, `published` = `updated` =
  * when it was posted (UTC, ISO-8601), `id` its permalink, a link to its
- * anchor on the post page, its HTML as `content type="html"` and the comment
- * licence: `<link rel="license" href="<deed>"/>` (RFC 4287 §4.2.7.2 allows
+ * anchor on the post page, its HTML as `content type="html"` and its own
+ * licence (the one recorded when it was submitted, else `input.license`): `<link rel="license" href="<deed>"/>` (RFC 4287 §4.2.7.2 allows
  * any registered relation; "license" is the IANA one, RFC 4946) plus a
  * `<rights>` sentence, or only the sentence for all rights reserved. The
  * feed's `updated` is its newest entry's time, or the post's date when it
@@ -123,8 +127,10 @@ export function buildCommentsFeed(input: CommentsFeedInput): string {
   const comments = input.comments.slice(0, FEED_MAX_ENTRIES);
   const postDate = new Date(`${input.post.published}T00:00:00Z`);
   const newest = comments.reduce<Date | null>((at, c) => (at === null || c.createdAt > at ? c.createdAt : at), null);
-  const license = input.license;
   const entries = comments.map((comment) => {
+    // Each comment keeps the licence its form stated; there is no feed-level
+    // licence, which entries would inherit (RFC 4946 §2.3).
+    const license = comment.license ?? input.license;
     const name = feedText(comment.authorName) || "Anonymous";
     const part = comment.part ? ` (part ${comment.part.index} of ${comment.part.count})` : "";
     return {
@@ -149,7 +155,6 @@ export function buildCommentsFeed(input: CommentsFeedInput): string {
       links: [
         { href: postUrl, rel: "alternate", type: "text/html" },
         { href: selfUrl, rel: "self", type: "application/atom+xml" },
-        ...(license.url ? [{ href: license.url, rel: "license" }] : []),
       ],
       updated: newest ?? (Number.isNaN(postDate.getTime()) ? new Date(0) : postDate),
       generator: { text: "Staffroom" },

@@ -36,7 +36,7 @@ import { Pagination } from "~/components/Pagination";
 import { TagList } from "~/components/PostList";
 import { getDatabase } from "~/database.server";
 import { getEnv } from "~/env.server";
-import { blogPostingJsonLd } from "~/licences/metadata";
+import { blogPostingJsonLd, resolveCommentLicense, storedCommentLicense } from "~/licences/metadata";
 import { postLicensing } from "~/licences/post-licensing";
 import { absoluteUrl, postUrl } from "~/site/urls.server";
 import { ReusePanel } from "~/components/ReusePanel";
@@ -107,6 +107,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       url: absoluteUrl(`/comments/${node.comment.id}`, request.url),
       authorName: node.comment.displayName,
       dateCreated: node.comment.createdAt,
+      licenseUrl: storedCommentLicense(node.comment.license, licensing.commentLicense).url,
     }));
   const reuse = { post: licensing.reuse, images: licensing.images };
   return json({
@@ -153,7 +154,6 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
         acquireLicensePage: image.sourceUrl ?? image.license?.url ?? null,
       })),
       comments: pageComments,
-      commentLicense: licensing.commentLicense,
     }),
   }, { headers });
 }
@@ -302,6 +302,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     honeypot: String(formData.get("homepage") ?? "") !== "",
     tooFast: sentTooFast(renderedAt, getEnv().COMMENT_MIN_SECONDS),
     duplicateWindowSeconds: DUPLICATE_WINDOW_SECONDS,
+    // The licence the form stated, recorded with the comment so a later change of setting never relabels it.
+    license: resolveCommentLicense(site.commentLicense, site.defaultLicense).id,
   });
   if (!result.ok) {
     const { "": formErrors, ...fieldErrors } = result.fieldErrors;

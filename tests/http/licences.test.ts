@@ -283,5 +283,35 @@ describe("images and comments carry their own licences", () => {
     const entries = children(feed, ATOM_NS, "entry");
     expect(entries).toHaveLength(1);
     expect(children(entries[0], ATOM_NS, "link").filter((l) => l.attrs.rel === "license").map((l) => l.attrs.href)).toEqual([commentLicenseUrl]);
+    // The demo thread was written under the site's CC BY-NC-SA 3.0: the new setting does not relabel it.
+    const demo = new JSDOM(await (await fetch(`${server.baseUrl}/posts/what-does-a-technology-coach-do`)).text()).window.document;
+    const demoComments = jsonLdPosting(demo).comment as Record<string, unknown>[];
+    expect(new Set(demoComments.map((c) => c.license))).toEqual(new Set(["https://creativecommons.org/licenses/by-nc-sa/3.0/"]));
+  });
+
+  it("a comment keeps the licence its form stated after the setting changes; new ones get the new licence", async () => {
+    const sitePath = path.join(server.cwd, "content/site.yaml");
+    const { readFile } = await import("node:fs/promises");
+    await writeFile(sitePath, (await readFile(sitePath, "utf8")).replace(/^commentLicense: .*$/m, "commentLicense: cc0-1.0"));
+    const posted = await fetch(`${server.baseUrl}/posts/${slug}`, {
+      method: "POST",
+      body: new URLSearchParams({ body: "Posted after the change.", name: "Ben" }),
+      headers: { Origin: server.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
+      redirect: "manual",
+    });
+    expect(posted.status).toBe(303);
+    const { document } = new JSDOM(await (await fetch(`${server.baseUrl}/posts/${slug}`)).text()).window;
+    expect(document.querySelector("#comment-form .comment-license a")?.getAttribute("href")).toBe(
+      "https://creativecommons.org/publicdomain/zero/1.0/",
+    );
+    const byAuthor = Object.fromEntries(
+      (jsonLdPosting(document).comment as { author: { name: string }; license: string }[]).map((c) => [c.author.name, c.license]),
+    );
+    expect(byAuthor).toEqual({ Ana: commentLicenseUrl, Ben: "https://creativecommons.org/publicdomain/zero/1.0/" });
+    const feed = parseStrictXml(await (await fetch(`${server.baseUrl}/posts/${slug}/comments.atom`)).text());
+    const licences = children(feed, ATOM_NS, "entry").map((entry) =>
+      children(entry, ATOM_NS, "link").filter((l) => l.attrs.rel === "license").map((l) => l.attrs.href),
+    );
+    expect(licences).toEqual([["https://creativecommons.org/publicdomain/zero/1.0/"], [commentLicenseUrl]]);
   });
 });

@@ -6,6 +6,7 @@ import {
   licenseTermsForUrl,
   resolveCommentLicense,
   resolvePostLicense,
+  storedCommentLicense,
   type BlogPostingFacts,
 } from "~/licences/metadata";
 
@@ -105,7 +106,6 @@ describe("blogPostingJsonLd", () => {
     images: [],
     commentCount: 22,
     comments: [],
-    commentLicense: getLicense("cc-by-nc-sa-3.0"),
   };
 
   it("describes the post as a schema.org BlogPosting", () => {
@@ -166,18 +166,27 @@ describe("blogPostingJsonLd", () => {
     expect(Object.hasOwn(without, "acquireLicensePage")).toBe(false);
   });
 
-  it("states the comment licence on every comment of the page", () => {
+  it("states each comment's own licence on the page's comments", () => {
     const comments = [
-      { url: "https://staffroom.example/comments/1", authorName: "Ana", dateCreated: "2026-11-30T10:00:00.000Z" },
-      { url: "https://staffroom.example/comments/2", authorName: "Ben", dateCreated: "2026-11-30T11:00:00.000Z" },
+      { url: "https://staffroom.example/comments/1", authorName: "Ana", dateCreated: "2013-06-10T10:00:00.000Z", licenseUrl: "https://creativecommons.org/licenses/by-nc-sa/3.0/" },
+      { url: "https://staffroom.example/comments/2", authorName: "Ben", dateCreated: "2026-11-30T11:00:00.000Z", licenseUrl: "https://creativecommons.org/licenses/by/4.0/" },
+      { url: "https://staffroom.example/comments/3", authorName: "Cy", dateCreated: "2026-11-30T12:00:00.000Z", licenseUrl: null },
     ];
-    const ld = blogPostingJsonLd({ ...base, comments, commentLicense: getLicense("cc-by-4.0") });
-    expect(ld.comment).toEqual([
-      expect.objectContaining({ "@type": "Comment", "@id": comments[0].url, license: "https://creativecommons.org/licenses/by/4.0/" }),
-      expect.objectContaining({ "@type": "Comment", "@id": comments[1].url, license: "https://creativecommons.org/licenses/by/4.0/" }),
+    const ld = blogPostingJsonLd({ ...base, comments });
+    const listed = ld.comment as Record<string, unknown>[];
+    expect(listed.map((c) => [c["@type"], c["@id"], c.license ?? null])).toEqual([
+      ["Comment", comments[0].url, comments[0].licenseUrl],
+      ["Comment", comments[1].url, comments[1].licenseUrl],
+      ["Comment", comments[2].url, null],
     ]);
-    const reserved = blogPostingJsonLd({ ...base, comments, commentLicense: getLicense("all-rights-reserved") });
-    expect((reserved.comment as Record<string, unknown>[]).some((c) => "license" in c)).toBe(false);
+  });
+});
+
+describe("storedCommentLicense", () => {
+  it("keeps the licence recorded with the comment; falls back to the current one when none was recorded", () => {
+    expect(storedCommentLicense("cc-by-nc-sa-3.0", getLicense("cc-by-4.0")).id).toBe("cc-by-nc-sa-3.0");
+    expect(storedCommentLicense(null, getLicense("cc-by-4.0")).id).toBe("cc-by-4.0");
+    expect(storedCommentLicense("retired-id", getLicense("cc0-1.0")).id).toBe("cc0-1.0");
   });
 });
 

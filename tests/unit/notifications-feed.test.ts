@@ -20,6 +20,7 @@ function comment(overrides: Partial<FeedComment> = {}): FeedComment {
     html: "<p>Hello</p>",
     createdAt: new Date("2025-03-04T05:06:07Z"),
     part: null,
+    license: null,
     ...overrides,
   };
 }
@@ -83,6 +84,19 @@ describe("comments feed (Atom 1.0, RFC 4287)", () => {
         "Licensed under Creative Commons Attribution-ShareAlike 4.0 International.",
       );
     }
+  });
+
+  it("keeps each comment's own recorded licence, whatever the setting is now, and states none for the whole feed", () => {
+    const root = strict(
+      buildCommentsFeed({
+        ...base,
+        comments: [comment({ license: getLicense("cc-by-nc-sa-3.0") }), comment({ id: 8, number: "3", anchor: "comment-3" })],
+      }),
+    );
+    const [old, recent] = children(root, ATOM_NS, "entry");
+    expect(links(old, "license")).toEqual(["https://creativecommons.org/licenses/by-nc-sa/3.0/"]);
+    expect(links(recent, "license")).toEqual(["https://creativecommons.org/licenses/by-sa/4.0/"]);
+    expect(links(root, "license")).toEqual([]);
   });
 
   it("has no licence link under all rights reserved, only the rights sentence naming the writer", () => {

@@ -60,8 +60,6 @@ function input(posts: FeedPost[], overrides: Partial<SiteFeedInput> = {}): SiteF
     pageUrl: `${ORIGIN}/`,
     feedUrls: { atom: `${ORIGIN}/feed.atom`, rss: `${ORIGIN}/feed.rss`, json: `${ORIGIN}/feed.json` },
     tagBaseUrl: `${ORIGIN}/tags/`,
-    license: getLicense("cc-by-nc-sa-3.0"),
-    rightsHolder: "Morgan Ellery",
     siteAuthor: { name: "Morgan Ellery", url: "https://practice-notes.example.org/" },
     posts,
     ...overrides,
@@ -288,9 +286,10 @@ describe("site feeds: the licence of each entry", () => {
       "© Morgan Ellery. All rights reserved.",
       "Licensed under Creative Commons Attribution-NoDerivatives 4.0 International.",
     ]);
-    // The feed itself states the site's licence.
+    // No feed-level licence or rights: entries without their own (the all-rights-reserved one) would inherit them (RFC 4946 §2.3).
     const root = strict(buildAtomFeed(input(posts)));
-    expect(atomLinks(root, "license")).toEqual(["https://creativecommons.org/licenses/by-nc-sa/3.0/"]);
+    expect(atomLinks(root, "license")).toEqual([]);
+    expect(children(root, ATOM_NS, "rights")).toEqual([]);
   });
 
   it("RSS: creativeCommons:license in the CC RSS module's namespace on each item (none for all rights reserved)", () => {
@@ -300,10 +299,10 @@ describe("site feeds: the licence of each entry", () => {
       deeds.map((d) => (d ? [d] : [])),
     );
     expect(text(items[3], DC_NS, "rights")).toBe("© Morgan Ellery. All rights reserved.");
+    // Nothing at channel level for the all-rights-reserved item to inherit.
     const channel = child(strict(xml), "", "channel");
-    expect(children(channel, CC_RSS_NS, "license").map((l) => textOf(l).trim())).toEqual([
-      "https://creativecommons.org/licenses/by-nc-sa/3.0/",
-    ]);
+    expect(children(channel, CC_RSS_NS, "license")).toEqual([]);
+    expect(children(channel, "", "copyright")).toEqual([]);
   });
 
   it("JSON Feed: an _license extension object on each item, with the deed URL unless all rights are reserved", () => {
@@ -316,15 +315,17 @@ describe("site feeds: the licence of each entry", () => {
       "All rights reserved",
       "Creative Commons Attribution-NoDerivatives 4.0 International",
     ]);
-    expect(feed._license.url).toBe("https://creativecommons.org/licenses/by-nc-sa/3.0/");
+    expect(feed._license).toBeUndefined();
   });
 
-  it("a site whose own licence is all rights reserved states no feed-level licence link", () => {
-    const arr = input(posts.slice(0, 1), { license: getLicense("all-rights-reserved") });
-    expect(atomLinks(strict(buildAtomFeed(arr)), "license")).toEqual([]);
-    expect(children(child(strict(buildRssFeed(arr)), "", "channel"), CC_RSS_NS, "license")).toEqual([]);
-    expect(json(arr)._license.url).toBeUndefined();
-    expect(text(child(strict(buildRssFeed(arr)), "", "channel"), "", "copyright")).toBe("© Morgan Ellery. All rights reserved.");
+  it("an all-rights-reserved post among CC posts is never presented under the site's licence", () => {
+    const mixed = input([posts[3], posts[1]]);
+    const [reserved] = children(strict(buildAtomFeed(mixed)), ATOM_NS, "entry");
+    expect(atomLinks(reserved, "license")).toEqual([]);
+    expect(atomLinks(strict(buildAtomFeed(mixed)), "license")).toEqual([]);
+    expect(children(child(strict(buildRssFeed(mixed)), "", "channel"), CC_RSS_NS, "license")).toEqual([]);
+    expect(json(mixed)._license).toBeUndefined();
+    expect(json(mixed).items[0]._license.url).toBeUndefined();
   });
 });
 
