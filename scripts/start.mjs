@@ -10,9 +10,12 @@ import path from "node:path";
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const serverBuild = path.join(root, "build/server/index.js");
 const sources = ["app", "public", "keystatic.config.ts", "vite.config.ts", "package-lock.json"];
+// Images saved in the editor land here and are served from public/ as they
+// are (scripts/server.mjs): an upload is content, not a reason to rebuild.
+const notSources = new Set([path.join(root, "public/images")]);
 
 function newestMtime(target) {
-  if (!existsSync(target)) return 0;
+  if (!existsSync(target) || notSources.has(target)) return 0;
   const stat = statSync(target);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;

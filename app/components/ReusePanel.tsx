@@ -27,8 +27,12 @@ export function ReusePanel({ post, images }: { post: ReuseFacts; images: Credite
 
 /** One image's reuse panel; opens itself when its anchor is the page's target. */
 function ImageReuse({ image }: { image: CreditedImage }) {
-  const [open, setOpen] = useState(false);
+  // Drawn open, so without JavaScript the "Reuse this image" link lands on
+  // a panel that shows its text; once scripts run, panels close unless the
+  // address points at them.
+  const [open, setOpen] = useState(true);
   useEffect(() => {
+    setOpen(window.location.hash === `#${image.reuse.id}`);
     const sync = () => {
       if (window.location.hash === `#${image.reuse.id}`) setOpen(true);
     };
@@ -83,11 +87,17 @@ function Attribution({ panel, label, value }: { panel: string; label: string; va
   const [canCopy, setCanCopy] = useState(false);
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   useEffect(() => setCanCopy(typeof navigator !== "undefined" && !!navigator.clipboard), []);
+  // "Copied" is a moment's confirmation, not a state the button stays in.
+  useEffect(() => {
+    if (copied !== "yes") return;
+    const timer = setTimeout(() => setCopied(null), 2500);
+    return () => clearTimeout(timer);
+  }, [copied]);
   const id = `${panel}-attribution-${label.toLowerCase().replace(/\s+/g, "-")}`;
   return (
     <div className="attribution">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} readOnly rows={label === "HTML" ? 4 : 2} value={value} onFocus={(e) => e.currentTarget.select()} />
+      <textarea id={id} readOnly rows={label === "HTML" ? 5 : 3} value={value} onFocus={(e) => e.currentTarget.select()} />
       {canCopy ? (
         <button
           type="button"

@@ -339,10 +339,10 @@ export async function readExistingPost(baseDirectory: string, slug: string): Pro
 // ---------------------------------------------------------------------------
 
 const ADMIN_ONLY: Record<Exclude<ContentPath["kind"], "post" | "post-image">, string> = {
-  site: "the site settings",
-  author: "an author profile",
-  "author-image": "an author's image",
-  other: "not part of a post",
+  site: "Only admins may change the site settings. Your changes were not saved; ask an admin to make them.",
+  author: "Only admins may change author profiles. Your changes were not saved; ask an admin to make them.",
+  "author-image": "Only admins may change authors' images. Your changes were not saved; ask an admin to make them.",
+  other: "Coaches may change only posts and their images. Your changes were not saved.",
 };
 
 function extensionOf(filepath: string): string {
@@ -390,7 +390,7 @@ export async function decideKeystaticWrite(
   };
   const refuseKind = (filepath: string, kind: keyof typeof ADMIN_ONLY): WriteDecision => ({
     allowed: false,
-    reason: `"${filepath}" is ${ADMIN_ONLY[kind]}: only admins may change it.`,
+    reason: `${ADMIN_ONLY[kind]} (${filepath})`,
   });
 
   for (const addition of update.additions) {

@@ -18,6 +18,8 @@ export interface CreditedImageInput {
   /** Absolute URL of the image file (for machines: RDFa `about`, JSON-LD). */
   url: string;
   alt: string;
+  /** The caption written for it, if any: the image's title in attributions (else its alt text). */
+  caption?: string;
   creator: string;
   sourceName: string;
   sourceUrl: string | null;
@@ -125,7 +127,7 @@ export function postLicensing(input: PostLicensingInput): PostLicensing {
     const label = labelLicenseUrl(image.licenseUrl);
     const terms = licenseTermsForUrl(image.licenseUrl);
     const creditText = imageCreditText({ creator: image.creator, sourceName: image.sourceName, licenseName: label?.name ?? null });
-    const title = image.alt.trim() || "Photo";
+    const title = image.caption?.trim() || image.alt.trim() || "Photo";
     return {
       ...image,
       creditText,

@@ -147,7 +147,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       commentCount,
       images: licensing.images.map((image) => ({
         url: image.url,
-        alt: image.alt,
+        alt: image.caption?.trim() || image.alt,
         creator: image.creator,
         creditText: image.creditText,
         licenseUrl: image.license?.url ?? null,

@@ -1,24 +1,51 @@
 import { json, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { MastodonShareForm } from "~/components/ShareLinks";
+import { publicOrigin } from "~/site/urls.server";
 import { MAX_SHARE_TEXT, checkMastodonServer, mastodonShareUrl } from "~/discovery/share";
 
 // /share/mastodon?server=<host>&text=<text>: the post page's Mastodon form
 // lands here; a good server name answers 303 to https://<host>/share?text=…,
 // anything else a 400 page that says why and gives the form back with the value.
+// A link from another site is not followed straight to another server (we
+// would be an open redirect): the reader is shown where it leads and clicks
+// on. Browsers send Sec-Fetch-Site (Fetch Metadata); our own form is
+// "same-origin", and a request without the header (older browsers, tools)
+// is treated as ours.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const params = new URL(request.url).searchParams;
+  const url = new URL(request.url);
+  const params = url.searchParams;
   const server = params.get("server") ?? "";
   const text = params.get("text") ?? "";
+  const back = postPathIn(text, publicOrigin(request.url));
+  const noStore = { "Cache-Control": "no-store" };
   if (text.trim() === "" || text.length > MAX_SHARE_TEXT) {
     return json(
-      { server, text: "", message: "There is nothing to share from this address. Use the Share on Mastodon form under a post." },
-      { status: 400, headers: { "Cache-Control": "no-store" } },
+      { server, text: "", back, confirmUrl: null, message: "There is nothing to share from this address. Use the Share on Mastodon form under a post." },
+      { status: 400, headers: noStore },
     );
   }
   const checked = checkMastodonServer(server);
-  if (!checked.ok) return json({ server, text, message: checked.message }, { status: 400, headers: { "Cache-Control": "no-store" } });
-  return redirect(mastodonShareUrl(checked.host, text), { status: 303, headers: { "Cache-Control": "no-store" } });
+  if (!checked.ok) return json({ server, text, back, confirmUrl: null, message: checked.message }, { status: 400, headers: noStore });
+  const target = mastodonShareUrl(checked.host, text);
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") {
+    return json({ server: checked.host, text, back, confirmUrl: target, message: null }, { headers: noStore });
+  }
+  return redirect(target, { status: 303, headers: noStore });
+}
+
+/** The path of one of our posts named in the share text ("Title https://site/posts/slug"), for a way back. */
+function postPathIn(text: string, origin: string): string | null {
+  for (const word of text.split(/\s+/)) {
+    try {
+      const url = new URL(word);
+      if (url.origin === origin && /^\/posts\/[a-z0-9-]+$/.test(url.pathname)) return url.pathname;
+    } catch {
+      // not a URL
+    }
+  }
+  return null;
 }
 
 export const meta: MetaFunction = () => [
@@ -27,19 +54,28 @@ export const meta: MetaFunction = () => [
 ];
 
 export default function ShareOnMastodon() {
-  const { server, text, message } = useLoaderData<typeof loader>();
+  const { server, text, message, back, confirmUrl } = useLoaderData<typeof loader>();
   return (
     <section className="error-page narrow">
       <h1>Share on Mastodon</h1>
-      {server ? (
+      {confirmUrl ? (
         <p>
-          We could not send you to “<strong>{server}</strong>”.
+          This link shares a post on the Mastodon server <strong>{server}</strong>.{" "}
+          <a href={confirmUrl} rel="noopener noreferrer">
+            {`Continue to ${server}`}
+          </a>
         </p>
-      ) : null}
-      {text ? <MastodonShareForm text={text} server={server} error={message} /> : <p>{message}</p>}
-      <p>
-        <Link to="/">Go to the home page</Link>
-      </p>
+      ) : (
+        <>
+          {server ? (
+            <p>
+              We could not send you to “<strong>{server}</strong>”.
+            </p>
+          ) : null}
+          {text ? <MastodonShareForm text={text} server={server} error={message} /> : <p>{message}</p>}
+        </>
+      )}
+      <p>{back ? <Link to={back}>Back to the post</Link> : <Link to="/">Go to the home page</Link>}</p>
     </section>
   );
 }

@@ -320,6 +320,26 @@ describe("on the request's own origin (SITE_URL unset)", () => {
       expect(reply.status).toBe(400);
       expect(decodeEntities(reply.text)).toContain("nothing to share");
     });
+
+    it("a refused server's page leads back to the post being shared", async () => {
+      const ours = `${TITLE} ${server.baseUrl}${POST_PATH}`;
+      const reply = await new HttpClient(server.baseUrl).get(`/share/mastodon?${new URLSearchParams({ server: "http://evil.example/x", text: ours })}`);
+      expect(reply.status).toBe(400);
+      expect(tags(reply.text, "a").some((a) => a.href === POST_PATH && /Back to the post/.test(reply.text))).toBe(true);
+    });
+
+    it("a link from another site is not redirected straight on: the reader sees where it leads and clicks", async () => {
+      const url = `/share/mastodon?${new URLSearchParams({ server: "attacker.example", text })}`;
+      const crossSite = await new HttpClient(server.baseUrl).get(url, { headers: { "Sec-Fetch-Site": "cross-site" } });
+      expect(crossSite.status).toBe(200);
+      expect(crossSite.location).toBeNull();
+      const link = tags(crossSite.text, "a").find((a) => (a.href ?? "").startsWith("https://attacker.example/share?"));
+      expect(link).toBeDefined();
+      expect(decodeEntities(crossSite.text)).toContain("Continue to attacker.example");
+      // From our own page's form the browser says same-origin: straight on.
+      const ownForm = await new HttpClient(server.baseUrl).get(url, { headers: { "Sec-Fetch-Site": "same-origin" } });
+      expect(ownForm.status).toBe(303);
+    });
   });
 });
 
