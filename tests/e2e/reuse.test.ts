@@ -82,5 +82,8 @@ describeWithBrowser("the reuse panel without JavaScript", () => {
     expect(await panel.locator("#reuse-attribution-plain-text").inputValue()).toContain(`“${DEMO_TITLE}” by ${DEMO_AUTHOR}`);
     expect(await panel.locator("#reuse-attribution-markdown").inputValue()).toContain(`](${POST_LICENSE_URL})`);
     expect(await panel.getByRole("button", { name: /^Copy/ }).count()).toBe(0);
+    // The cover's "Reuse this image" link lands on a panel that is open, its text there to select.
+    expect(await page.locator("details#reuse-cover").evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+    expect(await page.locator("#reuse-cover-attribution-plain-text").isVisible()).toBe(true);
   }, TEST_TIMEOUT);
 });

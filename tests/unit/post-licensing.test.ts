@@ -70,6 +70,12 @@ describe("postLicensing", () => {
     );
   });
 
+  it("titles an image by its caption when it has one, else by its alt text", () => {
+    const [captioned] = postLicensing({ ...base, images: [{ ...cover, caption: "Week three of the robotics club" }] }).images;
+    expect(captioned.reuse.attribution?.text).toMatch(/^“Week three of the robotics club” by Lee Park/);
+    expect(captioned.reuse.heading).toBe("Reuse the image “Week three of the robotics club”");
+  });
+
   it("an image without a licence is not offered for reuse: ask its creator at the source", () => {
     const [image] = postLicensing({ ...base, images: [{ ...cover, licenseUrl: null }] }).images;
     expect(image.creditText).toBe("Photo: Lee Park via Flickr");
