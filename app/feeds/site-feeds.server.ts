@@ -1,5 +1,6 @@
-import { resolvePostLicense } from "../licences/metadata";
-import { getPost, getSiteSettings, listPosts, type Post, type SiteSettings } from "../posts/posts.server";
+import { labelLicenseUrl, resolvePostLicense } from "../licences/metadata";
+import { imageCreditText } from "../licences/reuse";
+import { getPost, getSiteSettings, listPosts, type CoverImage, type Post, type SiteSettings } from "../posts/posts.server";
 import { absoluteUrl, postUrl } from "../site/urls.server";
 import {
   buildAtomFeed,
@@ -67,7 +68,7 @@ function feedInput(site: SiteSettings, posts: Post[], origin: string, tag: strin
         url,
         title: post.title,
         summary: post.summary,
-        bodyHtml: post.bodyHtml,
+        bodyHtml: coverFigureHtml(post.cover) + post.bodyHtml,
         published: post.published,
         // The post page credits the same way: the author's first link, else the site's attribution URL.
         author: post.author ? { name: post.author.name, url: post.author.links[0]?.url ?? site.attributionUrl } : null,
@@ -77,4 +78,23 @@ function feedInput(site: SiteSettings, posts: Post[], origin: string, tag: strin
       };
     }),
   };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/**
+ * The cover as the post page shows it, for the top of a feed entry: the
+ * image and its credit line ("Photo: <creator> via <source>, <licence>"),
+ * escaped; "" for a post without a cover. Its `src` is made absolute with
+ * the rest of the body.
+ */
+function coverFigureHtml(cover: CoverImage | null): string {
+  if (!cover) return "";
+  const license = labelLicenseUrl(cover.licenseUrl);
+  const credit = imageCreditText({ creator: cover.creator, sourceName: cover.sourceName, licenseName: license?.name ?? null });
+  return (
+    `<figure><img src="${escapeHtml(cover.src)}" alt="${escapeHtml(cover.alt)}">` +
+    `<figcaption>${escapeHtml(credit)}${license?.url ? ` (<a href="${escapeHtml(license.url)}">${escapeHtml(license.url)}</a>)` : ""}</figcaption></figure>`
+  );
 }

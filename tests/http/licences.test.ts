@@ -264,7 +264,8 @@ describe("images and comments carry their own licences", () => {
       "“Pupils soldering” by Jo Lens via Flickr (https://flickr.example/jo/1) is licensed under CC BY 2.0 (https://creativecommons.org/licenses/by/2.0/).",
     );
     expect((body.querySelector("#reuse-image-1-attribution-plain-text") as HTMLTextAreaElement).value).toBe(
-      "“A robot & its maker” by Sam <Shutter> via Wikimedia Commons (https://commons.example/robot) is licensed under CC BY-SA 2.0 (https://creativecommons.org/licenses/by-sa/2.0/).",
+      // Titled by its caption ("Week three"); its alt text describes it for readers who cannot see it.
+      "“Week three” by Sam <Shutter> via Wikimedia Commons (https://commons.example/robot) is licensed under CC BY-SA 2.0 (https://creativecommons.org/licenses/by-sa/2.0/).",
     );
     expect(body.textContent).toContain("release it under CC BY-SA 2.0, a later version of it (such as CC BY-SA 4.0)");
     // The figure's "Reuse this image" link leads to that panel.
