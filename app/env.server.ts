@@ -108,8 +108,20 @@ const schema = z.object({
       } catch {
         url = new URL("invalid:");
       }
-      if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash) {
-        ctx.addIssue({ code: "custom", message: "SITE_URL must be an http(s) address such as https://staffroom.example.org" });
+      // The site is served at the root of its origin: a path (or credentials) would be kept in
+      // email links but dropped everywhere else, so it is refused rather than half-used.
+      if (
+        (url.protocol !== "http:" && url.protocol !== "https:") ||
+        url.search ||
+        url.hash ||
+        url.username ||
+        url.password ||
+        url.pathname !== "/"
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          message: "SITE_URL must be the site's http(s) origin with no path, such as https://staffroom.example.org",
+        });
         return z.NEVER;
       }
       return url.href.replace(/\/+$/, "");

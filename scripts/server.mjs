@@ -34,6 +34,18 @@ app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
 // Images saved in the editor since the last build (Keystatic writes to public/).
 app.use(express.static(path.join(process.cwd(), "public"), { maxAge: "5m" }));
 
+// X-Forwarded-Host is believed only from a trusted proxy, as express does for
+// the other forwarded headers: @remix-run/express would otherwise build the
+// request URL (and so canonical links, feeds and the sitemap, which caches
+// may keep) from whatever host a client sends.
+const trustsPeer = app.get("trust proxy fn");
+app.use((req, _res, next) => {
+  if (req.headers["x-forwarded-host"] !== undefined && !trustsPeer(req.socket.remoteAddress, 0)) {
+    delete req.headers["x-forwarded-host"];
+  }
+  next();
+});
+
 app.use((req, res, next) => {
   if (!["POST", "PUT", "PATCH", "DELETE"].includes(req.method)) return next();
   const forwardedHost = req.get("x-forwarded-host")?.split(",")[0]?.trim();

@@ -1,4 +1,3 @@
-import type { CommentLicenseNotice } from "~/licences/post-licensing";
 import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useLocation, useNavigation } from "@remix-run/react";
@@ -7,6 +6,7 @@ import { useEffect, useRef, useState } from "react";
 import { formatCount } from "~/comments/characters";
 import { planSplit } from "~/comments/split";
 import { commentFormSchema, type CommentRules } from "~/comments/validation";
+import type { CommentLicenseNotice } from "~/licences/post-licensing";
 
 type CommentFormInput = z.input<ReturnType<typeof commentFormSchema>>;
 

@@ -1,4 +1,3 @@
-import type { CommentLicenseNotice } from "~/licences/post-licensing";
 import type { SubmissionResult } from "@conform-to/react";
 import { Link } from "@remix-run/react";
 import type { DisplayComment } from "~/comments/comments.server";
@@ -6,6 +5,7 @@ import type { ThreadNode } from "~/comments/thread";
 import type { CommentRules } from "~/comments/validation";
 import { formatInstant } from "~/posts/dates";
 import { CommentForm, commentFormId, type CommentViewer } from "./CommentForm";
+import type { CommentLicenseNotice } from "~/licences/post-licensing";
 
 /** What the thread needs to draw reply forms and bring back a failed one. */
 export interface ThreadContext {

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "@keystatic/core";
 import { getAllowedDirectories } from "@keystatic/core/api/utils";
+import { MAX_TAG_NESTING, markdocTagDepth } from "../posts/markdoc-limits";
 // js-yaml is the YAML parser @keystatic/core itself uses to read frontmatter
 // (`load` in its reader), so an `author:` line means here exactly what it
 // means to Keystatic and to the site. Pinned to the version Keystatic gets.
@@ -379,8 +380,20 @@ export async function decideKeystaticWrite(
   actor: KeystaticActor,
   existingPost: (slug: string) => ExistingPost | Promise<ExistingPost>,
 ): Promise<WriteDecision> {
+  if (actor.role !== "admin" && actor.role !== "coach") return { allowed: false, reason: "Only coaches and admins may edit content." };
+  // For everyone, admins too: a body the parser cannot finish would hang the site (markdoc-limits.ts).
+  for (const addition of update.additions) {
+    const target = classifyContentPath(addition.path);
+    if (target.kind !== "post" || target.file !== "entry") continue;
+    const depth = markdocTagDepth(textDecoder.decode(addition.contents));
+    if (depth > MAX_TAG_NESTING) {
+      return {
+        allowed: false,
+        reason: `The post "${target.slug}" nests blocks ${depth} deep; at most ${MAX_TAG_NESTING} are allowed. Nothing was saved.`,
+      };
+    }
+  }
   if (actor.role === "admin") return { allowed: true };
-  if (actor.role !== "coach") return { allowed: false, reason: "Only coaches and admins may edit content." };
 
   /** Post slugs touched, and whether the request writes the post's entry. */
   const touched = new Map<string, { entryAdded: boolean }>();

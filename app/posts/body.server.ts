@@ -19,10 +19,16 @@ export interface BodyImage {
   licenseUrl: string | null;
 }
 
-/** A stored `src`: paths and http(s) URLs as they are; a bare file name lives under /images/posts/. */
-function imagePath(src: string): string {
-  if (/^https?:\/\//i.test(src) || src.startsWith("/")) return src;
-  return `/images/posts/${src}`;
+/**
+ * A stored `src` as the page links it: site paths and http(s) URLs as they
+ * are; a bare file name lives under /images/posts/. Returns "" for anything
+ * else (`//host`, `/\\host`, `javascript:`, `data:`), which draws no image.
+ */
+export function imagePath(src: string): string {
+  if (/^https?:\/\//i.test(src)) return src;
+  if (/^\/(?![\/\\])/.test(src)) return src;
+  if (/^[\w][\w./-]*$/.test(src) && !src.includes("..") && !src.includes(":")) return `/images/posts/${src}`;
+  return "";
 }
 
 function httpUrl(value: unknown): string | null {
@@ -31,28 +37,20 @@ function httpUrl(value: unknown): string | null {
 
 const text = (value: unknown) => (typeof value === "string" ? value : "");
 
-/**
- * Every credited image in a post body, in order (the Markdoc AST from the
- * Keystatic reader). Used for the images' reuse panels and JSON-LD.
- */
-export function bodyImages(node: Node): BodyImage[] {
-  const images: BodyImage[] = [];
-  for (const child of node.walk()) {
-    if (child.type !== "tag" || child.tag !== "creditedImage") continue;
-    const a = child.attributes;
-    if (!text(a.src)) continue;
-    images.push({
-      n: images.length + 1,
-      src: imagePath(text(a.src)),
-      alt: text(a.alt),
-      caption: text(a.caption),
-      creator: text(a.creator),
-      sourceName: text(a.sourceName),
-      sourceUrl: httpUrl(a.sourceUrl),
-      licenseUrl: httpUrl(a.licenseUrl),
-    });
-  }
-  return images;
+/** A credited image's attributes (from its own Markdoc node) as a BodyImage numbered `n`, or null without a src. */
+function imageFrom(attributes: Record<string, unknown>, n: number): BodyImage | null {
+  const src = imagePath(text(attributes.src).trim());
+  if (!src) return null;
+  return {
+    n,
+    src,
+    alt: text(attributes.alt),
+    caption: text(attributes.caption),
+    creator: text(attributes.creator),
+    sourceName: text(attributes.sourceName),
+    sourceUrl: httpUrl(attributes.sourceUrl),
+    licenseUrl: httpUrl(attributes.licenseUrl),
+  };
 }
 
 /**
@@ -89,9 +87,14 @@ function creditedFigure(image: BodyImage): MarkdocTag {
   ]);
 }
 
+/**
+ * Markdoc config whose `creditedImage` transform draws each figure from its
+ * own node and records it in `images`, in the order they are drawn: a tag
+ * Markdoc leaves out (inside a false `{% if %}`) is neither drawn nor listed,
+ * so figures, panels and JSON-LD always agree.
+ */
 function markdocConfig(images: BodyImage[]): Config {
   const base = fields.markdoc.createMarkdocConfig({ components: postBodyComponents });
-  let next = 0;
   return {
     ...base,
     tags: {
@@ -99,9 +102,10 @@ function markdocConfig(images: BodyImage[]): Config {
       creditedImage: {
         ...base.tags!.creditedImage,
         transform(node) {
-          if (!text(node.attributes.src)) return null;
-          const image = images[next++];
-          return image ? creditedFigure(image) : null;
+          const image = imageFrom(node.attributes, images.length + 1);
+          if (!image) return null;
+          images.push(image);
+          return creditedFigure(image);
         },
       },
     },
@@ -110,14 +114,18 @@ function markdocConfig(images: BodyImage[]): Config {
 
 /**
  * Renders a post body (a Markdoc node from the Keystatic reader) to HTML and
- * sanitizes it: coaches are trusted to publish, not to run script, so the
+ * lists its credited images (as drawn, numbered from 1), then sanitizes it: coaches are trusted to publish, not to run script, so the
  * same rule as comments applies (DESIGN §6) with a wider allow-list (images,
  * credited figures with their ccREL attributes, headings, tables). Only
  * http(s), mailto and relative URLs survive.
  */
-export function renderPostBody(node: Node): string {
-  const tree = Markdoc.transform(node, markdocConfig(bodyImages(node)));
-  const html = Markdoc.renderers.html(tree);
+export function renderPostBody(node: Node): { html: string; images: BodyImage[] } {
+  const images: BodyImage[] = [];
+  const tree = Markdoc.transform(node, markdocConfig(images));
+  return { html: sanitizePostHtml(Markdoc.renderers.html(tree)), images };
+}
+
+function sanitizePostHtml(html: string): string {
   return sanitizeHtml(html, {
     allowedTags: [
       "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "strong", "em", "s", "del", "code", "pre",

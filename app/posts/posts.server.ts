@@ -1,10 +1,11 @@
 import { watch as watchFolder, type FSWatcher } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { createReader } from "@keystatic/core/reader";
 import keystaticConfig from "../../keystatic.config";
 import { markdocPlainText } from "./body-text";
-import { bodyImages, renderPostBody, type BodyImage } from "./body.server";
+import { imagePath, renderPostBody, type BodyImage } from "./body.server";
+import { assertMarkdocWithinLimits } from "./markdoc-limits";
 
 /**
  * Reading Keystatic content (DESIGN §2): posts, authors and site settings are
@@ -191,7 +192,14 @@ export async function getSiteSettings(): Promise<SiteSettings> {
 }
 
 async function readSiteSettings(): Promise<SiteSettings> {
-  const site = await reader().singletons.site.read();
+  let site: Awaited<ReturnType<ReturnType<typeof reader>["singletons"]["site"]["read"]>>;
+  try {
+    site = await reader().singletons.site.read();
+  } catch (error) {
+    // A broken settings file must not take the whole site down: defaults, and say so.
+    console.error(`${SITE_FILE} cannot be read, so the default settings apply: ${messageOf(error)}`);
+    return { ...SITE_DEFAULTS };
+  }
   if (!site) return { ...SITE_DEFAULTS };
   return {
     title: site.title || SITE_DEFAULTS.title,
@@ -210,14 +218,23 @@ async function readSiteSettings(): Promise<SiteSettings> {
   };
 }
 
-/** One author by slug, or null when there is no such entry. */
+/**
+ * One author by slug, or null when there is no such entry or its file cannot
+ * be read (logged: a broken author file must not break every list).
+ */
 export async function getAuthor(slug: string | null): Promise<Author | null> {
   if (!slug) return null;
-  const entry = await reader().collections.authors.read(slug);
+  let entry: Awaited<ReturnType<ReturnType<typeof reader>["collections"]["authors"]["read"]>>;
+  try {
+    entry = await reader().collections.authors.read(slug);
+  } catch (error) {
+    console.error(`Author ${AUTHORS_DIR}/${slug}.yaml cannot be read and is left out: ${messageOf(error)}`);
+    return null;
+  }
   if (!entry) return null;
   return {
     slug,
-    name: entry.name,
+    name: wellFormed(entry.name),
     role: entry.role,
     accountEmail: entry.accountEmail.trim() ? entry.accountEmail.trim().toLowerCase() : null,
     contact: entry.contact.trim() || null,
@@ -233,9 +250,10 @@ type PostEntry = NonNullable<Awaited<ReturnType<Reader["collections"]["posts"]["
 type PostFields = Omit<PostSummary, "slug" | "author"> & { authorSlug: string | null };
 
 function fieldsOf(entry: PostEntry): PostFields {
-  const cover = entry.cover.image
+  const coverSrc = entry.cover.image ? imagePath(entry.cover.image) : "";
+  const cover = coverSrc
     ? {
-        src: entry.cover.image,
+        src: coverSrc,
         alt: entry.cover.alt,
         creator: entry.cover.creator,
         sourceName: entry.cover.sourceName,
@@ -244,11 +262,12 @@ function fieldsOf(entry: PostEntry): PostFields {
       }
     : null;
   return {
-    title: entry.title,
+    title: wellFormed(entry.title),
     published: entry.published,
     authorSlug: entry.author || null,
-    tags: entry.tags.filter(Boolean),
-    summary: entry.summary,
+    // A tag must name a page: not blank, and not "." or ".." (which URLs resolve away).
+    tags: [...new Set(entry.tags.map((tag) => wellFormed(tag).trim()).filter((tag) => tag && !/^\.+$/.test(tag)))],
+    summary: wellFormed(entry.summary),
     cover,
     license: entry.license,
     commentsOpen: entry.commentsOpen,
@@ -436,6 +455,7 @@ function newestFirst(a: PostSummary, b: PostSummary): number {
 
 async function readRecord(slug: string, signature: string): Promise<PostRecord> {
   try {
+    await checkPostSource(slug);
     const entry = await reader().collections.posts.read(slug);
     if (!entry) return { signature, fields: null, text: null };
     const fields = deepFreeze(fieldsOf(entry));
@@ -449,7 +469,7 @@ async function readRecord(slug: string, signature: string): Promise<PostRecord> 
     });
     return { signature, fields, text };
   } catch (error) {
-    console.error(`Post ${POSTS_DIR}/${slug}.md is left out of lists and search: ${error instanceof Error ? error.message : error}`);
+    console.error(`Post ${POSTS_DIR}/${slug}.md is left out of lists and search: ${messageOf(error)}`);
     return { signature, fields: null, text: null };
   }
 }
@@ -483,8 +503,9 @@ const renderedPosts = new Map<string, RenderedPost>();
 
 /**
  * A post by slug with its rendered body, or null for an unknown or malformed
- * slug. Always as the file is now (its signature is checked on each call);
- * the author is read afresh. Throws when the file exists but cannot be parsed.
+ * slug, and for a file that cannot be read or parsed (logged; readers get a
+ * 404 rather than an error page). Always as the file is now (its signature
+ * is checked on each call); the author is read afresh.
  */
 export async function getPost(slug: string): Promise<Post | null> {
   if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) return null;
@@ -496,12 +517,47 @@ export async function getPost(slug: string): Promise<Post | null> {
   }
   let rendered = renderedPosts.get(slug);
   if (!rendered || rendered.root !== root || rendered.signature !== signature) {
-    const entry = await reader().collections.posts.read(slug);
-    if (!entry) return null;
-    const { node } = await entry.body();
-    rendered = deepFreeze({ root, signature, fields: fieldsOf(entry), bodyHtml: renderPostBody(node), images: bodyImages(node) });
+    try {
+      await checkPostSource(slug);
+      const entry = await reader().collections.posts.read(slug);
+      if (!entry) return null;
+      const { node } = await entry.body();
+      const body = renderPostBody(node);
+      rendered = deepFreeze({ root, signature, fields: fieldsOf(entry), bodyHtml: body.html, images: body.images });
+    } catch (error) {
+      console.error(`Post ${POSTS_DIR}/${slug}.md cannot be shown: ${messageOf(error)}`);
+      return null;
+    }
     renderedPosts.set(slug, rendered);
   }
   const author = await getAuthor(rendered.fields.authorSlug);
   return { ...summaryOf(slug, rendered.fields, author), bodyHtml: rendered.bodyHtml, images: rendered.images };
+}
+
+/**
+ * Refuses a post file whose body would hang the Markdoc parser (see
+ * markdoc-limits.ts), before Keystatic's reader parses it. Throws an Error
+ * saying why; a missing file passes (the reader reports it).
+ */
+async function checkPostSource(slug: string): Promise<void> {
+  let source: string;
+  try {
+    source = await readFile(path.join(contentRoot(), POSTS_DIR, `${slug}.md`), "utf8");
+  } catch {
+    return;
+  }
+  assertMarkdocWithinLimits(source);
+}
+
+/**
+ * Text as JavaScript can always encode it: unpaired UTF-16 surrogates (which
+ * YAML escapes can produce) become U+FFFD, so URL encoding and HTML never
+ * throw on a title or tag.
+ */
+function wellFormed(value: string): string {
+  return value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
