@@ -42,9 +42,20 @@ export function xShareUrl({ title, url }: ShareTarget): string {
   return `https://x.com/intent/post?text=${encodeURIComponent(title)}&url=${encodeURIComponent(url)}`;
 }
 
-/** The text put in a Mastodon post: the title, a space, the URL. */
+/**
+ * The text put in a Mastodon post: the title, a space, the URL. A title so
+ * long that the text would pass MAX_SHARE_TEXT is cut (at a grapheme
+ * cluster, with "…"), so every post can be shared.
+ */
 export function mastodonShareText({ title, url }: ShareTarget): string {
-  return `${title} ${url}`;
+  const room = MAX_SHARE_TEXT - url.length - 1;
+  if (title.length <= room) return `${title} ${url}`;
+  let cut = "";
+  for (const { segment } of new Intl.Segmenter("en", { granularity: "grapheme" }).segment(title)) {
+    if (cut.length + segment.length > room - 1) break;
+    cut += segment;
+  }
+  return `${cut.trimEnd()}… ${url}`;
 }
 
 /** Our own route that sends a reader on to their Mastodon server (app/routes/share.mastodon.tsx). */

@@ -59,6 +59,14 @@ describe("share URLs", () => {
     expect([...url.searchParams.entries()]).toEqual([["text", `${HOSTILE_TITLE} ${URL_}`]]);
   });
 
+  it("Mastodon: a very long title is cut with an ellipsis so the post can still be shared, URL intact", () => {
+    const title = "Why coaching works ".repeat(200);
+    const text = mastodonShareText({ title, url: URL_ });
+    expect(text.length).toBeLessThanOrEqual(2000);
+    expect(text.endsWith(`… ${URL_}`)).toBe(true);
+    expect(text.startsWith("Why coaching works Why coaching works")).toBe(true);
+  });
+
   it("Mastodon: refuses to build a URL for a server name that was not checked", () => {
     expect(() => mastodonShareUrl("evil.com/path?x=", "hi")).toThrow(TypeError);
     expect(() => mastodonShareUrl("user@evil.com", "hi")).toThrow(TypeError);

@@ -229,6 +229,19 @@ describe("decideKeystaticWrite: admin", () => {
   });
 });
 
+describe("decideKeystaticWrite: post bodies the parser could not finish", () => {
+  it("refuses, for admins too, a body nesting blocks deeper than the limit, and saves nothing", async () => {
+    const deep = postFile({ title: "Deep", published: "2026-01-01", author: "alex" }, "{% if true %}".repeat(100) + "x" + "{% /if %}".repeat(100));
+    for (const actor of [admin, alex]) {
+      const decision = await decide(actor, { "content/posts/alex-post.md": deep });
+      expect(decision.allowed).toBe(false);
+      expect(decision.allowed ? "" : decision.reason).toMatch(/nests blocks 100 deep; at most 32 are allowed\. Nothing was saved\./);
+    }
+    const shallow = postFile({ title: "Fine", published: "2026-01-01", author: "alex" }, "{% if true %}x{% /if %}");
+    expect(await decide(alex, { "content/posts/alex-post.md": shallow })).toEqual({ allowed: true });
+  });
+});
+
 describe("decideKeystaticWrite: coach", () => {
   it("may edit their own post, including its images and body files", async () => {
     expect(
