@@ -119,7 +119,7 @@ describeWithBrowser("post page in Chromium (production build)", () => {
 
     it("shows the cover image, loaded, with its visible credit and licence link", async () => {
       const image = page.locator("figure.cover img");
-      expect(await image.getAttribute("src")).toBe(`/images/posts/${DEMO_SLUG}/cover/image.svg`);
+      expect(await image.getAttribute("src")).toBe(`/images/posts/${DEMO_SLUG}/cover/image.png`);
       expect(await image.getAttribute("alt")).toBe("Teachers gathered around a laptop in a staffroom");
       await page.waitForFunction(
         () => {

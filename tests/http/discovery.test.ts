@@ -192,12 +192,14 @@ describe("on the request's own origin (SITE_URL unset)", () => {
       expect(image.headers.get("content-type")).toBe("image/png");
     });
 
-    it("the demo post's SVG cover is not offered to previews (they do not draw SVG): a summary card", async () => {
+    it("the demo post's cover is offered to previews with its alt text: a large card", async () => {
       const { values, links } = headOf(await page(server.baseUrl, DEMO_PATH));
       expect(links("canonical").map((l) => l.href)).toEqual([`${server.baseUrl}${DEMO_PATH}`]);
       expect(values("og:title")).toEqual([DEMO_TITLE]);
-      expect(values("og:image")).toEqual([]);
-      expect(values("twitter:card")).toEqual(["summary"]);
+      expect(values("og:image")).toEqual([`${server.baseUrl}/images/posts/${DEMO_SLUG}/cover/image.png`]);
+      expect(values("og:image:alt")).toEqual(["Teachers gathered around a laptop in a staffroom"]);
+      expect(values("twitter:card")).toEqual(["summary_large_image"]);
+      expect((await fetch(values("og:image")[0])).headers.get("content-type")).toBe("image/png");
     });
 
     it("page 2 of a long thread canonicalises to itself", async () => {
