@@ -165,7 +165,7 @@ describe("site feeds over HTTP", () => {
 
     // A post's cover comes first in its entry, with the credit the page shows.
     const demoContent = textOf(child(atomEntryBy(root, url(DEMO_SLUG)), ATOM_NS, "content"));
-    expect(demoContent).toMatch(/^\s*<figure><img src="http:\/\/127\.0\.0\.1:\d+\/images\/posts\/what-does-a-technology-coach-do\/cover\/image\.svg"/);
+    expect(demoContent).toMatch(/^\s*<figure><img src="http:\/\/127\.0\.0\.1:\d+\/images\/posts\/what-does-a-technology-coach-do\/cover\/image\.png"/);
     expect(demoContent).toContain("<figcaption>Photo: A. Photographer via a photo-sharing site, CC BY 2.0");
 
     // Licence per entry: the site default (CC BY-NC-SA 3.0), none for all rights reserved, CC0's deed.
