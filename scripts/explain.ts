@@ -35,8 +35,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // db/client (migrations) and the demo loader (content/, db/demo) read the working directory.
 process.chdir(root);
 const { openDatabase } = await import("../db/client");
-const { commentReports, commentSubmissions, comments } = await import("../db/schema");
+const { comments } = await import("../db/schema");
 const { loadDemoContent } = await import("../app/demo/demo.server");
+const { queueQueries } = await import("../app/moderation/queue.server");
 const { seedLongThread, describeSeed, LONG_THREAD_SLUG } = await import("./seed-long-thread");
 type Database = import("../db/client").Database;
 
@@ -159,40 +160,11 @@ function queries(db: Database, lastPage: number, busyParentId: number, withColum
       .select({ last: max(comments.position) })
       .from(comments)
       .where(and(eq(comments.postSlug, slug), eq(comments.parentId, parentId)));
-  // queue.server.ts scopeFilter / queueCounts / listQueue
-  const scopeFilter = (slugs: string[] | null) => (slugs === null ? sql`true` : inArray(comments.postSlug, slugs));
-  const statusCounts = (slugs: string[] | null) =>
-    db
-      .select({ status: comments.status, n: sql<number>`count(distinct ${comments.submissionId})` })
-      .from(comments)
-      .where(and(scopeFilter(slugs), inArray(comments.status, ["pending", "spam", "removed"])))
-      .groupBy(comments.status);
-  const reportedCount = (slugs: string[] | null) =>
-    db
-      .select({ n: sql<number>`count(distinct ${comments.submissionId})` })
-      .from(commentReports)
-      .innerJoin(comments, eq(commentReports.commentId, comments.id))
-      .where(and(isNull(commentReports.resolvedAt), scopeFilter(slugs)));
-  const list = (slugs: string[] | null, status: "pending" | "removed") =>
-    db
-      .select({
-        submissionId: comments.submissionId,
-        postSlug: comments.postSlug,
-        commentId: comments.id,
-        displayName: comments.displayName,
-        authorKind: comments.authorKind,
-        email: comments.email,
-        status: comments.status,
-        partCount: comments.partCount,
-        createdAt: comments.createdAt,
-        body: commentSubmissions.body,
-        heldReason: commentSubmissions.heldReason,
-      })
-      .from(comments)
-      .innerJoin(commentSubmissions, eq(commentSubmissions.id, comments.submissionId))
-      .where(and(scopeFilter(slugs), eq(comments.status, status), eq(comments.partIndex, 1)))
-      .orderBy(status === "pending" ? sql`${comments.createdAt} asc` : sql`${comments.createdAt} desc`, sql`${comments.id} asc`)
-      .limit(100);
+  // The queue's own queries (app/moderation/queue.server.ts), built but not run.
+  const scope = (slugs: string[] | null) => (slugs === null ? { all: true as const } : { all: false as const, postSlugs: slugs });
+  const statusCounts = (slugs: string[] | null) => queueQueries.statusCounts(db, scope(slugs));
+  const reportedCount = (slugs: string[] | null) => queueQueries.reportedCount(db, scope(slugs));
+  const list = (slugs: string[] | null, status: "pending" | "removed") => queueQueries.firstParts(db, scope(slugs), status, 100);
   const both = [DEMO_SLUG, LONG_THREAD_SLUG];
   return [
     { name: "page count: max top-level position, demo", why: "post page", ...compiled(maxTop(DEMO_SLUG)), generic: true },

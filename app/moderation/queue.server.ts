@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { commentReports, commentRevisions, commentSubmissions, comments, trustedGuests } from "../../db/schema";
 import { digest } from "../auth/signing.server";
@@ -42,18 +42,71 @@ function scopeFilter(scope: ModeratorScope) {
   return scope.postSlugs.length ? inArray(comments.postSlug, [...scope.postSlugs]) : sql`false`;
 }
 
+/**
+ * The queries behind `queueCounts` and `listQueue`, built but not run, so
+ * scripts/explain.ts prints the plans of exactly what the queue runs.
+ */
+export const queueQueries = {
+  /** Submissions per status (pending, spam, removed) within the scope. */
+  statusCounts: (db: Database, scope: ModeratorScope) =>
+    db
+      .select({ status: comments.status, n: sql<number>`count(distinct ${comments.submissionId})` })
+      .from(comments)
+      .where(and(scopeFilter(scope), inArray(comments.status, ["pending", "spam", "removed"])))
+      .groupBy(comments.status),
+  /** Submissions with an unresolved report within the scope. */
+  reportedCount: (db: Database, scope: ModeratorScope) =>
+    db
+      .select({ n: sql<number>`count(distinct ${comments.submissionId})` })
+      .from(commentReports)
+      .innerJoin(comments, eq(commentReports.commentId, comments.id))
+      .where(and(isNull(commentReports.resolvedAt), scopeFilter(scope))),
+  /** The first part of each submission in a list, oldest first for held comments, newest first otherwise. */
+  firstParts: (db: Database, scope: ModeratorScope, list: QueueList, limit: number) =>
+    db
+      .select({
+        submissionId: comments.submissionId,
+        postSlug: comments.postSlug,
+        commentId: comments.id,
+        displayName: comments.displayName,
+        authorKind: comments.authorKind,
+        email: comments.email,
+        status: comments.status,
+        partCount: comments.partCount,
+        createdAt: comments.createdAt,
+        body: commentSubmissions.body,
+        heldReason: commentSubmissions.heldReason,
+      })
+      .from(comments)
+      .innerJoin(commentSubmissions, eq(commentSubmissions.id, comments.submissionId))
+      .where(
+        and(
+          scopeFilter(scope),
+          list === "reported"
+            ? inArray(
+                comments.submissionId,
+                db
+                  .select({ s: comments.submissionId })
+                  .from(comments)
+                  .where(
+                    inArray(
+                      comments.id,
+                      db.select({ id: commentReports.commentId }).from(commentReports).where(isNull(commentReports.resolvedAt)),
+                    ),
+                  ),
+              )
+            : eq(comments.status, list),
+          eq(comments.partIndex, 1),
+        ),
+      )
+      .orderBy(list === "pending" ? asc(comments.createdAt) : desc(comments.createdAt), asc(comments.id))
+      .limit(limit),
+};
+
 /** How many submissions each list holds, within the moderator's scope. */
 export async function queueCounts(db: Database, scope: ModeratorScope): Promise<Record<QueueList, number>> {
-  const rows = await db
-    .select({ status: comments.status, n: sql<number>`count(distinct ${comments.submissionId})` })
-    .from(comments)
-    .where(and(scopeFilter(scope), inArray(comments.status, ["pending", "spam", "removed"])))
-    .groupBy(comments.status);
-  const [reported] = await db
-    .select({ n: sql<number>`count(distinct ${comments.submissionId})` })
-    .from(commentReports)
-    .innerJoin(comments, eq(commentReports.commentId, comments.id))
-    .where(and(isNull(commentReports.resolvedAt), scopeFilter(scope)));
+  const rows = await queueQueries.statusCounts(db, scope);
+  const [reported] = await queueQueries.reportedCount(db, scope);
   const counts: Record<QueueList, number> = { pending: 0, spam: 0, removed: 0, reported: Number(reported?.n ?? 0) };
   for (const row of rows) counts[row.status as "pending" | "spam" | "removed"] = Number(row.n);
   return counts;
@@ -61,43 +114,7 @@ export async function queueCounts(db: Database, scope: ModeratorScope): Promise<
 
 /** A list of the queue, oldest first for held comments, newest first otherwise. */
 export async function listQueue(db: Database, scope: ModeratorScope, list: QueueList, limit = 100): Promise<QueueItem[]> {
-  const reportedIds =
-    list === "reported"
-      ? db
-          .select({ id: commentReports.commentId })
-          .from(commentReports)
-          .where(isNull(commentReports.resolvedAt))
-      : null;
-  const firstParts = await db
-    .select({
-      submissionId: comments.submissionId,
-      postSlug: comments.postSlug,
-      commentId: comments.id,
-      displayName: comments.displayName,
-      authorKind: comments.authorKind,
-      email: comments.email,
-      status: comments.status,
-      partCount: comments.partCount,
-      createdAt: comments.createdAt,
-      body: commentSubmissions.body,
-      heldReason: commentSubmissions.heldReason,
-    })
-    .from(comments)
-    .innerJoin(commentSubmissions, eq(commentSubmissions.id, comments.submissionId))
-    .where(
-      and(
-        scopeFilter(scope),
-        list === "reported"
-          ? inArray(
-              comments.submissionId,
-              db.select({ s: comments.submissionId }).from(comments).where(inArray(comments.id, reportedIds!)),
-            )
-          : eq(comments.status, list),
-        eq(comments.partIndex, 1),
-      ),
-    )
-    .orderBy(list === "pending" ? asc(comments.createdAt) : desc(comments.createdAt), asc(comments.id))
-    .limit(limit);
+  const firstParts = await queueQueries.firstParts(db, scope, list, limit);
   const reports = firstParts.length
     ? await db
         .select({ submissionId: comments.submissionId, reason: commentReports.reason, createdAt: commentReports.createdAt })
