@@ -31,6 +31,7 @@ import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import { openDatabase, queryRows, type Database } from "../db/client";
 import { commentReports, commentSubmissions, comments, users, type NewComment } from "../db/schema";
+import { Random } from "./seeded-random";
 
 export const LONG_THREAD_SLUG = "a-very-long-discussion";
 /** Top-level comments per page; the app's TOP_LEVEL_PER_PAGE (not imported, to keep this script free of app code). */
@@ -76,38 +77,6 @@ export interface SeedSummary {
   lastPageComments: number;
   bodyChars: { min: number; mean: number; max: number };
   milliseconds: number;
-}
-
-// ---------------------------------------------------------------- randomness
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Random {
-  private next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  float(): number {
-    return this.next();
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(list: readonly T[]): T {
-    return list[Math.floor(this.next() * list.length)];
-  }
 }
 
 // ---------------------------------------------------------------- prose
