@@ -23,11 +23,12 @@
 // never touched. The long thread is seeded before the server starts: a PGlite
 // folder opens in one process at a time.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import { buildStaleReason } from "./build-freshness.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
@@ -85,21 +86,9 @@ function longPost() {
   return `---\n${out.join("\n")}\n---\nWe asked every coach in the network one question: what should coaching look like next year? The answers are below.\n\nPlease keep replies in their threads, and be kind.\n`;
 }
 
-function newestMtime(target) {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
-}
-
 // Build only when the build is missing or older than its sources (as `npm start`
 // does), so a bench never swaps build/ under a server that is using it.
-const serverBuild = path.join(root, "build/server/index.js");
-const sources = ["app", "public", "keystatic.config.ts", "vite.config.ts", "package-lock.json"];
-const builtAt = existsSync(serverBuild) ? statSync(serverBuild).mtimeMs : 0;
-if (builtAt < Math.max(...sources.map((source) => newestMtime(path.join(root, source))))) {
+if (buildStaleReason(root)) {
   const build = spawnSync(path.join(root, "node_modules/.bin/remix"), ["vite:build"], {
     cwd: root,
     stdio: "inherit",

@@ -4,29 +4,13 @@
 // http://localhost:${PORT:-3000}. The server applies the migrations and loads
 // the demo content on start-up (app/database.server.ts).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { buildStaleReason } from "./build-freshness.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const serverBuild = path.join(root, "build/server/index.js");
-const sources = ["app", "public", "keystatic.config.ts", "vite.config.ts", "package-lock.json"];
-// Images saved in the editor land here and are served from public/ as they
-// are (scripts/server.mjs): an upload is content, not a reason to rebuild.
-const notSources = new Set([path.join(root, "public/images")]);
-
-function newestMtime(target) {
-  if (!existsSync(target) || notSources.has(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
-}
-
-const builtAt = existsSync(serverBuild) ? statSync(serverBuild).mtimeMs : 0;
-const sourcesAt = Math.max(...sources.map((source) => newestMtime(path.join(root, source))));
-if (builtAt < sourcesAt) {
-  console.log(builtAt ? "Sources changed since the last build: building…" : "No build yet: building…");
+const stale = buildStaleReason(root);
+if (stale) {
+  console.log(stale === "no build yet" ? "No build yet: building…" : `Sources changed since the last build (${stale}): building…`);
   const build = spawnSync(path.join(root, "node_modules/.bin/remix"), ["vite:build"], {
     cwd: root,
     stdio: "inherit",

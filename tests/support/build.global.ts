@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildStaleReason } from "../../scripts/build-freshness.mjs";
 
 /**
  * vitest globalSetup: makes the production build that tests/e2e and
@@ -15,8 +16,6 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SERVER_BUILD = path.join(ROOT, "build/server/index.js");
-const CLIENT_BUILD = path.join(ROOT, "build/client");
-const SOURCES = ["app", "public", "keystatic.config.ts", "vite.config.ts", "package-lock.json"];
 const NEEDS_BUILD = /[\\/]tests[\\/](e2e|http)[\\/]/;
 const BUILD_TIMEOUT_MS = 240_000;
 const LOCK_DIR = path.join(os.tmpdir(), `staffroom-build-lock-${Buffer.from(ROOT).toString("hex").slice(-40)}`);
@@ -53,24 +52,9 @@ async function runIncludesServerTests(project?: ProjectLike): Promise<boolean> {
   }
 }
 
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
-}
-
-/** Why a build is needed, or null when the current one is up to date. */
+/** Why a build is needed, or null when the current one is up to date (the rule `npm start` uses). */
 function staleReason(): string | null {
-  if (!existsSync(SERVER_BUILD)) return "no build yet";
-  if (!existsSync(CLIENT_BUILD)) return "build/client is missing";
-  const builtAt = statSync(SERVER_BUILD).mtimeMs;
-  for (const source of SOURCES) {
-    if (newestMtime(path.join(ROOT, source)) > builtAt) return `${source} changed since the last build`;
-  }
-  return null;
+  return buildStaleReason(ROOT);
 }
 
 function runBuild(): Promise<void> {
