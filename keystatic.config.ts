@@ -1,6 +1,6 @@
 import { collection, config, fields, singleton } from "@keystatic/core";
 import { LICENSES } from "./app/licences/catalogue";
-import { postBodyComponents } from "./app/posts/content-components";
+import { imageCreditFields, postBodyComponents } from "./app/posts/content-components";
 
 /**
  * Keystatic schema for Staffroom's content (DESIGN §2): posts and authors are
@@ -55,14 +55,7 @@ export default config({
               directory: "public/images/posts",
               publicPath: "/images/posts/",
             }),
-            alt: fields.text({ label: "Alt text", description: "What the image shows, for readers who cannot see it." }),
-            creator: fields.text({ label: "Creator" }),
-            sourceName: fields.text({ label: "Source name" }),
-            sourceUrl: fields.url({ label: "Source URL" }),
-            licenseUrl: fields.url({
-              label: "Licence URL",
-              description: "The image's licence deed, e.g. https://creativecommons.org/licenses/by/2.0/",
-            }),
+            ...imageCreditFields(),
           },
           { label: "Cover image and credit" },
         ),

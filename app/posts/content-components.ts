@@ -11,6 +11,24 @@ import { block } from "@keystatic/core/content-components";
  * creator, source name, source URL and licence), stored as
  * `{% creditedImage src="/images/posts/<slug>/…" alt="…" creator="…" sourceName="…" sourceUrl="…" licenseUrl="…" /%}`.
  */
+/**
+ * The credit every image carries (DESIGN §5): alt text, creator, source name,
+ * source URL and licence URL. One definition for the cover (keystatic.config.ts)
+ * and the body's credited images.
+ */
+export function imageCreditFields() {
+  return {
+    alt: fields.text({ label: "Alt text", description: "What the image shows, for readers who cannot see it." }),
+    creator: fields.text({ label: "Creator" }),
+    sourceName: fields.text({ label: "Source name" }),
+    sourceUrl: fields.url({ label: "Source URL" }),
+    licenseUrl: fields.url({
+      label: "Licence URL",
+      description: "The image's licence deed, e.g. https://creativecommons.org/licenses/by/2.0/",
+    }),
+  };
+}
+
 export const postBodyComponents = {
   creditedImage: block({
     label: "Image with credit",
@@ -22,15 +40,8 @@ export const postBodyComponents = {
         publicPath: "/images/posts/",
         validation: { isRequired: true },
       }),
-      alt: fields.text({ label: "Alt text", description: "What the image shows, for readers who cannot see it." }),
       caption: fields.text({ label: "Caption" }),
-      creator: fields.text({ label: "Creator" }),
-      sourceName: fields.text({ label: "Source name" }),
-      sourceUrl: fields.url({ label: "Source URL" }),
-      licenseUrl: fields.url({
-        label: "Licence URL",
-        description: "The image's licence deed, e.g. https://creativecommons.org/licenses/by/2.0/",
-      }),
+      ...imageCreditFields(),
     },
   }),
 };
