@@ -63,7 +63,18 @@ function imageFrom(attributes: Record<string, unknown>, n: number): BodyImage | 
 // @markdoc/markdoc is CommonJS: its Tag class is reached through the default export.
 const { Tag } = Markdoc;
 
-function creditedFigure(image: BodyImage): MarkdocTag {
+/** A figure to draw with its credit: an image of the body, or a post's cover. */
+export interface FigureToDraw extends Omit<BodyImage, "n"> {
+  /** The figure's anchor: "image-<n>" or "cover". */
+  id: string;
+  className: string;
+  /** The image's URL as the ccREL subject (`about`). */
+  about: string;
+  /** The anchor of its reuse panel, without "#". */
+  reuseAnchor: string;
+}
+
+function creditedFigure(image: FigureToDraw): MarkdocTag {
   const license = labelLicenseUrl(image.licenseUrl);
   const creator = image.creator.trim() || "unknown creator";
   const credit: (MarkdocTag | string)[] = ["Photo: "];
@@ -77,8 +88,8 @@ function creditedFigure(image: BodyImage): MarkdocTag {
     credit.push(", ");
     credit.push(license.url ? new Tag("a", { href: license.url, rel: "license" }, [license.name]) : license.name);
   }
-  credit.push(" · ", new Tag("a", { href: `#reuse-image-${image.n}`, class: "reuse-link" }, ["Reuse this image"]));
-  return new Tag("figure", { id: `image-${image.n}`, class: "credited-image", about: image.src }, [
+  credit.push(" · ", new Tag("a", { href: `#${image.reuseAnchor}`, class: "reuse-link" }, ["Reuse this image"]));
+  return new Tag("figure", { id: image.id, class: image.className, about: image.about }, [
     new Tag("img", { src: image.src, alt: image.alt }, []),
     new Tag("figcaption", {}, [
       ...(image.caption.trim() ? [new Tag("span", { class: "caption" }, [image.caption.trim()]), " "] : []),
@@ -105,7 +116,7 @@ function markdocConfig(images: BodyImage[]): Config {
           const image = imageFrom(node.attributes, images.length + 1);
           if (!image) return null;
           images.push(image);
-          return creditedFigure(image);
+          return creditedFigure({ ...image, id: `image-${image.n}`, className: "credited-image", about: image.src, reuseAnchor: `reuse-image-${image.n}` });
         },
       },
     },
@@ -123,6 +134,14 @@ export function renderPostBody(node: Node): { html: string; images: BodyImage[] 
   const images: BodyImage[] = [];
   const tree = Markdoc.transform(node, markdocConfig(images));
   return { html: sanitizePostHtml(Markdoc.renderers.html(tree)), images };
+}
+
+/**
+ * One credited figure as sanitized HTML, drawn exactly as a body image is:
+ * the post page draws its cover with it.
+ */
+export function creditedFigureHtml(figure: FigureToDraw): string {
+  return sanitizePostHtml(Markdoc.renderers.html(creditedFigure(figure)));
 }
 
 function sanitizePostHtml(html: string): string {

@@ -45,6 +45,7 @@ import { pageMeta } from "~/discovery/meta";
 import { postPath } from "~/discovery/paths";
 import type { CreditedImage } from "~/licences/post-licensing";
 import { formatCalendarDate } from "~/posts/dates";
+import { creditedFigureHtml } from "~/posts/body.server";
 import { getPost, getSiteSettings, type SiteSettings } from "~/posts/posts.server";
 
 /** Largest form body accepted: far above 10 parts of 4,096 four-byte characters. */
@@ -131,8 +132,10 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     rules: rulesFrom(site),
     license,
     canonicalUrl: url,
+    // Who the notice and the attributions credit: the author's first link, else the site's attribution URL.
+    authorUrl,
     askUrl: licensing.askUrl,
-    cover: licensing.images.find((image) => image.anchor === "cover") ?? null,
+    coverHtml: coverFigureHtml(licensing.images.find((image) => image.anchor === "cover") ?? null),
     thread,
     commentCount,
     jsonLd: blogPostingJsonLd({
@@ -348,7 +351,7 @@ function idempotencyKeyFrom(value: FormDataEntryValue | null): string | null {
 
 export default function PostPage() {
   const {
-    post, authorName, rules, license, canonicalUrl, askUrl, cover, thread, commentCount, viewer, draft, replyTo, held, reported, sentPrivately, formTokens, commentLicense, page, pageCount, following, staff, reuse,
+    post, authorName, rules, license, canonicalUrl, askUrl, coverHtml, authorUrl, thread, commentCount, viewer, draft, replyTo, held, reported, sentPrivately, formTokens, commentLicense, page, pageCount, following, staff, reuse,
   } = useLoaderData<typeof loader>();
   const commentLicenseNotice = commentLicense;
   const actionData = useActionData<typeof action>() as ActionData | undefined;
@@ -371,7 +374,7 @@ export default function PostPage() {
         </p>
         <TagList tags={post.tags} />
       </header>
-      {cover ? <CreditedFigure image={cover} className="cover" /> : null}
+      {coverHtml ? <div dangerouslySetInnerHTML={{ __html: coverHtml }} /> : null}
       <div className="post-body" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
       <footer className="license-notice">
         {license.url ? (
@@ -381,8 +384,8 @@ export default function PostPage() {
               {post.title}
             </a>{" "}
             by{" "}
-            {reuseAuthorUrl(post) ? (
-              <a rel="cc:attributionURL dct:creator" property="cc:attributionName" href={reuseAuthorUrl(post)!}>
+            {authorUrl ? (
+              <a rel="cc:attributionURL dct:creator" property="cc:attributionName" href={authorUrl}>
                 {authorName}
               </a>
             ) : (
@@ -476,49 +479,21 @@ export default function PostPage() {
   );
 }
 
-/** The author's page for attribution: their first link, if any. */
-function reuseAuthorUrl(post: { author: { links: { url: string }[] } | null }): string | null {
-  return post.author?.links[0]?.url ?? null;
-}
 
-/**
- * The cover image with its credit, "Photo: <creator> via <source>, <licence>",
- * in ccREL about the image itself, and a link to its reuse panel. (Images in
- * the body are drawn the same way by app/posts/body.server.ts.)
- */
-function CreditedFigure({ image, className }: { image: CreditedImage; className: string }) {
-  return (
-    <figure className={className} id={image.anchor} about={image.url}>
-      <img src={image.src} alt={image.alt} />
-      <figcaption>
-        <span className="credit">
-          Photo:{" "}
-          {image.sourceUrl ? (
-            <a href={image.sourceUrl} rel="cc:attributionURL" property="cc:attributionName">
-              {image.creator || "unknown creator"}
-            </a>
-          ) : (
-            <span property="cc:attributionName">{image.creator || "unknown creator"}</span>
-          )}
-          {image.sourceName ? <> via {image.sourceName}</> : null}
-          {image.license ? (
-            <>
-              ,{" "}
-              {image.license.url ? (
-                <a href={image.license.url} rel="license">
-                  {image.license.name}
-                </a>
-              ) : (
-                image.license.name
-              )}
-            </>
-          ) : null}
-          {" · "}
-          <a href={`#${image.reuse.id}`} className="reuse-link">
-            Reuse this image
-          </a>
-        </span>
-      </figcaption>
-    </figure>
-  );
+/** The cover drawn as body images are (`creditedFigureHtml`), about its absolute URL; null without a cover. */
+function coverFigureHtml(cover: CreditedImage | null): string | null {
+  if (!cover) return null;
+  return creditedFigureHtml({
+    id: cover.anchor,
+    className: "cover",
+    about: cover.url,
+    src: cover.src,
+    alt: cover.alt,
+    caption: cover.caption ?? "",
+    creator: cover.creator,
+    sourceName: cover.sourceName,
+    sourceUrl: cover.sourceUrl,
+    licenseUrl: cover.licenseUrl,
+    reuseAnchor: cover.reuse.id,
+  });
 }
