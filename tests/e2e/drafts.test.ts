@@ -44,6 +44,11 @@ describeWithBrowser("local drafts in Chromium (production build)", () => {
     await page.locator("#comment-name").fill("Drafty Writer");
     await page.getByRole("button", { name: "Post comment" }).click();
     await page.waitForURL(/#comment-\d+$/, { timeout: 20_000 });
+    // The landing page forgets the draft in an effect after it renders; leaving
+    // before that (as this test could, on a busy machine) is not a reader's pace.
+    await page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith("staffroom:draft:")), null, {
+      timeout: 10_000,
+    });
     await page.goto(url(DEMO_PATH));
     await waitForHydration(page);
     await page.waitForTimeout(500);
