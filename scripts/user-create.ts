@@ -11,7 +11,7 @@ import { openDatabase } from "../db/client";
 import { createAccount } from "../app/auth/accounts.server";
 import { signUpSchema } from "../app/auth/forms";
 
-const usage = "Usage: npm run user:create -- --email you@example.org --name \"Your Name\" [--role member|coach|admin]";
+const usage = 'Usage: npm run user:create -- --email you@example.org --name "Your Name" [--role member|coach|admin]';
 
 async function promptPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -43,7 +43,7 @@ async function promptPassword(): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  let values;
+  let values: { email?: string; name?: string; role?: string };
   try {
     ({ values } = parseArgs({
       options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string", default: "member" } },
@@ -73,9 +73,13 @@ async function main(): Promise<number> {
   });
   try {
     await handle.migrate();
-    const result = await createAccount(handle.db, { ...parsed.data, role: values.role as "member" | "coach" | "admin" });
+    const result = await createAccount(handle.db, {
+      ...parsed.data,
+      role: values.role as "member" | "coach" | "admin",
+    });
     if (!result.ok) {
-      for (const [field, messages] of Object.entries(result.fieldErrors)) console.error(`${field}: ${messages.join(" ")}`);
+      for (const [field, messages] of Object.entries(result.fieldErrors))
+        console.error(`${field}: ${messages.join(" ")}`);
       return 1;
     }
     console.log(`Created ${result.value.role} ${result.value.displayName} <${result.value.email}>.`);

@@ -150,7 +150,7 @@ export async function submitComment(
     const fieldErrors: FieldErrors = {};
     for (const issue of parsed.error.issues) {
       const key = issue.path.join(".");
-      (fieldErrors[key] ??= []).push(issue.message);
+      fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
     }
     return { ok: false, fieldErrors };
   }
@@ -167,7 +167,13 @@ export async function submitComment(
   const guest = identity.kind === "guest-form";
   const anonymous = guest && input.anonymous === true;
   const authorKind: Comment["authorKind"] =
-    identity.kind === "post-author" ? "author" : identity.kind === "member" ? "member" : anonymous ? "anonymous" : "guest";
+    identity.kind === "post-author"
+      ? "author"
+      : identity.kind === "member"
+        ? "member"
+        : anonymous
+          ? "anonymous"
+          : "guest";
   const displayName = !guest ? identity.name : anonymous ? ANONYMOUS_NAME : input.name!;
   const at = options.at ?? new Date();
   const guestTokenHash = guest && options.guestToken ? digest(options.guestToken) : null;
@@ -195,7 +201,12 @@ export async function submitComment(
         )
         .limit(1);
       if (duplicate) {
-        return { ok: false, fieldErrors: { body: ["This exact comment was just posted here. If it isn't showing yet, it is awaiting moderation."] } };
+        return {
+          ok: false,
+          fieldErrors: {
+            body: ["This exact comment was just posted here. If it isn't showing yet, it is awaiting moderation."],
+          },
+        };
       }
     }
     let parentId = input.parentId ?? null;
@@ -277,7 +288,12 @@ export async function nextPosition(db: Database, postSlug: string, parentId: num
   const [{ last }] = await db
     .select({ last: max(comments.position) })
     .from(comments)
-    .where(and(eq(comments.postSlug, postSlug), parentId === null ? isNull(comments.parentId) : eq(comments.parentId, parentId)));
+    .where(
+      and(
+        eq(comments.postSlug, postSlug),
+        parentId === null ? isNull(comments.parentId) : eq(comments.parentId, parentId),
+      ),
+    );
   return (last ?? 0) + 1;
 }
 
@@ -306,10 +322,17 @@ async function resultOfSubmission(db: Database, idOrKey: string): Promise<(Submi
 }
 
 /** Whether a guest (by email or browser token) has had a comment approved before. */
-async function isTrustedGuest(db: Database, guest: { email: string | null; guestTokenHash: string | null }): Promise<boolean> {
+async function isTrustedGuest(
+  db: Database,
+  guest: { email: string | null; guestTokenHash: string | null },
+): Promise<boolean> {
   const keys = trustKeys(guest);
   if (keys.length === 0) return false;
-  const [row] = await db.select({ key: trustedGuests.key }).from(trustedGuests).where(inArray(trustedGuests.key, keys)).limit(1);
+  const [row] = await db
+    .select({ key: trustedGuests.key })
+    .from(trustedGuests)
+    .where(inArray(trustedGuests.key, keys))
+    .limit(1);
   return row !== undefined;
 }
 
@@ -417,11 +440,7 @@ export async function listThread(
   maxDepth: number,
   viewer: ThreadViewer = {},
 ): Promise<ThreadNode<DisplayComment>[]> {
-  const rows = await db
-    .select()
-    .from(comments)
-    .where(eq(comments.postSlug, postSlug))
-    .orderBy(asc(comments.id));
+  const rows = await db.select().from(comments).where(eq(comments.postSlug, postSlug)).orderBy(asc(comments.id));
   return buildThread(toDisplay(await visibleTo(db, postSlug, rows, viewer)), maxDepth);
 }
 
@@ -555,22 +574,29 @@ async function visibleTo(
     const mine = await db
       .select({ id: commentSubmissions.id })
       .from(commentSubmissions)
-      .where(and(eq(commentSubmissions.postSlug, postSlug), eq(commentSubmissions.guestTokenHash, digest(viewer.guestToken))));
+      .where(
+        and(
+          eq(commentSubmissions.postSlug, postSlug),
+          eq(commentSubmissions.guestTokenHash, digest(viewer.guestToken)),
+        ),
+      );
     ownSubmissions = new Set(mine.map((row) => row.id));
   }
-  return rows
-    .filter((row) => {
-      if (row.position !== null) return true;
-      if (row.status !== "pending") return false;
-      return isOwn(row);
-    })
-    // An edit held for moderation keeps its number and replies; others see a
-    // placeholder until a moderator approves it.
-    .map((row) =>
-      row.status === "pending" && row.position !== null && !isOwn(row)
-        ? { ...row, status: "removed" as const, heldEdit: true }
-        : { ...row, own: isOwn(row) },
-    );
+  return (
+    rows
+      .filter((row) => {
+        if (row.position !== null) return true;
+        if (row.status !== "pending") return false;
+        return isOwn(row);
+      })
+      // An edit held for moderation keeps its number and replies; others see a
+      // placeholder until a moderator approves it.
+      .map((row) =>
+        row.status === "pending" && row.position !== null && !isOwn(row)
+          ? { ...row, status: "removed" as const, heldEdit: true }
+          : { ...row, own: isOwn(row) },
+      )
+  );
 
   function isOwn(row: Comment): boolean {
     return (!!viewer.userId && row.userId === viewer.userId) || ownSubmissions.has(row.submissionId);
@@ -578,7 +604,10 @@ async function visibleTo(
 }
 
 /** Stored rows as the page shows them: rendered bodies, tombstones emptied. */
-function toDisplay(rows: (Comment & { heldEdit?: boolean; own?: boolean })[], now: Date = new Date()): DisplayComment[] {
+function toDisplay(
+  rows: (Comment & { heldEdit?: boolean; own?: boolean })[],
+  now: Date = new Date(),
+): DisplayComment[] {
   return rows.map((row) => {
     const removed = row.status === "removed" || row.status === "spam";
     const own = !removed && row.own === true;
@@ -630,10 +659,7 @@ export async function countComments(db: Database, postSlugs: readonly string[]):
  * (0 when the id is unknown or already removed).
  */
 export async function removeComment(db: Database, id: number, at: Date = new Date()): Promise<number> {
-  const [row] = await db
-    .select({ submissionId: comments.submissionId })
-    .from(comments)
-    .where(eq(comments.id, id));
+  const [row] = await db.select({ submissionId: comments.submissionId }).from(comments).where(eq(comments.id, id));
   if (!row) return 0;
   const changed = await db
     .update(comments)

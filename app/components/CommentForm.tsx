@@ -143,9 +143,10 @@ export function CommentForm({
         </p>
       ) : null}
       {contactCheck?.length ? (
-        <div className="contact-check" role="group" aria-label="Contact details in your comment">
+        <fieldset className="contact-check" aria-label="Contact details in your comment">
           <p>
-            Found: {contactCheck.map((detail, i) => (
+            Found:{" "}
+            {contactCheck.map((detail, i) => (
               <span key={detail}>
                 {i > 0 ? ", " : ""}
                 <strong>{detail}</strong>
@@ -159,7 +160,7 @@ export function CommentForm({
             Publish it as it is
           </button>
           <p className="hint">Or edit your comment above and post it again.</p>
-        </div>
+        </fieldset>
       ) : null}
       <button type="submit" className="button" disabled={sending || closed}>
         {sending ? "Posting…" : submitLabel}
@@ -189,9 +190,7 @@ function GuestFields({
         </div>
       ) : null}
       <div className="field">
-        <label htmlFor={`${prefix}-name`}>
-          Name{anonymous ? " (not shown when posting anonymously)" : ""}
-        </label>
+        <label htmlFor={`${prefix}-name`}>Name{anonymous ? " (not shown when posting anonymously)" : ""}</label>
         <input
           {...getInputProps(fields.name, { type: "text" })}
           id={`${prefix}-name`}
@@ -289,8 +288,8 @@ function BodyField({
           </span>
         ) : (
           <>
-            Up to {formatCount(rules.limit)} characters per comment; longer comments are posted in
-            consecutive parts (at most {formatCount(rules.maxParts)}).
+            Up to {formatCount(rules.limit)} characters per comment; longer comments are posted in consecutive parts (at
+            most {formatCount(rules.maxParts)}).
           </>
         )}
       </p>

@@ -290,7 +290,7 @@ export function classifyContentPath(filepath: string): ContentPath {
 // ---------------------------------------------------------------------------
 
 /** Keystatic's `splitFrontmatter` pattern (reader and editor), verbatim. */
-const FRONTMATTER = /^---(?:\r?\n([^]*?))?\r?\n---\r?\n?/;
+const FRONTMATTER = /^---(?:\r?\n([\s\S]*?))?\r?\n---\r?\n?/;
 
 /**
  * The `author` of a post file (`content/posts/<slug>.md`), read as Keystatic's
@@ -380,7 +380,8 @@ export async function decideKeystaticWrite(
   actor: KeystaticActor,
   existingPost: (slug: string) => ExistingPost | Promise<ExistingPost>,
 ): Promise<WriteDecision> {
-  if (actor.role !== "admin" && actor.role !== "coach") return { allowed: false, reason: "Only coaches and admins may edit content." };
+  if (actor.role !== "admin" && actor.role !== "coach")
+    return { allowed: false, reason: "Only coaches and admins may edit content." };
   // For everyone, admins too: a body the parser cannot finish would hang the site (markdoc-limits.ts).
   for (const addition of update.additions) {
     const target = classifyContentPath(addition.path);

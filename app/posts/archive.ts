@@ -12,8 +12,18 @@ import { archiveMonthPath } from "../discovery/paths";
  */
 
 const MONTH_NAMES = [
-  "January", "February", "March", "April", "May", "June",
-  "July", "August", "September", "October", "November", "December",
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
 ] as const;
 
 /** A month of the archive. */
@@ -77,7 +87,10 @@ export function monthOf(isoDate: string): { year: number; month: number } | null
  * and two digits (01–12). Anything else ("3", "2026x", "13") is null, so
  * `/archive/2026/3` is not a second address for March.
  */
-export function parseArchiveMonth(year: string | undefined, month: string | undefined): { year: number; month: number } | null {
+export function parseArchiveMonth(
+  year: string | undefined,
+  month: string | undefined,
+): { year: number; month: number } | null {
   if (!year || !month || !/^\d{4}$/.test(year) || !/^\d{2}$/.test(month)) return null;
   const y = Number(year);
   const m = Number(month);
@@ -100,7 +113,10 @@ export function groupByMonth(posts: readonly { published: string }[]): ArchiveYe
     const month = key % 100;
     const count = counts.get(key)!;
     let group = years[years.length - 1];
-    if (!group || group.year !== year) years.push((group = { year, count: 0, months: [] }));
+    if (!group || group.year !== year) {
+      group = { year, count: 0, months: [] };
+      years.push(group);
+    }
     group.count += count;
     group.months.push({ year, month, path: archivePath(year, month), label: monthLabel(year, month), count });
   }
@@ -129,7 +145,8 @@ export function adjacentMonths(
   for (const group of years) {
     for (const candidate of group.months) {
       const candidateKey = candidate.year * 100 + candidate.month;
-      if (candidateKey < key && (!previous || candidateKey > previous.year * 100 + previous.month)) previous = candidate;
+      if (candidateKey < key && (!previous || candidateKey > previous.year * 100 + previous.month))
+        previous = candidate;
       if (candidateKey > key && (!next || candidateKey < next.year * 100 + next.month)) next = candidate;
     }
   }

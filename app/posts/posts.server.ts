@@ -142,21 +142,24 @@ async function fileSignature(file: string): Promise<string | null> {
     const s = await stat(file);
     return s.isFile() ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : null;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return null;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR")
+      return null;
     throw error;
   }
 }
 
 /** Signatures of the files `<name><extension>` directly in `dir`, by name (no extension). A missing folder is empty. */
 async function folderSignatures(dir: string, extension: string): Promise<Map<string, string>> {
-  let entries;
+  let entries: import("node:fs").Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
     throw error;
   }
-  const names = entries.filter((e) => e.isFile() && e.name.endsWith(extension)).map((e) => e.name.slice(0, -extension.length));
+  const names = entries
+    .filter((e) => e.isFile() && e.name.endsWith(extension))
+    .map((e) => e.name.slice(0, -extension.length));
   const signatures = await Promise.all(names.map((name) => fileSignature(path.join(dir, name + extension))));
   const out = new Map<string, string>();
   names.forEach((name, i) => {
