@@ -142,7 +142,8 @@ export default config({
         allowAnonymous: fields.checkbox({ label: "Anonymous comments allowed", defaultValue: true }),
         holdFirstTimeGuests: fields.checkbox({
           label: "Hold first-time guests for approval",
-          description: "A guest's first comment waits for a moderator; once approved, their later comments go straight through.",
+          description:
+            "A guest's first comment waits for a moderator; once approved, their later comments go straight through.",
           defaultValue: true,
         }),
         maxLinks: fields.integer({
@@ -158,7 +159,8 @@ export default config({
         }),
         commentLicenseText: fields.text({
           label: "Comment licence note",
-          description: "Optional words shown on the comment form after the licence, e.g. why comments are shared this way.",
+          description:
+            "Optional words shown on the comment form after the licence, e.g. why comments are shared this way.",
           multiline: true,
         }),
       },

@@ -34,11 +34,17 @@ const schema = z.object({
     .string()
     .optional()
     .transform((value, ctx) => {
-      const list = (value ?? "").split(",").map((part) => part.trim()).filter(Boolean);
+      const list = (value ?? "")
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean);
       const valid = /^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/i;
       for (const entry of list) {
         if (!valid.test(entry)) {
-          ctx.addIssue({ code: "custom", message: `TRUSTED_PROXIES: "${entry}" is not an address, subnet, loopback, linklocal or uniquelocal` });
+          ctx.addIssue({
+            code: "custom",
+            message: `TRUSTED_PROXIES: "${entry}" is not an address, subnet, loopback, linklocal or uniquelocal`,
+          });
         }
       }
       return list;
@@ -63,9 +69,18 @@ const schema = z.object({
     .optional()
     .refine((value) => !value || value.length >= 32, { error: "SESSION_SECRET must be at least 32 characters" }),
   /** Comments sent sooner than this many seconds after the form appeared are held (0: off). */
-  COMMENT_MIN_SECONDS: z.coerce.number({ error: "COMMENT_MIN_SECONDS must be a number of seconds" }).min(0).max(600).default(3),
+  COMMENT_MIN_SECONDS: z.coerce
+    .number({ error: "COMMENT_MIN_SECONDS must be a number of seconds" })
+    .min(0)
+    .max(600)
+    .default(3),
   /** Comments allowed per client address, and per account, in 10 minutes. */
-  COMMENT_RATE_LIMIT: z.coerce.number({ error: "COMMENT_RATE_LIMIT must be a whole number" }).int().min(1).max(100000).default(20),
+  COMMENT_RATE_LIMIT: z.coerce
+    .number({ error: "COMMENT_RATE_LIMIT must be a whole number" })
+    .int()
+    .min(1)
+    .max(100000)
+    .default(20),
   /** Load the demo post's discussion into an empty database (default on). */
   DEMO_CONTENT: onOff("DEMO_CONTENT", true),
   /**
@@ -78,7 +93,10 @@ const schema = z.object({
     .transform((value, ctx) => {
       if (!value) return undefined;
       if (!/^smtps?:\/\/[^/?#\s]+/.test(value)) {
-        ctx.addIssue({ code: "custom", message: "SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465" });
+        ctx.addIssue({
+          code: "custom",
+          message: "SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465",
+        });
         return z.NEVER;
       }
       return value;
@@ -91,7 +109,10 @@ const schema = z.object({
       const v = (value ?? "").trim();
       if (v === "") return "Staffroom <no-reply@localhost>";
       if (/[\r\n]/.test(v) || !/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(v)) {
-        ctx.addIssue({ code: "custom", message: "MAIL_FROM must be an address, e.g. no-reply@example.org or Staffroom <no-reply@example.org>" });
+        ctx.addIssue({
+          code: "custom",
+          message: "MAIL_FROM must be an address, e.g. no-reply@example.org or Staffroom <no-reply@example.org>",
+        });
         return z.NEVER;
       }
       return v;

@@ -40,7 +40,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       user: user ? { id: user.id, displayName: user.displayName, role: user.role } : null,
       here: url.pathname + url.search,
       // For every page's canonical link and Open Graph tags (app/discovery/meta.ts).
-      discovery: { origin: publicOrigin(request.url), siteTitle: site.title, siteDescription: site.tagline } satisfies SiteFacts,
+      discovery: {
+        origin: publicOrigin(request.url),
+        siteTitle: site.title,
+        siteDescription: site.tagline,
+      } satisfies SiteFacts,
     },
     { headers },
   );

@@ -31,10 +31,7 @@ export const MIGRATIONS_DIR = path.resolve(process.cwd(), "db/migrations");
  * when `dataDir` is `null`. Throws when the server cannot be reached (on first
  * query) or the PGlite folder cannot be created.
  */
-export async function openDatabase(options: {
-  url?: string | null;
-  dataDir?: string | null;
-}): Promise<DatabaseHandle> {
+export async function openDatabase(options: { url?: string | null; dataDir?: string | null }): Promise<DatabaseHandle> {
   if (options.url) {
     const client = postgres(options.url, { max: 10, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Database;

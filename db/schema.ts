@@ -30,7 +30,9 @@ export const users = pgTable("users", {
   displayName: text("display_name").notNull(),
   /** scrypt hash in PHC-like form; see app/auth/password.server.ts. */
   passwordHash: text("password_hash").notNull(),
-  role: text("role", { enum: ["member", "coach", "admin"] }).notNull().default("member"),
+  role: text("role", { enum: ["member", "coach", "admin"] })
+    .notNull()
+    .default("member"),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
@@ -178,7 +180,9 @@ export const outbox = pgTable(
     text: text("text").notNull(),
     /** Extra headers, e.g. List-Unsubscribe (RFC 2369, RFC 8058). */
     headers: text("headers"),
-    status: text("status", { enum: ["queued", "sent", "failed"] }).notNull().default("queued"),
+    status: text("status", { enum: ["queued", "sent", "failed"] })
+      .notNull()
+      .default("queued"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
@@ -213,7 +217,9 @@ export const comments = pgTable(
     /** The Markdown of this part, as displayed (may carry reopened code fences). */
     body: text("body").notNull(),
     /** published | pending (held for moderation) | spam | removed (a tombstone). */
-    status: text("status", { enum: ["published", "pending", "spam", "removed"] }).notNull().default("published"),
+    status: text("status", { enum: ["published", "pending", "spam", "removed"] })
+      .notNull()
+      .default("published"),
     submissionId: uuid("submission_id")
       .notNull()
       .references(() => commentSubmissions.id, { onDelete: "restrict" }),
@@ -250,10 +256,7 @@ export const comments = pgTable(
     check("comments_position_positive", sql`${t.position} >= 1`),
     check("comments_published_has_position", sql`${t.status} <> 'published' or ${t.position} is not null`),
     check("comments_part_index_in_range", sql`${t.partIndex} >= 1 and ${t.partIndex} <= ${t.partCount}`),
-    check(
-      "comments_removed_has_time",
-      sql`(${t.status} = 'removed') = (${t.removedAt} is not null)`,
-    ),
+    check("comments_removed_has_time", sql`(${t.status} = 'removed') = (${t.removedAt} is not null)`),
   ],
 );
 

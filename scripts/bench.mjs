@@ -76,7 +76,8 @@ function longPost() {
   const lines = frontmatter.split("\n");
   const out = [];
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i].startsWith("title:")) out.push('title: "A very long discussion: what should coaching look like next year?"');
+    if (lines[i].startsWith("title:"))
+      out.push('title: "A very long discussion: what should coaching look like next year?"');
     else if (lines[i].startsWith("published:")) out.push("published: 2024-09-01");
     else if (lines[i].startsWith("summary:")) {
       out.push("summary: >-", "  An open thread for the whole network: ten thousand comments and counting.");
@@ -100,7 +101,14 @@ if (buildStaleReason(root)) {
 // Nothing from the developer's shell may change what is measured.
 function cleanEnv(dataDir) {
   const env = { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, DATABASE_URL: "" };
-  for (const name of ["CONTENT_ROOT", "DEMO_CONTENT", "DEMO_COACH_PASSWORD", "EDITOR_OPEN_WITHOUT_AUTH", "TRUSTED_PROXIES"]) delete env[name];
+  for (const name of [
+    "CONTENT_ROOT",
+    "DEMO_CONTENT",
+    "DEMO_COACH_PASSWORD",
+    "EDITOR_OPEN_WITHOUT_AUTH",
+    "TRUSTED_PROXIES",
+  ])
+    delete env[name];
   return env;
 }
 
@@ -108,7 +116,8 @@ function cleanEnv(dataDir) {
 function makeSite(label) {
   const site = mkdtempSync(path.join(os.tmpdir(), `staffroom-bench-${label}-site-`));
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `staffroom-bench-${label}-data-`));
-  for (const folder of ["content", "db", "public"]) cpSync(path.join(root, folder), path.join(site, folder), { recursive: true });
+  for (const folder of ["content", "db", "public"])
+    cpSync(path.join(root, folder), path.join(site, folder), { recursive: true });
   return { site, dataDir };
 }
 
@@ -138,7 +147,9 @@ async function stopServer(server) {
  * printed as "not available" (and not loaded).
  */
 async function measure(base, pages) {
-  console.log("first ms: one request on a cold server (nothing rendered or cached yet); KB: the page's HTML, uncompressed\n");
+  console.log(
+    "first ms: one request on a cold server (nothing rendered or cached yet); KB: the page's HTML, uncompressed\n",
+  );
   console.log(`${"page".padEnd(34)} first ms      KB    req/s    p50 ms  p90 ms  p99 ms  max ms  errors`);
   const rows = [];
   for (const { name, url, optional } of pages) {
@@ -174,10 +185,21 @@ async function benchLongThread() {
   try {
     writeFileSync(path.join(site, "content/posts", `${LONG_SLUG}.md`), longPost());
     const env = cleanEnv(dataDir);
-    console.log(`\nLong thread: seeding the demo discussion and ${longComments.toLocaleString("en-GB")} comments on ${LONG_SLUG}…`);
+    console.log(
+      `\nLong thread: seeding the demo discussion and ${longComments.toLocaleString("en-GB")} comments on ${LONG_SLUG}…`,
+    );
     const seed = spawnSync(
       tsx,
-      ["--tsconfig", path.join(root, "tsconfig.json"), path.join(root, "scripts/seed-long-thread.ts"), "--demo", "--json", "--comments", String(longComments), ...(analyze ? ["--analyze"] : [])],
+      [
+        "--tsconfig",
+        path.join(root, "tsconfig.json"),
+        path.join(root, "scripts/seed-long-thread.ts"),
+        "--demo",
+        "--json",
+        "--comments",
+        String(longComments),
+        ...(analyze ? ["--analyze"] : []),
+      ],
       { cwd: site, env, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" },
     );
     if (seed.status !== 0) throw new Error(`Seeding failed (exit ${seed.status})`);
@@ -210,7 +232,14 @@ async function benchManyPosts() {
     console.log(`\nMany posts: generating ${postCount.toLocaleString("en-GB")} posts…`);
     const generated = spawnSync(
       tsx,
-      [path.join(root, "scripts/seed-posts.ts"), "--dir", path.join(site, "content/posts"), "--count", String(postCount), "--json"],
+      [
+        path.join(root, "scripts/seed-posts.ts"),
+        "--dir",
+        path.join(site, "content/posts"),
+        "--count",
+        String(postCount),
+        "--json",
+      ],
       { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" },
     );
     if (generated.status !== 0) throw new Error(`Generating posts failed (exit ${generated.status})`);
@@ -245,7 +274,9 @@ async function benchManyPosts() {
     const html = await (await fetch(`${base}/search?q=${word}`)).text();
     const took = performance.now() - started;
     const found = html.includes(`/posts/${summary.firstSlug}`);
-    console.log(`\nedit one post, then search for a word it gained: ${took.toFixed(0)} ms (${found ? "found" : "NOT FOUND"})`);
+    console.log(
+      `\nedit one post, then search for a word it gained: ${took.toFixed(0)} ms (${found ? "found" : "NOT FOUND"})`,
+    );
   } finally {
     await stopServer(server);
     rmSync(dataDir, { recursive: true, force: true });

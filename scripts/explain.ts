@@ -118,7 +118,13 @@ function queries(db: Database, lastPage: number, busyParentId: number, withColum
     db
       .select({ last: max(comments.position) })
       .from(comments)
-      .where(and(eq(comments.postSlug, slug), sql`coalesce(${comments.parentId}, 0) = 0`, sql`${comments.position} is not null`));
+      .where(
+        and(
+          eq(comments.postSlug, slug),
+          sql`coalesce(${comments.parentId}, 0) = 0`,
+          sql`${comments.position} is not null`,
+        ),
+      );
   // listThreadPage, second query (copied verbatim).
   const page = (postSlug: string, n: number) =>
     sql`with recursive tree as (
@@ -161,32 +167,88 @@ function queries(db: Database, lastPage: number, busyParentId: number, withColum
       .from(comments)
       .where(and(eq(comments.postSlug, slug), eq(comments.parentId, parentId)));
   // The queue's own queries (app/moderation/queue.server.ts), built but not run.
-  const scope = (slugs: string[] | null) => (slugs === null ? { all: true as const } : { all: false as const, postSlugs: slugs });
+  const scope = (slugs: string[] | null) =>
+    slugs === null ? { all: true as const } : { all: false as const, postSlugs: slugs };
   const statusCounts = (slugs: string[] | null) => queueQueries.statusCounts(db, scope(slugs));
   const reportedCount = (slugs: string[] | null) => queueQueries.reportedCount(db, scope(slugs));
-  const list = (slugs: string[] | null, status: "pending" | "removed") => queueQueries.firstParts(db, scope(slugs), status, 100);
+  const list = (slugs: string[] | null, status: "pending" | "removed") =>
+    queueQueries.firstParts(db, scope(slugs), status, 100);
   const both = [DEMO_SLUG, LONG_THREAD_SLUG];
   return [
-    { name: "page count: max top-level position, demo", why: "post page", ...compiled(maxTop(DEMO_SLUG)), generic: true },
-    { name: "page count: max top-level position, 10k", why: "post page", ...compiled(maxTop(LONG_THREAD_SLUG)), generic: true },
-    { name: "(alternative) page count via sibling index, 10k", why: "proposal", ...compiled(maxTopRewritten(LONG_THREAD_SLUG)), generic: true },
+    {
+      name: "page count: max top-level position, demo",
+      why: "post page",
+      ...compiled(maxTop(DEMO_SLUG)),
+      generic: true,
+    },
+    {
+      name: "page count: max top-level position, 10k",
+      why: "post page",
+      ...compiled(maxTop(LONG_THREAD_SLUG)),
+      generic: true,
+    },
+    {
+      name: "(alternative) page count via sibling index, 10k",
+      why: "proposal",
+      ...compiled(maxTopRewritten(LONG_THREAD_SLUG)),
+      generic: true,
+    },
     { name: "page query, demo page 1", why: "post page", ...compiled(page(DEMO_SLUG, 1)), generic: true },
     { name: "page query, 10k page 1", why: "post page", ...compiled(page(LONG_THREAD_SLUG, 1)), generic: true },
-    { name: `page query, 10k page ${lastPage} (last)`, why: "post page", ...compiled(page(LONG_THREAD_SLUG, lastPage)), generic: true },
-    { name: "(alternative) LATERAL walk, demo page 1", why: "proposal", ...compiled(pageLateral(DEMO_SLUG, 1)), generic: true },
-    { name: "(alternative) LATERAL walk, 10k page 1", why: "proposal", ...compiled(pageLateral(LONG_THREAD_SLUG, 1)), generic: true },
-    { name: "(alternative) LATERAL walk, 10k last page", why: "proposal", ...compiled(pageLateral(LONG_THREAD_SLUG, lastPage)), generic: true },
+    {
+      name: `page query, 10k page ${lastPage} (last)`,
+      why: "post page",
+      ...compiled(page(LONG_THREAD_SLUG, lastPage)),
+      generic: true,
+    },
+    {
+      name: "(alternative) LATERAL walk, demo page 1",
+      why: "proposal",
+      ...compiled(pageLateral(DEMO_SLUG, 1)),
+      generic: true,
+    },
+    {
+      name: "(alternative) LATERAL walk, 10k page 1",
+      why: "proposal",
+      ...compiled(pageLateral(LONG_THREAD_SLUG, 1)),
+      generic: true,
+    },
+    {
+      name: "(alternative) LATERAL walk, 10k last page",
+      why: "proposal",
+      ...compiled(pageLateral(LONG_THREAD_SLUG, lastPage)),
+      generic: true,
+    },
     ...(withColumn
       ? [
-          { name: "(alternative) top_level_position, demo page 1", why: "proposal", ...compiled(pageFlat(DEMO_SLUG, 1)), generic: true },
-          { name: "(alternative) top_level_position, 10k page 1", why: "proposal", ...compiled(pageFlat(LONG_THREAD_SLUG, 1)), generic: true },
-          { name: "(alternative) top_level_position, 10k last", why: "proposal", ...compiled(pageFlat(LONG_THREAD_SLUG, lastPage)), generic: true },
+          {
+            name: "(alternative) top_level_position, demo page 1",
+            why: "proposal",
+            ...compiled(pageFlat(DEMO_SLUG, 1)),
+            generic: true,
+          },
+          {
+            name: "(alternative) top_level_position, 10k page 1",
+            why: "proposal",
+            ...compiled(pageFlat(LONG_THREAD_SLUG, 1)),
+            generic: true,
+          },
+          {
+            name: "(alternative) top_level_position, 10k last",
+            why: "proposal",
+            ...compiled(pageFlat(LONG_THREAD_SLUG, lastPage)),
+            generic: true,
+          },
         ]
       : []),
     { name: "countComments, demo", why: "post page", ...compiled(countFor([DEMO_SLUG])), generic: true },
     { name: "countComments, 10k", why: "post page", ...compiled(countFor([LONG_THREAD_SLUG])), generic: true },
     { name: "countComments, both posts", why: "home page", ...compiled(countFor(both)) },
-    { name: "nextPosition, reply to a busy comment", why: "submitComment", ...compiled(maxChild(LONG_THREAD_SLUG, busyParentId)) },
+    {
+      name: "nextPosition, reply to a busy comment",
+      why: "submitComment",
+      ...compiled(maxChild(LONG_THREAD_SLUG, busyParentId)),
+    },
     { name: "queueCounts statuses, admin (all posts)", why: "moderation", ...compiled(statusCounts(null)) },
     { name: "queueCounts statuses, coach (2 posts)", why: "moderation", ...compiled(statusCounts(both)) },
     { name: "queueCounts reported, admin", why: "moderation", ...compiled(reportedCount(null)) },
@@ -227,7 +289,9 @@ interface Measured {
 
 function planFacts(plan: string) {
   const scans = new Set<string>();
-  for (const match of plan.matchAll(/(Seq Scan|Index Only Scan Backward|Index Only Scan|Index Scan Backward|Index Scan|Bitmap Index Scan|WorkTable Scan|CTE Scan)(?: using (\S+))?(?: on (\S+))?/g)) {
+  for (const match of plan.matchAll(
+    /(Seq Scan|Index Only Scan Backward|Index Only Scan|Index Scan Backward|Index Scan|Bitmap Index Scan|WorkTable Scan|CTE Scan)(?: using (\S+))?(?: on (\S+))?/g,
+  )) {
     const [, kind, index, table] = match;
     if (kind === "WorkTable Scan" || kind === "CTE Scan") continue;
     scans.add(index ? `${kind} ${index}` : `${kind} ${table}`);
@@ -256,7 +320,11 @@ function sqlLiteral(value: unknown): string {
   return `'${String(value).replaceAll("'", "''")}'`;
 }
 
-async function measure(run: Run, query: Query, genericRunner: ((q: Query) => Promise<string>) | null): Promise<Measured> {
+async function measure(
+  run: Run,
+  query: Query,
+  genericRunner: ((q: Query) => Promise<string>) | null,
+): Promise<Measured> {
   const { text, params } = query;
   let resultRows = 0;
   for (let i = 0; i < 3; i++) resultRows = (await run(text, params)).length;
@@ -379,7 +447,9 @@ async function main(): Promise<void> {
   try {
     const run = runnerFor(handle.db, handle.driver);
     const [{ version }] = (await run("select version() as version", [])) as { version: string }[];
-    console.log(`${version.split(" on ")[0]} (${handle.driver}${url ? `, ${url.replace(/\/\/[^@]*@/, "//")}` : ", in memory"})`);
+    console.log(
+      `${version.split(" on ")[0]} (${handle.driver}${url ? `, ${url.replace(/\/\/[^@]*@/, "//")}` : ", in memory"})`,
+    );
     await handle.migrate();
     const demo = await loadDemoContent(handle.db);
     console.log(`Demo discussion: ${demo} comments.`);
@@ -389,10 +459,13 @@ async function main(): Promise<void> {
       if (!analyzeTables) return;
       const started = performance.now();
       await run(handle.driver === "postgres" ? "vacuum analyze" : "analyze", []);
-      console.log(`${handle.driver === "postgres" ? "VACUUM ANALYZE" : "ANALYZE"}: ${Math.round(performance.now() - started)} ms`);
+      console.log(
+        `${handle.driver === "postgres" ? "VACUUM ANALYZE" : "ANALYZE"}: ${Math.round(performance.now() - started)} ms`,
+      );
     };
     await vacuum();
-    if (!analyzeTables) console.log("No ANALYZE: the planner has no statistics (as on a PGlite site, which has no autovacuum).");
+    if (!analyzeTables)
+      console.log("No ANALYZE: the planner has no statistics (as on a PGlite site, which has no autovacuum).");
 
     // The comment with the most replies: nextPosition's worst case.
     const [busy] = (await run(

@@ -147,7 +147,13 @@ const TAILS = [
   "Happy to share our planner if it helps.",
   "It is the relationships, every time.",
 ];
-const LINK_TEXTS = ["our planning template", "this short video", "the ISTE coaching standards", "a colleague's blog post", "the unit rubric"];
+const LINK_TEXTS = [
+  "our planning template",
+  "this short video",
+  "the ISTE coaching standards",
+  "a colleague's blog post",
+  "the unit rubric",
+];
 
 function sentence(r: Random): string {
   const base = `${r.pick(SUBJECTS)} ${r.pick(VERBS)} ${r.pick(CLAUSES)}`;
@@ -195,8 +201,45 @@ function singleLength(r: Random): number {
   return r.int(2000, 4000);
 }
 
-const FIRST = ["Priya", "Tomás", "Aiko", "Grace", "Dev", "Lena", "Marcus", "Olu", "Sofia", "Hamid", "Ruth", "Kenji", "Ana", "Liam", "Mei", "Noor", "Pablo", "Ines", "Sam", "Zara"];
-const LAST = ["Okafor", "Lindqvist", "Nakamura", "Brennan", "Patel", "Moreau", "Achterberg", "Silva", "Kowalski", "Haddad", "Nguyen", "Ferreira", "Byrne", "Osei", "Roth"];
+const FIRST = [
+  "Priya",
+  "Tomás",
+  "Aiko",
+  "Grace",
+  "Dev",
+  "Lena",
+  "Marcus",
+  "Olu",
+  "Sofia",
+  "Hamid",
+  "Ruth",
+  "Kenji",
+  "Ana",
+  "Liam",
+  "Mei",
+  "Noor",
+  "Pablo",
+  "Ines",
+  "Sam",
+  "Zara",
+];
+const LAST = [
+  "Okafor",
+  "Lindqvist",
+  "Nakamura",
+  "Brennan",
+  "Patel",
+  "Moreau",
+  "Achterberg",
+  "Silva",
+  "Kowalski",
+  "Haddad",
+  "Nguyen",
+  "Ferreira",
+  "Byrne",
+  "Osei",
+  "Roth",
+];
 
 // ---------------------------------------------------------------- the thread
 
@@ -218,7 +261,13 @@ interface Submission {
   parts: Node[];
   createdAt: Date;
   heldReason: string | null;
-  author: { kind: "guest" | "anonymous" | "author"; name: string; website: string | null; email: string | null; userId: string | null };
+  author: {
+    kind: "guest" | "anonymous" | "author";
+    name: string;
+    website: string | null;
+    email: string | null;
+    userId: string | null;
+  };
 }
 
 /**
@@ -235,8 +284,12 @@ export async function seedLongThread(db: Database, options: SeedOptions = {}): P
   const batchSize = options.batchSize ?? 500;
   const r = new Random(options.seed ?? 20240901);
 
-  const [existing] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${comments} where post_slug = ${slug}`);
-  if (Number(existing.n) > 0) throw new Error(`Post ${slug} already has ${existing.n} comments; seed a fresh database.`);
+  const [existing] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from ${comments} where post_slug = ${slug}`,
+  );
+  if (Number(existing.n) > 0)
+    throw new Error(`Post ${slug} already has ${existing.n} comments; seed a fresh database.`);
   const authorEmail = options.authorEmail === undefined ? "morgan@practice-notes.example.org" : options.authorEmail;
   const [author] = authorEmail
     ? await db.select({ id: users.id, name: users.displayName }).from(users).where(eq(users.email, authorEmail))
@@ -255,7 +308,14 @@ export async function seedLongThread(db: Database, options: SeedOptions = {}): P
   const authorFor = (): Submission["author"] => {
     const x = r.float();
     if (author && x < 0.05) return { kind: "author", name: author.name, website: null, email: null, userId: author.id };
-    if (x < 0.13) return { kind: "anonymous", name: "Anonymous", website: null, email: r.chance(0.5) ? `anon${r.int(1, 9999)}@example.net` : null, userId: null };
+    if (x < 0.13)
+      return {
+        kind: "anonymous",
+        name: "Anonymous",
+        website: null,
+        email: r.chance(0.5) ? `anon${r.int(1, 9999)}@example.net` : null,
+        userId: null,
+      };
     const name = r.pick(names);
     const handle = name.toLowerCase().replace(/[^a-z]+/g, ".");
     return {
@@ -303,7 +363,8 @@ export async function seedLongThread(db: Database, options: SeedOptions = {}): P
     const remainingSubmissions = Math.max(1, Math.round(remaining / 1.05));
     const topLeft = topLevelTarget - topLevel;
     const top =
-      numbered.length === 0 || (topLeft > 0 && (remainingSubmissions <= topLeft || r.chance(topLeft / remainingSubmissions)));
+      numbered.length === 0 ||
+      (topLeft > 0 && (remainingSubmissions <= topLeft || r.chance(topLeft / remainingSubmissions)));
     const parent = top ? null : pickParent();
     const statusRoll = r.float();
     const status: Node["status"] = statusRoll < 0.004 ? "pending" : statusRoll < 0.006 ? "spam" : "published";
@@ -313,13 +374,16 @@ export async function seedLongThread(db: Database, options: SeedOptions = {}): P
     time += r.int(1, 40) * 60_000 + r.int(0, 59_000);
     const createdAt = new Date(time);
     const bodies =
-      partCount === 1 ? [prose(r, singleLength(r))] : Array.from({ length: partCount }, () => prose(r, r.int(2800, 4000)));
+      partCount === 1
+        ? [prose(r, singleLength(r))]
+        : Array.from({ length: partCount }, () => prose(r, r.int(2800, 4000)));
     const submission: Submission = {
       id: randomUUID(),
       body: bodies.join("\n\n"),
       parts: [],
       createdAt,
-      heldReason: status === "pending" ? r.pick(["first comment", "3 links"]) : status === "spam" ? "marked as spam" : null,
+      heldReason:
+        status === "pending" ? r.pick(["first comment", "3 links"]) : status === "spam" ? "marked as spam" : null,
       author: authorFor(),
     };
     submissions.push(submission);
@@ -356,7 +420,10 @@ export async function seedLongThread(db: Database, options: SeedOptions = {}): P
   }
 
   // Ids: the table's next ids, set explicitly so parents are known before insert.
-  const [{ base }] = await queryRows<{ base: number }>(db, sql`select coalesce(max(id), 0)::int as base from ${comments}`);
+  const [{ base }] = await queryRows<{ base: number }>(
+    db,
+    sql`select coalesce(max(id), 0)::int as base from ${comments}`,
+  );
   for (const node of nodes) node.id += Number(base);
 
   const removedAt = (node: Node) => new Date(node.createdAt.getTime() + 3 * 3600_000);
@@ -475,7 +542,10 @@ async function main(): Promise<number> {
   });
   const log = values.json ? console.error : console.log;
   const url = process.env.DATABASE_URL || null;
-  const handle = await openDatabase({ url, dataDir: url ? null : path.join(process.env.DATA_DIR || ".data", "pglite") });
+  const handle = await openDatabase({
+    url,
+    dataDir: url ? null : path.join(process.env.DATA_DIR || ".data", "pglite"),
+  });
   try {
     await handle.migrate();
     if (values.demo) {
@@ -507,7 +577,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   main().then(
     (code) => process.exit(code),
     (error) => {
-      console.error(error instanceof Error ? error.stack ?? error.message : error);
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
       process.exit(1);
     },
   );

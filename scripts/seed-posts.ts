@@ -23,20 +23,81 @@ export const RARE_WORD = "zeugma";
 export const COMMON_WORD = "teachers";
 
 const TAGS = [
-  "coaching", "co-planning", "edtech", "pyp", "myp", "inquiry", "assessment", "feedback", "digital citizenship",
-  "information fluency", "libraries", "leadership", "professional development", "mentoring", "new teachers",
-  "early years", "secondary", "maths", "literacy", "science", "student voice", "portfolios", "blogging",
-  "google workspace", "ipads", "coding", "robotics", "R&D", "research & reading", "parents", "wellbeing",
-  "timetabling", "budgets", "conferences", "Éducation numérique", "Bildung", "reflection", "ISTE standards",
-  "remote learning", "AI in classrooms",
+  "coaching",
+  "co-planning",
+  "edtech",
+  "pyp",
+  "myp",
+  "inquiry",
+  "assessment",
+  "feedback",
+  "digital citizenship",
+  "information fluency",
+  "libraries",
+  "leadership",
+  "professional development",
+  "mentoring",
+  "new teachers",
+  "early years",
+  "secondary",
+  "maths",
+  "literacy",
+  "science",
+  "student voice",
+  "portfolios",
+  "blogging",
+  "google workspace",
+  "ipads",
+  "coding",
+  "robotics",
+  "R&D",
+  "research & reading",
+  "parents",
+  "wellbeing",
+  "timetabling",
+  "budgets",
+  "conferences",
+  "Éducation numérique",
+  "Bildung",
+  "reflection",
+  "ISTE standards",
+  "remote learning",
+  "AI in classrooms",
 ];
 const TOPICS = [
-  "co-planning", "the coaching cycle", "one-to-one coaching", "modelling a lesson", "student blogging", "digital portfolios",
-  "the inquiry cycle", "release time", "the laptop trolley", "feedback on student work", "the unit planner",
-  "professional learning", "the library timetable", "parent evenings", "exit tickets", "learning walks", "peer observation",
-  "instructional rounds", "a shared drive of links", "screen time", "assessment rubrics", "the PYP exhibition",
-  "coding clubs", "robotics kits", "video reflection", "classroom routines", "data meetings", "goal setting",
-  "team teaching", "lesson study", "spreadsheets for grading", "formative assessment", "online safety lessons",
+  "co-planning",
+  "the coaching cycle",
+  "one-to-one coaching",
+  "modelling a lesson",
+  "student blogging",
+  "digital portfolios",
+  "the inquiry cycle",
+  "release time",
+  "the laptop trolley",
+  "feedback on student work",
+  "the unit planner",
+  "professional learning",
+  "the library timetable",
+  "parent evenings",
+  "exit tickets",
+  "learning walks",
+  "peer observation",
+  "instructional rounds",
+  "a shared drive of links",
+  "screen time",
+  "assessment rubrics",
+  "the PYP exhibition",
+  "coding clubs",
+  "robotics kits",
+  "video reflection",
+  "classroom routines",
+  "data meetings",
+  "goal setting",
+  "team teaching",
+  "lesson study",
+  "spreadsheets for grading",
+  "formative assessment",
+  "online safety lessons",
 ];
 const TITLE_PATTERNS = [
   (t: string) => `What I learned from ${t}`,
@@ -51,29 +112,79 @@ const TITLE_PATTERNS = [
   (t: string) => `${cap(t)} without the hype`,
 ];
 const SUBJECTS = [
-  "teachers", "the grade-level team", "our students", "the leadership team", "the librarian", "a first-year teacher",
-  "the science department", "parents", "the early years team", "my coaching partner", "the pilot group", "the principal",
+  "teachers",
+  "the grade-level team",
+  "our students",
+  "the leadership team",
+  "the librarian",
+  "a first-year teacher",
+  "the science department",
+  "parents",
+  "the early years team",
+  "my coaching partner",
+  "the pilot group",
+  "the principal",
 ];
 const VERBS = [
-  "started to trust", "quietly abandoned", "asked for more time with", "found a better use for", "argued about",
-  "kept returning to", "reinvented", "documented", "measured the effect of", "shared what worked in",
-  "were surprised by", "redesigned", "struggled with", "celebrated",
+  "started to trust",
+  "quietly abandoned",
+  "asked for more time with",
+  "found a better use for",
+  "argued about",
+  "kept returning to",
+  "reinvented",
+  "documented",
+  "measured the effect of",
+  "shared what worked in",
+  "were surprised by",
+  "redesigned",
+  "struggled with",
+  "celebrated",
 ];
 const OBJECTS = [
-  "the weekly planning meeting", "short video tutorials", "reflection journals", "the assessment calendar",
-  "student-led conferences", "our feedback protocol", "collaborative documents", "the inquiry wall", "exit tickets",
-  "the device policy", "peer coaching", "lesson observations", "digital portfolios", "the reading programme",
-  "classroom blogs", "data dashboards", "the maker space", "homework policy", "the curriculum map",
+  "the weekly planning meeting",
+  "short video tutorials",
+  "reflection journals",
+  "the assessment calendar",
+  "student-led conferences",
+  "our feedback protocol",
+  "collaborative documents",
+  "the inquiry wall",
+  "exit tickets",
+  "the device policy",
+  "peer coaching",
+  "lesson observations",
+  "digital portfolios",
+  "the reading programme",
+  "classroom blogs",
+  "data dashboards",
+  "the maker space",
+  "homework policy",
+  "the curriculum map",
 ];
 const CLOSERS = [
-  "and nobody wrote it down until now", "because the timetable finally allowed it", "once leaders protected the time",
-  "after a colleague modelled it with a real class", "when students could explain their choices",
-  "long before any budget meeting noticed", "which changed how we plan", "and the results surprised everyone",
-  "even though the pilot was small", "because someone followed up a week later",
+  "and nobody wrote it down until now",
+  "because the timetable finally allowed it",
+  "once leaders protected the time",
+  "after a colleague modelled it with a real class",
+  "when students could explain their choices",
+  "long before any budget meeting noticed",
+  "which changed how we plan",
+  "and the results surprised everyone",
+  "even though the pilot was small",
+  "because someone followed up a week later",
 ];
 const OPENERS = [
-  "Last term", "This week", "In my first year as a coach", "Looking back", "Before the holidays", "At our last meeting",
-  "During the exhibition", "Over coffee on Friday", "In the library", "On the staffroom noticeboard",
+  "Last term",
+  "This week",
+  "In my first year as a coach",
+  "Looking back",
+  "Before the holidays",
+  "At our last meeting",
+  "During the exhibition",
+  "Over coffee on Friday",
+  "In the library",
+  "On the staffroom noticeboard",
 ];
 const REFLECTIONS = [
   "I keep coming back to the same lesson: relationships come before techniques.",
@@ -84,7 +195,28 @@ const REFLECTIONS = [
   "The best professional development happened in the room, not in the workshop.",
   "I would defend this in any budget meeting.",
 ];
-const SYLLABLES = ["ka", "ro", "mel", "an", "thi", "vo", "sen", "dra", "lu", "mi", "tor", "bel", "ne", "sha", "qui", "zan", "fe", "pol", "ur", "gio"];
+const SYLLABLES = [
+  "ka",
+  "ro",
+  "mel",
+  "an",
+  "thi",
+  "vo",
+  "sen",
+  "dra",
+  "lu",
+  "mi",
+  "tor",
+  "bel",
+  "ne",
+  "sha",
+  "qui",
+  "zan",
+  "fe",
+  "pol",
+  "ur",
+  "gio",
+];
 
 function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -99,7 +231,8 @@ function sentence(r: Random): string {
   let s = `${r.pick(OPENERS)}, ${r.pick(SUBJECTS)} ${r.pick(VERBS)} ${r.pick(OBJECTS)} ${r.pick(CLOSERS)}`;
   if (r.chance(0.3)) s += `, as ${name(r)} from ${name(r)} School pointed out`;
   if (r.chance(0.1)) s = s.replace(/, (\S+ \S+)/, ", **$1**");
-  if (r.chance(0.06)) s += ` (see [${r.pick(["the planner", "this video", "a colleague's post"])}](https://example.org/notes/${r.int(1, 9999)}))`;
+  if (r.chance(0.06))
+    s += ` (see [${r.pick(["the planner", "this video", "a colleague's post"])}](https://example.org/notes/${r.int(1, 9999)}))`;
   if (r.chance(0.04)) s += ` with \`${r.pick(["=IMPORTRANGE()", "Ctrl+Shift+V", "#inquiry"])}\``;
   return `${s}.`;
 }
@@ -137,16 +270,24 @@ export function generatePosts(count: number, seed = 7): GeneratedPost[] {
   for (let i = 0; i < count; i++) {
     const topic = r.pick(TOPICS);
     const title = r.pick(TITLE_PATTERNS)(topic);
-    let slug = title.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    let slug = title
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "");
     for (let n = 2; slugs.has(slug); n++) slug = `${slug.replace(/-\d+$/, "")}-${n}`;
     slugs.add(slug);
     const published = new Date(start + Math.floor((span * (i + r.float())) / count)).toISOString().slice(0, 10);
     const tags = r.some(TAGS, r.int(1, 4));
-    const summary = `${sentence(r)}${r.chance(0.5) ? ` ${r.pick(REFLECTIONS)}` : ""}`.replace(/\*\*|`|\[|\]\([^)]*\)/g, "");
+    const summary = `${sentence(r)}${r.chance(0.5) ? ` ${r.pick(REFLECTIONS)}` : ""}`.replace(
+      /\*\*|`|\[|\]\([^)]*\)/g,
+      "",
+    );
     const target = r.int(250, 700);
     const paragraphs: string[] = [];
     while (words(paragraphs.join(" ")) < target) paragraphs.push(paragraph(r));
-    if (rareAt.has(i)) paragraphs.splice(1, 0, `The ${RARE_WORD} in the staff handbook made everyone laugh, and then think.`);
+    if (rareAt.has(i))
+      paragraphs.splice(1, 0, `The ${RARE_WORD} in the staff handbook made everyone laugh, and then think.`);
     const yaml = (s: string) => JSON.stringify(s); // a JSON string is a valid YAML scalar
     const file = [
       "---",

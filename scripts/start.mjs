@@ -10,7 +10,9 @@ import { buildStaleReason } from "./build-freshness.mjs";
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const stale = buildStaleReason(root);
 if (stale) {
-  console.log(stale === "no build yet" ? "No build yet: building…" : `Sources changed since the last build (${stale}): building…`);
+  console.log(
+    stale === "no build yet" ? "No build yet: building…" : `Sources changed since the last build (${stale}): building…`,
+  );
   const build = spawnSync(path.join(root, "node_modules/.bin/remix"), ["vite:build"], {
     cwd: root,
     stdio: "inherit",

@@ -65,7 +65,10 @@ export async function createAccount(
 
 /** The account for an email and password, or null for any mismatch. */
 export async function authenticate(db: Database, email: string, password: string): Promise<SessionUser | null> {
-  const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)));
   if (!user) {
     dummyHash ??= hashPassword(generateIdFromEntropySize(16));
     await verifyPassword(await dummyHash, password);
@@ -82,7 +85,10 @@ export async function getAccount(db: Database, id: string): Promise<SessionUser 
 
 /** One account by email, or null. */
 export async function findAccountByEmail(db: Database, email: string): Promise<SessionUser | null> {
-  const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)));
   return user ? toSessionUser(user) : null;
 }
 
@@ -150,7 +156,10 @@ export async function deleteAccount(db: Database, userId: string, password: stri
   return db.transaction(async (tx) => {
     await lockAdmins(tx as unknown as Database);
     if (user.role === "admin" && (await countAdmins(tx as unknown as Database)) <= 1) {
-      return { ok: false as const, fieldErrors: { "": ["You are the only admin. Make someone else an admin first."] } as FieldErrors };
+      return {
+        ok: false as const,
+        fieldErrors: { "": ["You are the only admin. Make someone else an admin first."] } as FieldErrors,
+      };
     }
     await tx
       .update(comments)

@@ -7,9 +7,26 @@ export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 256;
 
 const COMMON_PASSWORDS = new Set([
-  "password", "password1", "password12", "password123", "passw0rd", "qwertyuiop", "1234567890",
-  "12345678910", "0123456789", "iloveyou123", "letmein123", "welcome123", "administrator",
-  "qwerty1234", "asdfghjkl1", "changeme123", "teacher123", "classroom1", "staffroom1", "staffroom",
+  "password",
+  "password1",
+  "password12",
+  "password123",
+  "passw0rd",
+  "qwertyuiop",
+  "1234567890",
+  "12345678910",
+  "0123456789",
+  "iloveyou123",
+  "letmein123",
+  "welcome123",
+  "administrator",
+  "qwerty1234",
+  "asdfghjkl1",
+  "changeme123",
+  "teacher123",
+  "classroom1",
+  "staffroom1",
+  "staffroom",
 ]);
 
 /**
@@ -30,7 +47,11 @@ export function passwordProblem(password: string, account: { email?: string; dis
   }
   // Compare without case, spaces or Unicode form differences, so "Grace Hopper"
   // is found in "gracehopper1906" and the other way round.
-  const squash = (text: string) => text.normalize("NFKC").toLowerCase().replace(/[\s._-]+/g, "");
+  const squash = (text: string) =>
+    text
+      .normalize("NFKC")
+      .toLowerCase()
+      .replace(/[\s._-]+/g, "");
   const bare = squash(password);
   const email = squash(account.email ?? "");
   const local = squash(account.email?.split("@")[0] ?? "");

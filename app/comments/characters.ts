@@ -78,11 +78,7 @@ let countFormat: Intl.NumberFormat | undefined;
  * @returns the normalized text.
  */
 export function normalizeText(input: string): string {
-  return input
-    .replace(LINE_ENDINGS, "\n")
-    .replace(STRAY_CONTROLS, "")
-    .replace(LONE_SURROGATES, "")
-    .normalize("NFC");
+  return input.replace(LINE_ENDINGS, "\n").replace(STRAY_CONTROLS, "").replace(LONE_SURROGATES, "").normalize("NFC");
 }
 
 /**

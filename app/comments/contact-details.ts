@@ -23,7 +23,8 @@ const OBFUSCATED_EMAIL = new RegExp(
   String.raw`(?<![\p{L}\p{N}])[\p{L}\p{N}._%+-]+${AT}${LABEL}(?:${DOT}${LABEL})*${DOT}\p{L}{2,}(?![\p{L}\p{N}])`,
   "giu",
 );
-const COMMON_TLDS = "com|org|net|edu|gov|io|co|uk|au|nz|ca|ie|us|de|fr|nl|es|it|ch|se|no|dk|fi|sg|hk|in|za|ae|jp|cn|kr|info|me";
+const COMMON_TLDS =
+  "com|org|net|edu|gov|io|co|uk|au|nz|ca|ie|us|de|fr|nl|es|it|ch|se|no|dk|fi|sg|hk|in|za|ae|jp|cn|kr|info|me";
 const SPELLED_EMAIL = new RegExp(
   String.raw`(?<![\p{L}\p{N}])[\p{L}\p{N}._%+-]+\s+at\s+${LABEL}(?:\s+dot\s+${LABEL})*\s+dot\s+(?:${COMMON_TLDS})(?![\p{L}\p{N}])`,
   "giu",

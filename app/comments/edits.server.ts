@@ -47,7 +47,11 @@ export async function ownSubmission(
   const byAccount = !!viewer.userId && row.userId === viewer.userId;
   const byToken = !row.userId && !!viewer.guestToken && submission?.guestTokenHash === digest(viewer.guestToken);
   if (!submission || !(byAccount || byToken)) return null;
-  const parts = await db.select().from(comments).where(eq(comments.submissionId, submission.id)).orderBy(asc(comments.partIndex));
+  const parts = await db
+    .select()
+    .from(comments)
+    .where(eq(comments.submissionId, submission.id))
+    .orderBy(asc(comments.partIndex));
   return {
     submissionId: submission.id,
     postSlug: submission.postSlug,
@@ -76,7 +80,10 @@ export async function editSubmission(
 ): Promise<{ ok: true; held: boolean } | { ok: false; fieldErrors: FieldErrors }> {
   const now = options.now ?? new Date();
   if (!own.editable) {
-    return { ok: false, fieldErrors: { "": [`Comments can be edited for ${EDIT_WINDOW_MINUTES} minutes after posting.`] } };
+    return {
+      ok: false,
+      fieldErrors: { "": [`Comments can be edited for ${EDIT_WINDOW_MINUTES} minutes after posting.`] },
+    };
   }
   const parsed = commentFormSchema(rules, { signedIn: true }).shape.body.safeParse(newBody);
   if (!parsed.success) return { ok: false, fieldErrors: { body: parsed.error.issues.map((i) => i.message) } };
@@ -103,13 +110,21 @@ export async function editSubmission(
     if (duplicate) {
       return { ok: false as const, fieldErrors: { body: ["This exact comment was just posted here."] } };
     }
-    const parts = await tx.select().from(comments).where(eq(comments.submissionId, own.submissionId)).orderBy(asc(comments.partIndex));
+    const parts = await tx
+      .select()
+      .from(comments)
+      .where(eq(comments.submissionId, own.submissionId))
+      .orderBy(asc(comments.partIndex));
     const first = parts[0];
     const last = parts[parts.length - 1];
     if (split.parts.length !== parts.length) {
       const followed =
         first.position !== null &&
-        ((await hasReplies(txDb, parts.map((p) => p.id))) || (await hasLaterSibling(txDb, first, last.position!)));
+        ((await hasReplies(
+          txDb,
+          parts.map((p) => p.id),
+        )) ||
+          (await hasLaterSibling(txDb, first, last.position!)));
       if (followed) {
         return {
           ok: false as const,
@@ -133,12 +148,18 @@ export async function editSubmission(
           settings: options.moderation,
         })
       : ({ status: "published", reason: null } as const);
-    const status: Comment["status"] = first.status === "pending" || decision.status !== "published" ? "pending" : "published";
+    const status: Comment["status"] =
+      first.status === "pending" || decision.status !== "published" ? "pending" : "published";
 
     await tx.insert(commentRevisions).values({ submissionId: own.submissionId, body: own.body, replacedAt: now });
     await tx
       .update(commentSubmissions)
-      .set({ body: split.normalized, partCount: split.parts.length, editedAt: now, heldReason: status === "pending" ? (decision.reason ?? "edited") : null })
+      .set({
+        body: split.normalized,
+        partCount: split.parts.length,
+        editedAt: now,
+        heldReason: status === "pending" ? (decision.reason ?? "edited") : null,
+      })
       .where(eq(commentSubmissions.id, own.submissionId));
     // Surplus parts go (only possible while nothing follows them)...
     const surplus = parts.slice(split.parts.length).map((p) => p.id);

@@ -62,11 +62,25 @@ const CODE_LANGUAGE_CLASS = /^language-[\w-]+$/;
 
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
-    "p", "br", "hr",
-    "strong", "em", "del", "code", "pre", "blockquote",
-    "ul", "ol", "li",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
     "a",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
   ],
   allowedAttributes: {
     a: ["href", "title", "rel"],
@@ -84,7 +98,18 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: "discard",
   // Content of these is dropped entirely, not kept as text.
-  nonTextTags: ["script", "style", "textarea", "option", "noscript", "iframe", "template", "xmp", "noembed", "noframes"],
+  nonTextTags: [
+    "script",
+    "style",
+    "textarea",
+    "option",
+    "noscript",
+    "iframe",
+    "template",
+    "xmp",
+    "noembed",
+    "noframes",
+  ],
   transformTags: {
     a: (tagName, attribs) => {
       const { href, title } = attribs;

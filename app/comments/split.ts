@@ -428,7 +428,7 @@ function isClosingFence(line: string, fence: string): boolean {
 function fenceBlock(
   open: { start: number; end: number; line: string; indent: string; fence: string },
   closeStart: number,
-  closeEnd: number
+  closeEnd: number,
 ): FenceBlock {
   return {
     openStart: open.start,
@@ -452,9 +452,7 @@ function markFences(layout: Layout, graphemeAt: Int32Array, limit: number): void
     const prefixLength = graphemeSpan(graphemeAt, block.openStart, openLineEnd) + 1;
     layout.prefixLengths.push(prefixLength);
     const blockEnd =
-      block.closeEnd > block.closeStart && text[block.closeEnd - 1] === "\n"
-        ? block.closeEnd - 1
-        : block.closeEnd;
+      block.closeEnd > block.closeStart && text[block.closeEnd - 1] === "\n" ? block.closeEnd - 1 : block.closeEnd;
     const fits = graphemeSpan(graphemeAt, block.openStart, blockEnd) <= limit;
     // Worst case: prefix + one character + "\n" + closing fence.
     const reopenable = prefixLength + 1 + 1 + block.closeLine.length <= limit;
@@ -507,23 +505,14 @@ function forbidAtomicConstructs(layout: Layout, graphemeAt: Int32Array, limit: n
   };
   let regionStart = 0;
   for (const block of layout.fences) {
-    forEachParagraph(layout.text, regionStart, block.openStart, (s, e) =>
-      scanInlines(layout.text, s, e, protect)
-    );
+    forEachParagraph(layout.text, regionStart, block.openStart, (s, e) => scanInlines(layout.text, s, e, protect));
     regionStart = block.closeEnd;
   }
-  forEachParagraph(layout.text, regionStart, layout.text.length, (s, e) =>
-    scanInlines(layout.text, s, e, protect)
-  );
+  forEachParagraph(layout.text, regionStart, layout.text.length, (s, e) => scanInlines(layout.text, s, e, protect));
 }
 
 /** Inline constructs never cross a blank line, so scan paragraph by paragraph. */
-function forEachParagraph(
-  text: string,
-  start: number,
-  end: number,
-  visit: (start: number, end: number) => void
-): void {
+function forEachParagraph(text: string, start: number, end: number, visit: (start: number, end: number) => void): void {
   let paragraphStart = start;
   let lineStart = start;
   while (lineStart < end) {
@@ -556,12 +545,7 @@ interface Span {
  * constructs are recognized left to right. A construct too long to protect
  * is scanned inside, so the shorter constructs in it are still protected.
  */
-function scanInlines(
-  text: string,
-  start: number,
-  end: number,
-  protect: (start: number, end: number) => boolean
-): void {
+function scanInlines(text: string, start: number, end: number, protect: (start: number, end: number) => boolean): void {
   const codeSpans = findCodeSpans(text, start, end);
   const { brackets, parens } = matchBrackets(text, start, end, codeSpans);
   let span = 0;
@@ -582,8 +566,8 @@ function scanInlines(
       ch === "["
         ? linkAt(i, brackets, parens, text)
         : ch === "!" && text[i + 1] === "["
-        ? linkAt(i + 1, brackets, parens, text)
-        : -1;
+          ? linkAt(i + 1, brackets, parens, text)
+          : -1;
     if (linkEnd > 0 && protect(i, linkEnd)) {
       i = linkEnd;
       continue;
@@ -609,12 +593,7 @@ function scanInlines(
 }
 
 /** End of the link or image whose text opens at `open` (`[`), or -1. */
-function linkAt(
-  open: number,
-  brackets: Map<number, number>,
-  parens: Map<number, number>,
-  text: string
-): number {
+function linkAt(open: number, brackets: Map<number, number>, parens: Map<number, number>, text: string): number {
   const close = brackets.get(open);
   if (close === undefined) return -1;
   const after = close + 1;
@@ -688,7 +667,7 @@ function matchBrackets(
   text: string,
   start: number,
   end: number,
-  codeSpans: Span[]
+  codeSpans: Span[],
 ): { brackets: Map<number, number>; parens: Map<number, number> } {
   const brackets = new Map<number, number>();
   const parens = new Map<number, number>();

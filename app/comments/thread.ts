@@ -95,7 +95,8 @@ export function buildThread<T extends ThreadInput>(rows: readonly T[], maxDepth:
   const walk = (parentId: number | null, prefix: string, depth: number) => {
     for (const comment of childrenOf.get(parentId) ?? []) {
       // A held comment has no number yet: "" and an anchor by id.
-      const number = comment.position === null ? "" : prefix ? `${prefix}.${comment.position}` : String(comment.position);
+      const number =
+        comment.position === null ? "" : prefix ? `${prefix}.${comment.position}` : String(comment.position);
       const node: ThreadNode<T> = {
         comment,
         number,

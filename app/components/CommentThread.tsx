@@ -102,7 +102,12 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
               Awaiting moderation: only you can see this
             </span>
           ) : (
-            <a className="comment-number" href={`#${node.anchor}`} id={`${node.anchor}-label`} title="Permalink to this comment">
+            <a
+              className="comment-number"
+              href={`#${node.anchor}`}
+              id={`${node.anchor}-label`}
+              title="Permalink to this comment"
+            >
               {node.number}
             </a>
           )}
@@ -124,9 +129,7 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
           )}
           <time dateTime={comment.createdAt}>{formatInstant(comment.createdAt)}</time>
           {comment.edited && !comment.removed ? <span className="edited-label">edited</span> : null}
-          {node.parts ? (
-            <span className="part-label">{`Part ${node.parts.index} of ${node.parts.count}`}</span>
-          ) : null}
+          {node.parts ? <span className="part-label">{`Part ${node.parts.index} of ${node.parts.count}`}</span> : null}
         </header>
         {node.inReplyTo ? (
           <p className="in-reply-to">
@@ -171,7 +174,9 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
           </details>
         ) : null}
         {/* One reply form per submission, under its last part, so replies follow the whole comment. */}
-        {(context.commentsOpen || failedHere) && !comment.pending && (!node.parts || node.parts.index === node.parts.count) ? (
+        {(context.commentsOpen || failedHere) &&
+        !comment.pending &&
+        (!node.parts || node.parts.index === node.parts.count) ? (
           <ReplyForm node={node} context={context} failed={failedHere} draft={draftHere} />
         ) : null}
       </article>

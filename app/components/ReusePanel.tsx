@@ -97,7 +97,13 @@ function Attribution({ panel, label, value }: { panel: string; label: string; va
   return (
     <div className="attribution">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} readOnly rows={label === "HTML" ? 5 : 3} value={value} onFocus={(e) => e.currentTarget.select()} />
+      <textarea
+        id={id}
+        readOnly
+        rows={label === "HTML" ? 5 : 3}
+        value={value}
+        onFocus={(e) => e.currentTarget.select()}
+      />
       {canCopy ? (
         <button
           type="button"

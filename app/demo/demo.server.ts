@@ -51,13 +51,17 @@ async function loadAll(db: Database, fixturePath: string): Promise<number> {
     allowAnonymous: site.allowAnonymous,
   };
   const authorName = post.author?.name ?? site.attributionName;
-  const authorIdentity = commentIdentityFor(await demoCoach(db, post.author?.accountEmail ?? null, authorName), post.author);
+  const authorIdentity = commentIdentityFor(
+    await demoCoach(db, post.author?.accountEmail ?? null, authorName),
+    post.author,
+  );
   if (authorIdentity.kind !== "post-author") {
     throw new Error(`Demo author ${post.author?.slug} needs an accountEmail to reply as the author`);
   }
   // The demo discussion was written under the site's licence (the fixture's
   // site.licence): its comments keep that one, whatever the setting becomes.
-  const demoLicense = findLicenseByUrl(fixture.site.licence.url) ?? resolveCommentLicense(site.commentLicense, site.defaultLicense);
+  const demoLicense =
+    findLicenseByUrl(fixture.site.licence.url) ?? resolveCommentLicense(site.commentLicense, site.defaultLicense);
   const idOf = new Map<string, number>();
   let stored = 0;
   for (const item of fixture.comments) {
@@ -94,7 +98,9 @@ async function demoCoach(db: Database, email: string | null, name: string) {
     role: "coach",
   });
   if (!created.ok) {
-    throw new Error(`Could not create the demo coach account (check DEMO_COACH_PASSWORD): ${Object.values(created.fieldErrors).flat().join(" ")}`);
+    throw new Error(
+      `Could not create the demo coach account (check DEMO_COACH_PASSWORD): ${Object.values(created.fieldErrors).flat().join(" ")}`,
+    );
   }
   return created.value;
 }

@@ -168,7 +168,10 @@ export function pageMeta(
   const site = siteFactsFrom(matches);
   if (!site) {
     const input = typeof page === "function" ? page({ origin: "", siteTitle: "", siteDescription: "" }) : page;
-    return [{ title: input.title }, ...(input.description ? [{ name: "description", content: input.description }] : [])];
+    return [
+      { title: input.title },
+      ...(input.description ? [{ name: "description", content: input.description }] : []),
+    ];
   }
   return buildPageMeta(site, typeof page === "function" ? page(site) : page);
 }

@@ -89,7 +89,10 @@ export function checkMastodonServer(input: string): MastodonServerCheck {
     return { ok: false, message: `Leave out the “https://” part. ${example}` };
   }
   if (value.includes("@")) {
-    return { ok: false, message: `That looks like an account, not a server. For @name@mastodon.social the server is mastodon.social. ${example}` };
+    return {
+      ok: false,
+      message: `That looks like an account, not a server. For @name@mastodon.social the server is mastodon.social. ${example}`,
+    };
   }
   if (/[/\\?#]/.test(value)) return { ok: false, message: `A server name has no “/”, “?” or “#”. ${example}` };
   if (value.includes(":")) return { ok: false, message: `A server name has no “:” or port number. ${example}` };
@@ -120,7 +123,8 @@ export function checkMastodonServer(input: string): MastodonServerCheck {
  */
 export function mastodonShareUrl(host: string, text: string): string {
   const checked = checkMastodonServer(host);
-  if (!checked.ok || checked.host !== host) throw new TypeError(`mastodonShareUrl: "${host}" is not a checked server name`);
+  if (!checked.ok || checked.host !== host)
+    throw new TypeError(`mastodonShareUrl: "${host}" is not a checked server name`);
   return `https://${host}/share?text=${encodeURIComponent(text)}`;
 }
 

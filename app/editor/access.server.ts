@@ -36,7 +36,10 @@ export async function requireEditorPage(request: Request): Promise<EditorAccess>
   if (!user) {
     throw new Response(null, {
       status: 302,
-      headers: { Location: `/signin?redirectTo=${encodeURIComponent(returnPath(request))}`, ...Object.fromEntries(headers) },
+      headers: {
+        Location: `/signin?redirectTo=${encodeURIComponent(returnPath(request))}`,
+        ...Object.fromEntries(headers),
+      },
     });
   }
   if (user.role !== "coach" && user.role !== "admin") {

@@ -63,5 +63,9 @@ export const SITE_FEED_MAX_AGE_SECONDS = 300;
 export async function siteFeedResponse(request: Request, format: FeedFormat, tag: string | null): Promise<Response> {
   const body = await siteFeed(format, publicOrigin(request.url), tag);
   if (body === null) throw notFound("No post carries this tag, so it has no feed.");
-  return feedResponse(request, { body, contentType: FEED_CONTENT_TYPES[format], maxAgeSeconds: SITE_FEED_MAX_AGE_SECONDS });
+  return feedResponse(request, {
+    body,
+    contentType: FEED_CONTENT_TYPES[format],
+    maxAgeSeconds: SITE_FEED_MAX_AGE_SECONDS,
+  });
 }

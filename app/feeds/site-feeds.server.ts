@@ -1,6 +1,13 @@
 import { labelLicenseUrl, resolvePostLicense } from "../licences/metadata";
 import { imageCreditText } from "../licences/reuse";
-import { getPost, getSiteSettings, listPosts, type CoverImage, type Post, type SiteSettings } from "../posts/posts.server";
+import {
+  getPost,
+  getSiteSettings,
+  listPosts,
+  type CoverImage,
+  type Post,
+  type SiteSettings,
+} from "../posts/posts.server";
 import { absoluteUrl, postUrl } from "../site/urls.server";
 import {
   buildAtomFeed,
@@ -92,7 +99,11 @@ const escapeHtml = (text: string) =>
 function coverFigureHtml(cover: CoverImage | null): string {
   if (!cover) return "";
   const license = labelLicenseUrl(cover.licenseUrl);
-  const credit = imageCreditText({ creator: cover.creator, sourceName: cover.sourceName, licenseName: license?.name ?? null });
+  const credit = imageCreditText({
+    creator: cover.creator,
+    sourceName: cover.sourceName,
+    licenseName: license?.name ?? null,
+  });
   return (
     `<figure><img src="${escapeHtml(cover.src)}" alt="${escapeHtml(cover.alt)}">` +
     `<figcaption>${escapeHtml(credit)}${license?.url ? ` (<a href="${escapeHtml(license.url)}">${escapeHtml(license.url)}</a>)` : ""}</figcaption></figure>`

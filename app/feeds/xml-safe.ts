@@ -10,7 +10,8 @@
  * C0 controls other than tab and line feed (carriage return too: the site's
  * text uses \n line endings), U+FFFE, U+FFFF and unpaired surrogates.
  */
-const NOT_XML = /[\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  /[\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** `value` with every character XML 1.0 forbids removed; nothing else changes. */
 export function xmlSafe(value: string): string {

@@ -291,7 +291,10 @@ const GENERIC_JURISDICTION: Record<string, string> = {
  */
 export function parseLicenseParts(parts: LicenseParts): License | undefined {
   if (!parts || typeof parts.code !== "string") return undefined;
-  const code = parts.code.trim().toLowerCase().replace(/^cc-(?=by)/, "");
+  const code = parts.code
+    .trim()
+    .toLowerCase()
+    .replace(/^cc-(?=by)/, "");
   if (code === "all-rights-reserved") return ALL_RIGHTS_RESERVED;
 
   let version = parts.version == null ? "" : String(parts.version).trim();

@@ -27,7 +27,7 @@ export interface CreditedImageInput {
 }
 
 export interface PostLicensingInput {
-  post: { title: string; /** "site-default" or a catalogue id */ license: string };
+  post: { title: string /** "site-default" or a catalogue id */; license: string };
   /** The post's canonical URL. */
   postUrl: string;
   author: { name: string; url: string | null; contact: string | null };
@@ -85,7 +85,11 @@ export interface PostLicensing {
  * becomes a mailto: link whose subject names the post), else their first
  * http(s) link, else the site's attribution URL; null when there is none.
  */
-export function permissionRequestUrl(contact: string | null, fallbacks: (string | null)[], title: string): string | null {
+export function permissionRequestUrl(
+  contact: string | null,
+  fallbacks: (string | null)[],
+  title: string,
+): string | null {
   const value = contact?.trim() ?? "";
   if (/^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/.test(value)) {
     const subject = `Permission to reuse “${title}”`;
@@ -126,7 +130,11 @@ export function postLicensing(input: PostLicensingInput): PostLicensing {
   const images = input.images.map((image): CreditedImage => {
     const label = labelLicenseUrl(image.licenseUrl);
     const terms = licenseTermsForUrl(image.licenseUrl);
-    const creditText = imageCreditText({ creator: image.creator, sourceName: image.sourceName, licenseName: label?.name ?? null });
+    const creditText = imageCreditText({
+      creator: image.creator,
+      sourceName: image.sourceName,
+      licenseName: label?.name ?? null,
+    });
     const title = image.caption?.trim() || image.alt.trim() || "Photo";
     return {
       ...image,
@@ -144,7 +152,13 @@ export function postLicensing(input: PostLicensingInput): PostLicensing {
                 ? "This image is under a licence that is not a Creative Commons licence: read its terms before reusing it."
                 : "No licence is stated for this image: ask its creator before reusing it.",
             ],
-        attribution: imageAttribution({ title, creator: image.creator, sourceName: image.sourceName, sourceUrl: image.sourceUrl, license: terms }),
+        attribution: imageAttribution({
+          title,
+          creator: image.creator,
+          sourceName: image.sourceName,
+          sourceUrl: image.sourceUrl,
+          license: terms,
+        }),
         askUrl: terms?.url ? null : (image.sourceUrl ?? label?.url ?? null),
         askLabel: label && !terms ? "Read the image's licence" : "Ask the image's creator",
       },

@@ -56,7 +56,9 @@ export function describePermissions(license: LicenseTerms): string[] {
       ? "You may use it for any purpose, even commercially."
       : "You may not use it for commercial purposes: for money, or for commercial advantage.",
   );
-  sentences.push("You must give credit: the title, the author, a link to the source and the licence, and say if you changed it.");
+  sentences.push(
+    "You must give credit: the title, the author, a link to the source and the licence, and say if you changed it.",
+  );
   if (p.shareAlike) sentences.push(shareAlikeTerms(license));
   return sentences;
 }
@@ -90,7 +92,9 @@ export function attribution(facts: AttributionFacts): { text: string; html: stri
     `<p xmlns:cc="http://creativecommons.org/ns#" xmlns:dct="http://purl.org/dc/terms/">` +
     `<a property="dct:title" rel="cc:attributionURL" href="${escapeHtml(facts.sourceUrl)}">${escapeHtml(facts.title)}</a> by ${author} ` +
     `is licensed under <a href="${escapeHtml(license.url)}" rel="license noopener noreferrer">${escapeHtml(license.shortName)}</a></p>`;
-  const authorMd = facts.authorUrl ? `[${escapeMarkdown(facts.authorName)}](${facts.authorUrl})` : escapeMarkdown(facts.authorName);
+  const authorMd = facts.authorUrl
+    ? `[${escapeMarkdown(facts.authorName)}](${facts.authorUrl})`
+    : escapeMarkdown(facts.authorName);
   const markdown = `[${escapeMarkdown(facts.title)}](${facts.sourceUrl}) by ${authorMd} is licensed under [${license.shortName}](${license.url}).`;
   return { text, html, markdown };
 }
@@ -111,7 +115,9 @@ export interface ImageAttributionFacts {
  * The credit line shown under an image and used as its JSON-LD `creditText`:
  * "Photo: <creator> via <source>, <licence>", leaving out what is not known.
  */
-export function imageCreditText(facts: Pick<ImageAttributionFacts, "creator" | "sourceName"> & { licenseName: string | null }): string {
+export function imageCreditText(
+  facts: Pick<ImageAttributionFacts, "creator" | "sourceName"> & { licenseName: string | null },
+): string {
   const creator = facts.creator.trim() || "unknown creator";
   const via = facts.sourceName.trim() ? ` via ${facts.sourceName.trim()}` : "";
   return `Photo: ${creator}${via}${facts.licenseName ? `, ${facts.licenseName}` : ""}`;
@@ -124,7 +130,9 @@ export function imageCreditText(facts: Pick<ImageAttributionFacts, "creator" | "
  * With no attribution required (CC0, Public Domain Mark) a courtesy credit is
  * still offered.
  */
-export function imageAttribution(facts: ImageAttributionFacts): { text: string; html: string; markdown: string } | null {
+export function imageAttribution(
+  facts: ImageAttributionFacts,
+): { text: string; html: string; markdown: string } | null {
   const { license } = facts;
   if (!license?.url) return null;
   const title = facts.title.trim() || "Photo";

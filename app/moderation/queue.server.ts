@@ -91,7 +91,10 @@ export const queueQueries = {
                   .where(
                     inArray(
                       comments.id,
-                      db.select({ id: commentReports.commentId }).from(commentReports).where(isNull(commentReports.resolvedAt)),
+                      db
+                        .select({ id: commentReports.commentId })
+                        .from(commentReports)
+                        .where(isNull(commentReports.resolvedAt)),
                     ),
                   ),
               )
@@ -113,20 +116,42 @@ export async function queueCounts(db: Database, scope: ModeratorScope): Promise<
 }
 
 /** A list of the queue, oldest first for held comments, newest first otherwise. */
-export async function listQueue(db: Database, scope: ModeratorScope, list: QueueList, limit = 100): Promise<QueueItem[]> {
+export async function listQueue(
+  db: Database,
+  scope: ModeratorScope,
+  list: QueueList,
+  limit = 100,
+): Promise<QueueItem[]> {
   const firstParts = await queueQueries.firstParts(db, scope, list, limit);
   const reports = firstParts.length
     ? await db
-        .select({ submissionId: comments.submissionId, reason: commentReports.reason, createdAt: commentReports.createdAt })
+        .select({
+          submissionId: comments.submissionId,
+          reason: commentReports.reason,
+          createdAt: commentReports.createdAt,
+        })
         .from(commentReports)
         .innerJoin(comments, eq(commentReports.commentId, comments.id))
-        .where(and(isNull(commentReports.resolvedAt), inArray(comments.submissionId, firstParts.map((p) => p.submissionId))))
+        .where(
+          and(
+            isNull(commentReports.resolvedAt),
+            inArray(
+              comments.submissionId,
+              firstParts.map((p) => p.submissionId),
+            ),
+          ),
+        )
     : [];
   const revisions = firstParts.length
     ? await db
         .select()
         .from(commentRevisions)
-        .where(inArray(commentRevisions.submissionId, firstParts.map((p) => p.submissionId)))
+        .where(
+          inArray(
+            commentRevisions.submissionId,
+            firstParts.map((p) => p.submissionId),
+          ),
+        )
         .orderBy(desc(commentRevisions.replacedAt))
     : [];
   return firstParts.map((part) => ({
@@ -174,7 +199,15 @@ export async function moderate(
       const hasOpenReports = await tx
         .select({ id: commentReports.id })
         .from(commentReports)
-        .where(and(inArray(commentReports.commentId, parts.map((p) => p.id)), isNull(commentReports.resolvedAt)))
+        .where(
+          and(
+            inArray(
+              commentReports.commentId,
+              parts.map((p) => p.id),
+            ),
+            isNull(commentReports.resolvedAt),
+          ),
+        )
         .limit(1);
       // Already so (and no report to dismiss): nothing changes, nothing is counted.
       if (parts.every((p) => p.status === target) && hasOpenReports.length === 0) return false;
@@ -184,7 +217,11 @@ export async function moderate(
           .update(comments)
           .set({ status, removedAt: status === "removed" ? at : null, updatedAt: at })
           .where(eq(comments.submissionId, submissionId));
-        await resolveReports(txDb, parts.map((p) => p.id), at);
+        await resolveReports(
+          txDb,
+          parts.map((p) => p.id),
+          at,
+        );
         return true;
       }
       // approve / restore: publish, numbering parts that have no number yet.
@@ -213,7 +250,11 @@ export async function moderate(
             .values(keys.map((key) => ({ key, approvedAt: at })))
             .onConflictDoNothing();
         }
-        await resolveReports(txDb, parts.map((p) => p.id), at);
+        await resolveReports(
+          txDb,
+          parts.map((p) => p.id),
+          at,
+        );
       }
       return true;
     });
@@ -239,10 +280,7 @@ export async function reportComment(
   db: Database,
   report: { commentId: number; reason: string; reporterUserId: string | null },
 ): Promise<boolean> {
-  const [target] = await db
-    .select({ status: comments.status })
-    .from(comments)
-    .where(eq(comments.id, report.commentId));
+  const [target] = await db.select({ status: comments.status }).from(comments).where(eq(comments.id, report.commentId));
   if (!target || target.status !== "published") return false;
   await db.insert(commentReports).values({
     commentId: report.commentId,

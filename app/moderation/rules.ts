@@ -28,9 +28,7 @@ export interface ModerationSettings {
 }
 
 /** What the moderation rules decide for a new submission, and why. */
-export type HoldDecision =
-  | { status: "published"; reason: null }
-  | { status: "pending" | "spam"; reason: string };
+export type HoldDecision = { status: "published"; reason: null } | { status: "pending" | "spam"; reason: string };
 
 /**
  * Decides whether a new submission is published at once, held for a

@@ -44,7 +44,7 @@ export interface CommentsFeedInput {
   /** The site's origin as readers reach it, e.g. "https://staffroom.example.org". */
   origin: string;
   siteTitle: string;
-  post: { slug: string; title: string; /** YYYY-MM-DD */ published: string };
+  post: { slug: string; title: string /** YYYY-MM-DD */; published: string };
   /** Newest first; every one published (the caller filters). */
   comments: readonly FeedComment[];
   /** The site's comment licence now (`resolveCommentLicense`): for comments with none recorded. */

@@ -41,7 +41,11 @@ type Executor = Pick<Database, "insert" | "update" | "select">;
  * @returns the outbox row's id. Throws TypeError for an empty `to` or
  *   `subject`; otherwise only for database failures.
  */
-export async function enqueueEmail(db: Executor, message: MailMessage, now: Date = new Date()): Promise<{ id: number }> {
+export async function enqueueEmail(
+  db: Executor,
+  message: MailMessage,
+  now: Date = new Date(),
+): Promise<{ id: number }> {
   if (!message.to?.trim()) throw new TypeError("enqueueEmail: `to` is empty");
   if (!message.subject?.trim()) throw new TypeError("enqueueEmail: `subject` is empty");
   const headers = message.headers && Object.keys(message.headers).length > 0 ? JSON.stringify(message.headers) : null;
@@ -140,10 +144,7 @@ export async function deliverDueEmails(
       else report.retried++;
       continue;
     }
-    await db
-      .update(outbox)
-      .set({ status: "sent", sentAt: clock(), lastError: null })
-      .where(eq(outbox.id, message.id));
+    await db.update(outbox).set({ status: "sent", sentAt: clock(), lastError: null }).where(eq(outbox.id, message.id));
     report.sent++;
   }
   return report;
@@ -179,7 +180,9 @@ function parseHeaders(stored: string | null): Record<string, string> | undefined
     const value = JSON.parse(stored) as unknown;
     if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+      Object.entries(value as Record<string, unknown>).filter(
+        (entry): entry is [string, string] => typeof entry[1] === "string",
+      ),
     );
   } catch {
     return undefined;
@@ -233,7 +236,9 @@ export function startOutboxWorker(
       try {
         const report = await deliverDueEmails(db, mailer, { batch: options.batch });
         if (report.failed || report.retried) {
-          log(`Outbox: ${report.sent} sent, ${report.retried} to retry, ${report.failed} failed (see outbox.last_error)`);
+          log(
+            `Outbox: ${report.sent} sent, ${report.retried} to retry, ${report.failed} failed (see outbox.last_error)`,
+          );
         }
       } catch (error) {
         logError(`Outbox worker: ${error instanceof Error ? error.message : String(error)}`);

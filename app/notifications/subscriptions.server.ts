@@ -131,10 +131,7 @@ export async function followPost(
       .limit(1);
     if (existing) {
       if (existing.unsubscribedAt === null) return { id: existing.id, token: existing.token, created: false };
-      await tx
-        .update(subscriptions)
-        .set({ unsubscribedAt: null, email })
-        .where(eq(subscriptions.id, existing.id));
+      await tx.update(subscriptions).set({ unsubscribedAt: null, email }).where(eq(subscriptions.id, existing.id));
       return { id: existing.id, token: existing.token, created: true };
     }
     const [row] = await tx
@@ -458,12 +455,21 @@ function safeEmail(email: string | null | undefined): string | null {
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 
 function oneLine(value: string): string {
-  return (value ?? "").replace(/[\r\n\t]+/g, " ").replace(CONTROL, "").replace(/\s+/g, " ").trim();
+  return (value ?? "")
+    .replace(/[\r\n\t]+/g, " ")
+    .replace(CONTROL, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function shorten(value: string, max: number): string {
   const chars = Array.from(value);
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+  return chars.length <= max
+    ? value
+    : `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
 }
 
 /** The excerpt, shortened, each line quoted with "> " (RFC 3676 §4.5 style). */

@@ -93,7 +93,18 @@ function creditedFigure(image: FigureToDraw): MarkdocTag {
     new Tag("img", { src: image.src, alt: image.alt }, []),
     new Tag("figcaption", {}, [
       ...(image.caption.trim() ? [new Tag("span", { class: "caption" }, [image.caption.trim()]), " "] : []),
-      new Tag("span", { class: "credit", title: imageCreditText({ creator: image.creator, sourceName: image.sourceName, licenseName: license?.name ?? null }) }, credit),
+      new Tag(
+        "span",
+        {
+          class: "credit",
+          title: imageCreditText({
+            creator: image.creator,
+            sourceName: image.sourceName,
+            licenseName: license?.name ?? null,
+          }),
+        },
+        credit,
+      ),
     ]),
   ]);
 }
@@ -116,7 +127,13 @@ function markdocConfig(images: BodyImage[]): Config {
           const image = imageFrom(node.attributes, images.length + 1);
           if (!image) return null;
           images.push(image);
-          return creditedFigure({ ...image, id: `image-${image.n}`, className: "credited-image", about: image.src, reuseAnchor: `reuse-image-${image.n}` });
+          return creditedFigure({
+            ...image,
+            id: `image-${image.n}`,
+            className: "credited-image",
+            about: image.src,
+            reuseAnchor: `reuse-image-${image.n}`,
+          });
         },
       },
     },
@@ -147,9 +164,35 @@ export function creditedFigureHtml(figure: FigureToDraw): string {
 function sanitizePostHtml(html: string): string {
   return sanitizeHtml(html, {
     allowedTags: [
-      "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "strong", "em", "s", "del", "code", "pre",
-      "blockquote", "ul", "ol", "li", "a", "img", "figure", "figcaption", "span",
-      "table", "thead", "tbody", "tr", "th", "td",
+      "h2",
+      "h3",
+      "h4",
+      "h5",
+      "h6",
+      "p",
+      "br",
+      "hr",
+      "strong",
+      "em",
+      "s",
+      "del",
+      "code",
+      "pre",
+      "blockquote",
+      "ul",
+      "ol",
+      "li",
+      "a",
+      "img",
+      "figure",
+      "figcaption",
+      "span",
+      "table",
+      "thead",
+      "tbody",
+      "tr",
+      "th",
+      "td",
     ],
     allowedAttributes: {
       a: ["href", "title", "rel", "property", "class"],

@@ -5,7 +5,10 @@ import type { PostSummary } from "./posts.server";
 
 /** Post summaries with their comment counts, shaped for `PostList`. */
 export async function toPostListItems(posts: PostSummary[]): Promise<PostListItem[]> {
-  const counts = await countComments(await getDatabase(), posts.map((post) => post.slug));
+  const counts = await countComments(
+    await getDatabase(),
+    posts.map((post) => post.slug),
+  );
   return posts.map((post) => ({
     slug: post.slug,
     title: post.title,

@@ -30,6 +30,7 @@ export function countTags(posts: readonly { tags: readonly string[] }[], order: 
     for (const tag of new Set(post.tags)) counts.set(tag, (counts.get(tag) ?? 0) + 1);
   }
   const tags = [...counts].map(([name, count]) => ({ name, count }));
-  const compareNames = (a: TagCount, b: TagCount) => byName.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const compareNames = (a: TagCount, b: TagCount) =>
+    byName.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return tags.sort(order === "count" ? (a, b) => b.count - a.count || compareNames(a, b) : compareNames);
 }

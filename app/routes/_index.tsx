@@ -13,7 +13,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const pageParam = parsePageParam(new URL(request.url).searchParams.get("page"));
   const page = pageParam.ok ? pageOf(all, pageParam.page) : null;
   if (!page) throw new Response("There is no such page of posts.", { status: 404 });
-  return { siteTitle: site.title, page: page.page, pageCount: page.pageCount, posts: await toPostListItems(page.items) };
+  return {
+    siteTitle: site.title,
+    page: page.page,
+    pageCount: page.pageCount,
+    posts: await toPostListItems(page.items),
+  };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

@@ -32,7 +32,8 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirect("/account?signedOutElsewhere=1", { headers: cookieHeaders(headers, cookie) });
   }
 
-  const schema = intent === "profile" ? profileSchema : intent === "password" ? changePasswordSchema : deleteAccountSchema;
+  const schema =
+    intent === "profile" ? profileSchema : intent === "password" ? changePasswordSchema : deleteAccountSchema;
   const submission = parseWithZod(formData, { schema });
   const hide = ["currentPassword", "newPassword"];
   if (submission.status !== "success") {
@@ -42,9 +43,15 @@ export async function action({ request }: ActionFunctionArgs) {
   if (value.intent === "profile") {
     const result = await updateProfile(db, user.id, value);
     if (!result.ok) {
-      return json<ActionData>({ intent, result: submission.reply({ fieldErrors: result.fieldErrors }) }, { status: 400, headers });
+      return json<ActionData>(
+        { intent, result: submission.reply({ fieldErrors: result.fieldErrors }) },
+        { status: 400, headers },
+      );
     }
-    return json<ActionData>({ intent, result: submission.reply(), done: "Your name and email were saved." }, { headers });
+    return json<ActionData>(
+      { intent, result: submission.reply(), done: "Your name and email were saved." },
+      { headers },
+    );
   }
   if (value.intent === "password") {
     const result = await changePassword(db, user.id, value.currentPassword, value.newPassword);
@@ -58,7 +65,11 @@ export async function action({ request }: ActionFunctionArgs) {
     await endAllSessions(user.id);
     const cookie = await startSession(user.id);
     return json<ActionData>(
-      { intent, result: submission.reply({ resetForm: true }), done: "Your password was changed. Other devices were signed out." },
+      {
+        intent,
+        result: submission.reply({ resetForm: true }),
+        done: "Your password was changed. Other devices were signed out.",
+      },
       { headers: cookieHeaders(headers, cookie) },
     );
   }
@@ -74,7 +85,6 @@ export async function action({ request }: ActionFunctionArgs) {
     headers: cookieHeaders(new Headers(), "staffroom_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
   });
 }
-
 
 export default function Account() {
   const { user, signedOutElsewhere } = useLoaderData<typeof loader>();
@@ -103,7 +113,8 @@ export default function Account() {
     <section className="narrow">
       <h1>Your account</h1>
       <p>
-        Signed in as <strong>{user.displayName}</strong> ({user.role}). <Link to={`/members/${user.id}`}>Your public profile</Link>
+        Signed in as <strong>{user.displayName}</strong> ({user.role}).{" "}
+        <Link to={`/members/${user.id}`}>Your public profile</Link>
       </p>
       {action?.done || signedOutElsewhere ? (
         <p className="notice" role="status">
@@ -126,7 +137,12 @@ export default function Account() {
       <Form method="post" className="comment-form" {...getFormProps(passwordForm)}>
         <input type="hidden" name="intent" value="password" />
         <FormError id={passwordForm.errorId} errors={passwordForm.errors} />
-        <Field label="Current password" meta={password.currentPassword} type="password" autoComplete="current-password" />
+        <Field
+          label="Current password"
+          meta={password.currentPassword}
+          type="password"
+          autoComplete="current-password"
+        />
         <Field label="New password" meta={password.newPassword} type="password" autoComplete="new-password" />
         <button type="submit" className="button">
           Change password
@@ -146,8 +162,8 @@ export default function Account() {
       <Form method="post" className="comment-form" {...getFormProps(deleteForm)}>
         <input type="hidden" name="intent" value="delete" />
         <p>
-          Your comments stay in their discussions so replies still make sense, shown as “Former member”. Your name, email
-          and password are deleted.
+          Your comments stay in their discussions so replies still make sense, shown as “Former member”. Your name,
+          email and password are deleted.
         </p>
         <FormError id={deleteForm.errorId} errors={deleteForm.errors} />
         <Field label="Your password" meta={remove.currentPassword} type="password" autoComplete="current-password" />

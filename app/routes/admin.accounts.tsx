@@ -28,7 +28,11 @@ export async function action({ request }: ActionFunctionArgs) {
     return json({ userId: submission.value.userId, message, ok: false }, { status: 400, headers });
   }
   return json(
-    { userId: result.value.id, message: `${result.value.displayName} is now ${result.value.role === "admin" ? "an admin" : `a ${result.value.role}`}.`, ok: true },
+    {
+      userId: result.value.id,
+      message: `${result.value.displayName} is now ${result.value.role === "admin" ? "an admin" : `a ${result.value.role}`}.`,
+      ok: true,
+    },
     { headers },
   );
 }
@@ -44,7 +48,11 @@ export default function Accounts() {
         author's “Account email” in the editor) and reply with the Author badge. Admins edit everything and manage
         accounts.
       </p>
-      {result && !result.userId ? <p className="form-error" role="alert">{result.message}</p> : null}
+      {result && !result.userId ? (
+        <p className="form-error" role="alert">
+          {result.message}
+        </p>
+      ) : null}
       <table className="accounts">
         <thead>
           <tr>

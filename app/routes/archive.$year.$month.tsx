@@ -4,7 +4,14 @@ import { PageNav, pageHref } from "~/components/PageNav";
 import { PostList } from "~/components/PostList";
 import { formatCount } from "~/comments/characters";
 import { pageMeta } from "~/discovery/meta";
-import { adjacentMonths, archivePath, groupByMonth, monthLabel, parseArchiveMonth, postsInMonth } from "~/posts/archive";
+import {
+  adjacentMonths,
+  archivePath,
+  groupByMonth,
+  monthLabel,
+  parseArchiveMonth,
+  postsInMonth,
+} from "~/posts/archive";
 import { toPostListItems } from "~/posts/listing.server";
 import { pageOf, parsePageParam } from "~/posts/paging";
 import { listPosts } from "~/posts/posts.server";
@@ -14,7 +21,8 @@ import { listPosts } from "~/posts/posts.server";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const when = parseArchiveMonth(params.year, params.month);
-  if (!when) throw new Response("Archive pages are at /archive/<year>/<month>, such as /archive/2026/03.", { status: 404 });
+  if (!when)
+    throw new Response("Archive pages are at /archive/<year>/<month>, such as /archive/2026/03.", { status: 404 });
   const label = monthLabel(when.year, when.month);
   const all = await listPosts();
   const inMonth = postsInMonth(all, when.year, when.month);

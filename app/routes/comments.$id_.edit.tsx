@@ -24,14 +24,23 @@ async function load(request: Request, idParam: string | undefined) {
   const own =
     id === null
       ? null
-      : await ownSubmission(db, id, { userId: user?.id ?? null, guestToken: user ? null : readGuestToken(request.headers.get("cookie")) });
-  if (!own) throw new Response("You can edit only your own comments, from the browser or account you wrote them with.", { status: 404, headers });
+      : await ownSubmission(db, id, {
+          userId: user?.id ?? null,
+          guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
+        });
+  if (!own)
+    throw new Response("You can edit only your own comments, from the browser or account you wrote them with.", {
+      status: 404,
+      headers,
+    });
   return { db, own, user, headers };
 }
 
 async function backTo(db: Awaited<ReturnType<typeof getDatabase>>, commentId: number, postSlug: string) {
   const found = await locateComment(db, commentId);
-  return found ? `/posts/${postSlug}#${anchorFor(found.number)}` : `/posts/${postSlug}?held=1#comment-held-${commentId}`;
+  return found
+    ? `/posts/${postSlug}#${anchorFor(found.number)}`
+    : `/posts/${postSlug}?held=1#comment-held-${commentId}`;
 }
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
@@ -48,14 +57,21 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (limited) {
     headers.set("Retry-After", String(limited));
     const wait = `You are changing comments faster than we allow. Please wait ${Math.ceil(limited / 60)} minutes; your text is still here.`;
-    return json({ body, errors: { "": [wait] } as Record<string, string[]>, contactCheck: [] as string[] }, { status: 429, headers });
+    return json(
+      { body, errors: { "": [wait] } as Record<string, string[]>, contactCheck: [] as string[] },
+      { status: 429, headers },
+    );
   }
   const details = findContactDetails(body);
   if (details.length > 0 && form.get("contactChoice") !== "publish") {
     return json(
       {
         body,
-        errors: { "": ["Your comment seems to include contact details, and comments are public. Publish it as it is, or edit them out."] } as Record<string, string[]>,
+        errors: {
+          "": [
+            "Your comment seems to include contact details, and comments are public. Publish it as it is, or edit them out.",
+          ],
+        } as Record<string, string[]>,
         contactCheck: details.map((d) => d.text),
       },
       { status: 422, headers },

@@ -3,7 +3,14 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { requireSameOrigin } from "~/auth/request.server";
 import { requireUser } from "~/auth/session.server";
 import { getDatabase } from "~/database.server";
-import { listQueue, moderate, queueCounts, type ModerationAction, type ModeratorScope, type QueueList } from "~/moderation/queue.server";
+import {
+  listQueue,
+  moderate,
+  queueCounts,
+  type ModerationAction,
+  type ModeratorScope,
+  type QueueList,
+} from "~/moderation/queue.server";
 import { announceSubmission } from "~/notifications/announce.server";
 import { moderatesPost } from "~/moderation/rules";
 import { formatInstant } from "~/posts/dates";
@@ -65,9 +72,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const act = String(form.get("action") ?? "");
   const list = listFrom(String(form.get("list") ?? ""));
-  const ids = form.getAll("submissionId").filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v));
+  const ids = form
+    .getAll("submissionId")
+    .filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v));
   if (!ACTIONS[list].some((a) => a.action === act) || ids.length === 0) {
-    const error = ids.length === 0 ? "Tick at least one comment, then choose what to do with it." : "That action does not apply to this list.";
+    const error =
+      ids.length === 0
+        ? "Tick at least one comment, then choose what to do with it."
+        : "That action does not apply to this list.";
     return json({ error }, { status: 400, headers });
   }
   const db = await getDatabase();

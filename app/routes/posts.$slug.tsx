@@ -73,10 +73,20 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const db = await getDatabase();
   const search = new URL(request.url).searchParams;
   const requestedPage = /^[1-9]\d{0,5}$/.test(search.get("page") ?? "") ? Number(search.get("page")) : 1;
-  const { nodes: thread, page, pageCount } = await listThreadPage(db, post.slug, site.maxDisplayDepth, {
-    userId: user?.id ?? null,
-    guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
-  }, requestedPage);
+  const {
+    nodes: thread,
+    page,
+    pageCount,
+  } = await listThreadPage(
+    db,
+    post.slug,
+    site.maxDisplayDepth,
+    {
+      userId: user?.id ?? null,
+      guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
+    },
+    requestedPage,
+  );
   if (page > pageCount) throw redirect(`/posts/${post.slug}?page=${pageCount}#comments`, { headers });
   const identity = commentIdentityFor(user, post.author);
   const viewer: CommentViewer = user
@@ -98,7 +108,11 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     site,
     images: [
       ...(post.cover ? [{ anchor: "cover", ...post.cover, url: absoluteUrl(post.cover.src, request.url) }] : []),
-      ...post.images.map((image) => ({ anchor: `image-${image.n}`, ...image, url: absoluteUrl(image.src, request.url) })),
+      ...post.images.map((image) => ({
+        anchor: `image-${image.n}`,
+        ...image,
+        url: absoluteUrl(image.src, request.url),
+      })),
     ],
   });
   const { license } = licensing;
@@ -111,54 +125,57 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       licenseUrl: storedCommentLicense(node.comment.license, licensing.commentLicense).url,
     }));
   const reuse = { post: licensing.reuse, images: licensing.images };
-  return json({
-    reuse,
-    viewer,
-    draft,
-    replyTo,
-    page,
-    pageCount,
-    following,
-    staff: moderatesPost(user, post.author),
-    held: search.get("held") === "1",
-    reported: search.get("reported") === "1",
-    sentPrivately: search.get("sentPrivately") === "1",
-    // Fresh for every page drawn: a resent form is recognised, and a form
-    // sent within seconds of appearing is held.
-    formTokens: { idempotencyKey: randomToken(), renderedAt: sign(String(Date.now())) },
-    commentLicense: licensing.commentNotice,
-    post: { ...post, author: post.author ? { ...post.author, accountEmail: null } : null },
-    authorName,
-    rules: rulesFrom(site),
-    license,
-    canonicalUrl: url,
-    // Who the notice and the attributions credit: the author's first link, else the site's attribution URL.
-    authorUrl,
-    askUrl: licensing.askUrl,
-    coverHtml: coverFigureHtml(licensing.images.find((image) => image.anchor === "cover") ?? null),
-    thread,
-    commentCount,
-    jsonLd: blogPostingJsonLd({
-      url,
-      title: post.title,
-      summary: post.summary,
-      published: post.published,
+  return json(
+    {
+      reuse,
+      viewer,
+      draft,
+      replyTo,
+      page,
+      pageCount,
+      following,
+      staff: moderatesPost(user, post.author),
+      held: search.get("held") === "1",
+      reported: search.get("reported") === "1",
+      sentPrivately: search.get("sentPrivately") === "1",
+      // Fresh for every page drawn: a resent form is recognised, and a form
+      // sent within seconds of appearing is held.
+      formTokens: { idempotencyKey: randomToken(), renderedAt: sign(String(Date.now())) },
+      commentLicense: licensing.commentNotice,
+      post: { ...post, author: post.author ? { ...post.author, accountEmail: null } : null },
       authorName,
-      authorUrl,
+      rules: rulesFrom(site),
       license,
-      tags: post.tags,
+      canonicalUrl: url,
+      // Who the notice and the attributions credit: the author's first link, else the site's attribution URL.
+      authorUrl,
+      askUrl: licensing.askUrl,
+      coverHtml: coverFigureHtml(licensing.images.find((image) => image.anchor === "cover") ?? null),
+      thread,
       commentCount,
-      images: licensing.images.map((image) => ({
-        url: image.url,
-        alt: image.caption?.trim() || image.alt,
-        creator: image.creator,
-        creditText: image.creditText,
-        licenseUrl: image.license?.url ?? null,
-        acquireLicensePage: image.sourceUrl ?? image.license?.url ?? null,
-      })),
-      comments: pageComments,
-    }),
-  }, { headers });
+      jsonLd: blogPostingJsonLd({
+        url,
+        title: post.title,
+        summary: post.summary,
+        published: post.published,
+        authorName,
+        authorUrl,
+        license,
+        tags: post.tags,
+        commentCount,
+        images: licensing.images.map((image) => ({
+          url: image.url,
+          alt: image.caption?.trim() || image.alt,
+          creator: image.creator,
+          creditText: image.creditText,
+          licenseUrl: image.license?.url ?? null,
+          acquireLicensePage: image.sourceUrl ?? image.license?.url ?? null,
+        })),
+        comments: pageComments,
+      }),
+    },
+    { headers },
+  );
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
@@ -174,7 +191,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
       image: post.cover ? { src: post.cover.src, alt: post.cover.alt } : null,
       article: { publishedTime: post.published, authorName: data.authorName || null, tags: post.tags },
       feeds: [
-        { type: "application/atom+xml", format: "Atom", title: `Comments on ${post.title}`, href: `${postPath(post.slug)}/comments.atom` },
+        {
+          type: "application/atom+xml",
+          format: "Atom",
+          title: `Comments on ${post.title}`,
+          href: `${postPath(post.slug)}/comments.atom`,
+        },
       ],
     }),
     ...(data.license.url ? [{ tagName: "link", rel: "license", href: data.license.url }] : []),
@@ -188,7 +210,6 @@ type ActionData = {
   /** Contact details found in the comment: the writer is asked before publishing. */
   contactCheck?: string[];
 };
-
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
@@ -212,7 +233,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const db = await getDatabase();
   const intent = formData.get("intent");
   if (intent === "follow" || intent === "unfollow") {
-    if (!user) return redirect(`/signin?redirectTo=${encodeURIComponent(`/posts/${post.slug}#comments`)}`, { status: 303, headers });
+    if (!user)
+      return redirect(`/signin?redirectTo=${encodeURIComponent(`/posts/${post.slug}#comments`)}`, {
+        status: 303,
+        headers,
+      });
     if (intent === "follow") await followPost(db, { postSlug: post.slug, email: user.email, userId: user.id });
     else await unfollowPost(db, { postSlug: post.slug, userId: user.id });
     return redirect(`/posts/${post.slug}#follow`, { status: 303, headers });
@@ -241,7 +266,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       {
         formId,
         result: submission.reply({
-          formErrors: [`You are commenting faster than we allow. Please wait ${Math.ceil(limited / 60)} minutes; your text is still here.`],
+          formErrors: [
+            `You are commenting faster than we allow. Please wait ${Math.ceil(limited / 60)} minutes; your text is still here.`,
+          ],
         }),
       },
       { status: 429, headers },
@@ -257,7 +284,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
           {
             formId,
             result: submission.reply({
-              formErrors: ["This post's author has no email address on file, so it cannot be sent privately. Remove the details, or publish it."],
+              formErrors: [
+                "This post's author has no email address on file, so it cannot be sent privately. Remove the details, or publish it.",
+              ],
             }),
           },
           { status: 400, headers },
@@ -267,7 +296,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
         to: post.author.accountEmail,
         postTitle: post.title,
         postUrl: new URL(`/posts/${post.slug}`, request.url).href,
-        senderName: user?.displayName ?? (submission.value.anonymous ? "Anonymous" : (submission.value.name ?? "A reader")),
+        senderName:
+          user?.displayName ?? (submission.value.anonymous ? "Anonymous" : (submission.value.name ?? "A reader")),
         senderEmail: user?.email ?? submission.value.email ?? null,
         body: submission.value.body,
         siteTitle: site.title,
@@ -348,10 +378,31 @@ function idempotencyKeyFrom(value: FormDataEntryValue | null): string | null {
   return typeof value === "string" && /^[A-Za-z0-9_-]{22}$/.test(value) ? value : null;
 }
 
-
 export default function PostPage() {
   const {
-    post, authorName, rules, license, canonicalUrl, askUrl, coverHtml, authorUrl, thread, commentCount, viewer, draft, replyTo, held, reported, sentPrivately, formTokens, commentLicense, page, pageCount, following, staff, reuse,
+    post,
+    authorName,
+    rules,
+    license,
+    canonicalUrl,
+    askUrl,
+    coverHtml,
+    authorUrl,
+    thread,
+    commentCount,
+    viewer,
+    draft,
+    replyTo,
+    held,
+    reported,
+    sentPrivately,
+    formTokens,
+    commentLicense,
+    page,
+    pageCount,
+    following,
+    staff,
+    reuse,
   } = useLoaderData<typeof loader>();
   const commentLicenseNotice = commentLicense;
   const actionData = useActionData<typeof action>() as ActionData | undefined;
@@ -361,7 +412,9 @@ export default function PostPage() {
   // A reply form is drawn under its comment; a failure aimed at a comment not
   // on the page (a stale or forged parentId) comes back in the main form.
   const replyForms = new Set(flattenThread(thread).map((node) => commentFormId(node.comment.id)));
-  const failed = actionData ? { ...actionData, formId: replyForms.has(actionData.formId) ? actionData.formId : commentFormId(null) } : null;
+  const failed = actionData
+    ? { ...actionData, formId: replyForms.has(actionData.formId) ? actionData.formId : commentFormId(null) }
+    : null;
   const topFailed = failed?.formId === commentFormId(null) ? failed.result : null;
   return (
     <article className="post">
@@ -448,7 +501,17 @@ export default function PostPage() {
         <CommentThread
           key={formsKey}
           nodes={thread}
-          context={{ rules, commentsOpen: post.commentsOpen, failed, viewer, draft, replyTo, tokens: formTokens, license: commentLicenseNotice, staff }}
+          context={{
+            rules,
+            commentsOpen: post.commentsOpen,
+            failed,
+            viewer,
+            draft,
+            replyTo,
+            tokens: formTokens,
+            license: commentLicenseNotice,
+            staff,
+          }}
         />
         <Pagination slug={post.slug} page={page} pageCount={pageCount} />
         {post.commentsOpen || topFailed ? (
@@ -478,7 +541,6 @@ export default function PostPage() {
     </article>
   );
 }
-
 
 /** The cover drawn as body images are (`creditedFigureHtml`), about its absolute URL; null without a cover. */
 function coverFigureHtml(cover: CreditedImage | null): string | null {

@@ -85,8 +85,8 @@ function Outcome({ data }: { data: ReturnType<typeof useLoaderData<typeof loader
     case "too-long":
       return (
         <p className="form-error" role="alert">
-          Your search is {formatCount(data.characters)} characters long; a search can be at most {formatCount(data.limit)}.
-          Shorten it and try again.
+          Your search is {formatCount(data.characters)} characters long; a search can be at most{" "}
+          {formatCount(data.limit)}. Shorten it and try again.
         </p>
       );
     case "no-words":
@@ -98,7 +98,8 @@ function Outcome({ data }: { data: ReturnType<typeof useLoaderData<typeof loader
     case "bad-page":
       return (
         <p className="form-error" role="alert">
-          That page number is not one we have. <Link to={pageHref("/search", 1, { q: data.q })}>See the first page of results</Link>.
+          That page number is not one we have.{" "}
+          <Link to={pageHref("/search", 1, { q: data.q })}>See the first page of results</Link>.
         </p>
       );
     case "no-page":
@@ -131,18 +132,18 @@ function Outcome({ data }: { data: ReturnType<typeof useLoaderData<typeof loader
             </>
           ) : data.mode === "some" ? (
             <>
-              No post has all the words of {quoted}; {posts(data.total)} {data.total === 1 ? "has" : "have"} some of them
+              No post has all the words of {quoted}; {posts(data.total)} {data.total === 1 ? "has" : "have"} some of
+              them
             </>
           ) : (
             <>
-              No post has the words of {quoted}; {posts(data.total)} {data.total === 1 ? "has" : "have"} words spelled like them
+              No post has the words of {quoted}; {posts(data.total)} {data.total === 1 ? "has" : "have"} words spelled
+              like them
             </>
           )}
           {data.pageCount > 1 ? ` (showing ${formatCount(data.first)}–${formatCount(last)})` : ""}.
         </p>
-        {data.ignoredWords > 0 ? (
-          <p className="hint">Only the first {MAX_QUERY_WORDS} words were looked for.</p>
-        ) : null}
+        {data.ignoredWords > 0 ? <p className="hint">Only the first {MAX_QUERY_WORDS} words were looked for.</p> : null}
       </div>
       <ol className="post-list search-results" start={data.first}>
         {data.items.map((item) => (

@@ -21,12 +21,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const noStore = { "Cache-Control": "no-store" };
   if (text.trim() === "" || text.length > MAX_SHARE_TEXT) {
     return json(
-      { server, text: "", back, confirmUrl: null, message: "There is nothing to share from this address. Use the Share on Mastodon form under a post." },
+      {
+        server,
+        text: "",
+        back,
+        confirmUrl: null,
+        message: "There is nothing to share from this address. Use the Share on Mastodon form under a post.",
+      },
       { status: 400, headers: noStore },
     );
   }
   const checked = checkMastodonServer(server);
-  if (!checked.ok) return json({ server, text, back, confirmUrl: null, message: checked.message }, { status: 400, headers: noStore });
+  if (!checked.ok)
+    return json({ server, text, back, confirmUrl: null, message: checked.message }, { status: 400, headers: noStore });
   const target = mastodonShareUrl(checked.host, text);
   const fetchSite = request.headers.get("sec-fetch-site");
   if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") {
@@ -48,10 +55,7 @@ function postPathIn(text: string, origin: string): string | null {
   return null;
 }
 
-export const meta: MetaFunction = () => [
-  { title: "Share on Mastodon" },
-  { name: "robots", content: "noindex" },
-];
+export const meta: MetaFunction = () => [{ title: "Share on Mastodon" }, { name: "robots", content: "noindex" }];
 
 export default function ShareOnMastodon() {
   const { server, text, message, back, confirmUrl } = useLoaderData<typeof loader>();

@@ -46,7 +46,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json(
       submission.reply({
         hideFields: ["password"],
-        formErrors: [`Too many new accounts from your network. Please try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`],
+        formErrors: [
+          `Too many new accounts from your network. Please try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`,
+        ],
       }),
       { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
     );
@@ -76,7 +78,13 @@ export default function SignUp() {
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <FormError id={form.errorId} errors={form.errors} />
         <Field label="Email (never shown)" meta={fields.email} type="email" autoComplete="email" />
-        <Field label="Display name" meta={fields.displayName} type="text" autoComplete="name" hint="Shown with your comments." />
+        <Field
+          label="Display name"
+          meta={fields.displayName}
+          type="text"
+          autoComplete="name"
+          hint="Shown with your comments."
+        />
         <Field
           label="Password"
           meta={fields.password}

@@ -17,7 +17,13 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const page = pageParam.ok ? pageOf(all, pageParam.page) : null;
   if (!page) throw new Response(`There is no such page of posts tagged “${tag}”.`, { status: 404 });
   // `count` is every post with the tag; `posts` only this page's.
-  return { tag, count: all.length, page: page.page, pageCount: page.pageCount, posts: await toPostListItems(page.items) };
+  return {
+    tag,
+    count: all.length,
+    page: page.page,
+    pageCount: page.pageCount,
+    posts: await toPostListItems(page.items),
+  };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {

@@ -60,7 +60,8 @@ export interface Excerpt {
  */
 export function excerpt(text: string, terms: ReadonlySet<string>, maxWords = 36): Excerpt {
   const spans = wordSpans(text);
-  if (spans.length === 0) return { segments: text.trim() ? [{ text: text.trim() }] : [], matchedWords: 0, cutBefore: false, cutAfter: false };
+  if (spans.length === 0)
+    return { segments: text.trim() ? [{ text: text.trim() }] : [], matchedWords: 0, cutBefore: false, cutAfter: false };
   const matchTerm = spans.map((span) => {
     const folded = foldWord(span.word);
     return terms.has(folded) ? folded : null;

@@ -51,7 +51,13 @@ export function parseQuery(raw: string | null | undefined): ParsedQuery {
     const characters = countCharacters(text);
     if (characters > MAX_QUERY_CHARACTERS) return { kind: "too-long", characters, limit: MAX_QUERY_CHARACTERS };
   }
-  const folded = [...new Set(tokenize(text).map(foldWord).filter((word) => word !== ""))];
+  const folded = [
+    ...new Set(
+      tokenize(text)
+        .map(foldWord)
+        .filter((word) => word !== ""),
+    ),
+  ];
   if (folded.length === 0) return { kind: "no-words", text };
   const meaningful = folded.filter((word) => !STOP_WORDS.has(word));
   // "to be or not to be" is all common words: then they are what was asked for.

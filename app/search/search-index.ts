@@ -137,7 +137,12 @@ function toHits(results: SearchResult[]): SearchHit[] {
     .map((result) => {
       const fields = new Set<SearchField>();
       for (const matched of Object.values(result.match)) for (const field of matched) fields.add(field as SearchField);
-      return { id: String(result.id), score: result.score, terms: result.terms, fields: FIELDS.filter((f) => fields.has(f)) };
+      return {
+        id: String(result.id),
+        score: result.score,
+        terms: result.terms,
+        fields: FIELDS.filter((f) => fields.has(f)),
+      };
     })
     .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -98,5 +98,12 @@ export async function searchPosts(
       cutAfter: best.cutAfter,
     });
   }
-  return { mode: outcome.mode, total: chosen.total, page: chosen.page, pageCount: chosen.pageCount, first: chosen.first, items };
+  return {
+    mode: outcome.mode,
+    total: chosen.total,
+    page: chosen.page,
+    pageCount: chosen.pageCount,
+    first: chosen.first,
+    items,
+  };
 }

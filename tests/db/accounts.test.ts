@@ -60,7 +60,13 @@ async function insertUser(
 ): Promise<SessionUser> {
   const [row] = await db
     .insert(users)
-    .values({ id: randomBytes(10).toString("hex"), email: email.toLowerCase(), displayName, passwordHash: knownHash, role })
+    .values({
+      id: randomBytes(10).toString("hex"),
+      email: email.toLowerCase(),
+      displayName,
+      passwordHash: knownHash,
+      role,
+    })
     .returning();
   return { id: row.id, email: row.email, displayName: row.displayName, role: row.role };
 }
@@ -73,7 +79,13 @@ const member = (user: SessionUser) => ({ identity: commentIdentityFor(user, null
 async function say(
   db: Database,
   body: string,
-  options: { as?: SessionUser; parentId?: number; target?: CommentTarget; at?: Date; form?: Partial<CommentFormValue> } = {},
+  options: {
+    as?: SessionUser;
+    parentId?: number;
+    target?: CommentTarget;
+    at?: Date;
+    form?: Partial<CommentFormValue>;
+  } = {},
 ) {
   const value: CommentFormValue = { name: "Guest Writer", body, parentId: options.parentId, ...options.form };
   const result = await submitComment(db, options.target ?? post, rules, value, {
@@ -95,8 +107,16 @@ describe("commentIdentityFor (the Author badge rule)", () => {
   const entry = { accountEmail: "morgan@practice-notes.example.org" };
 
   it("makes a coach the post's author when their email is the author entry's account email, in any case", () => {
-    for (const accountEmail of ["morgan@practice-notes.example.org", "Morgan@Practice-Notes.Example.org", " MORGAN@practice-notes.example.org "]) {
-      expect(commentIdentityFor(coach, { accountEmail })).toEqual({ kind: "post-author", userId: "c1", name: "Morgan Ellery" });
+    for (const accountEmail of [
+      "morgan@practice-notes.example.org",
+      "Morgan@Practice-Notes.Example.org",
+      " MORGAN@practice-notes.example.org ",
+    ]) {
+      expect(commentIdentityFor(coach, { accountEmail })).toEqual({
+        kind: "post-author",
+        userId: "c1",
+        name: "Morgan Ellery",
+      });
     }
   });
 
@@ -105,7 +125,11 @@ describe("commentIdentityFor (the Author badge rule)", () => {
   });
 
   it("keeps a member with the same email a member: the role matters", () => {
-    expect(commentIdentityFor({ ...coach, role: "member" }, entry)).toEqual({ kind: "member", userId: "c1", name: "Morgan Ellery" });
+    expect(commentIdentityFor({ ...coach, role: "member" }, entry)).toEqual({
+      kind: "member",
+      userId: "c1",
+      name: "Morgan Ellery",
+    });
   });
 
   it("makes a coach on someone else's post (or a post with no linked account) a member", () => {
@@ -141,15 +165,28 @@ describeEachDatabase("accounts", (db) => {
     });
 
     it("gives the role it is asked for", async () => {
-      const result = await createAccount(db(), { email: "coach@example.org", displayName: "A Coach", password: KNOWN_PASSWORD, role: "coach" });
+      const result = await createAccount(db(), {
+        email: "coach@example.org",
+        displayName: "A Coach",
+        password: KNOWN_PASSWORD,
+        role: "coach",
+      });
       expect(result.ok && result.value.role).toBe("coach");
     });
 
     it("refuses a second account for the same email in another case, with an email message", async () => {
-      const first = await createAccount(db(), { email: "Ada@Example.org", displayName: "Ada", password: KNOWN_PASSWORD });
+      const first = await createAccount(db(), {
+        email: "Ada@Example.org",
+        displayName: "Ada",
+        password: KNOWN_PASSWORD,
+      });
       expect(first.ok).toBe(true);
       for (const email of ["ada@example.org", " ADA@EXAMPLE.ORG "]) {
-        const again = await createAccount(db(), { email, displayName: "Someone Else", password: "another fine passphrase" });
+        const again = await createAccount(db(), {
+          email,
+          displayName: "Someone Else",
+          password: "another fine passphrase",
+        });
         expect(again).toEqual({ ok: false, fieldErrors: { email: [expect.stringMatching(/already/i)] } });
       }
       expect((await listAccounts(db())).map((a) => [a.email, a.displayName])).toEqual([["ada@example.org", "Ada"]]);
@@ -171,7 +208,11 @@ describeEachDatabase("accounts", (db) => {
       ["built from the display name", "Ada Byron King 1815"],
       ["257 characters long", "a long passphrase ".repeat(15).slice(0, 257)],
     ])("refuses a password that is %s, with a password message, creating nothing", async (_label, password) => {
-      const result = await createAccount(db(), { email: "lovelace.ada@example.org", displayName: "Ada Byron King", password });
+      const result = await createAccount(db(), {
+        email: "lovelace.ada@example.org",
+        displayName: "Ada Byron King",
+        password,
+      });
       expect(result).toEqual({ ok: false, fieldErrors: { password: [expect.any(String)] } });
       expect(await listAccounts(db())).toEqual([]);
     });
@@ -229,7 +270,10 @@ describeEachDatabase("accounts", (db) => {
       const ada = await insertUser(db(), "ada@example.org", "Ada");
       const lucia = luciaFor(db());
       const session = await lucia.createSession(ada.id, {});
-      await db().update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, session.id));
+      await db()
+        .update(sessions)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(sessions.id, session.id));
       expect(await lucia.validateSession(session.id)).toEqual({ session: null, user: null });
     });
 
@@ -237,7 +281,10 @@ describeEachDatabase("accounts", (db) => {
       const ada = await insertUser(db(), "ada@example.org", "Ada");
       const lucia = luciaFor(db());
       const session = await lucia.createSession(ada.id, {});
-      await db().update(sessions).set({ expiresAt: new Date(Date.now() + 10 * DAY) }).where(eq(sessions.id, session.id));
+      await db()
+        .update(sessions)
+        .set({ expiresAt: new Date(Date.now() + 10 * DAY) })
+        .where(eq(sessions.id, session.id));
       const { session: found } = await lucia.validateSession(session.id);
       expect(found?.fresh).toBe(true);
       expect(found!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
@@ -300,7 +347,11 @@ describeEachDatabase("accounts", (db) => {
         const two = await insertUser(db(), "two@example.org", "Two", "admin");
         const results = await Promise.all([setRole(db(), one.id, "member"), setRole(db(), two.id, "member")]);
         const admins = (await listAccounts(db())).filter((a) => a.role === "admin");
-        expect({ round, admins: admins.length, refused: results.filter((r) => !r.ok).length }).toEqual({ round, admins: 1, refused: 1 });
+        expect({ round, admins: admins.length, refused: results.filter((r) => !r.ok).length }).toEqual({
+          round,
+          admins: 1,
+          refused: 1,
+        });
       }
     });
 
@@ -327,18 +378,30 @@ describeEachDatabase("accounts", (db) => {
       const reply = await say(db(), "Ada's reply", { as: ada, parentId: guest.id, target: post });
       const elsewhere = await say(db(), "On another post", { as: ada, target: otherPost });
 
-      const result = await updateProfile(db(), ada.id, { email: "Ada.Lovelace@Example.org", displayName: "Ada Lovelace" });
+      const result = await updateProfile(db(), ada.id, {
+        email: "Ada.Lovelace@Example.org",
+        displayName: "Ada Lovelace",
+      });
       expect(result).toEqual({
         ok: true,
         value: { id: ada.id, email: "ada.lovelace@example.org", displayName: "Ada Lovelace", role: "member" },
       });
 
-      const names = new Map(flattenThread(await listThread(db(), post.slug, 4)).map((n) => [n.number, n.comment.displayName]));
-      expect(Object.fromEntries(names)).toEqual({ [guest.number]: "Guest Writer", [mine.number]: "Ada Lovelace", [reply.number]: "Ada Lovelace" });
+      const names = new Map(
+        flattenThread(await listThread(db(), post.slug, 4)).map((n) => [n.number, n.comment.displayName]),
+      );
+      expect(Object.fromEntries(names)).toEqual({
+        [guest.number]: "Guest Writer",
+        [mine.number]: "Ada Lovelace",
+        [reply.number]: "Ada Lovelace",
+      });
       expect(flattenThread(await listThread(db(), otherPost.slug, 4))[0].comment.displayName).toBe("Ada Lovelace");
       expect(elsewhere.number).toBe("1");
 
-      expect((await lucia.validateSession(session.id)).user).toMatchObject({ email: "ada.lovelace@example.org", displayName: "Ada Lovelace" });
+      expect((await lucia.validateSession(session.id)).user).toMatchObject({
+        email: "ada.lovelace@example.org",
+        displayName: "Ada Lovelace",
+      });
       expect(await authenticate(db(), "ADA.LOVELACE@example.org", KNOWN_PASSWORD)).toMatchObject({ id: ada.id });
       expect(await authenticate(db(), "ada@example.org", KNOWN_PASSWORD)).toBeNull();
     });
@@ -385,7 +448,13 @@ describeEachDatabase("accounts", (db) => {
         db(),
         post,
         rules,
-        { name: "Someone Famous", email: "famous@example.org", website: "https://famous.example", anonymous: true, body: "Hello" },
+        {
+          name: "Someone Famous",
+          email: "famous@example.org",
+          website: "https://famous.example",
+          anonymous: true,
+          body: "Hello",
+        },
         member(ada),
       );
       expect(result.ok && result.comments[0]).toMatchObject({
@@ -399,15 +468,30 @@ describeEachDatabase("accounts", (db) => {
 
     it("marks the post author's comment with the Author badge", async () => {
       const coach = await insertUser(db(), "morgan@example.org", "Morgan", "coach");
-      const result = await submitComment(db(), post, rules, { body: "Thanks!" }, {
-        identity: commentIdentityFor(coach, { accountEmail: "Morgan@Example.org" }),
+      const result = await submitComment(
+        db(),
+        post,
+        rules,
+        { body: "Thanks!" },
+        {
+          identity: commentIdentityFor(coach, { accountEmail: "Morgan@Example.org" }),
+        },
+      );
+      expect(result.ok && result.comments[0]).toMatchObject({
+        authorKind: "author",
+        userId: coach.id,
+        displayName: "Morgan",
       });
-      expect(result.ok && result.comments[0]).toMatchObject({ authorKind: "author", userId: coach.id, displayName: "Morgan" });
     });
 
     it("never gives a guest the Author badge, whatever the form says", async () => {
       const sneaky = [
-        { name: "Morgan Ellery", body: "I wrote this post", authorKind: "author", identity: { kind: "post-author", userId: "x", name: "Morgan" } },
+        {
+          name: "Morgan Ellery",
+          body: "I wrote this post",
+          authorKind: "author",
+          identity: { kind: "post-author", userId: "x", name: "Morgan" },
+        },
         { name: "Morgan Ellery", body: "Me again", kind: "post-author", userId: "x" },
         { name: "Morgan Ellery", email: "morgan@practice-notes.example.org", body: "Really me" },
       ] as unknown as CommentFormValue[];
@@ -415,7 +499,9 @@ describeEachDatabase("accounts", (db) => {
         const result = await submitComment(db(), post, rules, value);
         expect(result.ok && result.comments[0]).toMatchObject({ authorKind: "guest", userId: null });
       }
-      const guestForm = await submitComment(db(), post, rules, sneaky[0], { identity: commentIdentityFor(null, { accountEmail: "morgan@practice-notes.example.org" }) });
+      const guestForm = await submitComment(db(), post, rules, sneaky[0], {
+        identity: commentIdentityFor(null, { accountEmail: "morgan@practice-notes.example.org" }),
+      });
       expect(guestForm.ok && guestForm.comments[0].authorKind).toBe("guest");
     });
   });
@@ -428,7 +514,9 @@ describeEachDatabase("accounts", (db) => {
       const lucia = luciaFor(db());
       const adaSessions = [await lucia.createSession(ada.id, {}), await lucia.createSession(ada.id, {})];
       const beaSession = await lucia.createSession(bea.id, {});
-      await say(db(), "First, from a guest", { form: { website: "https://guest.example", email: "guest@example.org" } });
+      await say(db(), "First, from a guest", {
+        form: { website: "https://guest.example", email: "guest@example.org" },
+      });
       const two = await say(db(), "Ada's **question**", { as: ada });
       const twoOne = await say(db(), "A guest answers", { parentId: two.id });
       const twoOneOne = await say(db(), "Ada thanks them", { as: ada, parentId: twoOne.id });
@@ -436,7 +524,10 @@ describeEachDatabase("accounts", (db) => {
       expect([two, twoOne, twoOneOne, twoTwo].map((c) => c.number)).toEqual(["2", "2.1", "2.1.1", "2.2"]);
       // Contact details on Ada's comments (as an older version might have
       // kept them), to see that deletion erases them.
-      await db().update(comments).set({ website: "https://ada.example", email: "ada@example.org" }).where(eq(comments.userId, ada.id));
+      await db()
+        .update(comments)
+        .set({ website: "https://ada.example", email: "ada@example.org" })
+        .where(eq(comments.userId, ada.id));
       return { ada, bea, adaSessions, beaSession, adaComments: [two.id, twoOneOne.id] };
     }
 
@@ -471,7 +562,13 @@ describeEachDatabase("accounts", (db) => {
       }
       const rows = await db().select().from(comments);
       for (const row of rows.filter((r) => adaComments.includes(r.id))) {
-        expect(row).toMatchObject({ displayName: "Former member", userId: null, website: null, email: null, status: "published" });
+        expect(row).toMatchObject({
+          displayName: "Former member",
+          userId: null,
+          website: null,
+          email: null,
+          status: "published",
+        });
       }
       expect(JSON.stringify(rows)).not.toContain("ada@example.org");
       expect(JSON.stringify(rows)).not.toContain("Ada Lovelace");
@@ -527,7 +624,8 @@ describeEachDatabase("accounts", (db) => {
       const two = await say(db(), "Two");
       const twoOne = await say(db(), "Two one", { parentId: two.id });
       // Two paragraphs of ~150 characters cannot share a 200-character part.
-      const paragraph = "Co-planning and co-teaching with a classroom teacher is where the real change in practice happens, in my experience of many schools.";
+      const paragraph =
+        "Co-planning and co-teaching with a classroom teacher is where the real change in practice happens, in my experience of many schools.";
       const split = await say(db(), `${paragraph}\n\n${paragraph} Again.`, { parentId: two.id });
       expect(split.stored).toHaveLength(2);
       const deep = await say(db(), "Deep", { parentId: twoOne.id });

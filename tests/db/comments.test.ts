@@ -25,7 +25,12 @@ describeEachDatabase("comment service", (db) => {
     const deeper = reply.ok
       ? await submitComment(db(), post, rules, guest("Deeper", { parentId: reply.comments[0].id }))
       : reply;
-    expect([one, two, reply, deeper].map((r) => (r.ok ? r.anchorNumber : "refused"))).toEqual(["1", "2", "2.1", "2.1.1"]);
+    expect([one, two, reply, deeper].map((r) => (r.ok ? r.anchorNumber : "refused"))).toEqual([
+      "1",
+      "2",
+      "2.1",
+      "2.1.1",
+    ]);
   });
 
   it("splits a long comment into consecutive sibling parts in one go", async () => {
@@ -87,7 +92,11 @@ describeEachDatabase("comment service", (db) => {
       email: "hidden@example.org",
       body: "Candid thoughts",
     });
-    expect(result.ok && result.comments[0]).toMatchObject({ authorKind: "anonymous", displayName: "Anonymous", website: null });
+    expect(result.ok && result.comments[0]).toMatchObject({
+      authorKind: "anonymous",
+      displayName: "Anonymous",
+      website: null,
+    });
   });
 
   it("hangs a reply to any part of a split comment under its last part, never between the parts", async () => {

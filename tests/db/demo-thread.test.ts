@@ -49,7 +49,11 @@ describeEachDatabase("demo discussion", (db) => {
     const byNumber = new Map(all.map((node) => [node.number, node.comment]));
     expect(byNumber.get("4")).toMatchObject({ authorKind: "author", displayName: "Morgan Ellery" });
     expect(byNumber.get("9")).toMatchObject({ authorKind: "anonymous", displayName: "Anonymous", website: null });
-    expect(byNumber.get("3")).toMatchObject({ authorKind: "guest", displayName: "Dev Patel", website: "https://example.org/dev-patel" });
+    expect(byNumber.get("3")).toMatchObject({
+      authorKind: "guest",
+      displayName: "Dev Patel",
+      website: "https://example.org/dev-patel",
+    });
     expect(all.every((node) => !("email" in node.comment))).toBe(true);
   });
 

@@ -79,7 +79,9 @@ describeEachDatabase("comment drafts", (db) => {
 
   it("hands out a different id for every draft", async () => {
     const ids = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => saveDraft(db(), { postSlug: SLUG, parentId: null, body: `draft ${i}` }, SAVED_AT)),
+      Array.from({ length: 20 }, (_, i) =>
+        saveDraft(db(), { postSlug: SLUG, parentId: null, body: `draft ${i}` }, SAVED_AT),
+      ),
     );
     expect(new Set(ids).size).toBe(20);
     for (const [i, id] of ids.entries()) expect((await readDraft(db(), id, SLUG, SAVED_AT))?.body).toBe(`draft ${i}`);

@@ -33,7 +33,10 @@ describeEachDatabase("editing and removing one's own comment", (db) => {
     expect(node.number).toBe("1");
     expect(node.comment.html).toContain("Second thoughts.");
     expect(node.comment.edited).toBe(true);
-    const revisions = await db().select().from(commentRevisions).where(eq(commentRevisions.submissionId, own!.submissionId));
+    const revisions = await db()
+      .select()
+      .from(commentRevisions)
+      .where(eq(commentRevisions.submissionId, own!.submissionId));
     expect(revisions.map((r) => r.body)).toEqual(["First thoughts, *with* Markdown:\n\n- one\n- two"]);
   });
 
@@ -77,10 +80,12 @@ describeEachDatabase("editing and removing one's own comment", (db) => {
     const split = await post1([1, 2].map(paragraph).join("\n\n"));
     expect(split.comments).toHaveLength(2);
     const own = await ownSubmission(db(), split.comments[0].id, { guestToken: token });
-    expect(await editSubmission(db(), own!, rules, [1, 2, 3].map(paragraph).join("\n\n"), { writer: "guest" })).toEqual({
-      ok: true,
-      held: false,
-    });
+    expect(await editSubmission(db(), own!, rules, [1, 2, 3].map(paragraph).join("\n\n"), { writer: "guest" })).toEqual(
+      {
+        ok: true,
+        held: false,
+      },
+    );
     expect(flattenThread(await listThread(db(), post.slug, 4)).map((n) => [n.number, n.parts?.count])).toEqual([
       ["1", 3],
       ["2", 3],
@@ -88,7 +93,9 @@ describeEachDatabase("editing and removing one's own comment", (db) => {
     ]);
     await submitComment(db(), post, rules, { name: "Other", body: "After it" });
     const again = await ownSubmission(db(), split.comments[0].id, { guestToken: token });
-    const grown = await editSubmission(db(), again!, rules, [1, 2, 3, 4].map(paragraph).join("\n\n"), { writer: "guest" });
+    const grown = await editSubmission(db(), again!, rules, [1, 2, 3, 4].map(paragraph).join("\n\n"), {
+      writer: "guest",
+    });
     expect(grown.ok).toBe(false);
     if (!grown.ok) expect(grown.fieldErrors.body?.[0]).toMatch(/must stay in 3 parts/);
     expect(flattenThread(await listThread(db(), post.slug, 4)).map((n) => n.number)).toEqual(["1", "2", "3", "4"]);
@@ -97,7 +104,11 @@ describeEachDatabase("editing and removing one's own comment", (db) => {
   it("removes a writer's comment as a tombstone; a reply started before still attaches under it", async () => {
     const parent = await post1("Soon gone.");
     await removeComment(db(), parent.comments[0].id);
-    const reply = await submitComment(db(), post, rules, { name: "Late", body: "I was writing this already", parentId: parent.comments[0].id });
+    const reply = await submitComment(db(), post, rules, {
+      name: "Late",
+      body: "I was writing this already",
+      parentId: parent.comments[0].id,
+    });
     expect(reply.ok && reply.anchorNumber).toBe("1.1");
     const [node] = await listThread(db(), post.slug, 4);
     expect(node.comment.removed).toBe(true);

@@ -70,7 +70,11 @@ interface Say {
 }
 
 async function say(db: Database, body: string, o: Say = {}): Promise<Extract<SubmitResult, { ok: true }>> {
-  const value: CommentFormValue = { body, parentId: o.parentId, ...(o.as ? {} : { name: o.name ?? "Gail Guest", email: o.email }) };
+  const value: CommentFormValue = {
+    body,
+    parentId: o.parentId,
+    ...(o.as ? {} : { name: o.name ?? "Gail Guest", email: o.email }),
+  };
   const result = await submitComment(db, o.target ?? post, rules, value, {
     identity: o.as ? commentIdentityFor(o.as, null) : undefined,
     moderation: o.moderation === null ? undefined : (o.moderation ?? shipped),
@@ -83,7 +87,11 @@ async function say(db: Database, body: string, o: Say = {}): Promise<Extract<Sub
 /** Published without moderation (as the demo loader posts). */
 const publish = (db: Database, body: string, o: Say = {}) => say(db, body, { ...o, moderation: null });
 
-async function thread(db: Database, viewer: { userId?: string | null; guestToken?: string | null } = {}, slug = post.slug) {
+async function thread(
+  db: Database,
+  viewer: { userId?: string | null; guestToken?: string | null } = {},
+  slug = post.slug,
+) {
   return flattenThread(await listThread(db, slug, DEPTH, viewer));
 }
 
@@ -155,7 +163,10 @@ describeEachDatabase("moderation", (db) => {
   it("approving publishes it with the next number among its siblings at that moment", async () => {
     await publish(db(), "One");
     await publish(db(), "Two");
-    const held = await say(db(), "Held top-level comment", { email: "gail@example.org", options: { guestToken: token() } });
+    const held = await say(db(), "Held top-level comment", {
+      email: "gail@example.org",
+      options: { guestToken: token() },
+    });
     // Published while the held one waited: it takes 3, the held one gets 4 on approval.
     await publish(db(), "Three");
     const heldReply = await say(db(), "Held reply to two", {
@@ -183,10 +194,15 @@ describeEachDatabase("moderation", (db) => {
     const first = await say(db(), "First from Gail", { email: "Gail@Example.org", options: { guestToken: browser } });
     expect(first.status).toBe("pending");
     // Still untrusted before approval.
-    expect((await say(db(), "Second from Gail, before approval", { email: "gail@example.org" })).status).toBe("pending");
+    expect((await say(db(), "Second from Gail, before approval", { email: "gail@example.org" })).status).toBe(
+      "pending",
+    );
     await moderate(db(), admin, [first.comments[0].submissionId], "approve");
 
-    const byEmail = await say(db(), "From Gail on another browser", { email: "gail@example.org", options: { guestToken: token() } });
+    const byEmail = await say(db(), "From Gail on another browser", {
+      email: "gail@example.org",
+      options: { guestToken: token() },
+    });
     expect(byEmail.status).toBe("published");
     expect(byEmail.anchorNumber).not.toBeNull();
 
@@ -194,9 +210,16 @@ describeEachDatabase("moderation", (db) => {
     expect(byToken.status).toBe("published");
     expect(byToken.anchorNumber).not.toBeNull();
 
-    const stranger = await say(db(), "From a stranger", { name: "Stan Stranger", email: "stan@example.org", options: { guestToken: token() } });
+    const stranger = await say(db(), "From a stranger", {
+      name: "Stan Stranger",
+      email: "stan@example.org",
+      options: { guestToken: token() },
+    });
     expect(stranger.status).toBe("pending");
-    const nameOnly = await say(db(), "From someone using Gail's name", { name: "Gail Guest", options: { guestToken: token() } });
+    const nameOnly = await say(db(), "From someone using Gail's name", {
+      name: "Gail Guest",
+      options: { guestToken: token() },
+    });
     expect(nameOnly.status).toBe("pending");
   });
 
@@ -236,14 +259,16 @@ describeEachDatabase("moderation", (db) => {
     expect(await thread(db())).toEqual([]);
   });
 
-  it.each(["spam", "remove"] as const)("%s acts on every part of a split published submission, leaving tombstones with their numbers", async (action) => {
-    const long = await publish(db(), threeParts("Long"));
-    expect(await moderate(db(), admin, [long.comments[0].submissionId], action)).toBe(1);
-    const seen = await thread(db());
-    expect(numbersOf(seen)).toEqual(["1", "2", "3"]);
-    expect(seen.every((n) => n.comment.removed && n.comment.html === "")).toBe(true);
-  });
-
+  it.each(["spam", "remove"] as const)(
+    "%s acts on every part of a split published submission, leaving tombstones with their numbers",
+    async (action) => {
+      const long = await publish(db(), threeParts("Long"));
+      expect(await moderate(db(), admin, [long.comments[0].submissionId], action)).toBe(1);
+      const seen = await thread(db());
+      expect(numbersOf(seen)).toEqual(["1", "2", "3"]);
+      expect(seen.every((n) => n.comment.removed && n.comment.html === "")).toBe(true);
+    },
+  );
 
   // -------------------------------------------------------------------------
   // Tombstones and restore
@@ -283,7 +308,10 @@ describeEachDatabase("moderation", (db) => {
     await publish(db(), "Two");
     await moderate(db(), admin, [one.comments[0].submissionId], "remove");
     expect((await listQueue(db(), admin, "removed")).map((i) => i.body)).toEqual(["One"]);
-    expect((await thread(db())).map((n) => [n.number, n.comment.removed])).toEqual([["1", true], ["2", false]]);
+    expect((await thread(db())).map((n) => [n.number, n.comment.removed])).toEqual([
+      ["1", true],
+      ["2", false],
+    ]);
     await moderate(db(), admin, [one.comments[0].submissionId], "restore");
     expect((await thread(db())).map((n) => [n.number, n.comment.removed, textOf(n)])).toEqual([
       ["1", false, "One"],
@@ -299,8 +327,16 @@ describeEachDatabase("moderation", (db) => {
     const fine = await publish(db(), "A perfectly fine comment");
     const rude = await publish(db(), "A rude comment");
     const reporter = await insertUser(db(), "Rita Reporter");
-    expect(await reportComment(db(), { commentId: rude.comments[0].id, reason: "Insults another teacher", reporterUserId: reporter.id })).toBe(true);
-    expect(await reportComment(db(), { commentId: rude.comments[0].id, reason: "Off topic", reporterUserId: null })).toBe(true);
+    expect(
+      await reportComment(db(), {
+        commentId: rude.comments[0].id,
+        reason: "Insults another teacher",
+        reporterUserId: reporter.id,
+      }),
+    ).toBe(true);
+    expect(
+      await reportComment(db(), { commentId: rude.comments[0].id, reason: "Off topic", reporterUserId: null }),
+    ).toBe(true);
 
     const reported = await listQueue(db(), admin, "reported");
     expect(reported).toHaveLength(1);
@@ -324,16 +360,22 @@ describeEachDatabase("moderation", (db) => {
 
   it("a report on a held comment, or on no comment, is refused", async () => {
     const held = await say(db(), "Held, so nobody can see it to report it");
-    expect(await reportComment(db(), { commentId: held.comments[0].id, reason: "x", reporterUserId: null })).toBe(false);
+    expect(await reportComment(db(), { commentId: held.comments[0].id, reason: "x", reporterUserId: null })).toBe(
+      false,
+    );
     expect(await reportComment(db(), { commentId: 999_999, reason: "x", reporterUserId: null })).toBe(false);
     expect(await queueCounts(db(), admin)).toMatchObject({ reported: 0 });
   });
 
   it("a report on the second part of a split comment lists the whole submission once, with its reason", async () => {
     const long = await publish(db(), threeParts("Split"));
-    expect(await reportComment(db(), { commentId: long.comments[1].id, reason: "Part two is rude", reporterUserId: null })).toBe(true);
+    expect(
+      await reportComment(db(), { commentId: long.comments[1].id, reason: "Part two is rude", reporterUserId: null }),
+    ).toBe(true);
     const reported = await listQueue(db(), admin, "reported");
-    expect(reported.map((i) => [i.submissionId, i.commentId, i.partCount])).toEqual([[long.comments[0].submissionId, long.comments[0].id, 3]]);
+    expect(reported.map((i) => [i.submissionId, i.commentId, i.partCount])).toEqual([
+      [long.comments[0].submissionId, long.comments[0].id, 3],
+    ]);
     expect(reported[0].reports.map((r) => r.reason)).toEqual(["Part two is rude"]);
     expect(await queueCounts(db(), admin)).toMatchObject({ reported: 1 });
     await moderate(db(), admin, [long.comments[0].submissionId], "approve");
@@ -354,9 +396,16 @@ describeEachDatabase("moderation", (db) => {
   it("a coach (scope: their own posts) cannot moderate another post's comments: 0 changed, nothing changes", async () => {
     const coachScope: ModeratorScope = { all: false, postSlugs: [post.slug] };
     const mine = await say(db(), "Held on the coach's own post", { options: { guestToken: token() } });
-    const theirs = await say(db(), "Held on someone else's post", { target: otherPost, options: { guestToken: token() } });
+    const theirs = await say(db(), "Held on someone else's post", {
+      target: otherPost,
+      options: { guestToken: token() },
+    });
     const published = await publish(db(), "Published on someone else's post", { target: otherPost });
-    await reportComment(db(), { commentId: published.comments[0].id, reason: "Reported elsewhere", reporterUserId: null });
+    await reportComment(db(), {
+      commentId: published.comments[0].id,
+      reason: "Reported elsewhere",
+      reporterUserId: null,
+    });
 
     expect((await listQueue(db(), coachScope, "pending")).map((i) => i.body)).toEqual(["Held on the coach's own post"]);
     expect(await listQueue(db(), coachScope, "reported")).toEqual([]);
@@ -367,12 +416,18 @@ describeEachDatabase("moderation", (db) => {
       expect(await moderate(db(), coachScope, [theirs.comments[0].submissionId], action), action).toBe(0);
       expect(await moderate(db(), coachScope, [published.comments[0].submissionId], action), action).toBe(0);
     }
-    expect((await statusesOf(db(), theirs.comments[0].submissionId)).map((r) => [r.status, r.position])).toEqual([["pending", null]]);
-    expect((await statusesOf(db(), published.comments[0].submissionId)).map((r) => [r.status, r.position])).toEqual([["published", 1]]);
+    expect((await statusesOf(db(), theirs.comments[0].submissionId)).map((r) => [r.status, r.position])).toEqual([
+      ["pending", null],
+    ]);
+    expect((await statusesOf(db(), published.comments[0].submissionId)).map((r) => [r.status, r.position])).toEqual([
+      ["published", 1],
+    ]);
     expect(await queueCounts(db(), admin)).toEqual({ pending: 2, spam: 0, removed: 0, reported: 1 });
 
     // A bulk action mixing both posts changes only the coach's own.
-    expect(await moderate(db(), coachScope, [mine.comments[0].submissionId, theirs.comments[0].submissionId], "approve")).toBe(1);
+    expect(
+      await moderate(db(), coachScope, [mine.comments[0].submissionId, theirs.comments[0].submissionId], "approve"),
+    ).toBe(1);
     expect((await statusesOf(db(), mine.comments[0].submissionId)).map((r) => r.status)).toEqual(["published"]);
     expect((await statusesOf(db(), theirs.comments[0].submissionId)).map((r) => r.status)).toEqual(["pending"]);
     // A coach with no posts moderates nothing.
@@ -431,10 +486,16 @@ describeEachDatabase("moderation", (db) => {
     const window = 600;
     await publish(db(), body, { options: { at, duplicateWindowSeconds: window } });
 
-    const soon = await submitComment(db(), post, rules, { name: "Someone", body }, {
-      at: new Date(at.getTime() + 5 * 60_000),
-      duplicateWindowSeconds: window,
-    });
+    const soon = await submitComment(
+      db(),
+      post,
+      rules,
+      { name: "Someone", body },
+      {
+        at: new Date(at.getTime() + 5 * 60_000),
+        duplicateWindowSeconds: window,
+      },
+    );
     expect(soon.ok).toBe(false);
     if (!soon.ok) {
       expect(Object.keys(soon.fieldErrors)).toEqual(["body"]);
@@ -448,7 +509,9 @@ describeEachDatabase("moderation", (db) => {
     });
     expect(elsewhere.status).toBe("published");
 
-    const later = await publish(db(), body, { options: { at: new Date(at.getTime() + (window + 60) * 1000), duplicateWindowSeconds: window } });
+    const later = await publish(db(), body, {
+      options: { at: new Date(at.getTime() + (window + 60) * 1000), duplicateWindowSeconds: window },
+    });
     expect(later.status).toBe("published");
     expect(numbersOf(await thread(db()))).toEqual(["1", "2"]);
   });
@@ -468,7 +531,9 @@ describeEachDatabase("moderation", (db) => {
 
   it("a member's comment with 3 links is held with the reason naming the count; with 2 it is published", async () => {
     const mia = await insertUser(db(), "Mia Member");
-    const three = await say(db(), "[a](https://a.example.org), <https://b.example.org> and https://c.example.org", { as: mia });
+    const three = await say(db(), "[a](https://a.example.org), <https://b.example.org> and https://c.example.org", {
+      as: mia,
+    });
     expect(three.status).toBe("pending");
     expect(three.heldReason).toMatch(/\b3\b/);
     const [queued] = await listQueue(db(), admin, "pending");
@@ -497,7 +562,6 @@ describeEachDatabase("moderation", (db) => {
     );
     expect(result.ok && result.status).toBe("published");
   });
-
 
   it("a filled honeypot files it as spam: seen by nobody, not even its writer; listed under Spam", async () => {
     const mine = token();

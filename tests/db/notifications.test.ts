@@ -57,7 +57,11 @@ async function startSmtp(extra: Partial<SMTPServerOptions> = {}): Promise<TestSm
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** An SMTP URL nobody listens on: a port that was just free. */
@@ -90,7 +94,9 @@ describeEachDatabase("notifications", (db) => {
   const cleanups: (() => Promise<void> | void)[] = [];
 
   beforeEach(async () => {
-    await db().execute(sql`truncate table outbox, subscriptions, comments, comment_submissions, users restart identity cascade`);
+    await db().execute(
+      sql`truncate table outbox, subscriptions, comments, comment_submissions, users restart identity cascade`,
+    );
   });
 
   afterEach(async () => {
@@ -162,20 +168,35 @@ describeEachDatabase("notifications", (db) => {
     expect(mail.subject).toBe("Sam replied to your comment on “Coaching”");
     expect(mail.text).toContain("http://localhost:3000/comments/42");
     expect(headerLines(mail)).toEqual(
-      expect.arrayContaining([`List-Unsubscribe: <${unsubscribeUrl}>`, "List-Unsubscribe-Post: List-Unsubscribe=One-Click"]),
+      expect.arrayContaining([
+        `List-Unsubscribe: <${unsubscribeUrl}>`,
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+      ]),
     );
     const [row] = await rows();
     expect(row).toMatchObject({ status: "sent", attempts: 1, lastError: null });
     expect(row.sentAt?.toISOString()).toBe(T0.toISOString());
     // Nothing is due any more.
-    expect(await deliverDueEmails(db(), mailerFor(server.url), { now: minutes(10) })).toEqual({ sent: 0, failed: 0, retried: 0 });
+    expect(await deliverDueEmails(db(), mailerFor(server.url), { now: minutes(10) })).toEqual({
+      sent: 0,
+      failed: 0,
+      retried: 0,
+    });
   });
 
   it("sends only what is due", async () => {
     const server = await smtp();
     await enqueueEmail(db(), { to: "ada@example.org", subject: "Later", text: "x" }, minutes(5));
-    expect(await deliverDueEmails(db(), mailerFor(server.url), { now: T0 })).toEqual({ sent: 0, failed: 0, retried: 0 });
-    expect(await deliverDueEmails(db(), mailerFor(server.url), { now: minutes(5) })).toEqual({ sent: 1, failed: 0, retried: 0 });
+    expect(await deliverDueEmails(db(), mailerFor(server.url), { now: T0 })).toEqual({
+      sent: 0,
+      failed: 0,
+      retried: 0,
+    });
+    expect(await deliverDueEmails(db(), mailerFor(server.url), { now: minutes(5) })).toEqual({
+      sent: 1,
+      failed: 0,
+      retried: 0,
+    });
   });
 
   it("records the error and retries later when the server cannot be reached", async () => {
@@ -197,7 +218,11 @@ describeEachDatabase("notifications", (db) => {
 
     // The server comes back: the message goes out on its next attempt.
     const server = await smtp();
-    expect(await deliverDueEmails(db(), mailerFor(server.url), { now: minutes(3) })).toEqual({ sent: 1, failed: 0, retried: 0 });
+    expect(await deliverDueEmails(db(), mailerFor(server.url), { now: minutes(3) })).toEqual({
+      sent: 1,
+      failed: 0,
+      retried: 0,
+    });
     [row] = await rows();
     expect(row).toMatchObject({ status: "sent", attempts: 3, lastError: null });
     expect(server.received.map((m) => m.subject)).toEqual(["Hello"]);
@@ -238,7 +263,11 @@ describeEachDatabase("notifications", (db) => {
     });
     await enqueueEmail(db(), { to: "nobody@example.org", subject: "Refused", text: "x" }, T0);
     await enqueueEmail(db(), { to: "ada@example.org", subject: "Accepted", text: "x" }, T0);
-    expect(await deliverDueEmails(db(), mailerFor(server.url), { now: T0 })).toEqual({ sent: 1, failed: 1, retried: 0 });
+    expect(await deliverDueEmails(db(), mailerFor(server.url), { now: T0 })).toEqual({
+      sent: 1,
+      failed: 1,
+      retried: 0,
+    });
     const [refused, accepted] = await rows();
     expect(refused).toMatchObject({ status: "failed", attempts: 1 });
     expect(refused.lastError).toMatch(/550/);
@@ -272,8 +301,11 @@ describeEachDatabase("notifications", (db) => {
         return { id: message.to };
       },
     };
-    for (let i = 1; i <= 40; i++) await enqueueEmail(db(), { to: `reader${i}@example.org`, subject: "Hi", text: "x" }, T0);
-    const reports = await Promise.all(Array.from({ length: 6 }, () => deliverDueEmails(db(), instant, { now: T0, batch: 40 })));
+    for (let i = 1; i <= 40; i++)
+      await enqueueEmail(db(), { to: `reader${i}@example.org`, subject: "Hi", text: "x" }, T0);
+    const reports = await Promise.all(
+      Array.from({ length: 6 }, () => deliverDueEmails(db(), instant, { now: T0, batch: 40 })),
+    );
     expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(40);
     expect(sentTo).toHaveLength(40);
     expect(new Set(sentTo).size).toBe(40);
@@ -313,7 +345,10 @@ describeEachDatabase("notifications", (db) => {
   it("the worker delivers queued email on its own and stops when asked", async () => {
     const server = await smtp();
     const logs: string[] = [];
-    const stop = startOutboxWorker(db(), mailerFor(server.url), 20, { log: (l) => logs.push(l), logError: (l) => logs.push(l) });
+    const stop = startOutboxWorker(db(), mailerFor(server.url), 20, {
+      log: (l) => logs.push(l),
+      logError: (l) => logs.push(l),
+    });
     cleanups.push(() => stop());
     await enqueueEmail(db(), { to: "ada@example.org", subject: "From the worker", text: "x" });
     for (let i = 0; i < 200 && server.received.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
@@ -346,7 +381,12 @@ describeEachDatabase("notifications", (db) => {
     await addUser("u-lee", "lee@example.org", "Lee");
     // The parent's writer (a guest) wants replies; Mia wants replies too and follows the post.
     await subscribeToReplies(db(), { submissionId: parent, postSlug: "a-post", email: "Guest@Example.org" });
-    await subscribeToReplies(db(), { submissionId: parent, postSlug: "a-post", email: "mia@example.org", userId: "u-mia" });
+    await subscribeToReplies(db(), {
+      submissionId: parent,
+      postSlug: "a-post",
+      email: "mia@example.org",
+      userId: "u-mia",
+    });
     await followPost(db(), { postSlug: "a-post", email: "mia@example.org", userId: "u-mia" });
     // Lee follows the post; Sam (the writer of the reply) follows it too.
     await followPost(db(), { postSlug: "a-post", email: "lee@example.org", userId: "u-lee" });
@@ -396,7 +436,12 @@ describeEachDatabase("notifications", (db) => {
     await subscribeToReplies(db(), { submissionId: parent, postSlug: "a-post", email: "guest@example.org" });
     const result = await notifyNewComment(
       db(),
-      facts({ submissionId: reply, parentSubmissionId: parent, writerName: "Guest", writerEmail: " GUEST@example.org " }),
+      facts({
+        submissionId: reply,
+        parentSubmissionId: parent,
+        writerName: "Guest",
+        writerEmail: " GUEST@example.org ",
+      }),
       T0,
     );
     expect(result).toEqual({ queued: 0 });
@@ -410,7 +455,14 @@ describeEachDatabase("notifications", (db) => {
     await subscribeToReplies(db(), { submissionId: parent, postSlug: "a-post", email: "guest@example.org" });
     const [parentComment] = await db()
       .insert(comments)
-      .values({ postSlug: "a-post", position: 1, authorKind: "guest", displayName: "Guest", body: "Hi", submissionId: parent })
+      .values({
+        postSlug: "a-post",
+        position: 1,
+        authorKind: "guest",
+        displayName: "Guest",
+        body: "Hi",
+        submissionId: parent,
+      })
       .returning({ id: comments.id });
     expect(await parentSubmissionIdOf(db(), parentComment.id)).toBe(parent);
     expect(await parentSubmissionIdOf(db(), null)).toBeNull();
@@ -419,15 +471,27 @@ describeEachDatabase("notifications", (db) => {
     const reply = await addSubmission();
     await expect(
       db().transaction(async (tx) => {
-        await notifyNewComment(tx as unknown as Database, facts({ submissionId: reply, parentSubmissionId: parent }), T0);
+        await notifyNewComment(
+          tx as unknown as Database,
+          facts({ submissionId: reply, parentSubmissionId: parent }),
+          T0,
+        );
         throw new Error("rolled back");
       }),
     ).rejects.toThrow("rolled back");
     expect(await rows()).toEqual([]);
 
     await db().transaction(async (tx) => {
-      await subscribeToReplies(tx as unknown as Database, { submissionId: parent, postSlug: "a-post", email: "x@example.org" });
-      await notifyNewComment(tx as unknown as Database, facts({ submissionId: parent, parentSubmissionId: parent }), T0);
+      await subscribeToReplies(tx as unknown as Database, {
+        submissionId: parent,
+        postSlug: "a-post",
+        email: "x@example.org",
+      });
+      await notifyNewComment(
+        tx as unknown as Database,
+        facts({ submissionId: parent, parentSubmissionId: parent }),
+        T0,
+      );
     });
     expect((await rows()).map((row) => row.to).sort()).toEqual(["guest@example.org", "x@example.org"]);
   });
@@ -443,7 +507,11 @@ describeEachDatabase("notifications", (db) => {
 
   it("unsubscribing stops further emails; it is idempotent; unknown tokens are null", async () => {
     const parent = await addSubmission();
-    const { token } = await subscribeToReplies(db(), { submissionId: parent, postSlug: "a-post", email: "guest@example.org" });
+    const { token } = await subscribeToReplies(db(), {
+      submissionId: parent,
+      postSlug: "a-post",
+      email: "guest@example.org",
+    });
     expect(await describeSubscription(db(), token)).toMatchObject({
       kind: "replies",
       postSlug: "a-post",
@@ -459,10 +527,14 @@ describeEachDatabase("notifications", (db) => {
     expect((await describeSubscription(db(), token))?.unsubscribedAt).toBe(T0.toISOString());
 
     const reply = await addSubmission();
-    expect(await notifyNewComment(db(), facts({ submissionId: reply, parentSubmissionId: parent }), T0)).toEqual({ queued: 0 });
+    expect(await notifyNewComment(db(), facts({ submissionId: reply, parentSubmissionId: parent }), T0)).toEqual({
+      queued: 0,
+    });
     // Subscribing again from a replayed form does not undo it.
     await subscribeToReplies(db(), { submissionId: parent, postSlug: "a-post", email: "guest@example.org" });
-    expect(await notifyNewComment(db(), facts({ submissionId: reply, parentSubmissionId: parent }), T0)).toEqual({ queued: 0 });
+    expect(await notifyNewComment(db(), facts({ submissionId: reply, parentSubmissionId: parent }), T0)).toEqual({
+      queued: 0,
+    });
 
     for (const unknown of ["nonsense", "A".repeat(32), "", "../../etc/passwd", "x".repeat(500)]) {
       expect(await unsubscribe(db(), unknown)).toBeNull();
@@ -472,18 +544,30 @@ describeEachDatabase("notifications", (db) => {
 
   it("subscribing to replies is idempotent per submission and address; tokens are long and unique", async () => {
     const submission = await addSubmission();
-    const first = await subscribeToReplies(db(), { submissionId: submission, postSlug: "a-post", email: "ada@example.org" });
-    const again = await subscribeToReplies(db(), { submissionId: submission, postSlug: "a-post", email: " ADA@example.org" });
+    const first = await subscribeToReplies(db(), {
+      submissionId: submission,
+      postSlug: "a-post",
+      email: "ada@example.org",
+    });
+    const again = await subscribeToReplies(db(), {
+      submissionId: submission,
+      postSlug: "a-post",
+      email: " ADA@example.org",
+    });
     expect(first.created).toBe(true);
     expect(again).toEqual({ ...first, created: false });
-    const other = await subscribeToReplies(db(), { submissionId: submission, postSlug: "a-post", email: "bo@example.org" });
+    const other = await subscribeToReplies(db(), {
+      submissionId: submission,
+      postSlug: "a-post",
+      email: "bo@example.org",
+    });
     expect(other.token).not.toBe(first.token);
     // 24 random bytes, base64url: 32 characters, 192 bits.
     expect(first.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(await db().select().from(subscriptions)).toHaveLength(2);
-    await expect(subscribeToReplies(db(), { submissionId: submission, postSlug: "a-post", email: "a@b.org, c@d.org" })).rejects.toThrow(
-      TypeError,
-    );
+    await expect(
+      subscribeToReplies(db(), { submissionId: submission, postSlug: "a-post", email: "a@b.org, c@d.org" }),
+    ).rejects.toThrow(TypeError);
   });
 
   it("members follow and unfollow a post", async () => {

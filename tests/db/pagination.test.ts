@@ -1,5 +1,11 @@
 import { beforeAll, expect, it } from "vitest";
-import { listThreadPage, locateComment, pageOfNumber, submitComment, type CommentTarget } from "~/comments/comments.server";
+import {
+  listThreadPage,
+  locateComment,
+  pageOfNumber,
+  submitComment,
+  type CommentTarget,
+} from "~/comments/comments.server";
 import { flattenThread } from "~/comments/thread";
 import type { CommentRules } from "~/comments/validation";
 import { describeEachDatabase, resetComments } from "../support/databases";
@@ -18,9 +24,17 @@ describeEachDatabase("long threads", (db) => {
       if (!top.ok) throw new Error("refused");
       ids.set(String(i), top.comments[0].id);
       if (i % 10 === 0) {
-        const reply = await submitComment(db(), post, rules, { name: "Replier", body: `Reply to ${i}`, parentId: top.comments[0].id });
+        const reply = await submitComment(db(), post, rules, {
+          name: "Replier",
+          body: `Reply to ${i}`,
+          parentId: top.comments[0].id,
+        });
         if (!reply.ok) throw new Error("refused");
-        const deeper = await submitComment(db(), post, rules, { name: "Deeper", body: `Reply to ${i}.1`, parentId: reply.comments[0].id });
+        const deeper = await submitComment(db(), post, rules, {
+          name: "Deeper",
+          body: `Reply to ${i}.1`,
+          parentId: reply.comments[0].id,
+        });
         if (!deeper.ok) throw new Error("refused");
       }
     }

@@ -46,7 +46,9 @@ describeEachDatabase("rate limits", (db) => {
     expect(refused.allowed).toBe(false);
     if (refused.allowed) return;
     // Trying again exactly when told to succeeds.
-    expect(await hitRateLimit(db(), KEY, 3, 60, plus(plus(MID, 1), refused.retryAfterSeconds))).toEqual({ allowed: true });
+    expect(await hitRateLimit(db(), KEY, 3, 60, plus(plus(MID, 1), refused.retryAfterSeconds))).toEqual({
+      allowed: true,
+    });
   });
 
   it("refuses on a window boundary with a wait of at most the window", async () => {

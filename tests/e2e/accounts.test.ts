@@ -33,8 +33,6 @@ async function textOf(locator: Locator): Promise<string> {
   return ((await locator.innerText()) ?? "").replace(/\s+/g, " ").trim();
 }
 
-
-
 async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SHOTS, `staffroom-accounts-${name}.png`);
   await page.screenshot({ path: file, fullPage: true }).catch(() => {});
@@ -108,7 +106,8 @@ describeWithBrowser("accounts in Chromium (production build, sandboxed content)"
         }
         expect(await textOf(form)).toContain(`Posting as ${member.name}.`);
 
-        const body = "Signing up took a minute. The point about protecting time is the one I will take to my head of school.";
+        const body =
+          "Signing up took a minute. The point about protecting time is the one I will take to my head of school.";
         await form.locator("textarea[name=body]").fill(body);
         await form.getByRole("button", { name: "Post comment" }).click();
         await page.waitForURL(/#comment-\d+$/, { timeout: 20_000 });
@@ -144,7 +143,9 @@ describeWithBrowser("accounts in Chromium (production build, sandboxed content)"
         await nav.getByRole("button", { name: "Sign out" }).click();
         await nav.getByRole("link", { name: "Sign in" }).waitFor({ timeout: 15_000 });
         expect(await nav.getByRole("link", { name: member.name }).count()).toBe(0);
-        expect((await browser.context.cookies(server.baseUrl)).some((c) => c.name === "staffroom_session" && c.value)).toBe(false);
+        expect(
+          (await browser.context.cookies(server.baseUrl)).some((c) => c.name === "staffroom_session" && c.value),
+        ).toBe(false);
         // The comment form is a guest's again.
         await page.goto(url(DEMO_PATH));
         expect(await page.locator('form#comment input[name="name"]').count()).toBe(1);
@@ -224,12 +225,17 @@ describeWithBrowser("accounts in Chromium (production build, sandboxed content)"
           const save = page.getByRole("button", { name: "Save", exact: true });
           await save.scrollIntoViewIfNeeded();
           const [saved] = await Promise.all([
-            page.waitForResponse((r) => new URL(r.url()).pathname === "/api/keystatic/update", { timeout: EDITOR_TIMEOUT }),
+            page.waitForResponse((r) => new URL(r.url()).pathname === "/api/keystatic/update", {
+              timeout: EDITOR_TIMEOUT,
+            }),
             save.click(),
           ]);
           expect(saved.status(), await saved.text().catch(() => "")).toBe(200);
           // The save wrote only the post's file, and wrote it to the sandbox.
-          const sent = JSON.parse(saved.request().postData() ?? "{}") as { additions: { path: string }[]; deletions: { path: string }[] };
+          const sent = JSON.parse(saved.request().postData() ?? "{}") as {
+            additions: { path: string }[];
+            deletions: { path: string }[];
+          };
           expect(sent.additions.map((a) => a.path)).toEqual(["content/posts/what-does-a-technology-coach-do.md"]);
           expect(sent.deletions).toEqual([]);
         } catch (error) {
@@ -279,7 +285,8 @@ describeWithBrowser("accounts in Chromium (production build, sandboxed content)"
         await openReplyForm(page, "3");
         const form = toggle.locator("form");
         expect(await textOf(form)).toContain(`Posting as ${member.name}.`);
-        const text = "I wrote this while my session quietly expired. It should still reach comment 3, under my own name.";
+        const text =
+          "I wrote this while my session quietly expired. It should still reach comment 3, under my own name.";
         await form.locator("textarea[name=body]").fill(text);
 
         // The session ends while they write.
@@ -288,7 +295,9 @@ describeWithBrowser("accounts in Chromium (production build, sandboxed content)"
         await page.waitForURL((u) => u.pathname === "/signin", { timeout: 20_000 });
         const at = new URL(page.url());
         expect(at.searchParams.get("expired")).toBe("1");
-        expect(at.searchParams.get("redirectTo")).toMatch(/^\/posts\/what-does-a-technology-coach-do\?draft=[A-Za-z0-9_-]{22}#comments$/);
+        expect(at.searchParams.get("redirectTo")).toMatch(
+          /^\/posts\/what-does-a-technology-coach-do\?draft=[A-Za-z0-9_-]{22}#comments$/,
+        );
         const notice = page.locator("main .form-error[role=status]");
         expect(await textOf(notice)).toContain("Your session ended while you were writing.");
 
@@ -318,7 +327,9 @@ describeWithBrowser("accounts in Chromium (production build, sandboxed content)"
         expect(await textOf(reply.locator(".comment-body"))).toBe(text);
         expect(await page.locator("#comments li.comment").count()).toBe(before + 1);
         // Posted once.
-        expect(await page.locator("#comments .comment-body", { hasText: "my session quietly expired" }).count()).toBe(1);
+        expect(await page.locator("#comments .comment-body", { hasText: "my session quietly expired" }).count()).toBe(
+          1,
+        );
         expect(pageErrors).toEqual([]);
       },
       TEST_TIMEOUT,

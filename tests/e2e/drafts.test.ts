@@ -32,9 +32,13 @@ describeWithBrowser("local drafts in Chromium (production build)", () => {
     await textarea().fill(text);
     await page.reload();
     await waitForHydration(page);
-    await page.waitForFunction(() => (document.getElementById("comment-body") as HTMLTextAreaElement | null)?.value !== "", null, {
-      timeout: 10_000,
-    });
+    await page.waitForFunction(
+      () => (document.getElementById("comment-body") as HTMLTextAreaElement | null)?.value !== "",
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
     expect(await textarea().inputValue()).toBe(text);
     // The counter counts the restored text too.
     expect(await page.locator("#comment-body-counter").innerText()).toMatch(new RegExp(`^${text.length} / 4,096`));
@@ -53,6 +57,8 @@ describeWithBrowser("local drafts in Chromium (production build)", () => {
     await waitForHydration(page);
     await page.waitForTimeout(500);
     expect(await textarea().inputValue()).toBe("");
-    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("staffroom:draft:")))).toEqual([]);
+    expect(
+      await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("staffroom:draft:"))),
+    ).toEqual([]);
   }, 60_000);
 });

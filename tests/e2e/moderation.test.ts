@@ -21,7 +21,8 @@ async function textOf(locator: Locator): Promise<string> {
   return ((await locator.innerText()) ?? "").replace(/\s+/g, " ").trim();
 }
 
-const isCommentPost = (request: Request) => request.method() === "POST" && new URL(request.url()).pathname === DEMO_PATH;
+const isCommentPost = (request: Request) =>
+  request.method() === "POST" && new URL(request.url()).pathname === DEMO_PATH;
 
 /** The comments on the page whose own body is exactly `text`. */
 function commentsSaying(page: Page, text: string): Locator {
@@ -94,9 +95,13 @@ describeWithBrowser("moderation and the comment form in Chromium (production bui
           await form.locator("textarea[name=body]").fill(body);
           await button.click();
           await inFlight;
-          await page.waitForFunction(() => document.querySelector<HTMLButtonElement>("form#comment button[type=submit]")?.disabled === true, undefined, {
-            timeout: 5_000,
-          });
+          await page.waitForFunction(
+            () => document.querySelector<HTMLButtonElement>("form#comment button[type=submit]")?.disabled === true,
+            undefined,
+            {
+              timeout: 5_000,
+            },
+          );
           expect(await button.getAttribute("disabled")).not.toBeNull();
           expect(await textOf(button)).toBe("Posting…");
           release();

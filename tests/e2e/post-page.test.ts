@@ -41,8 +41,6 @@ async function textOf(locator: Locator): Promise<string> {
   return ((await locator.innerText()) ?? "").replace(/\s+/g, " ").trim();
 }
 
-
-
 /** Waits until the element with this id is scrolled into the viewport. */
 async function expectInView(page: Page, id: string): Promise<void> {
   await page.waitForFunction(
@@ -182,7 +180,11 @@ describeWithBrowser("post page in Chromium (production build)", () => {
       );
       expect(numbers.map((n) => n.shown)).toEqual(numbers.map((n) => n.data));
       expect(numbers.every((n) => n.visible)).toBe(true);
-      const sortKey = (n: string) => n.split(".").map((part) => part.padStart(4, "0")).join(".");
+      const sortKey = (n: string) =>
+        n
+          .split(".")
+          .map((part) => part.padStart(4, "0"))
+          .join(".");
       expect(numbers.map((n) => n.shown!).sort((a, b) => sortKey(a).localeCompare(sortKey(b)))).toEqual(
         [...DEMO_NUMBERS].sort((a, b) => sortKey(a).localeCompare(sortKey(b))),
       );

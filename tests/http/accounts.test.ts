@@ -109,7 +109,8 @@ beforeAll(async () => {
     (Object.keys(accounts) as Name[]).map(async (name) => {
       clients[name] = client();
       const reply = await clients[name].signUp(accounts[name]);
-      if (reply.status !== 302) throw new Error(`sign-up of ${name} answered ${reply.status}:\n${reply.text.slice(0, 2000)}`);
+      if (reply.status !== 302)
+        throw new Error(`sign-up of ${name} answered ${reply.status}:\n${reply.text.slice(0, 2000)}`);
     }),
   );
 }, HOOK_TIMEOUT);
@@ -128,7 +129,10 @@ function shown(html: string): string {
     html
       .replace(/<script\b[\s\S]*?<\/script>/gi, "")
       .replace(/<!--[\s\S]*?-->/g, "")
-      .replace(/<\/?(?:p|div|h\d|li|ul|ol|section|header|footer|nav|main|label|button|form|article|details|summary|table|tr|td|th|title)\b[^>]*>/gi, " ")
+      .replace(
+        /<\/?(?:p|div|h\d|li|ul|ol|section|header|footer|nav|main|label|button|form|article|details|summary|table|tr|td|th|title)\b[^>]*>/gi,
+        " ",
+      )
       .replace(/<[^>]+>/g, ""),
   ).replace(/\s+/g, " ");
 }
@@ -176,7 +180,11 @@ function expectSameOriginPath(location: string | null, label: string): void {
 
 /** True when `value`, used as a Location as it is, is a path on this site. */
 function isPlainLocalPath(value: string): boolean {
-  return /^\/(?![/\\])/.test(value) && !/[\\\u0000-\u001f\u007f]/.test(value) && new URL(value, "http://site.invalid").origin === "http://site.invalid";
+  return (
+    /^\/(?![/\\])/.test(value) &&
+    !/[\\\u0000-\u001f\u007f]/.test(value) &&
+    new URL(value, "http://site.invalid").origin === "http://site.invalid"
+  );
 }
 
 function updateBody(additions: { path: string; contents: string | Buffer }[], deletions: string[] = []): string {
@@ -187,7 +195,11 @@ function updateBody(additions: { path: string; contents: string | Buffer }[], de
 }
 
 /** `POST /api/keystatic/update` as Keystatic's client sends it. */
-function keystaticUpdate(who: HttpClient, body: string, options: { contentType?: string; origin?: string | null } = {}) {
+function keystaticUpdate(
+  who: HttpClient,
+  body: string,
+  options: { contentType?: string; origin?: string | null } = {},
+) {
   return who.send("/api/keystatic/update", {
     method: "POST",
     body,
@@ -236,9 +248,15 @@ describe("signing up and signing in", () => {
   it("a wrong password and an unknown email get the same 400 and the same message", async () => {
     const wrong = await client().signIn(accounts.mia.email, "not the right password at all");
     const unknown = await client().signIn("nobody.here@example.org", "not the right password at all");
-    for (const [label, reply] of [["wrong password", wrong], ["unknown email", unknown]] as const) {
+    for (const [label, reply] of [
+      ["wrong password", wrong],
+      ["unknown email", unknown],
+    ] as const) {
       expect(reply.status, label).toBe(400);
-      expect(reply.setCookies.filter((c) => c.startsWith(`${SESSION_COOKIE}=`) && !c.startsWith(`${SESSION_COOKIE}=;`)), label).toEqual([]);
+      expect(
+        reply.setCookies.filter((c) => c.startsWith(`${SESSION_COOKIE}=`) && !c.startsWith(`${SESSION_COOKIE}=;`)),
+        label,
+      ).toEqual([]);
       expect(shown(reply.text), label).toContain(SIGN_IN_FAILED);
       expect(reply.text, label).not.toContain("not the right password at all");
     }
@@ -256,7 +274,9 @@ describe("signing up and signing in", () => {
     expect(inputValue(reply.text, "displayName")).toBe("Mia Again");
     expect(inputValue(reply.text, "password") ?? "").toBe("");
     expect(reply.text).not.toContain(password);
-    expect(reply.setCookies.some((c) => c.startsWith(`${SESSION_COOKIE}=`) && !c.startsWith(`${SESSION_COOKIE}=;`))).toBe(false);
+    expect(
+      reply.setCookies.some((c) => c.startsWith(`${SESSION_COOKIE}=`) && !c.startsWith(`${SESSION_COOKIE}=;`)),
+    ).toBe(false);
   });
 });
 
@@ -365,26 +385,23 @@ describe("the page after signing in is always on this site", () => {
     }
   });
 
-  it.each(evil)(
-    "redirectTo=%j: signing in lands on a path of this site",
-    async (target) => {
-      // Half the cases per account: at most 10 sign-ins per account per 15 minutes.
-      const who = evil.indexOf(target) % 2 === 0 ? accounts.mia : accounts.cora;
-      const reply = await client().signIn(who.email, GOOD_PASSWORD, {
-        query: `?redirectTo=${encodeURIComponent(target)}`,
-        redirectTo: target,
-      });
-      expect(reply.status).toBe(302);
-      expectSameOriginPath(reply.location, `after sign-in with ${JSON.stringify(target)}`);
-      expect(reply.location!.toLowerCase()).not.toContain("evil.example/");
-      // Already signed in, the sign-in page forwards at once: also on this site.
-      for (const query of [`?redirectTo=${encodeURIComponent(target)}`, `?redirectTo=${target}`]) {
-        const forward = await clients.mia.get(`/signin${query}`);
-        expect(forward.status, query).toBe(302);
-        expectSameOriginPath(forward.location, `signed in, ${query}`);
-      }
-    },
-  );
+  it.each(evil)("redirectTo=%j: signing in lands on a path of this site", async (target) => {
+    // Half the cases per account: at most 10 sign-ins per account per 15 minutes.
+    const who = evil.indexOf(target) % 2 === 0 ? accounts.mia : accounts.cora;
+    const reply = await client().signIn(who.email, GOOD_PASSWORD, {
+      query: `?redirectTo=${encodeURIComponent(target)}`,
+      redirectTo: target,
+    });
+    expect(reply.status).toBe(302);
+    expectSameOriginPath(reply.location, `after sign-in with ${JSON.stringify(target)}`);
+    expect(reply.location!.toLowerCase()).not.toContain("evil.example/");
+    // Already signed in, the sign-in page forwards at once: also on this site.
+    for (const query of [`?redirectTo=${encodeURIComponent(target)}`, `?redirectTo=${target}`]) {
+      const forward = await clients.mia.get(`/signin${query}`);
+      expect(forward.status, query).toBe(302);
+      expectSameOriginPath(forward.location, `signed in, ${query}`);
+    }
+  });
 
   it("a path on this site is honoured, fragment included", async () => {
     const target = `${DEMO_PATH}#comments`;
@@ -405,13 +422,15 @@ describe("the Keystatic editor", () => {
   beforeAll(async () => {
     coach = client();
     const reply = await coach.signIn(DEMO_COACH_EMAIL, DEMO_COACH_PASSWORD);
-    if (reply.status !== 302) throw new Error(`the demo coach could not sign in (${reply.status}):\n${shown(reply.text).slice(0, 1000)}`);
+    if (reply.status !== 302)
+      throw new Error(`the demo coach could not sign in (${reply.status}):\n${shown(reply.text).slice(0, 1000)}`);
     demoPostBefore = await readSandbox(DEMO_POST_FILE);
     otherPostBefore = await readSandbox(OTHER_POST_FILE);
     siteBefore = await readSandbox("content/site.yaml");
   }, HOOK_TIMEOUT);
 
-  const pwned = () => updateBody([{ path: PWNED_FILE, contents: "---\ntitle: Pwned\nauthor: morgan-ellery\n---\nPwned.\n" }]);
+  const pwned = () =>
+    updateBody([{ path: PWNED_FILE, contents: "---\ntitle: Pwned\nauthor: morgan-ellery\n---\nPwned.\n" }]);
   const noPwnedFile = () => {
     expect(existsSync(sandboxFile(PWNED_FILE)), "no file written in the server's directory").toBe(false);
     expect(existsSync(path.join(REPO_ROOT, PWNED_FILE)), "no file written in the repository").toBe(false);
@@ -456,7 +475,10 @@ describe("the Keystatic editor", () => {
   });
 
   it("the coach may not write site settings (403, file unchanged)", async () => {
-    const reply = await keystaticUpdate(coach, updateBody([{ path: "content/site.yaml", contents: siteBefore.replace(/^title: .*$/m, "title: Taken over") }]));
+    const reply = await keystaticUpdate(
+      coach,
+      updateBody([{ path: "content/site.yaml", contents: siteBefore.replace(/^title: .*$/m, "title: Taken over") }]),
+    );
     expect(reply.status).toBe(403);
     const deletion = await keystaticUpdate(coach, updateBody([], ["content/site.yaml"]));
     expect(deletion.status).toBe(403);
@@ -464,7 +486,10 @@ describe("the Keystatic editor", () => {
   });
 
   it("the coach may not change or delete a post by someone else (403, file unchanged)", async () => {
-    const edit = await keystaticUpdate(coach, updateBody([{ path: OTHER_POST_FILE, contents: withSummary(otherPostBefore, "Defaced by Morgan") }]));
+    const edit = await keystaticUpdate(
+      coach,
+      updateBody([{ path: OTHER_POST_FILE, contents: withSummary(otherPostBefore, "Defaced by Morgan") }]),
+    );
     expect(edit.status).toBe(403);
     // Even naming themself as the author of it.
     const takeOver = await keystaticUpdate(
@@ -506,7 +531,10 @@ describe("the Keystatic editor", () => {
 
   it("the coach updates the summary of their own post: 200, and the site shows it at once", async () => {
     const summary = `Edited by its author through the editor API (${Date.now()}).`;
-    const reply = await keystaticUpdate(coach, updateBody([{ path: DEMO_POST_FILE, contents: withSummary(demoPostBefore, summary) }]));
+    const reply = await keystaticUpdate(
+      coach,
+      updateBody([{ path: DEMO_POST_FILE, contents: withSummary(demoPostBefore, summary) }]),
+    );
     expect(reply.status, reply.text.slice(0, 500)).toBe(200);
     expect(await readSandbox(DEMO_POST_FILE)).toContain(summary);
 
@@ -522,7 +550,10 @@ describe("the Keystatic editor", () => {
     const admin = client();
     expect((await admin.signIn(ADMIN.email, ADMIN.password)).status).toBe(302);
     const summary = "Tidied by an admin.";
-    const reply = await keystaticUpdate(admin, updateBody([{ path: OTHER_POST_FILE, contents: withSummary(otherPostBefore, summary) }]));
+    const reply = await keystaticUpdate(
+      admin,
+      updateBody([{ path: OTHER_POST_FILE, contents: withSummary(otherPostBefore, summary) }]),
+    );
     expect(reply.status).toBe(200);
     expect(await readSandbox(OTHER_POST_FILE)).toContain(summary);
   });
@@ -554,7 +585,11 @@ describe("comments by signed-in members", () => {
 
   it("a cross-site comment POST with the member's cookie → 403 and nothing posted", async () => {
     const before = countCommentsInHtml(await postPage(client()));
-    const reply = await postComment(clients.mia, { body: "Posted from evil.example with Mia's cookie.", asMember: "1" }, "https://evil.example");
+    const reply = await postComment(
+      clients.mia,
+      { body: "Posted from evil.example with Mia's cookie.", asMember: "1" },
+      "https://evil.example",
+    );
     expect(reply.status).toBe(403);
     const after = await postPage(client());
     expect(countCommentsInHtml(after)).toBe(before);
@@ -602,7 +637,10 @@ describe("comments by signed-in members", () => {
   it("the demo coach's comment on their own post carries the Author badge", async () => {
     const html = await postPage(coach);
     expect(shown(formHtml(html, "comment")!)).toContain(`Posting as ${DEMO_COACH_NAME} (the post's author).`);
-    const reply = await postComment(coach, { body: "Thanks, everyone, for reading and for the stories.", asMember: "1" });
+    const reply = await postComment(coach, {
+      body: "Thanks, everyone, for reading and for the stories.",
+      asMember: "1",
+    });
     expect(reply.status).toBe(303);
     const article = commentArticleHtml(await postPage(client()), numberFrom(reply.location));
     expect(article).toContain(`<a href="/members/${coachId}">${DEMO_COACH_NAME}</a>`);
@@ -718,14 +756,19 @@ describe("accounts made with npm run user:create", () => {
     expect(guest.status).toBe(302);
     expect(guest.location).toBe("/signin?redirectTo=%2Fadmin%2Faccounts");
     // A cross-site POST with the admin's cookie is refused.
-    expect((await admin.post("/admin/accounts", { userId: coraId, role: "admin" }, { origin: "https://evil.example" })).status).toBe(403);
+    expect(
+      (await admin.post("/admin/accounts", { userId: coraId, role: "admin" }, { origin: "https://evil.example" }))
+        .status,
+    ).toBe(403);
     expect((await clients.cora.get("/keystatic")).status).toBe(403);
 
     const changed = await admin.post("/admin/accounts", { userId: coraId, role: "coach" });
     expect(changed.status).toBe(200);
     expect(shown(changed.text)).toContain(`${accounts.cora.displayName} is now a coach.`);
     // Her existing session now has the coach's rights.
-    expect(shown((await clients.cora.get("/account")).text)).toContain(`Signed in as ${accounts.cora.displayName} (coach)`);
+    expect(shown((await clients.cora.get("/account")).text)).toContain(
+      `Signed in as ${accounts.cora.displayName} (coach)`,
+    );
     expect((await clients.cora.get("/keystatic")).status).toBe(200);
   });
 
@@ -797,17 +840,27 @@ describe("sign-in rate limits", () => {
     await Promise.all([direct?.stop(), proxied?.stop()]);
   }, HOOK_TIMEOUT);
 
-  const attempt = (target: TestServer, email: string, forwardedFor: string, password = "wrong password, again and again") =>
-    new HttpClient(target.baseUrl, forwardedFor).signIn(email, password);
+  const attempt = (
+    target: TestServer,
+    email: string,
+    forwardedFor: string,
+    password = "wrong password, again and again",
+  ) => new HttpClient(target.baseUrl, forwardedFor).signIn(email, password);
 
   function expectLimited(reply: Reply, label: string): void {
     expect(reply.status, label).toBe(429);
     expect(shown(reply.text), label).toMatch(/Too many sign-in attempts\. Please wait \d+ minutes and try again\./);
-    expect(reply.setCookies.some((c) => c.startsWith(`${SESSION_COOKIE}=`) && !c.startsWith(`${SESSION_COOKIE}=;`)), label).toBe(false);
+    expect(
+      reply.setCookies.some((c) => c.startsWith(`${SESSION_COOKIE}=`) && !c.startsWith(`${SESSION_COOKIE}=;`)),
+      label,
+    ).toBe(false);
     // Soft, so the checks after it still run when it is missing.
     const retryAfter = reply.headers.get("retry-after");
     expect
-      .soft(retryAfter ?? "(no Retry-After header)", `${label}: the 429 page (a plain form POST, no JavaScript) must say when to retry`)
+      .soft(
+        retryAfter ?? "(no Retry-After header)",
+        `${label}: the 429 page (a plain form POST, no JavaScript) must say when to retry`,
+      )
       .toMatch(/^\d+$/);
     if (retryAfter) expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     if (retryAfter) expect(Number(retryAfter)).toBeLessThanOrEqual(15 * 60);
@@ -826,7 +879,10 @@ describe("sign-in rate limits", () => {
       );
       expect(first.map((r) => r.status)).toEqual(Array(10).fill(400));
       expectLimited(await attempt(proxied, "vic.target@example.org", "198.51.100.11"), "11th attempt");
-      expectLimited(await attempt(proxied, "vic.target@example.org", "198.51.100.12", GOOD_PASSWORD), "right password while limited");
+      expectLimited(
+        await attempt(proxied, "vic.target@example.org", "198.51.100.12", GOOD_PASSWORD),
+        "right password while limited",
+      );
       // With JavaScript the form posts as a data request, answered by the action itself.
       const data = await new HttpClient(proxied.baseUrl, "198.51.100.14").post("/signin?_data=routes%2Fsignin", {
         email: "vic.target@example.org",
@@ -859,7 +915,10 @@ describe("sign-in rate limits", () => {
     async () => {
       await stayInsideOneWindow(15 * 60, 45);
       const replies = await inBatches(
-        Array.from({ length: 31 }, (_, i) => () => attempt(proxied, `proxied-${i + 1}@example.org`, `192.0.2.${i + 1}`)),
+        Array.from(
+          { length: 31 },
+          (_, i) => () => attempt(proxied, `proxied-${i + 1}@example.org`, `192.0.2.${i + 1}`),
+        ),
         4,
       );
       expect(replies.map((r) => r.status)).toEqual(Array(31).fill(400));

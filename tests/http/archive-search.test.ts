@@ -60,7 +60,7 @@ const POSTS: FixturePost[] = [
     published: "2026-02-27",
     tags: ["zebra crossings"],
     summary: "Why a page must show what was written.",
-    body: "Someone pasted <script>alert(\"xss\")</script> into a comment, and the script stayed text.",
+    body: 'Someone pasted <script>alert("xss")</script> into a comment, and the script stayed text.',
   },
   {
     slug: "autumn-planning",
@@ -91,7 +91,9 @@ async function page(url: string): Promise<{ status: number; html: string }> {
 }
 /** The visible text of the result titles (h2) of a list page, in order. */
 function titles(html: string): string[] {
-  return [...html.matchAll(/<h2>\s*<a [^>]*>([\s\S]*?)<\/a>\s*<\/h2>/g)].map((m) => decodeEntities(m[1].replace(/<[^>]+>/g, "")));
+  return [...html.matchAll(/<h2>\s*<a [^>]*>([\s\S]*?)<\/a>\s*<\/h2>/g)].map((m) =>
+    decodeEntities(m[1].replace(/<[^>]+>/g, "")),
+  );
 }
 /** Words drawn in <mark>, decoded. */
 function marks(html: string): string[] {
@@ -116,9 +118,11 @@ describe("the archive", () => {
     const text = decodeEntities(html);
     const years = [...text.matchAll(/<h2 id="year-(\d{4})">/g)].map((m) => m[1]);
     expect(years).toEqual(["2026", "2025", "2024", "2013"]);
-    const months = [...text.matchAll(/<a [^>]*href="(\/archive\/\d{4}\/\d{2})"[^>]*>([^<]+)<\/a> <span class="count">([^<]+)<\/span>/g)].map(
-      (m) => [m[1], m[2], m[3]],
-    );
+    const months = [
+      ...text.matchAll(
+        /<a [^>]*href="(\/archive\/\d{4}\/\d{2})"[^>]*>([^<]+)<\/a> <span class="count">([^<]+)<\/span>/g,
+      ),
+    ].map((m) => [m[1], m[2], m[3]]);
     expect(months).toEqual([
       ["/archive/2026/03", "March 2026", "2 posts"],
       ["/archive/2026/02", "February 2026", "1 post"],
@@ -148,12 +152,27 @@ describe("the archive", () => {
     expect(titles(first.html)[0]).toBe("Portfolio day 25");
     expect(first.html).toContain('href="/archive/2024/05?page=2"');
     const second = await page("/archive/2024/05?page=2");
-    expect(titles(second.html)).toEqual(["Portfolio day 5", "Portfolio day 4", "Portfolio day 3", "Portfolio day 2", "Portfolio day 1"]);
+    expect(titles(second.html)).toEqual([
+      "Portfolio day 5",
+      "Portfolio day 4",
+      "Portfolio day 3",
+      "Portfolio day 2",
+      "Portfolio day 1",
+    ]);
     expect((await get("/archive/2024/05?page=3")).status).toBe(404);
   });
 
   it("answers 404 for a month without posts or a malformed one", async () => {
-    for (const url of ["/archive/2026/04", "/archive/2026/3", "/archive/2026/13", "/archive/2026/00", "/archive/abcd/01", "/archive/20261/01", "/archive/2026/03/extra", "/archive/2026"]) {
+    for (const url of [
+      "/archive/2026/04",
+      "/archive/2026/3",
+      "/archive/2026/13",
+      "/archive/2026/00",
+      "/archive/abcd/01",
+      "/archive/20261/01",
+      "/archive/2026/03/extra",
+      "/archive/2026",
+    ]) {
       const response = await get(url);
       expect(response.status, url).toBe(404);
       await response.arrayBuffer();
@@ -166,11 +185,9 @@ describe("the tag index", () => {
   it("lists every tag with its count, by name ignoring case, with safe links", async () => {
     const { status, html } = await page("/tags");
     expect(status).toBe(200);
-    const tags = [...html.matchAll(/<li><a rel="tag" href="([^"]+)">([^<]+)<\/a> <span class="count">([^<]+)<\/span><\/li>/g)].map((m) => [
-      m[1],
-      decodeEntities(m[2]),
-      m[3],
-    ]);
+    const tags = [
+      ...html.matchAll(/<li><a rel="tag" href="([^"]+)">([^<]+)<\/a> <span class="count">([^<]+)<\/span><\/li>/g),
+    ].map((m) => [m[1], decodeEntities(m[2]), m[3]]);
     expect(tags).toEqual([
       ["/tags/Coaching", "Coaching", "1 post"],
       ["/tags/coaching", "coaching", "2 posts"],
@@ -186,7 +203,9 @@ describe("the tag index", () => {
 
   it("sorts by number of posts on request", async () => {
     const { html } = await page("/tags?sort=count");
-    const names = [...html.matchAll(/<li><a rel="tag" href="[^"]+">([^<]+)<\/a> <span class="count">/g)].map((m) => decodeEntities(m[1]));
+    const names = [...html.matchAll(/<li><a rel="tag" href="[^"]+">([^<]+)<\/a> <span class="count">/g)].map((m) =>
+      decodeEntities(m[1]),
+    );
     expect(names.slice(0, 2)).toEqual(["portfolios", "coaching"]);
   });
 
@@ -237,7 +256,10 @@ describe("site search", () => {
     // "mentor" is also a word of the demo post's body.
     const prefix = titles((await page("/search?q=mentor")).html);
     expect(prefix[0]).toBe("Mentoring new teachers well");
-    expect(prefix.slice(1).sort()).toEqual(["Notes from a long week", "What is the role of a technology integration specialist?"]);
+    expect(prefix.slice(1).sort()).toEqual([
+      "Notes from a long week",
+      "What is the role of a technology integration specialist?",
+    ]);
   });
 
   it("finds posts by their body, summary and tags, several words at once", async () => {
@@ -285,17 +307,35 @@ describe("site search", () => {
     const long = "<script>".repeat(1_250); // 10,000 characters
     const tooLong = await page(`/search?q=${encodeURIComponent(long)}`);
     expect(tooLong.status).toBe(400);
-    expect(decodeEntities(tooLong.html)).toContain("Your search is 10,000 characters long; a search can be at most 200.");
+    expect(decodeEntities(tooLong.html)).toContain(
+      "Your search is 10,000 characters long; a search can be at most 200.",
+    );
     // Shown back cut to 200 characters, as text.
     expect(tooLong.html).toContain(`value="${"&lt;script&gt;".repeat(25)}"`);
     expect(tooLong.html).not.toContain("<script><script>");
-    for (const q of ["<script>alert(1)</script>", "(*+?[", "\\", "%", "a".repeat(200), "😀".repeat(50), "\u0000", "' OR 1=1 --", "{{7*7}}"]) {
+    for (const q of [
+      "<script>alert(1)</script>",
+      "(*+?[",
+      "\\",
+      "%",
+      "a".repeat(200),
+      "😀".repeat(50),
+      "\u0000",
+      "' OR 1=1 --",
+      "{{7*7}}",
+    ]) {
       const { status, html } = await page(`/search?q=${encodeURIComponent(q)}`);
       expect([200, 400], q).toContain(status);
       expect(html, q).not.toContain("<script>alert");
     }
     // Broken percent-encoding and repeated parameters.
-    for (const url of ["/search?q=%E0%A4%A", "/search?q=%", "/search?q=a&q=b", "/search?q[]=x", "/search?page=-1&q=x"]) {
+    for (const url of [
+      "/search?q=%E0%A4%A",
+      "/search?q=%",
+      "/search?q=a&q=b",
+      "/search?q[]=x",
+      "/search?page=-1&q=x",
+    ]) {
       const response = await get(url);
       expect(response.status, url).toBeLessThan(500);
       await response.arrayBuffer();
@@ -319,11 +359,22 @@ describe("edits on disk", () => {
     // A new post, then a deleted one.
     await writeFile(
       path.join(postsDir(), "brand-new.md"),
-      postFile({ title: "A brand new zeppelin post", published: "2026-04-02", tags: ["coaching"], summary: "New.", body: FILLER }),
+      postFile({
+        title: "A brand new zeppelin post",
+        published: "2026-04-02",
+        tags: ["coaching"],
+        summary: "New.",
+        body: FILLER,
+      }),
     );
-    expect(titles((await page("/search?q=zeppelin")).html).sort()).toEqual(["A brand new zeppelin post", "Autumn planning by zeppelin"]);
+    expect(titles((await page("/search?q=zeppelin")).html).sort()).toEqual([
+      "A brand new zeppelin post",
+      "Autumn planning by zeppelin",
+    ]);
     expect((await get("/archive/2026/04")).status).toBe(200);
-    expect((await page("/tags")).html).toMatch(/rel="tag" href="\/tags\/coaching">coaching<\/a> <span class="count">3 posts<\/span>/);
+    expect((await page("/tags")).html).toMatch(
+      /rel="tag" href="\/tags\/coaching">coaching<\/a> <span class="count">3 posts<\/span>/,
+    );
 
     await rm(path.join(postsDir(), "brand-new.md"));
     expect(titles((await page("/search?q=zeppelin")).html)).toEqual(["Autumn planning by zeppelin"]);

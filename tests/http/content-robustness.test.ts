@@ -19,23 +19,45 @@ async function addFiles(cwd: string): Promise<void> {
   await writeFile(path.join(cwd, "content/authors/broken.yaml"), 'name: "unterminated\n');
   await writeFile(
     path.join(posts, "deep-nesting.md"),
-    post(["title: Deep", "published: 2026-01-01", "author: morgan-ellery", "license: site-default", "commentsOpen: true"], "{% if true %}".repeat(100) + "x" + "{% /if %}".repeat(100)),
+    post(
+      ["title: Deep", "published: 2026-01-01", "author: morgan-ellery", "license: site-default", "commentsOpen: true"],
+      "{% if true %}".repeat(100) + "x" + "{% /if %}".repeat(100),
+    ),
   );
   await writeFile(
     path.join(posts, "bad-licence.md"),
-    post(["title: Bad licence", "published: 2026-01-02", "author: morgan-ellery", "license: bogus", "commentsOpen: true"], "Text."),
+    post(
+      ["title: Bad licence", "published: 2026-01-02", "author: morgan-ellery", "license: bogus", "commentsOpen: true"],
+      "Text.",
+    ),
   );
   await writeFile(
     path.join(posts, "odd-text.md"),
     post(
-      ['title: "Odd \\uD800 title"', "published: 2026-01-03", "author: morgan-ellery", "tags:", '  - "odd \\uD800 tag"', '  - ".."', '  - "  "', "license: site-default", "commentsOpen: true"],
+      [
+        'title: "Odd \\uD800 title"',
+        "published: 2026-01-03",
+        "author: morgan-ellery",
+        "tags:",
+        '  - "odd \\uD800 tag"',
+        '  - ".."',
+        '  - "  "',
+        "license: site-default",
+        "commentsOpen: true",
+      ],
       "Odd text.",
     ),
   );
   await writeFile(
     path.join(posts, "hidden-image.md"),
     post(
-      ["title: Hidden image", "published: 2026-01-04", "author: morgan-ellery", "license: site-default", "commentsOpen: true"],
+      [
+        "title: Hidden image",
+        "published: 2026-01-04",
+        "author: morgan-ellery",
+        "license: site-default",
+        "commentsOpen: true",
+      ],
       [
         "{% if $nope %}",
         '{% creditedImage src="/images/hidden.png" alt="hidden" creator="HIDDEN CREATOR" licenseUrl="https://creativecommons.org/licenses/by-nc-nd/4.0/" /%}',
@@ -51,7 +73,8 @@ async function addFiles(cwd: string): Promise<void> {
 
 describe("bad content files", () => {
   let server: TestServer;
-  const get = (pathname: string, headers: Record<string, string> = {}) => fetch(`${server.baseUrl}${pathname}`, { headers });
+  const get = (pathname: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.baseUrl}${pathname}`, { headers });
 
   beforeAll(async () => {
     server = await startTestServer({ sandbox: true, beforeStart: (_data, cwd) => addFiles(cwd) });
@@ -59,7 +82,18 @@ describe("bad content files", () => {
   afterAll(async () => server?.stop());
 
   it("every list, feed and index still answers, leaving out only what cannot be read", async () => {
-    for (const pathname of ["/", "/feed.atom", "/feed.rss", "/feed.json", "/sitemap.xml", "/archive", "/tags", "/search?q=text", "/robots.txt", "/posts/what-does-a-technology-coach-do"]) {
+    for (const pathname of [
+      "/",
+      "/feed.atom",
+      "/feed.rss",
+      "/feed.json",
+      "/sitemap.xml",
+      "/archive",
+      "/tags",
+      "/search?q=text",
+      "/robots.txt",
+      "/posts/what-does-a-technology-coach-do",
+    ]) {
       const response = await get(pathname);
       expect(response.status, pathname).toBe(200);
       const body = await response.text();

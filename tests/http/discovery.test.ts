@@ -46,7 +46,10 @@ async function addPost(_dataDir: string, cwd: string): Promise<void> {
     .replace(/^(\s+)alt: .*$/m, `$1alt: ${COVER_ALT}`);
   expect(changed).toContain("published: 2014-01-20");
   expect(changed).toContain(`image: ${COVER_PATH}`);
-  await writeFile(path.join(cwd, `content/posts/${SLUG}.md`), `${changed}\nWhat we tried this term, and what it taught us.\n`);
+  await writeFile(
+    path.join(cwd, `content/posts/${SLUG}.md`),
+    `${changed}\nWhat we tried this term, and what it taught us.\n`,
+  );
   await mkdir(path.join(cwd, `public/images/posts/${SLUG}`), { recursive: true });
   await writeFile(path.join(cwd, `public${COVER_PATH}`), PNG);
   // Older posts tagged "coaching", enough for a second page of the home page and of the tag.
@@ -63,7 +66,10 @@ async function addPost(_dataDir: string, cwd: string): Promise<void> {
 function tags(html: string, tagName: string): Record<string, string>[] {
   return [...html.matchAll(new RegExp(`<${tagName}\\b([^>]*)>`, "gi"))].map(([, attributes]) =>
     Object.fromEntries(
-      [...attributes.matchAll(/([a-zA-Z:-]+)="([^"]*)"/g)].map(([, name, value]) => [name.toLowerCase(), decodeEntities(value)]),
+      [...attributes.matchAll(/([a-zA-Z:-]+)="([^"]*)"/g)].map(([, name, value]) => [
+        name.toLowerCase(),
+        decodeEntities(value),
+      ]),
     ),
   );
 }
@@ -124,8 +130,10 @@ describe("on the request's own origin (SITE_URL unset)", () => {
       expect(byPath.get(DEMO_PATH)).toBe("2013-06-09");
       expect(byPath.get(POST_PATH)).toBe("2014-01-20");
       expect(byPath.get("/posts/older-note-3")).toBe("2012-03-03");
-      for (const tag of ["/tags", "/tags/coaching", "/tags/pyp", HOSTILE_TAG_PATH]) expect(byPath.has(tag), tag).toBe(true);
-      for (const archive of ["/archive", "/archive/2012/03", "/archive/2013/06", "/archive/2014/01"]) expect(byPath.has(archive), archive).toBe(true);
+      for (const tag of ["/tags", "/tags/coaching", "/tags/pyp", HOSTILE_TAG_PATH])
+        expect(byPath.has(tag), tag).toBe(true);
+      for (const archive of ["/archive", "/archive/2012/03", "/archive/2013/06", "/archive/2014/01"])
+        expect(byPath.has(archive), archive).toBe(true);
       expect([...byPath.keys()].some((p) => p.startsWith("/search"))).toBe(false);
       expect(new Set(urls.map((u) => u.loc)).size).toBe(urls.length);
     });
@@ -148,7 +156,16 @@ describe("on the request's own origin (SITE_URL unset)", () => {
       expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
       const robots = await response.text();
       expect(robots).toMatch(/^User-agent: \*$/m);
-      for (const path of ["/keystatic", "/api/", "/account", "/moderation", "/admin/", "/signin", "/unsubscribe/", "/comments/*/edit"]) {
+      for (const path of [
+        "/keystatic",
+        "/api/",
+        "/account",
+        "/moderation",
+        "/admin/",
+        "/signin",
+        "/unsubscribe/",
+        "/comments/*/edit",
+      ]) {
         expect(robots.split("\n")).toContain(`Disallow: ${path}`);
       }
       expect(robots).not.toMatch(/^Disallow: \/(posts|tags|archive)?$/m);
@@ -165,9 +182,17 @@ describe("on the request's own origin (SITE_URL unset)", () => {
     });
 
     it("has exactly one canonical link, absolute, without the reply or notice parameters", async () => {
-      expect(headOf(html).links("canonical").map((l) => l.href)).toEqual([`${server.baseUrl}${POST_PATH}`]);
+      expect(
+        headOf(html)
+          .links("canonical")
+          .map((l) => l.href),
+      ).toEqual([`${server.baseUrl}${POST_PATH}`]);
       const noisy = await page(server.baseUrl, `${POST_PATH}?replyTo=1&held=1&utm_source=x&page=1`);
-      expect(headOf(noisy).links("canonical").map((l) => l.href)).toEqual([`${server.baseUrl}${POST_PATH}`]);
+      expect(
+        headOf(noisy)
+          .links("canonical")
+          .map((l) => l.href),
+      ).toEqual([`${server.baseUrl}${POST_PATH}`]);
     });
 
     it("tells link previews it is an article, with an absolute picture that loads, its tags and a large card", async () => {
@@ -210,7 +235,11 @@ describe("on the request's own origin (SITE_URL unset)", () => {
         expect(reply.status, reply.text.slice(0, 300)).toBe(303);
       }
       const second = await page(server.baseUrl, `${POST_PATH}?page=2&replyTo=5`);
-      expect(headOf(second).links("canonical").map((l) => l.href)).toEqual([`${server.baseUrl}${POST_PATH}?page=2`]);
+      expect(
+        headOf(second)
+          .links("canonical")
+          .map((l) => l.href),
+      ).toEqual([`${server.baseUrl}${POST_PATH}?page=2`]);
       expect(headOf(second).values("og:url")).toEqual([`${server.baseUrl}${POST_PATH}`]);
     });
 
@@ -241,18 +270,21 @@ describe("on the request's own origin (SITE_URL unset)", () => {
   });
 
   describe("feed autodiscovery", () => {
-    it.each(["/", POST_PATH, HOSTILE_TAG_PATH, "/signin"])("%s links the site's Atom, RSS and JSON feeds, in the head and the footer", async (pathname) => {
-      const html = await page(server.baseUrl, pathname);
-      const alternates = headOf(html).links("alternate");
-      for (const [type, href] of SITE_FEEDS) {
-        const found = alternates.filter((l) => l.href === href);
-        expect(found, href).toHaveLength(1);
-        expect(found[0].type).toBe(type);
-        expect(found[0].title).toContain(SITE_TITLE);
-        const footer = html.slice(html.indexOf('<footer class="site-footer"'));
-        expect(footer).toContain(`href="${href}"`);
-      }
-    });
+    it.each(["/", POST_PATH, HOSTILE_TAG_PATH, "/signin"])(
+      "%s links the site's Atom, RSS and JSON feeds, in the head and the footer",
+      async (pathname) => {
+        const html = await page(server.baseUrl, pathname);
+        const alternates = headOf(html).links("alternate");
+        for (const [type, href] of SITE_FEEDS) {
+          const found = alternates.filter((l) => l.href === href);
+          expect(found, href).toHaveLength(1);
+          expect(found[0].type).toBe(type);
+          expect(found[0].title).toContain(SITE_TITLE);
+          const footer = html.slice(html.indexOf('<footer class="site-footer"'));
+          expect(footer).toContain(`href="${href}"`);
+        }
+      },
+    );
 
     it("the post page also links its comments feed", async () => {
       const alternates = headOf(await page(server.baseUrl, POST_PATH)).links("alternate");
@@ -262,7 +294,11 @@ describe("on the request's own origin (SITE_URL unset)", () => {
     it("a tag page also links the tag's own feeds, and canonicalises to the encoded tag", async () => {
       const { links, values } = headOf(await page(server.baseUrl, HOSTILE_TAG_PATH));
       const hrefs = links("alternate").map((l) => [l.type, l.href]);
-      for (const [type, file] of [["application/atom+xml", "feed.atom"], ["application/rss+xml", "feed.rss"], ["application/feed+json", "feed.json"]]) {
+      for (const [type, file] of [
+        ["application/atom+xml", "feed.atom"],
+        ["application/rss+xml", "feed.rss"],
+        ["application/feed+json", "feed.json"],
+      ]) {
         expect(hrefs).toContainEqual([type, `${HOSTILE_TAG_PATH}/${file}`]);
       }
       expect(links("canonical").map((l) => l.href)).toEqual([`${server.baseUrl}${HOSTILE_TAG_PATH}`]);
@@ -325,7 +361,9 @@ describe("on the request's own origin (SITE_URL unset)", () => {
 
     it("a refused server's page leads back to the post being shared", async () => {
       const ours = `${TITLE} ${server.baseUrl}${POST_PATH}`;
-      const reply = await new HttpClient(server.baseUrl).get(`/share/mastodon?${new URLSearchParams({ server: "http://evil.example/x", text: ours })}`);
+      const reply = await new HttpClient(server.baseUrl).get(
+        `/share/mastodon?${new URLSearchParams({ server: "http://evil.example/x", text: ours })}`,
+      );
       expect(reply.status).toBe(400);
       expect(tags(reply.text, "a").some((a) => a.href === POST_PATH && /Back to the post/.test(reply.text))).toBe(true);
     });
@@ -360,12 +398,18 @@ describe("with SITE_URL set", () => {
     expect(values("og:image")).toEqual([`${SITE_URL}${COVER_PATH}`]);
     const x = tags(html, "a").find((a) => a.href.startsWith("https://x.com/"))!;
     expect(new URL(x.href).searchParams.get("url")).toBe(`${SITE_URL}${POST_PATH}`);
-    expect(headOf(await page(server.baseUrl, "/")).links("canonical").map((l) => l.href)).toEqual([`${SITE_URL}/`]);
+    expect(
+      headOf(await page(server.baseUrl, "/"))
+        .links("canonical")
+        .map((l) => l.href),
+    ).toEqual([`${SITE_URL}/`]);
   });
 
   it("sitemap.xml and robots.txt name SITE_URL's addresses", async () => {
     const xml = await (await fetch(`${server.baseUrl}/sitemap.xml`)).text();
-    const locs: string[] = new XMLParser({ isArray: (name) => name === "url" }).parse(xml).urlset.url.map((u: { loc: string }) => u.loc);
+    const locs: string[] = new XMLParser({ isArray: (name) => name === "url" })
+      .parse(xml)
+      .urlset.url.map((u: { loc: string }) => u.loc);
     expect(locs.length).toBeGreaterThan(5);
     expect(locs.filter((loc) => !loc.startsWith(`${SITE_URL}/`))).toEqual([]);
     expect(locs).toContain(`${SITE_URL}${HOSTILE_TAG_PATH}`);

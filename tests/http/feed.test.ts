@@ -157,7 +157,11 @@ describe("unsubscribe page", () => {
     expect(await oneClick.text()).toContain("You are unsubscribed");
 
     // Again: idempotent, and the page says so.
-    const again = await fetch(url, { method: "POST", headers: { Origin: server.baseUrl }, body: new URLSearchParams() });
+    const again = await fetch(url, {
+      method: "POST",
+      headers: { Origin: server.baseUrl },
+      body: new URLSearchParams(),
+    });
     expect(again.status).toBe(200);
     const after = await (await fetch(url)).text();
     expect(after).toContain("Already done");

@@ -30,20 +30,118 @@ interface Expected {
 
 const CC = "https://creativecommons.org/licenses";
 const EXPECTED: Record<string, Expected> = {
-  "cc0-1.0": { url: "https://creativecommons.org/publicdomain/zero/1.0/", shortName: "CC0 1.0", adapt: true, commercial: true, credit: false, shareAlike: false },
-  "cc-by-4.0": { url: `${CC}/by/4.0/`, shortName: "CC BY 4.0", adapt: true, commercial: true, credit: true, shareAlike: false },
-  "cc-by-sa-4.0": { url: `${CC}/by-sa/4.0/`, shortName: "CC BY-SA 4.0", adapt: true, commercial: true, credit: true, shareAlike: true },
-  "cc-by-nc-4.0": { url: `${CC}/by-nc/4.0/`, shortName: "CC BY-NC 4.0", adapt: true, commercial: false, credit: true, shareAlike: false },
-  "cc-by-nc-sa-4.0": { url: `${CC}/by-nc-sa/4.0/`, shortName: "CC BY-NC-SA 4.0", adapt: true, commercial: false, credit: true, shareAlike: true },
-  "cc-by-nd-4.0": { url: `${CC}/by-nd/4.0/`, shortName: "CC BY-ND 4.0", adapt: false, commercial: true, credit: true, shareAlike: false },
-  "cc-by-nc-nd-4.0": { url: `${CC}/by-nc-nd/4.0/`, shortName: "CC BY-NC-ND 4.0", adapt: false, commercial: false, credit: true, shareAlike: false },
-  "cc-by-3.0": { url: `${CC}/by/3.0/`, shortName: "CC BY 3.0 Unported", adapt: true, commercial: true, credit: true, shareAlike: false },
-  "cc-by-sa-3.0": { url: `${CC}/by-sa/3.0/`, shortName: "CC BY-SA 3.0 Unported", adapt: true, commercial: true, credit: true, shareAlike: true },
-  "cc-by-nc-3.0": { url: `${CC}/by-nc/3.0/`, shortName: "CC BY-NC 3.0 Unported", adapt: true, commercial: false, credit: true, shareAlike: false },
-  "cc-by-nc-sa-3.0": { url: `${CC}/by-nc-sa/3.0/`, shortName: "CC BY-NC-SA 3.0 Unported", adapt: true, commercial: false, credit: true, shareAlike: true },
-  "cc-by-nd-3.0": { url: `${CC}/by-nd/3.0/`, shortName: "CC BY-ND 3.0 Unported", adapt: false, commercial: true, credit: true, shareAlike: false },
-  "cc-by-nc-nd-3.0": { url: `${CC}/by-nc-nd/3.0/`, shortName: "CC BY-NC-ND 3.0 Unported", adapt: false, commercial: false, credit: true, shareAlike: false },
-  "all-rights-reserved": { url: null, shortName: "All rights reserved", adapt: false, commercial: false, credit: false, shareAlike: false },
+  "cc0-1.0": {
+    url: "https://creativecommons.org/publicdomain/zero/1.0/",
+    shortName: "CC0 1.0",
+    adapt: true,
+    commercial: true,
+    credit: false,
+    shareAlike: false,
+  },
+  "cc-by-4.0": {
+    url: `${CC}/by/4.0/`,
+    shortName: "CC BY 4.0",
+    adapt: true,
+    commercial: true,
+    credit: true,
+    shareAlike: false,
+  },
+  "cc-by-sa-4.0": {
+    url: `${CC}/by-sa/4.0/`,
+    shortName: "CC BY-SA 4.0",
+    adapt: true,
+    commercial: true,
+    credit: true,
+    shareAlike: true,
+  },
+  "cc-by-nc-4.0": {
+    url: `${CC}/by-nc/4.0/`,
+    shortName: "CC BY-NC 4.0",
+    adapt: true,
+    commercial: false,
+    credit: true,
+    shareAlike: false,
+  },
+  "cc-by-nc-sa-4.0": {
+    url: `${CC}/by-nc-sa/4.0/`,
+    shortName: "CC BY-NC-SA 4.0",
+    adapt: true,
+    commercial: false,
+    credit: true,
+    shareAlike: true,
+  },
+  "cc-by-nd-4.0": {
+    url: `${CC}/by-nd/4.0/`,
+    shortName: "CC BY-ND 4.0",
+    adapt: false,
+    commercial: true,
+    credit: true,
+    shareAlike: false,
+  },
+  "cc-by-nc-nd-4.0": {
+    url: `${CC}/by-nc-nd/4.0/`,
+    shortName: "CC BY-NC-ND 4.0",
+    adapt: false,
+    commercial: false,
+    credit: true,
+    shareAlike: false,
+  },
+  "cc-by-3.0": {
+    url: `${CC}/by/3.0/`,
+    shortName: "CC BY 3.0 Unported",
+    adapt: true,
+    commercial: true,
+    credit: true,
+    shareAlike: false,
+  },
+  "cc-by-sa-3.0": {
+    url: `${CC}/by-sa/3.0/`,
+    shortName: "CC BY-SA 3.0 Unported",
+    adapt: true,
+    commercial: true,
+    credit: true,
+    shareAlike: true,
+  },
+  "cc-by-nc-3.0": {
+    url: `${CC}/by-nc/3.0/`,
+    shortName: "CC BY-NC 3.0 Unported",
+    adapt: true,
+    commercial: false,
+    credit: true,
+    shareAlike: false,
+  },
+  "cc-by-nc-sa-3.0": {
+    url: `${CC}/by-nc-sa/3.0/`,
+    shortName: "CC BY-NC-SA 3.0 Unported",
+    adapt: true,
+    commercial: false,
+    credit: true,
+    shareAlike: true,
+  },
+  "cc-by-nd-3.0": {
+    url: `${CC}/by-nd/3.0/`,
+    shortName: "CC BY-ND 3.0 Unported",
+    adapt: false,
+    commercial: true,
+    credit: true,
+    shareAlike: false,
+  },
+  "cc-by-nc-nd-3.0": {
+    url: `${CC}/by-nc-nd/3.0/`,
+    shortName: "CC BY-NC-ND 3.0 Unported",
+    adapt: false,
+    commercial: false,
+    credit: true,
+    shareAlike: false,
+  },
+  "all-rights-reserved": {
+    url: null,
+    shortName: "All rights reserved",
+    adapt: false,
+    commercial: false,
+    credit: false,
+    shareAlike: false,
+  },
 };
 
 const XHV_LICENSE = "http://www.w3.org/1999/xhtml/vocab#license";
@@ -86,9 +184,12 @@ async function rdfaLicenses(html: string, baseIRI: string, subject: string): Pro
   await new Promise<void>((resolve, reject) => {
     // A Node Transform stream at run time; its typings come from readable-stream.
     const parser = new RdfaParser({ baseIRI, contentType: "text/html" }) as unknown as Transform;
-    parser.on("data", (quad: { subject: { value: string }; predicate: { value: string }; object: { value: string } }) => {
-      if (quad.subject.value === subject && quad.predicate.value === XHV_LICENSE) found.add(quad.object.value);
-    });
+    parser.on(
+      "data",
+      (quad: { subject: { value: string }; predicate: { value: string }; object: { value: string } }) => {
+        if (quad.subject.value === subject && quad.predicate.value === XHV_LICENSE) found.add(quad.object.value);
+      },
+    );
     parser.on("error", reject);
     parser.on("end", resolve);
     parser.write(html);
@@ -98,7 +199,9 @@ async function rdfaLicenses(html: string, baseIRI: string, subject: string): Pro
 }
 
 function jsonLdPosting(document: Document): Record<string, unknown> {
-  const blocks = [...document.querySelectorAll('script[type="application/ld+json"]')].map((s) => JSON.parse(s.textContent ?? ""));
+  const blocks = [...document.querySelectorAll('script[type="application/ld+json"]')].map((s) =>
+    JSON.parse(s.textContent ?? ""),
+  );
   const postings = blocks.filter((block) => block["@type"] === "BlogPosting");
   expect(postings).toHaveLength(1);
   return postings[0];
@@ -128,7 +231,10 @@ describe("every licence in the catalogue, stated the same to people and machines
 
   beforeAll(async () => {
     server = await startTestServer({ sandbox: true, beforeStart: (_data, cwd) => addPosts(cwd) });
-    const [atomRes, rssRes] = await Promise.all([fetch(`${server.baseUrl}/feed.atom`), fetch(`${server.baseUrl}/feed.rss`)]);
+    const [atomRes, rssRes] = await Promise.all([
+      fetch(`${server.baseUrl}/feed.atom`),
+      fetch(`${server.baseUrl}/feed.rss`),
+    ]);
     expect(atomRes.status).toBe(200);
     expect(rssRes.status).toBe(200);
     atom = parseStrictXml(await atomRes.text());
@@ -155,7 +261,8 @@ describe("every licence in the catalogue, stated the same to people and machines
     const panel = document.querySelector("#reuse")!;
     expect(panel).not.toBeNull();
     const words = [...panel.querySelectorAll(":scope > ul > li")].map((li) => li.textContent).join(" ");
-    const attributionText = (document.querySelector("#reuse-attribution-plain-text") as HTMLTextAreaElement | null)?.value ?? null;
+    const attributionText =
+      (document.querySelector("#reuse-attribution-plain-text") as HTMLTextAreaElement | null)?.value ?? null;
     if (!expected.url) {
       expect(words).toContain("All rights are reserved");
       expect(attributionText).toBeNull();
@@ -170,7 +277,9 @@ describe("every licence in the catalogue, stated the same to people and machines
     expect(words.includes("You may not share adaptations")).toBe(!expected.adapt);
     expect(words.includes("You may not use it for commercial purposes")).toBe(!expected.commercial);
     expect(words.includes("You must give credit")).toBe(expected.credit);
-    expect(words.includes("If you adapt it and share your adaptation, you must release it under")).toBe(expected.shareAlike);
+    expect(words.includes("If you adapt it and share your adaptation, you must release it under")).toBe(
+      expected.shareAlike,
+    );
     if (expected.shareAlike) expect(words).toContain(`release it under ${expected.shortName}`);
     expect(attributionText).toBe(
       `“${titleFor(id)}” by ${AUTHOR} (${postUrl}) is licensed under ${expected.shortName} (${expected.url}).`,
@@ -249,7 +358,9 @@ describe("images and comments carry their own licences", () => {
       [coverUrl, "Photo: Jo Lens via Flickr, CC BY 2.0", "https://flickr.example/jo/1"],
       [bodyImageUrl, "Photo: Sam <Shutter> via Wikimedia Commons, CC BY-SA 2.0", "https://commons.example/robot"],
     ]);
-    const captions = [...document.querySelectorAll("figure figcaption .credit")].map((c) => c.textContent?.replace(/\s+/g, " ").trim());
+    const captions = [...document.querySelectorAll("figure figcaption .credit")].map((c) =>
+      c.textContent?.replace(/\s+/g, " ").trim(),
+    );
     expect(captions).toEqual([
       "Photo: Jo Lens via Flickr, CC BY 2.0 · Reuse this image",
       "Photo: Sam <Shutter> via Wikimedia Commons, CC BY-SA 2.0 · Reuse this image",
@@ -283,17 +394,27 @@ describe("images and comments carry their own licences", () => {
     const feed = parseStrictXml(await (await fetch(`${server.baseUrl}/posts/${slug}/comments.atom`)).text());
     const entries = children(feed, ATOM_NS, "entry");
     expect(entries).toHaveLength(1);
-    expect(children(entries[0], ATOM_NS, "link").filter((l) => l.attrs.rel === "license").map((l) => l.attrs.href)).toEqual([commentLicenseUrl]);
+    expect(
+      children(entries[0], ATOM_NS, "link")
+        .filter((l) => l.attrs.rel === "license")
+        .map((l) => l.attrs.href),
+    ).toEqual([commentLicenseUrl]);
     // The demo thread was written under the site's CC BY-NC-SA 3.0: the new setting does not relabel it.
-    const demo = new JSDOM(await (await fetch(`${server.baseUrl}/posts/what-does-a-technology-coach-do`)).text()).window.document;
+    const demo = new JSDOM(await (await fetch(`${server.baseUrl}/posts/what-does-a-technology-coach-do`)).text()).window
+      .document;
     const demoComments = jsonLdPosting(demo).comment as Record<string, unknown>[];
-    expect(new Set(demoComments.map((c) => c.license))).toEqual(new Set(["https://creativecommons.org/licenses/by-nc-sa/3.0/"]));
+    expect(new Set(demoComments.map((c) => c.license))).toEqual(
+      new Set(["https://creativecommons.org/licenses/by-nc-sa/3.0/"]),
+    );
   });
 
   it("a comment keeps the licence its form stated after the setting changes; new ones get the new licence", async () => {
     const sitePath = path.join(server.cwd, "content/site.yaml");
     const { readFile } = await import("node:fs/promises");
-    await writeFile(sitePath, (await readFile(sitePath, "utf8")).replace(/^commentLicense: .*$/m, "commentLicense: cc0-1.0"));
+    await writeFile(
+      sitePath,
+      (await readFile(sitePath, "utf8")).replace(/^commentLicense: .*$/m, "commentLicense: cc0-1.0"),
+    );
     const posted = await fetch(`${server.baseUrl}/posts/${slug}`, {
       method: "POST",
       body: new URLSearchParams({ body: "Posted after the change.", name: "Ben" }),
@@ -306,12 +427,17 @@ describe("images and comments carry their own licences", () => {
       "https://creativecommons.org/publicdomain/zero/1.0/",
     );
     const byAuthor = Object.fromEntries(
-      (jsonLdPosting(document).comment as { author: { name: string }; license: string }[]).map((c) => [c.author.name, c.license]),
+      (jsonLdPosting(document).comment as { author: { name: string }; license: string }[]).map((c) => [
+        c.author.name,
+        c.license,
+      ]),
     );
     expect(byAuthor).toEqual({ Ana: commentLicenseUrl, Ben: "https://creativecommons.org/publicdomain/zero/1.0/" });
     const feed = parseStrictXml(await (await fetch(`${server.baseUrl}/posts/${slug}/comments.atom`)).text());
     const licences = children(feed, ATOM_NS, "entry").map((entry) =>
-      children(entry, ATOM_NS, "link").filter((l) => l.attrs.rel === "license").map((l) => l.attrs.href),
+      children(entry, ATOM_NS, "link")
+        .filter((l) => l.attrs.rel === "license")
+        .map((l) => l.attrs.href),
     );
     expect(licences).toEqual([["https://creativecommons.org/publicdomain/zero/1.0/"], [commentLicenseUrl]]);
   });

@@ -50,7 +50,10 @@ function shown(html: string): string {
     html
       .replace(/<script\b[\s\S]*?<\/script>/gi, "")
       .replace(/<!--[\s\S]*?-->/g, "")
-      .replace(/<\/?(?:p|div|h\d|li|ul|ol|section|header|footer|nav|main|label|button|form|article|details|summary|pre|span)\b[^>]*>/gi, " ")
+      .replace(
+        /<\/?(?:p|div|h\d|li|ul|ol|section|header|footer|nav|main|label|button|form|article|details|summary|pre|span)\b[^>]*>/gi,
+        " ",
+      )
       .replace(/<[^>]+>/g, ""),
   ).replace(/\s+/g, " ");
 }
@@ -63,7 +66,8 @@ function mentions(html: string, text: string): boolean {
 async function signIn(server: TestServer, email: string, password: string): Promise<HttpClient> {
   const who = new HttpClient(server.baseUrl);
   const reply = await who.signIn(email, password);
-  if (reply.status !== 302) throw new Error(`sign-in of ${email} answered ${reply.status}:\n${shown(reply.text).slice(0, 1000)}`);
+  if (reply.status !== 302)
+    throw new Error(`sign-in of ${email} answered ${reply.status}:\n${shown(reply.text).slice(0, 1000)}`);
   return who;
 }
 
@@ -156,7 +160,11 @@ async function queue(who: HttpClient, list: "pending" | "reported" | "spam" | "r
   return queueEntries(reply.text);
 }
 
-async function entryFor(who: HttpClient, list: "pending" | "reported" | "spam" | "removed", body: string): Promise<QueueEntry> {
+async function entryFor(
+  who: HttpClient,
+  list: "pending" | "reported" | "spam" | "removed",
+  body: string,
+): Promise<QueueEntry> {
   const entry = (await queue(who, list)).find((e) => e.body === body);
   expect(entry, `“${body}” in the ${list} list`).toBeDefined();
   return entry!;
@@ -208,7 +216,8 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
           cwd,
           env: { DATA_DIR: dataDir, STAFFROOM_PASSWORD: ADMIN.password },
         });
-        if (created.code !== 0) throw new Error(`user:create failed (${created.code}):\n${created.stdout}\n${created.stderr}`);
+        if (created.code !== 0)
+          throw new Error(`user:create failed (${created.code}):\n${created.stdout}\n${created.stderr}`);
       },
     });
     admin = await signIn(server, ADMIN.email, ADMIN.password);
@@ -284,7 +293,11 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
     });
 
     it("the same guest's email on another browser is trusted too; a different guest is still held", async () => {
-      const sameEmail = await comment(client(), { body: "Gale again, from my phone this time.", name: "Gale G", email: "GALE.guest@example.org" });
+      const sameEmail = await comment(client(), {
+        body: "Gale again, from my phone this time.",
+        name: "Gale G",
+        email: "GALE.guest@example.org",
+      });
       publishedNumber(sameEmail);
       const stranger = await comment(client(), { body: "A stranger's first words on this blog.", name: "Gale Guest" });
       heldId(stranger);
@@ -295,7 +308,9 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
     it("the same form posted twice (same idempotencyKey) creates one comment; both answers 303 to the same place", async () => {
       const writer = client();
       // A trusted guest: approve a first comment.
-      const firstId = heldId(await comment(writer, { body: "Trust me first, please.", email: "double.sender@example.org" }));
+      const firstId = heldId(
+        await comment(writer, { body: "Trust me first, please.", email: "double.sender@example.org" }),
+      );
       const entry = await entryFor(admin, "pending", "Trust me first, please.");
       expect((await admin.post("/moderation", moderateForm("approve", [entry.submissionId]))).status).toBe(303);
       expect(firstId).toBeGreaterThan(0);
@@ -313,7 +328,12 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
 
     it("posted twice at the same moment (a trusted guest): one comment, both 303 to the same #comment-N", async () => {
       const writer = client();
-      heldId(await comment(writer, { body: "Another first comment to be approved.", email: "concurrent.sender@example.org" }));
+      heldId(
+        await comment(writer, {
+          body: "Another first comment to be approved.",
+          email: "concurrent.sender@example.org",
+        }),
+      );
       const entry = await entryFor(admin, "pending", "Another first comment to be approved.");
       await admin.post("/moderation", moderateForm("approve", [entry.submissionId]));
 
@@ -382,7 +402,9 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
     it("a member's first comment is published at once (never held for being new)", async () => {
       const reply = await comment(member, { body: "Just signed up; this is my very first comment." });
       const number = publishedNumber(reply);
-      expect(commentAround(await page(client()), "Just signed up; this is my very first comment.")?.number).toBe(number);
+      expect(commentAround(await page(client()), "Just signed up; this is my very first comment.")?.number).toBe(
+        number,
+      );
     });
 
     it("a member's comment with 3 links is held, shown to them, and queued with the count as the reason", async () => {
@@ -409,7 +431,10 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
       const reply = await client().get("/moderation");
       expect(reply.status).toBe(302);
       expect(reply.location).toBe("/signin?redirectTo=%2Fmoderation");
-      const post = await client().post("/moderation", moderateForm("approve", ["00000000-0000-0000-0000-000000000000"]));
+      const post = await client().post(
+        "/moderation",
+        moderateForm("approve", ["00000000-0000-0000-0000-000000000000"]),
+      );
       expect(post.status).toBe(302);
       expect(post.location).toMatch(/^\/signin\?redirectTo=/);
     });
@@ -458,7 +483,9 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
       const listHtml = (await admin.get("/moderation?list=pending")).text;
       expect(listHtml).toMatch(/<form[^>]*id="bulk"/);
       for (const id of ids) {
-        const box = [...listHtml.matchAll(/<input\b[^>]*>/g)].map((m) => m[0]).find((tag) => tag.includes(`value="${id}"`) && tag.includes('type="checkbox"'));
+        const box = [...listHtml.matchAll(/<input\b[^>]*>/g)]
+          .map((m) => m[0])
+          .find((tag) => tag.includes(`value="${id}"`) && tag.includes('type="checkbox"'));
         expect(box, `a checkbox for ${id}`).toBeDefined();
         expect(box).toContain('name="submissionId"');
         expect(box).toContain('form="bulk"');
@@ -478,7 +505,9 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
       const body = "Held, and a forged request must not approve it.";
       heldId(await comment(client(), { body, name: "Fay Forged" }));
       const entry = await entryFor(admin, "pending", body);
-      const forged = await admin.post("/moderation", moderateForm("approve", [entry.submissionId]), { origin: "https://evil.example" });
+      const forged = await admin.post("/moderation", moderateForm("approve", [entry.submissionId]), {
+        origin: "https://evil.example",
+      });
       expect(forged.status).toBe(403);
       const crossSite = await admin.post("/moderation", moderateForm("spam", [entry.submissionId]), {
         origin: null,
@@ -513,7 +542,9 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
       const reply = await reader.post(`/comments/${id}/report`, { reason });
       expect(reply.status).toBe(303);
       expect(reply.location).toBe(`/posts/${DEMO_SLUG}?reported=1#comment-5`);
-      expect(shown(await page(reader, `${DEMO_PATH}?reported=1`))).toContain("The moderators will look at the comment you reported.");
+      expect(shown(await page(reader, `${DEMO_PATH}?reported=1`))).toContain(
+        "The moderators will look at the comment you reported.",
+      );
 
       const reported = await queue(admin, "reported");
       const entry = reported.find((e) => e.text.includes(reason));
@@ -531,7 +562,10 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
     it("a cross-site report is refused with 403; a report of no comment is 404", async () => {
       const html = await page(client());
       const id = commentIdOf(html, "6");
-      expect((await client().post(`/comments/${id}/report`, { reason: "forged" }, { origin: "https://evil.example" })).status).toBe(403);
+      expect(
+        (await client().post(`/comments/${id}/report`, { reason: "forged" }, { origin: "https://evil.example" }))
+          .status,
+      ).toBe(403);
       expect((await client().post("/comments/999999/report", { reason: "nothing" })).status).toBe(404);
       expect((await queue(admin, "reported")).some((e) => e.text.includes("forged"))).toBe(false);
     });
@@ -542,7 +576,10 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
       const none = await admin.post("/moderation", moderateForm("approve", []));
       expect(none.status).toBe(400);
       expect(shown(none.text)).toContain("Tick at least one comment");
-      const wrong = await admin.post("/moderation", moderateForm("remove", ["00000000-0000-4000-8000-000000000000"], "removed"));
+      const wrong = await admin.post(
+        "/moderation",
+        moderateForm("remove", ["00000000-0000-4000-8000-000000000000"], "removed"),
+      );
       expect(wrong.status).toBe(400);
       expect(shown(wrong.text)).toContain("That action does not apply to this list.");
     });
@@ -592,7 +629,8 @@ describe("timing and rate limits (COMMENT_MIN_SECONDS=3, COMMENT_RATE_LIMIT=3)",
           cwd,
           env: { DATA_DIR: dataDir, STAFFROOM_PASSWORD: ADMIN.password },
         });
-        if (created.code !== 0) throw new Error(`user:create failed (${created.code}):\n${created.stdout}\n${created.stderr}`);
+        if (created.code !== 0)
+          throw new Error(`user:create failed (${created.code}):\n${created.stdout}\n${created.stderr}`);
       },
     });
     admin = await signIn(server, ADMIN.email, ADMIN.password);
@@ -626,17 +664,26 @@ describe("timing and rate limits (COMMENT_MIN_SECONDS=3, COMMENT_RATE_LIMIT=3)",
     SLOW_TEST,
   );
 
-  it("a form without a genuine drawing time (forged or missing renderedAt) is held, even after waiting", { timeout: SLOW_TEST }, async () => {
+  it("a form without a genuine drawing time (forged or missing renderedAt) is held, even after waiting", {
+    timeout: SLOW_TEST,
+  }, async () => {
     const bot = client("10.1.0.2");
     // Each form from a page of its own (a page's idempotencyKey is used once).
-    const forged = { ...formFrom(await page(bot), { body: "A robot's form with a forged time.", name: "Rob Ott" }), renderedAt: String(Date.now() - 60_000) };
+    const forged = {
+      ...formFrom(await page(bot), { body: "A robot's form with a forged time.", name: "Rob Ott" }),
+      renderedAt: String(Date.now() - 60_000),
+    };
     const missing = formFrom(await page(bot), { body: "A robot's form with no time at all.", name: "Rob Ott" });
     delete missing.renderedAt;
     await new Promise((resolve) => setTimeout(resolve, 3_500));
     heldId(await bot.post(DEMO_PATH, forged));
     heldId(await bot.post(DEMO_PATH, missing));
-    expect((await entryFor(admin, "pending", "A robot's form with a forged time.")).text).toMatch(/Held: sent within seconds/);
-    expect((await entryFor(admin, "pending", "A robot's form with no time at all.")).text).toMatch(/Held: sent within seconds/);
+    expect((await entryFor(admin, "pending", "A robot's form with a forged time.")).text).toMatch(
+      /Held: sent within seconds/,
+    );
+    expect((await entryFor(admin, "pending", "A robot's form with no time at all.")).text).toMatch(
+      /Held: sent within seconds/,
+    );
   });
 
   it(
@@ -655,7 +702,9 @@ describe("timing and rate limits (COMMENT_MIN_SECONDS=3, COMMENT_RATE_LIMIT=3)",
       expect(shown(refused.text)).toMatch(/faster than we allow/);
       expect((await queue(admin, "pending")).map((e) => e.body)).not.toContain(text);
       // Another address is not affected.
-      expect((await comment(client("10.2.0.2"), { body: "Someone else, elsewhere.", name: "Ola Other" })).status).toBe(303);
+      expect((await comment(client("10.2.0.2"), { body: "Someone else, elsewhere.", name: "Ola Other" })).status).toBe(
+        303,
+      );
       // With JavaScript the form is sent as a Remix data request: its 429 carries Retry-After.
       const viaScript = await guest.post(
         `${DEMO_PATH}?_data=${encodeURIComponent("routes/posts.$slug")}`,
@@ -681,13 +730,19 @@ describe("timing and rate limits (COMMENT_MIN_SECONDS=3, COMMENT_RATE_LIMIT=3)",
       expect(reply.status).toBe(302);
       for (let i = 1; i <= 3; i++) {
         member.forwardedFor = `10.3.0.${i}`;
-        expect((await comment(member, { body: `A member's comment number ${i}, from a new address.` })).status, `comment ${i}`).toBe(303);
+        expect(
+          (await comment(member, { body: `A member's comment number ${i}, from a new address.` })).status,
+          `comment ${i}`,
+        ).toBe(303);
       }
       member.forwardedFor = "10.3.0.4";
       const refused = await comment(member, { body: "The member's fourth comment." });
       expect(refused.status).toBe(429);
       expect(textareaValue(refused.text, "body")).toBe("The member's fourth comment.");
-      expect(Number(refused.headers.get("retry-after") ?? "missing"), `Retry-After: ${refused.headers.get("retry-after")}`).toBeGreaterThan(0);
+      expect(
+        Number(refused.headers.get("retry-after") ?? "missing"),
+        `Retry-After: ${refused.headers.get("retry-after")}`,
+      ).toBeGreaterThan(0);
     },
     SLOW_TEST,
   );

@@ -57,7 +57,11 @@ describe("reply notifications through a real SMTP server", () => {
     const parentId = commentIdOf(page, number!);
 
     const replier = new HttpClient(server.baseUrl);
-    const reply = await replier.post(DEMO_PATH, { name: "Sam Okafor", parentId: String(parentId), body: "Planning time is protected at our school: two periods a week." });
+    const reply = await replier.post(DEMO_PATH, {
+      name: "Sam Okafor",
+      parentId: String(parentId),
+      body: "Planning time is protected at our school: two periods a week.",
+    });
     expect(reply.status).toBe(303);
 
     await waitForMail(1);
@@ -78,9 +82,15 @@ describe("reply notifications through a real SMTP server", () => {
     expect(done.status).toBeLessThan(400);
 
     const before = inbox.length;
-    await replier.post(DEMO_PATH, { name: "Sam Okafor", parentId: String(parentId), body: "And one more thought, after the unsubscribe." });
+    await replier.post(DEMO_PATH, {
+      name: "Sam Okafor",
+      parentId: String(parentId),
+      body: "And one more thought, after the unsubscribe.",
+    });
     await new Promise((r) => setTimeout(r, 7_000)); // more than one worker interval
-    expect(inbox.slice(before).filter((m) => (m.to && "text" in m.to ? m.to.text : "").includes("ines@example.org"))).toEqual([]);
+    expect(
+      inbox.slice(before).filter((m) => (m.to && "text" in m.to ? m.to.text : "").includes("ines@example.org")),
+    ).toEqual([]);
   }, 60_000);
 });
 
@@ -106,7 +116,9 @@ describe("a long thread", () => {
     const permalink = await guest.get(`/comments/${id}`);
     expect(permalink.status).toBe(302);
     expect(permalink.location).toBe(`${DEMO_PATH}?page=3#comment-130`);
-    expect((await guest.get(`/posts/what-does-a-technology-coach-do/comments/130`)).location).toBe(`${DEMO_PATH}?page=3#comment-130`);
+    expect((await guest.get(`/posts/what-does-a-technology-coach-do/comments/130`)).location).toBe(
+      `${DEMO_PATH}?page=3#comment-130`,
+    );
     expect(page3).toContain('id="comment-130"');
     expect(page3).toContain('id="comment-101"');
     expect(page3).not.toContain('id="comment-151"');

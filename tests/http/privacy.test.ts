@@ -40,7 +40,9 @@ describe("contact details in a public comment", () => {
     expect(page).toContain("Send it privately to the author");
     expect(page).toContain("Publish it as it is");
     expect(textareaValue(reply.text, "body")).toBe(COMMENT_11);
-    expect((await guest.get(DEMO_PATH)).text.match(/data-number=/g)?.length).toBe(before.match(/data-number=/g)?.length);
+    expect((await guest.get(DEMO_PATH)).text.match(/data-number=/g)?.length).toBe(
+      before.match(/data-number=/g)?.length,
+    );
   });
 
   it("publishes it when the writer confirms", async () => {
@@ -48,13 +50,18 @@ describe("contact details in a public comment", () => {
     const reply = await guest.post(DEMO_PATH, form({ contactChoice: "publish", body: `${COMMENT_11} (confirmed)` }));
     expect(reply.status).toBe(303);
     expect(reply.location).toMatch(/#comment-\d+$/);
-    expect(decodeEntities((await guest.get(DEMO_PATH)).text)).toContain("sample.handle.42 and any time that suits you suits me. (confirmed)");
+    expect(decodeEntities((await guest.get(DEMO_PATH)).text)).toContain(
+      "sample.handle.42 and any time that suits you suits me. (confirmed)",
+    );
   });
 
   it("sends it privately to the post's author instead: an email to the author, not published", async () => {
     const guest = new HttpClient(server.baseUrl);
     const privateText = `${COMMENT_11} (privately)`;
-    const reply = await guest.post(DEMO_PATH, form({ contactChoice: "private", email: "lucia@example.org", body: privateText }));
+    const reply = await guest.post(
+      DEMO_PATH,
+      form({ contactChoice: "private", email: "lucia@example.org", body: privateText }),
+    );
     expect(reply.status).toBe(303);
     expect(reply.location).toContain("sentPrivately=1");
     const page = decodeEntities((await guest.get(reply.location!)).text);

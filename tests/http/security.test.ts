@@ -175,7 +175,9 @@ describe("the Keystatic editor is closed to anyone not signed in", () => {
       const response = await fetch(`${server.baseUrl}${pathname}`, { redirect: "manual" });
       await response.arrayBuffer();
       expect(response.status, `GET ${pathname}`).toBe(302);
-      expect(response.headers.get("location"), `GET ${pathname}`).toBe(`/signin?redirectTo=${encodeURIComponent(back)}`);
+      expect(response.headers.get("location"), `GET ${pathname}`).toBe(
+        `/signin?redirectTo=${encodeURIComponent(back)}`,
+      );
     }
     // The API never redirects: 401, whatever the request.
     const requests: { label: string; init?: RequestInit; path: string }[] = [
@@ -309,7 +311,9 @@ describe("bad comment input never causes a 5xx", () => {
     },
     {
       name: 'parentId "99999999999" (beyond a database integer)',
-      build: () => ({ body: form({ name: "Pia Parent", parentId: "99999999999", body: text("replying to 99999999999") }) }),
+      build: () => ({
+        body: form({ name: "Pia Parent", parentId: "99999999999", body: text("replying to 99999999999") }),
+      }),
       expect: "400",
       echoes: [text("replying to 99999999999"), "That comment cannot be replied to."],
     },
@@ -406,7 +410,9 @@ describe("bad comment input never causes a 5xx", () => {
     },
     {
       name: "a javascript: website",
-      build: () => ({ body: form({ name: "Web Site", website: "javascript:alert(1)", body: text("with a bad website") }) }),
+      build: () => ({
+        body: form({ name: "Web Site", website: "javascript:alert(1)", body: text("with a bad website") }),
+      }),
       expect: "400",
       echoes: [text("with a bad website"), "Enter a web address like https://example.org"],
     },
@@ -483,7 +489,7 @@ describe("comment markup from strangers is not executable", () => {
     const body = [
       "XSS probe one: <script>alert(1)</script>",
       "",
-      "XSS probe two: [x](javascript:alert(1)) and [y](JAVASCRIPT:alert(2)) and <a href=\"javascript:alert(3)\">z</a>",
+      'XSS probe two: [x](javascript:alert(1)) and [y](JAVASCRIPT:alert(2)) and <a href="javascript:alert(3)">z</a>',
       "",
       "XSS probe three: <img src=x onerror=alert(1)> and <svg onload=alert(1)>",
       "",

@@ -38,7 +38,14 @@ const HOSTILE_COMMENTER = `Eve ]]> & <b>Mallory</b> "q"`;
 
 let server: TestServer;
 
-function postFile(fields: { title: string; published: string; tags: string[]; summary: string; license: string; body: string }): string {
+function postFile(fields: {
+  title: string;
+  published: string;
+  tags: string[];
+  summary: string;
+  license: string;
+  body: string;
+}): string {
   return [
     "---",
     `title: ${fields.title}`,
@@ -134,7 +141,9 @@ function atomEntryBy(root: XmlElement, id: string): XmlElement {
 }
 
 function rssItemBy(root: XmlElement, link: string): XmlElement {
-  const item = children(child(root, "", "channel"), "", "item").find((i) => textOf(child(i, "", "link")).trim() === link);
+  const item = children(child(root, "", "channel"), "", "item").find(
+    (i) => textOf(child(i, "", "link")).trim() === link,
+  );
   if (!item) throw new Error(`no item ${link}`);
   return item;
 }
@@ -147,7 +156,9 @@ describe("site feeds over HTTP", () => {
     expect(atomLinks(root, "self")).toEqual([`${server.baseUrl}/feed.atom`]);
     expect(atomLinks(root, "alternate")).toEqual([`${server.baseUrl}/`]);
     expect(textOf(child(root, ATOM_NS, "title")).trim()).toBe("Practice Notes");
-    expect(textOf(child(root, ATOM_NS, "subtitle")).trim()).toBe("Reflections on coaching teachers to use technology well");
+    expect(textOf(child(root, ATOM_NS, "subtitle")).trim()).toBe(
+      "Reflections on coaching teachers to use technology well",
+    );
 
     const ids = children(root, ATOM_NS, "entry").map((e) => textOf(child(e, ATOM_NS, "id")).trim());
     expect(ids).toEqual([url(HOSTILE_SLUG), url(RESERVED_SLUG), url(CC0_SLUG), url(DEMO_SLUG)]);
@@ -165,7 +176,9 @@ describe("site feeds over HTTP", () => {
 
     // A post's cover comes first in its entry, with the credit the page shows.
     const demoContent = textOf(child(atomEntryBy(root, url(DEMO_SLUG)), ATOM_NS, "content"));
-    expect(demoContent).toMatch(/^\s*<figure><img src="http:\/\/127\.0\.0\.1:\d+\/images\/posts\/what-does-a-technology-coach-do\/cover\/image\.png"/);
+    expect(demoContent).toMatch(
+      /^\s*<figure><img src="http:\/\/127\.0\.0\.1:\d+\/images\/posts\/what-does-a-technology-coach-do\/cover\/image\.png"/,
+    );
     expect(demoContent).toContain("<figcaption>Photo: A. Photographer via a photo-sharing site, CC BY 2.0");
 
     // Licence per entry: the site default (CC BY-NC-SA 3.0), none for all rights reserved, CC0's deed.
@@ -175,7 +188,9 @@ describe("site feeds over HTTP", () => {
     expect(textOf(child(atomEntryBy(root, url(RESERVED_SLUG)), ATOM_NS, "rights")).trim()).toBe(
       "© Morgan Ellery. All rights reserved.",
     );
-    expect(atomLinks(atomEntryBy(root, url(CC0_SLUG)), "license")).toEqual(["https://creativecommons.org/publicdomain/zero/1.0/"]);
+    expect(atomLinks(atomEntryBy(root, url(CC0_SLUG)), "license")).toEqual([
+      "https://creativecommons.org/publicdomain/zero/1.0/",
+    ]);
 
     const feed = parseFeed(xml);
     expect(feed.items.map((i) => i.title)).toEqual([
@@ -191,7 +206,8 @@ describe("site feeds over HTTP", () => {
   it("/feed.rss: strict RSS 2.0 with creativeCommons:license on each item but the all-rights-reserved one", async () => {
     const xml = await fetchFeed("/feed.rss", "application/rss+xml; charset=utf-8");
     const root = parseStrictXml(xml);
-    const licences = (slug: string) => children(rssItemBy(root, url(slug)), CC_RSS_NS, "license").map((l) => textOf(l).trim());
+    const licences = (slug: string) =>
+      children(rssItemBy(root, url(slug)), CC_RSS_NS, "license").map((l) => textOf(l).trim());
     expect(licences(HOSTILE_SLUG)).toEqual([POST_LICENSE_URL]);
     expect(licences(DEMO_SLUG)).toEqual([POST_LICENSE_URL]);
     expect(licences(RESERVED_SLUG)).toEqual([]);
@@ -203,7 +219,12 @@ describe("site feeds over HTTP", () => {
     expect(self).toEqual([`${server.baseUrl}/feed.rss`]);
 
     const feed = parseFeed(xml);
-    expect(feed.items.map((i) => i.url)).toEqual([url(HOSTILE_SLUG), url(RESERVED_SLUG), url(CC0_SLUG), url(DEMO_SLUG)]);
+    expect(feed.items.map((i) => i.url)).toEqual([
+      url(HOSTILE_SLUG),
+      url(RESERVED_SLUG),
+      url(CC0_SLUG),
+      url(DEMO_SLUG),
+    ]);
     expect(feed.items[0].title).toBe(HOSTILE_TITLE);
     expect(feed.items[0].published?.toISOString()).toBe("2030-01-03T00:00:00.000Z");
   });
@@ -213,7 +234,12 @@ describe("site feeds over HTTP", () => {
     expect(feed.version).toBe("https://jsonfeed.org/version/1.1");
     expect(feed.feed_url).toBe(`${server.baseUrl}/feed.json`);
     expect(feed.home_page_url).toBe(`${server.baseUrl}/`);
-    const items = feed.items as { id: string; title: string; content_html: string; _license: { url?: string; name: string } }[];
+    const items = feed.items as {
+      id: string;
+      title: string;
+      content_html: string;
+      _license: { url?: string; name: string };
+    }[];
     expect(items.map((i) => [i.id, i._license.url ?? null])).toEqual([
       [url(HOSTILE_SLUG), POST_LICENSE_URL],
       [url(RESERVED_SLUG), null],

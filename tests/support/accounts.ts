@@ -79,7 +79,8 @@ export class HttpClient {
     const headers: Record<string, string> = {};
     if (this.cookies.size) headers.Cookie = this.cookieHeader();
     if (this.forwardedFor) headers["X-Forwarded-For"] = this.forwardedFor;
-    const origin = options.origin === undefined ? (method === "GET" || method === "HEAD" ? null : this.baseUrl) : options.origin;
+    const origin =
+      options.origin === undefined ? (method === "GET" || method === "HEAD" ? null : this.baseUrl) : options.origin;
     if (origin !== null) headers.Origin = origin;
     Object.assign(headers, options.headers ?? {});
     const body = options.form ? new URLSearchParams(options.form) : options.body;
@@ -138,7 +139,11 @@ export class HttpClient {
 }
 
 /** Parsed attributes of one Set-Cookie value: lower-cased names, `true` for flags. */
-export function cookieAttributes(setCookie: string): { name: string; value: string; attributes: Map<string, string | true> } {
+export function cookieAttributes(setCookie: string): {
+  name: string;
+  value: string;
+  attributes: Map<string, string | true>;
+} {
   const [pair, ...rest] = setCookie.split(";");
   const at = pair.indexOf("=");
   const attributes = new Map<string, string | true>();
@@ -191,7 +196,10 @@ export interface CommandResult {
  * The environment is the test's minus any database settings, plus `env`;
  * stdin is not a terminal, so the script never waits for a typed password.
  */
-export function runUserCreate(args: string[], options: { cwd: string; env: Record<string, string> }): Promise<CommandResult> {
+export function runUserCreate(
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<CommandResult> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
   delete env.STAFFROOM_PASSWORD;

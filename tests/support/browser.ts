@@ -108,6 +108,10 @@ export async function waitForHydration(page: Page): Promise<void> {
 
 /** Follows a comment's "Reply to N" link and waits for its reply form. */
 export async function openReplyForm(page: Page, number: string): Promise<void> {
-  await commentArticle(page, number).getByRole("link", { name: /^Reply to / }).click();
-  await commentArticle(page, number).locator("details.reply-toggle form").waitFor({ state: "visible", timeout: 20_000 });
+  await commentArticle(page, number)
+    .getByRole("link", { name: /^Reply to / })
+    .click();
+  await commentArticle(page, number)
+    .locator("details.reply-toggle form")
+    .waitFor({ state: "visible", timeout: 20_000 });
 }

@@ -20,11 +20,14 @@ export function describeEachDatabase(title: string, suite: (db: () => Database) 
   if (serverUrl) {
     describe(`${title} [PostgreSQL]`, () => {
       let drop: (() => Promise<void>) | undefined;
-      const db = useDatabase(async () => {
-        const isolated = await createIsolatedDatabase(serverUrl);
-        drop = isolated.drop;
-        return openDatabase({ url: isolated.url });
-      }, () => drop?.());
+      const db = useDatabase(
+        async () => {
+          const isolated = await createIsolatedDatabase(serverUrl);
+          drop = isolated.drop;
+          return openDatabase({ url: isolated.url });
+        },
+        () => drop?.(),
+      );
       suite(db);
     });
   } else if (process.env.STAFFROOM_REQUIRE_ALL_TESTS === "1") {

@@ -43,12 +43,24 @@ describe("the archive by month", () => {
           { year: 2025, month: 1, path: "/archive/2025/01", label: "January 2025", count: 1 },
         ],
       },
-      { year: 2013, count: 1, months: [{ year: 2013, month: 6, path: "/archive/2013/06", label: "June 2013", count: 1 }] },
+      {
+        year: 2013,
+        count: 1,
+        months: [{ year: 2013, month: 6, path: "/archive/2013/06", label: "June 2013", count: 1 }],
+      },
     ]);
   });
 
   it("does not depend on the order posts come in, and leaves out unreadable dates", () => {
-    const shuffled = [posts[4], posts[0], { slug: "x", published: "not a date" }, posts[5], posts[2], posts[1], posts[3]];
+    const shuffled = [
+      posts[4],
+      posts[0],
+      { slug: "x", published: "not a date" },
+      posts[5],
+      posts[2],
+      posts[1],
+      posts[3],
+    ];
     expect(groupByMonth(shuffled)).toEqual(groupByMonth(posts));
     expect(groupByMonth([])).toEqual([]);
   });

@@ -1,12 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  countCharacters,
-  formatCount,
-  graphemeBoundaries,
-  isBlank,
-  normalizeText,
-} from "~/comments/characters";
+import { countCharacters, formatCount, graphemeBoundaries, isBlank, normalizeText } from "~/comments/characters";
 
 const FAMILY = "👩‍👩‍👧‍👦";
 const FLAG_NZ = "🇳🇿";
@@ -63,7 +57,7 @@ describe("graphemeBoundaries", () => {
       fc.property(fc.string({ unit: "grapheme", maxLength: 60 }), (s) => {
         expect(graphemeBoundaries(s).length).toBe(countCharacters(s) + 1);
       }),
-      { numRuns: 200 }
+      { numRuns: 200 },
     );
   });
 });
@@ -84,9 +78,9 @@ describe("normalizeText", () => {
         fc.array(
           fc.oneof(
             fc.string({ unit: "binary", maxLength: 8 }),
-            fc.constantFrom("\r", "\n", "\r\n", "\uD800", "\uDC00", "\u0000", "e\u0301")
+            fc.constantFrom("\r", "\n", "\r\n", "\uD800", "\uDC00", "\u0000", "e\u0301"),
           ),
-          { maxLength: 20 }
+          { maxLength: 20 },
         ),
         (pieces) => {
           const once = normalizeText(pieces.join(""));
@@ -94,9 +88,9 @@ describe("normalizeText", () => {
           expect(once).not.toContain("\r");
           expect(LONE_SURROGATE.test(once)).toBe(false);
           expect(once.normalize("NFC")).toBe(once);
-        }
+        },
       ),
-      { numRuns: 300 }
+      { numRuns: 300 },
     );
   });
 });

@@ -91,7 +91,7 @@ describe("formatInstant: the shown format", () => {
   // KNOWN FAILING (app bug, reported): Node 20 / ICU 78 render the en-GB
   // date+time pattern as "14 June 2013 at 05:33", so the page shows
   // "14 June 2013 at 05:33 UTC".
-  it("formatInstant(\"2013-06-14T05:33:00.000Z\") is exactly \"14 June 2013, 05:33 UTC\"", async () => {
+  it('formatInstant("2013-06-14T05:33:00.000Z") is exactly "14 June 2013, 05:33 UTC"', async () => {
     const { formatInstant } = await import("~/posts/dates");
     expect(formatInstant("2013-06-14T05:33:00.000Z")).toBe("14 June 2013, 05:33 UTC");
     expect(formatInstant("2013-06-14T00:05:00.000Z")).toBe("14 June 2013, 00:05 UTC");

@@ -21,7 +21,11 @@ import { sitemapPages, sitemapXml } from "~/discovery/sitemap";
 
 const HOSTILE_TITLE = `Tom & Jerry's "5 ways" to #win? <script>alert(1)</script> 100% +plus ünïcode&x=1 😀`;
 const URL_ = "https://staffroom.example.org/posts/a-slug";
-const SITE: SiteFacts = { origin: "https://staffroom.example.org", siteTitle: "Practice Notes", siteDescription: "Coaching notes" };
+const SITE: SiteFacts = {
+  origin: "https://staffroom.example.org",
+  siteTitle: "Practice Notes",
+  siteDescription: "Coaching notes",
+};
 
 describe("share URLs", () => {
   it("X: the hostile title and the URL come back exactly as the only two parameters", () => {
@@ -178,7 +182,9 @@ describe("page meta: canonical link, Open Graph, X cards", () => {
 
   it("a list page is og:type website with a summary card, and its extra feeds become alternate links", () => {
     const feeds = tagFeeds("R&D <x>", SITE.siteTitle);
-    const { values, links } = head(buildPageMeta(SITE, { title: "Posts tagged “R&D <x>”", path: tagPath("R&D <x>"), feeds }));
+    const { values, links } = head(
+      buildPageMeta(SITE, { title: "Posts tagged “R&D <x>”", path: tagPath("R&D <x>"), feeds }),
+    );
     expect(values("og:type")).toEqual(["website"]);
     expect(values("article:tag")).toEqual([]);
     expect(values("twitter:card")).toEqual(["summary"]);
@@ -193,12 +199,25 @@ describe("page meta: canonical link, Open Graph, X cards", () => {
   });
 
   it("pageMeta reads the site from the root match; without it there is no canonical to a guessed origin", () => {
-    const withRoot = pageMeta([{ id: "root", data: { discovery: SITE } }, { id: "routes/archive", data: null }], {
-      title: "Archive",
+    const withRoot = pageMeta(
+      [
+        { id: "root", data: { discovery: SITE } },
+        { id: "routes/archive", data: null },
+      ],
+      {
+        title: "Archive",
+        path: "/archive",
+      },
+    );
+    expect(
+      head(withRoot)
+        .links("canonical")
+        .map((l) => l.href),
+    ).toEqual(["https://staffroom.example.org/archive"]);
+    const withoutRoot = pageMeta([{ id: "root", data: undefined }], (site) => ({
+      title: `Archive${site.siteTitle}`,
       path: "/archive",
-    });
-    expect(head(withRoot).links("canonical").map((l) => l.href)).toEqual(["https://staffroom.example.org/archive"]);
-    const withoutRoot = pageMeta([{ id: "root", data: undefined }], (site) => ({ title: `Archive${site.siteTitle}`, path: "/archive" }));
+    }));
     expect(withoutRoot).toEqual([{ title: "Archive" }]);
   });
 
@@ -225,7 +244,10 @@ describe("sitemap.xml", () => {
     { slug: "same-month", published: "2014-01-02", tags: [] },
   ];
   const xml = sitemapXml(
-    sitemapPages(posts).map((page) => ({ loc: new URL(page.path, "https://staffroom.example.org/").href, lastmod: page.lastmod })),
+    sitemapPages(posts).map((page) => ({
+      loc: new URL(page.path, "https://staffroom.example.org/").href,
+      lastmod: page.lastmod,
+    })),
   );
   const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml);
   const urls: { loc: string; lastmod?: string }[] = parsed.urlset.url;
@@ -290,11 +312,14 @@ function allowed(robots: string, pathAndQuery: string): boolean {
     const pattern = rule[2];
     const source = pattern
       .split("")
-      .map((c, i) => (c === "*" ? ".*" : c === "$" && i === pattern.length - 1 ? "$" : c.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
+      .map((c, i) =>
+        c === "*" ? ".*" : c === "$" && i === pattern.length - 1 ? "$" : c.replace(/[.+?^${}()|[\]\\]/g, "\\$&"),
+      )
       .join("");
     if (!new RegExp(`^${source}`).test(pathAndQuery)) continue;
     const allow = rule[1].toLowerCase() === "allow";
-    if (pattern.length > best.length || (pattern.length === best.length && allow)) best = { length: pattern.length, allow };
+    if (pattern.length > best.length || (pattern.length === best.length && allow))
+      best = { length: pattern.length, allow };
   }
   return best.allow;
 }

@@ -15,16 +15,22 @@ afterEach(() => {
 });
 
 describe("SITE_URL", () => {
-  it.each(["https://staffroom.example.org", "https://staffroom.example.org/", "http://localhost:3000"])("accepts the origin %s", async (value) => {
-    const getEnv = await envWith(value);
-    expect(getEnv().SITE_URL).toBe(value.replace(/\/$/, ""));
-  });
-
-  it.each(["https://staffroom.example.org/blog", "https://user:secret@staffroom.example.org", "ftp://staffroom.example.org", "https://x.example/?a=1", "not a url"])(
-    "refuses %s, naming the variable",
+  it.each(["https://staffroom.example.org", "https://staffroom.example.org/", "http://localhost:3000"])(
+    "accepts the origin %s",
     async (value) => {
       const getEnv = await envWith(value);
-      expect(() => getEnv()).toThrow(/SITE_URL must be the site's http\(s\) origin with no path/);
+      expect(getEnv().SITE_URL).toBe(value.replace(/\/$/, ""));
     },
   );
+
+  it.each([
+    "https://staffroom.example.org/blog",
+    "https://user:secret@staffroom.example.org",
+    "ftp://staffroom.example.org",
+    "https://x.example/?a=1",
+    "not a url",
+  ])("refuses %s, naming the variable", async (value) => {
+    const getEnv = await envWith(value);
+    expect(() => getEnv()).toThrow(/SITE_URL must be the site's http\(s\) origin with no path/);
+  });
 });

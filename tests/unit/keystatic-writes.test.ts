@@ -48,7 +48,14 @@ function postFile(fields: Record<string, unknown>, body = "Some text.\n"): Uint8
 }
 
 function post(author: string, title = "A post"): Uint8Array {
-  return postFile({ title, published: "2024-05-01", author, tags: ["coaching"], license: "site-default", commentsOpen: true });
+  return postFile({
+    title,
+    published: "2024-05-01",
+    author,
+    tags: ["coaching"],
+    license: "site-default",
+    commentsOpen: true,
+  });
 }
 
 type FileInput = Uint8Array | string;
@@ -120,7 +127,10 @@ describe("parseKeystaticUpdate agrees with Keystatic's own update handler", () =
   const bodies: [string, string, string?][] = [
     ["an edit and a deletion", updateBody({ "content/posts/a.md": post("alex") }, ["content/posts/b.md"])],
     ["an image", updateBody({ "public/images/posts/a/cover/image.png": PNG })],
-    ["URL-safe unpadded base64", JSON.stringify({ additions: [{ path: "content/posts/c.md", contents: "-_8" }], deletions: [] })],
+    [
+      "URL-safe unpadded base64",
+      JSON.stringify({ additions: [{ path: "content/posts/c.md", contents: "-_8" }], deletions: [] }),
+    ],
     ["an empty path segment (Keystatic accepts it)", updateBody({ "content/posts//d.md": "x" })],
     ["a string-prefix path (Keystatic accepts it)", updateBody({ "content/site.yaml.bak": "x" })],
     ["a charset parameter", updateBody({ "content/posts/a.md": "x" }), "application/json; charset=utf-8"],
@@ -130,9 +140,15 @@ describe("parseKeystaticUpdate agrees with Keystatic's own update handler", () =
     ["an absolute path", updateBody({ "/etc/passwd": "x" })],
     ["a path outside the content folders", updateBody({ "app/root.tsx": "x" })],
     ["an unknown top-level key", JSON.stringify({ additions: [], deletions: [], branch: "main" })],
-    ["an unknown addition key", JSON.stringify({ additions: [{ path: "content/posts/a.md", contents: "", mode: 1 }], deletions: [] })],
+    [
+      "an unknown addition key",
+      JSON.stringify({ additions: [{ path: "content/posts/a.md", contents: "", mode: 1 }], deletions: [] }),
+    ],
     ["missing deletions", JSON.stringify({ additions: [] })],
-    ["non-base64 contents", JSON.stringify({ additions: [{ path: "content/posts/a.md", contents: "!!" }], deletions: [] })],
+    [
+      "non-base64 contents",
+      JSON.stringify({ additions: [{ path: "content/posts/a.md", contents: "!!" }], deletions: [] }),
+    ],
     ["numeric contents", JSON.stringify({ additions: [{ path: "content/posts/a.md", contents: 5 }], deletions: [] })],
     ["an array body", "[]"],
     ["invalid JSON", "{"],
@@ -223,7 +239,9 @@ describe("decideKeystaticWrite: admin", () => {
   it("may write the site settings, authors, anyone's post and anything Keystatic accepts", async () => {
     expect(await decide(admin, { [SITE_FILE]: "title: New\n" })).toEqual({ allowed: true });
     expect(await decide(admin, { "content/authors/blair.yaml": "name: Blair\n" })).toEqual({ allowed: true });
-    expect(await decide(admin, { "content/posts/blair-post.md": post("alex") }, ["content/posts/alex-post.md"])).toEqual({
+    expect(
+      await decide(admin, { "content/posts/blair-post.md": post("alex") }, ["content/posts/alex-post.md"]),
+    ).toEqual({
       allowed: true,
     });
   });
@@ -231,11 +249,16 @@ describe("decideKeystaticWrite: admin", () => {
 
 describe("decideKeystaticWrite: post bodies the parser could not finish", () => {
   it("refuses, for admins too, a body nesting blocks deeper than the limit, and saves nothing", async () => {
-    const deep = postFile({ title: "Deep", published: "2026-01-01", author: "alex" }, "{% if true %}".repeat(100) + "x" + "{% /if %}".repeat(100));
+    const deep = postFile(
+      { title: "Deep", published: "2026-01-01", author: "alex" },
+      "{% if true %}".repeat(100) + "x" + "{% /if %}".repeat(100),
+    );
     for (const actor of [admin, alex]) {
       const decision = await decide(actor, { "content/posts/alex-post.md": deep });
       expect(decision.allowed).toBe(false);
-      expect(decision.allowed ? "" : decision.reason).toMatch(/nests blocks 100 deep; at most 32 are allowed\. Nothing was saved\./);
+      expect(decision.allowed ? "" : decision.reason).toMatch(
+        /nests blocks 100 deep; at most 32 are allowed\. Nothing was saved\./,
+      );
     }
     const shallow = postFile({ title: "Fine", published: "2026-01-01", author: "alex" }, "{% if true %}x{% /if %}");
     expect(await decide(alex, { "content/posts/alex-post.md": shallow })).toEqual({ allowed: true });
@@ -267,7 +290,9 @@ describe("decideKeystaticWrite: coach", () => {
   });
 
   it("may not add images to another coach's post", async () => {
-    expect(await decide(alex, { "public/images/posts/blair-post/cover/image.png": PNG })).toMatchObject({ allowed: false });
+    expect(await decide(alex, { "public/images/posts/blair-post/cover/image.png": PNG })).toMatchObject({
+      allowed: false,
+    });
     expect(await decide(alex, { "content/posts/blair-post/body/x.png": PNG })).toMatchObject({ allowed: false });
   });
 
@@ -289,7 +314,9 @@ describe("decideKeystaticWrite: coach", () => {
   });
 
   it("may not save a post without an author", async () => {
-    expect(await decide(alex, { "content/posts/alex-post.md": postFile({ title: "x" }) })).toMatchObject({ allowed: false });
+    expect(await decide(alex, { "content/posts/alex-post.md": postFile({ title: "x" }) })).toMatchObject({
+      allowed: false,
+    });
     expect(await decide(alex, { "content/posts/alex-post.md": "no frontmatter" })).toMatchObject({ allowed: false });
   });
 
@@ -323,7 +350,9 @@ describe("decideKeystaticWrite: coach", () => {
 
   it("may not create a post for someone else, or files for a post that does not exist", async () => {
     expect(await decide(alex, { "content/posts/brand-new.md": post("blair") })).toMatchObject({ allowed: false });
-    expect(await decide(alex, { "public/images/posts/brand-new/cover/image.png": PNG })).toMatchObject({ allowed: false });
+    expect(await decide(alex, { "public/images/posts/brand-new/cover/image.png": PNG })).toMatchObject({
+      allowed: false,
+    });
   });
 
   it("may rename their own post but not onto another's slug", async () => {
@@ -341,7 +370,9 @@ describe("decideKeystaticWrite: coach", () => {
 
   it("may upload only raster images into the public folder", async () => {
     for (const name of ["page.html", "icon.svg", "script.js", "noextension"]) {
-      expect(await decide(alex, { [`public/images/posts/alex-post/${name}`]: "<script>alert(1)</script>" })).toMatchObject({
+      expect(
+        await decide(alex, { [`public/images/posts/alex-post/${name}`]: "<script>alert(1)</script>" }),
+      ).toMatchObject({
         allowed: false,
       });
     }
@@ -361,9 +392,9 @@ describe("decideKeystaticWrite: coach", () => {
     // Whether or not Keystatic itself would accept the body, the decision refuses it.
     const update: KeystaticUpdate = { additions: [{ path: filepath, contents: post("alex") }], deletions: [] };
     expect(await decideKeystaticWrite(update, alex, lookup)).toMatchObject({ allowed: false });
-    expect(
-      await decideKeystaticWrite({ additions: [], deletions: [{ path: filepath }] }, alex, lookup),
-    ).toMatchObject({ allowed: false });
+    expect(await decideKeystaticWrite({ additions: [], deletions: [{ path: filepath }] }, alex, lookup)).toMatchObject({
+      allowed: false,
+    });
   });
 
   it("allows an empty save", async () => {

@@ -152,8 +152,10 @@ describe("blogPostingJsonLd", () => {
       licenseUrl: "https://creativecommons.org/licenses/by/2.0/",
       acquireLicensePage: "https://photos.example/lee/1",
     };
-    const [withLicence, without] = blogPostingJsonLd({ ...base, images: [image, { ...image, licenseUrl: null, acquireLicensePage: null }] })
-      .image as Record<string, unknown>[];
+    const [withLicence, without] = blogPostingJsonLd({
+      ...base,
+      images: [image, { ...image, licenseUrl: null, acquireLicensePage: null }],
+    }).image as Record<string, unknown>[];
     expect(withLicence).toMatchObject({
       "@type": "ImageObject",
       contentUrl: image.url,
@@ -168,9 +170,24 @@ describe("blogPostingJsonLd", () => {
 
   it("states each comment's own licence on the page's comments", () => {
     const comments = [
-      { url: "https://staffroom.example/comments/1", authorName: "Ana", dateCreated: "2013-06-10T10:00:00.000Z", licenseUrl: "https://creativecommons.org/licenses/by-nc-sa/3.0/" },
-      { url: "https://staffroom.example/comments/2", authorName: "Ben", dateCreated: "2026-11-30T11:00:00.000Z", licenseUrl: "https://creativecommons.org/licenses/by/4.0/" },
-      { url: "https://staffroom.example/comments/3", authorName: "Cy", dateCreated: "2026-11-30T12:00:00.000Z", licenseUrl: null },
+      {
+        url: "https://staffroom.example/comments/1",
+        authorName: "Ana",
+        dateCreated: "2013-06-10T10:00:00.000Z",
+        licenseUrl: "https://creativecommons.org/licenses/by-nc-sa/3.0/",
+      },
+      {
+        url: "https://staffroom.example/comments/2",
+        authorName: "Ben",
+        dateCreated: "2026-11-30T11:00:00.000Z",
+        licenseUrl: "https://creativecommons.org/licenses/by/4.0/",
+      },
+      {
+        url: "https://staffroom.example/comments/3",
+        authorName: "Cy",
+        dateCreated: "2026-11-30T12:00:00.000Z",
+        licenseUrl: null,
+      },
     ];
     const ld = blogPostingJsonLd({ ...base, comments });
     const listed = ld.comment as Record<string, unknown>[];
@@ -200,21 +217,43 @@ describe("resolveCommentLicense", () => {
 
 describe("licenseTermsForUrl", () => {
   it.each([
-    ["https://creativecommons.org/licenses/by-sa/2.0/", { shortName: "CC BY-SA 2.0", adapt: true, commercial: true, attribution: true, shareAlike: true }],
-    ["https://creativecommons.org/licenses/by-nc-nd/2.5/", { shortName: "CC BY-NC-ND 2.5", adapt: false, commercial: false, attribution: true, shareAlike: false }],
-    ["https://creativecommons.org/licenses/by/2.0/", { shortName: "CC BY 2.0", adapt: true, commercial: true, attribution: true, shareAlike: false }],
-    ["https://creativecommons.org/publicdomain/mark/1.0/", { shortName: "Public Domain Mark 1.0", adapt: true, commercial: true, attribution: false, shareAlike: false }],
-    ["https://creativecommons.org/licenses/by-nc/4.0/", { shortName: "CC BY-NC 4.0", adapt: true, commercial: false, attribution: true, shareAlike: false }],
+    [
+      "https://creativecommons.org/licenses/by-sa/2.0/",
+      { shortName: "CC BY-SA 2.0", adapt: true, commercial: true, attribution: true, shareAlike: true },
+    ],
+    [
+      "https://creativecommons.org/licenses/by-nc-nd/2.5/",
+      { shortName: "CC BY-NC-ND 2.5", adapt: false, commercial: false, attribution: true, shareAlike: false },
+    ],
+    [
+      "https://creativecommons.org/licenses/by/2.0/",
+      { shortName: "CC BY 2.0", adapt: true, commercial: true, attribution: true, shareAlike: false },
+    ],
+    [
+      "https://creativecommons.org/publicdomain/mark/1.0/",
+      { shortName: "Public Domain Mark 1.0", adapt: true, commercial: true, attribution: false, shareAlike: false },
+    ],
+    [
+      "https://creativecommons.org/licenses/by-nc/4.0/",
+      { shortName: "CC BY-NC 4.0", adapt: true, commercial: false, attribution: true, shareAlike: false },
+    ],
   ])("reads the terms of %s from its deed path", (url, expected) => {
     const terms = licenseTermsForUrl(url)!;
     expect(terms.shortName).toBe(expected.shortName);
-    expect(terms.permissions).toMatchObject({ adapt: expected.adapt, commercial: expected.commercial, attribution: expected.attribution, shareAlike: expected.shareAlike });
+    expect(terms.permissions).toMatchObject({
+      adapt: expected.adapt,
+      commercial: expected.commercial,
+      attribution: expected.attribution,
+      shareAlike: expected.shareAlike,
+    });
   });
 
-  it.each([null, "https://example.org/photo-terms", "https://creativecommons.org/licenses/xyz/2.0/", "https://evil.example/creativecommons.org/licenses/by/2.0/"])(
-    "knows no terms for %j",
-    (url) => {
-      expect(licenseTermsForUrl(url)).toBeNull();
-    },
-  );
+  it.each([
+    null,
+    "https://example.org/photo-terms",
+    "https://creativecommons.org/licenses/xyz/2.0/",
+    "https://evil.example/creativecommons.org/licenses/by/2.0/",
+  ])("knows no terms for %j", (url) => {
+    expect(licenseTermsForUrl(url)).toBeNull();
+  });
 });

@@ -19,40 +19,155 @@ import {
 const T = true;
 const F = false;
 type Perms = [share: boolean, adapt: boolean, commercial: boolean, attribution: boolean, shareAlike: boolean];
-type Row = [id: LicenseId, shortName: string, fullName: string, url: string | null, spdx: string | null, version: License["version"], perms: Perms];
+type Row = [
+  id: LicenseId,
+  shortName: string,
+  fullName: string,
+  url: string | null,
+  spdx: string | null,
+  version: License["version"],
+  perms: Perms,
+];
 
 const EXPECTED: Row[] = [
-  ["cc0-1.0", "CC0 1.0", "CC0 1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/", "CC0-1.0", "1.0", [T, T, T, F, F]],
-  ["cc-by-4.0", "CC BY 4.0", "Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/", "CC-BY-4.0", "4.0", [T, T, T, T, F]],
-  ["cc-by-sa-4.0", "CC BY-SA 4.0", "Creative Commons Attribution-ShareAlike 4.0 International", "https://creativecommons.org/licenses/by-sa/4.0/", "CC-BY-SA-4.0", "4.0", [T, T, T, T, T]],
-  ["cc-by-nc-4.0", "CC BY-NC 4.0", "Creative Commons Attribution-NonCommercial 4.0 International", "https://creativecommons.org/licenses/by-nc/4.0/", "CC-BY-NC-4.0", "4.0", [T, T, F, T, F]],
-  ["cc-by-nc-sa-4.0", "CC BY-NC-SA 4.0", "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International", "https://creativecommons.org/licenses/by-nc-sa/4.0/", "CC-BY-NC-SA-4.0", "4.0", [T, T, F, T, T]],
-  ["cc-by-nd-4.0", "CC BY-ND 4.0", "Creative Commons Attribution-NoDerivatives 4.0 International", "https://creativecommons.org/licenses/by-nd/4.0/", "CC-BY-ND-4.0", "4.0", [T, F, T, T, F]],
-  ["cc-by-nc-nd-4.0", "CC BY-NC-ND 4.0", "Creative Commons Attribution-NonCommercial-NoDerivatives 4.0 International", "https://creativecommons.org/licenses/by-nc-nd/4.0/", "CC-BY-NC-ND-4.0", "4.0", [T, F, F, T, F]],
-  ["cc-by-3.0", "CC BY 3.0 Unported", "Creative Commons Attribution 3.0 Unported", "https://creativecommons.org/licenses/by/3.0/", "CC-BY-3.0", "3.0", [T, T, T, T, F]],
-  ["cc-by-sa-3.0", "CC BY-SA 3.0 Unported", "Creative Commons Attribution-ShareAlike 3.0 Unported", "https://creativecommons.org/licenses/by-sa/3.0/", "CC-BY-SA-3.0", "3.0", [T, T, T, T, T]],
-  ["cc-by-nc-3.0", "CC BY-NC 3.0 Unported", "Creative Commons Attribution-NonCommercial 3.0 Unported", "https://creativecommons.org/licenses/by-nc/3.0/", "CC-BY-NC-3.0", "3.0", [T, T, F, T, F]],
-  ["cc-by-nc-sa-3.0", "CC BY-NC-SA 3.0 Unported", "Creative Commons Attribution-NonCommercial-ShareAlike 3.0 Unported", "https://creativecommons.org/licenses/by-nc-sa/3.0/", "CC-BY-NC-SA-3.0", "3.0", [T, T, F, T, T]],
-  ["cc-by-nd-3.0", "CC BY-ND 3.0 Unported", "Creative Commons Attribution-NoDerivs 3.0 Unported", "https://creativecommons.org/licenses/by-nd/3.0/", "CC-BY-ND-3.0", "3.0", [T, F, T, T, F]],
-  ["cc-by-nc-nd-3.0", "CC BY-NC-ND 3.0 Unported", "Creative Commons Attribution-NonCommercial-NoDerivs 3.0 Unported", "https://creativecommons.org/licenses/by-nc-nd/3.0/", "CC-BY-NC-ND-3.0", "3.0", [T, F, F, T, F]],
+  [
+    "cc0-1.0",
+    "CC0 1.0",
+    "CC0 1.0 Universal",
+    "https://creativecommons.org/publicdomain/zero/1.0/",
+    "CC0-1.0",
+    "1.0",
+    [T, T, T, F, F],
+  ],
+  [
+    "cc-by-4.0",
+    "CC BY 4.0",
+    "Creative Commons Attribution 4.0 International",
+    "https://creativecommons.org/licenses/by/4.0/",
+    "CC-BY-4.0",
+    "4.0",
+    [T, T, T, T, F],
+  ],
+  [
+    "cc-by-sa-4.0",
+    "CC BY-SA 4.0",
+    "Creative Commons Attribution-ShareAlike 4.0 International",
+    "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC-BY-SA-4.0",
+    "4.0",
+    [T, T, T, T, T],
+  ],
+  [
+    "cc-by-nc-4.0",
+    "CC BY-NC 4.0",
+    "Creative Commons Attribution-NonCommercial 4.0 International",
+    "https://creativecommons.org/licenses/by-nc/4.0/",
+    "CC-BY-NC-4.0",
+    "4.0",
+    [T, T, F, T, F],
+  ],
+  [
+    "cc-by-nc-sa-4.0",
+    "CC BY-NC-SA 4.0",
+    "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International",
+    "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    "CC-BY-NC-SA-4.0",
+    "4.0",
+    [T, T, F, T, T],
+  ],
+  [
+    "cc-by-nd-4.0",
+    "CC BY-ND 4.0",
+    "Creative Commons Attribution-NoDerivatives 4.0 International",
+    "https://creativecommons.org/licenses/by-nd/4.0/",
+    "CC-BY-ND-4.0",
+    "4.0",
+    [T, F, T, T, F],
+  ],
+  [
+    "cc-by-nc-nd-4.0",
+    "CC BY-NC-ND 4.0",
+    "Creative Commons Attribution-NonCommercial-NoDerivatives 4.0 International",
+    "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+    "CC-BY-NC-ND-4.0",
+    "4.0",
+    [T, F, F, T, F],
+  ],
+  [
+    "cc-by-3.0",
+    "CC BY 3.0 Unported",
+    "Creative Commons Attribution 3.0 Unported",
+    "https://creativecommons.org/licenses/by/3.0/",
+    "CC-BY-3.0",
+    "3.0",
+    [T, T, T, T, F],
+  ],
+  [
+    "cc-by-sa-3.0",
+    "CC BY-SA 3.0 Unported",
+    "Creative Commons Attribution-ShareAlike 3.0 Unported",
+    "https://creativecommons.org/licenses/by-sa/3.0/",
+    "CC-BY-SA-3.0",
+    "3.0",
+    [T, T, T, T, T],
+  ],
+  [
+    "cc-by-nc-3.0",
+    "CC BY-NC 3.0 Unported",
+    "Creative Commons Attribution-NonCommercial 3.0 Unported",
+    "https://creativecommons.org/licenses/by-nc/3.0/",
+    "CC-BY-NC-3.0",
+    "3.0",
+    [T, T, F, T, F],
+  ],
+  [
+    "cc-by-nc-sa-3.0",
+    "CC BY-NC-SA 3.0 Unported",
+    "Creative Commons Attribution-NonCommercial-ShareAlike 3.0 Unported",
+    "https://creativecommons.org/licenses/by-nc-sa/3.0/",
+    "CC-BY-NC-SA-3.0",
+    "3.0",
+    [T, T, F, T, T],
+  ],
+  [
+    "cc-by-nd-3.0",
+    "CC BY-ND 3.0 Unported",
+    "Creative Commons Attribution-NoDerivs 3.0 Unported",
+    "https://creativecommons.org/licenses/by-nd/3.0/",
+    "CC-BY-ND-3.0",
+    "3.0",
+    [T, F, T, T, F],
+  ],
+  [
+    "cc-by-nc-nd-3.0",
+    "CC BY-NC-ND 3.0 Unported",
+    "Creative Commons Attribution-NonCommercial-NoDerivs 3.0 Unported",
+    "https://creativecommons.org/licenses/by-nc-nd/3.0/",
+    "CC-BY-NC-ND-3.0",
+    "3.0",
+    [T, F, F, T, F],
+  ],
   ["all-rights-reserved", "All rights reserved", "All rights reserved", null, null, null, [F, F, F, F, F]],
 ];
 
 describe("licence catalogue entries", () => {
-  it.each(EXPECTED)("%s", (id, shortName, fullName, url, spdx, version, [share, adapt, commercial, attribution, shareAlike]) => {
-    const license = getLicense(id);
-    expect(license).toEqual({
-      id,
-      shortName,
-      fullName,
-      url,
-      legalCodeUrl: url === null ? null : `${url}legalcode`,
-      spdx,
-      version,
-      permissions: { share, adapt, commercial, attribution, shareAlike },
-    });
-    expect(findLicense(id)).toBe(license);
-  });
+  it.each(EXPECTED)(
+    "%s",
+    (id, shortName, fullName, url, spdx, version, [share, adapt, commercial, attribution, shareAlike]) => {
+      const license = getLicense(id);
+      expect(license).toEqual({
+        id,
+        shortName,
+        fullName,
+        url,
+        legalCodeUrl: url === null ? null : `${url}legalcode`,
+        spdx,
+        version,
+        permissions: { share, adapt, commercial, attribution, shareAlike },
+      });
+      expect(findLicense(id)).toBe(license);
+    },
+  );
 
   it("contains exactly the expected licences, in the expected order", () => {
     expect(LICENSES.map((l) => l.id)).toEqual(EXPECTED.map((row) => row[0]));
@@ -89,13 +204,21 @@ describe("getLicense / findLicense / isLicenseId", () => {
     expect(() => getLicense("cc-by-5.0" as LicenseId)).toThrow(/Unknown licence id/);
   });
 
-  it.each(["", "cc-by", "cc-by-2.0", "cc-by-4", "CC-BY-4.0-x", "by-4.0", "cc-by-nc-sa-3.0-us", "toString", "__proto__", "constructor"])(
-    "findLicense(%j) is undefined",
-    (id) => {
-      expect(findLicense(id)).toBeUndefined();
-      expect(isLicenseId(id)).toBe(false);
-    },
-  );
+  it.each([
+    "",
+    "cc-by",
+    "cc-by-2.0",
+    "cc-by-4",
+    "CC-BY-4.0-x",
+    "by-4.0",
+    "cc-by-nc-sa-3.0-us",
+    "toString",
+    "__proto__",
+    "constructor",
+  ])("findLicense(%j) is undefined", (id) => {
+    expect(findLicense(id)).toBeUndefined();
+    expect(isLicenseId(id)).toBe(false);
+  });
 
   it("findLicense tolerates case and surrounding whitespace", () => {
     expect(findLicense("  CC-BY-SA-4.0 ")?.id).toBe("cc-by-sa-4.0");

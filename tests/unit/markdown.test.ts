@@ -19,7 +19,11 @@ const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s"'<>/=]+(?:="[^"<>]*")?)*)\s
 const ATTR = /\s+([^\s"'<>/=]+)(?:="([^"<>]*)")?/g;
 
 function decodeAttr(value: string): string {
-  return value.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  return value
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
 }
 
 function readTags(html: string): Tag[] {
@@ -40,9 +44,25 @@ function readTags(html: string): Tag[] {
 }
 
 const ALLOWED: Record<string, string[]> = {
-  p: [], br: [], hr: [], strong: [], em: [], del: [], code: ["class"], pre: [], blockquote: [],
-  ul: [], ol: ["start"], li: [], a: ["href", "title", "rel"],
-  table: [], thead: [], tbody: [], tr: [], th: ["align"], td: ["align"],
+  p: [],
+  br: [],
+  hr: [],
+  strong: [],
+  em: [],
+  del: [],
+  code: ["class"],
+  pre: [],
+  blockquote: [],
+  ul: [],
+  ol: ["start"],
+  li: [],
+  a: ["href", "title", "rel"],
+  table: [],
+  thead: [],
+  tbody: [],
+  tr: [],
+  th: ["align"],
+  td: ["align"],
 };
 
 /** What a browser would make of the href's scheme (it ignores C0 controls and spaces). */
@@ -81,7 +101,9 @@ function assertSafe(html: string): void {
 }
 
 function anchors(html: string): Record<string, string>[] {
-  return readTags(html).filter((t) => t.name === "a" && !t.closing).map((t) => t.attrs);
+  return readTags(html)
+    .filter((t) => t.name === "a" && !t.closing)
+    .map((t) => t.attrs);
 }
 
 const render = (md: string) => {
@@ -100,7 +122,10 @@ describe("renderCommentMarkdown: formatting is preserved", () => {
     ["1. one\n2. two", "<ol>\n<li>one</li>\n<li>two</li>\n</ol>\n"],
     ["3. three\n4. four", '<ol start="3">\n<li>three</li>\n<li>four</li>\n</ol>\n'],
     ["> quoted\n> text", "<blockquote>\n<p>quoted\ntext</p>\n</blockquote>\n"],
-    ["```ts\nconst x: number = 1 < 2 ? 1 : 2;\n```", '<pre><code class="language-ts">const x: number = 1 &lt; 2 ? 1 : 2;\n</code></pre>\n'],
+    [
+      "```ts\nconst x: number = 1 < 2 ? 1 : 2;\n```",
+      '<pre><code class="language-ts">const x: number = 1 &lt; 2 ? 1 : 2;\n</code></pre>\n',
+    ],
     ["```\nplain\n```", "<pre><code>plain\n</code></pre>\n"],
     ["    indented code", "<pre><code>indented code\n</code></pre>\n"],
     ["a\n\n---\n\nb", "<p>a</p>\n<hr />\n<p>b</p>\n"],
@@ -146,9 +171,7 @@ describe("renderCommentMarkdown: decisions", () => {
   });
 
   it("replaces an image by its alt text (plain text, no <img>, no link)", () => {
-    expect(render("see ![a *cat* & dog](https://example.com/cat.png) here")).toBe(
-      "<p>see a cat &amp; dog here</p>\n",
-    );
+    expect(render("see ![a *cat* & dog](https://example.com/cat.png) here")).toBe("<p>see a cat &amp; dog here</p>\n");
     expect(render("![](https://tracker.example/pixel.gif)")).toBe("");
   });
 
@@ -159,9 +182,7 @@ describe("renderCommentMarkdown: decisions", () => {
   });
 
   it("an image's alt text cannot smuggle markup", () => {
-    expect(render('![<img src=x onerror=alert(1)>"](x.png)')).toBe(
-      "<p>&lt;img src=x onerror=alert(1)&gt;\"</p>\n",
-    );
+    expect(render('![<img src=x onerror=alert(1)>"](x.png)')).toBe('<p>&lt;img src=x onerror=alert(1)&gt;"</p>\n');
   });
 
   it("renders task-list boxes as text", () => {
@@ -181,7 +202,7 @@ describe("renderCommentMarkdown: decisions", () => {
 });
 
 describe("renderCommentMarkdown: links", () => {
-  it("gives every link exactly rel=\"ugc nofollow noopener\" and no target", () => {
+  it('gives every link exactly rel="ugc nofollow noopener" and no target', () => {
     const html = render(
       "[a](https://example.com/) [b](http://example.com) [c](/posts/x) [d](mailto:x@example.com) " +
         "<https://auto.example> https://bare.example/ www.example.org me@example.net",
@@ -196,7 +217,10 @@ describe("renderCommentMarkdown: links", () => {
   });
 
   it.each([
-    ["[a](https://example.com/x?y=1&z=2#f)", `<p><a href="https://example.com/x?y=1&amp;z=2#f" rel="${REL}">a</a></p>\n`],
+    [
+      "[a](https://example.com/x?y=1&z=2#f)",
+      `<p><a href="https://example.com/x?y=1&amp;z=2#f" rel="${REL}">a</a></p>\n`,
+    ],
     ["[a](http://example.com)", `<p><a href="http://example.com" rel="${REL}">a</a></p>\n`],
     ["[write](mailto:someone@example.com)", `<p><a href="mailto:someone@example.com" rel="${REL}">write</a></p>\n`],
     ["[rel](/posts/hello#comment-3)", `<p><a href="/posts/hello#comment-3" rel="${REL}">rel</a></p>\n`],
@@ -267,14 +291,20 @@ describe("renderCommentMarkdown: raw HTML never survives as markup", () => {
     ["<img src=x onerror=alert(1)>", "<p>&lt;img src=x onerror=alert(1)&gt;</p>\n"],
     ["an <img src=x onerror=alert(1)> inline", "<p>an &lt;img src=x onerror=alert(1)&gt; inline</p>\n"],
     ['<a href="javascript:alert(1)">x</a>', '<p>&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt;</p>\n'],
-    ['<iframe src="https://evil.example"></iframe>', '<p>&lt;iframe src="https://evil.example"&gt;&lt;/iframe&gt;</p>\n'],
+    [
+      '<iframe src="https://evil.example"></iframe>',
+      '<p>&lt;iframe src="https://evil.example"&gt;&lt;/iframe&gt;</p>\n',
+    ],
     ["<style>body{display:none}</style>", "<p>&lt;style&gt;body{display:none}&lt;/style&gt;</p>\n"],
     ["<svg onload=alert(1)>", "<p>&lt;svg onload=alert(1)&gt;</p>\n"],
     ["<svg><script>alert(1)</script></svg>", "<p>&lt;svg&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;/svg&gt;</p>\n"],
     ["<details open ontoggle=alert(1)>", "<p>&lt;details open ontoggle=alert(1)&gt;</p>\n"],
     ["<!-- hidden -->", "<p>&lt;!-- hidden --&gt;</p>\n"],
     ['<p style="color:red">x</p>', '<p>&lt;p style="color:red"&gt;x&lt;/p&gt;</p>\n'],
-    ['<a href="https://x.example" target="_blank" rel="opener">x</a>', '<p>&lt;a href="https://x.example" target="_blank" rel="opener"&gt;x&lt;/a&gt;</p>\n'],
+    [
+      '<a href="https://x.example" target="_blank" rel="opener">x</a>',
+      '<p>&lt;a href="https://x.example" target="_blank" rel="opener"&gt;x&lt;/a&gt;</p>\n',
+    ],
     ["&lt;script&gt;", "<p>&lt;script&gt;</p>\n"],
   ])("%j is shown as text", (md, expected) => {
     expect(render(md)).toBe(expected);
@@ -296,18 +326,73 @@ describe("renderCommentMarkdown: raw HTML never survives as markup", () => {
 
 // Fragments that exercise the dangerous paths when mixed with random text.
 const FRAGMENTS = [
-  "<script>", "</script>", "<img src=x onerror=alert(1)>", "<a href=\"javascript:alert(1)\">", "</a>",
-  "[x](", ")", "](", "[", "]", "(", "javascript:", "JaVaScRiPt:", "javas&#99;ript:", "&#106;", "data:", "vbscript:",
-  "//evil.example", "/\\evil.example", "\\\\", "<iframe>", "<style>", "<svg onload=alert(1)>", "<details open ontoggle=alert(1)>",
-  "\"", "'", " onmouseover=alert(1) ", "<", ">", "&", "&amp;", "&lt;", "`", "```", "```js\n", "\n", "\n\n", "    ", "\t",
-  "*", "**", "_", "~~", "#", "> ", "- ", "1. ", "| a | b |\n|---|---|\n", "<https://example.com>", "https://example.com/a?b=c&d=e",
-  "www.example.com", "me@example.com", "mailto:", "![alt](", "[ref]: ", "\u0000", "\u2028", "\uD83D\uDE00", "\uD800",
+  "<script>",
+  "</script>",
+  "<img src=x onerror=alert(1)>",
+  '<a href="javascript:alert(1)">',
+  "</a>",
+  "[x](",
+  ")",
+  "](",
+  "[",
+  "]",
+  "(",
+  "javascript:",
+  "JaVaScRiPt:",
+  "javas&#99;ript:",
+  "&#106;",
+  "data:",
+  "vbscript:",
+  "//evil.example",
+  "/\\evil.example",
+  "\\\\",
+  "<iframe>",
+  "<style>",
+  "<svg onload=alert(1)>",
+  "<details open ontoggle=alert(1)>",
+  '"',
+  "'",
+  " onmouseover=alert(1) ",
+  "<",
+  ">",
+  "&",
+  "&amp;",
+  "&lt;",
+  "`",
+  "```",
+  "```js\n",
+  "\n",
+  "\n\n",
+  "    ",
+  "\t",
+  "*",
+  "**",
+  "_",
+  "~~",
+  "#",
+  "> ",
+  "- ",
+  "1. ",
+  "| a | b |\n|---|---|\n",
+  "<https://example.com>",
+  "https://example.com/a?b=c&d=e",
+  "www.example.com",
+  "me@example.com",
+  "mailto:",
+  "![alt](",
+  "[ref]: ",
+  "\u0000",
+  "\u2028",
+  "\uD83D\uDE00",
+  "\uD800",
 ];
 
 const markdownish = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.string({ unit: "binary", maxLength: 200 }),
-  fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 8 })), { maxLength: 40 }).map((parts) => parts.join("")),
+  fc
+    .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 8 })), { maxLength: 40 })
+    .map((parts) => parts.join("")),
 );
 
 describe("renderCommentMarkdown / commentPlainText: any input", () => {
@@ -342,7 +427,9 @@ describe("renderCommentMarkdown / commentPlainText: any input", () => {
 describe("commentPlainText", () => {
   it("returns the text content with whitespace collapsed", () => {
     expect(
-      commentPlainText("# Title\n\nSome **bold** and [a link](https://example.com).\n\n- one\n- two\n\n> quoted\n\n```\ncode  block\n```"),
+      commentPlainText(
+        "# Title\n\nSome **bold** and [a link](https://example.com).\n\n- one\n- two\n\n> quoted\n\n```\ncode  block\n```",
+      ),
     ).toBe("Title Some bold and a link. one two quoted code block");
   });
 

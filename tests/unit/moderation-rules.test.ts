@@ -39,7 +39,9 @@ describe("countLinks", () => {
   });
 
   it("counts links inside lists and block quotes", () => {
-    expect(countLinks("> quoting https://a.example.org\n\n- [b](https://b.example.org)\n- <https://c.example.org>")).toBe(3);
+    expect(
+      countLinks("> quoting https://a.example.org\n\n- [b](https://b.example.org)\n- <https://c.example.org>"),
+    ).toBe(3);
   });
 
   it.each([
@@ -92,7 +94,10 @@ describe("decideHold", () => {
     for (const settings of [on, off]) {
       for (const tooFast of [false, true]) {
         for (const links of [0, 2, 3, 50]) {
-          expect(decideHold(facts({ writer: "staff", links, tooFast, settings }))).toEqual({ status: "published", reason: null });
+          expect(decideHold(facts({ writer: "staff", links, tooFast, settings }))).toEqual({
+            status: "published",
+            reason: null,
+          });
         }
       }
     }
@@ -105,14 +110,19 @@ describe("decideHold", () => {
       expect(decision.reason, writer).toMatch(/\b3\b/);
       expect(decision.reason, writer).toMatch(/link/);
     }
-    const many = decideHold(facts({ writer: "member", links: 17, settings: { holdFirstTimeGuests: false, maxLinks: 5 } }));
+    const many = decideHold(
+      facts({ writer: "member", links: 17, settings: { holdFirstTimeGuests: false, maxLinks: 5 } }),
+    );
     expect(many.status).toBe("pending");
     expect(many.reason).toMatch(/\b17\b/);
   });
 
   it("exactly maxLinks links is not held", () => {
     expect(decideHold(facts({ writer: "member", links: 2 }))).toEqual({ status: "published", reason: null });
-    expect(decideHold(facts({ writer: "guest", trustedGuest: true, links: 2 }))).toEqual({ status: "published", reason: null });
+    expect(decideHold(facts({ writer: "guest", trustedGuest: true, links: 2 }))).toEqual({
+      status: "published",
+      reason: null,
+    });
   });
 
   it("a first-time (untrusted) guest is held when the setting is on", () => {
@@ -122,19 +132,32 @@ describe("decideHold", () => {
   });
 
   it("a first-time guest is not held when the setting is off", () => {
-    expect(decideHold(facts({ writer: "guest", trustedGuest: false, settings: off }))).toEqual({ status: "published", reason: null });
+    expect(decideHold(facts({ writer: "guest", trustedGuest: false, settings: off }))).toEqual({
+      status: "published",
+      reason: null,
+    });
   });
 
   it("a trusted guest is published", () => {
-    expect(decideHold(facts({ writer: "guest", trustedGuest: true, settings: on }))).toEqual({ status: "published", reason: null });
+    expect(decideHold(facts({ writer: "guest", trustedGuest: true, settings: on }))).toEqual({
+      status: "published",
+      reason: null,
+    });
   });
 
   it("a member is not held for being new", () => {
-    expect(decideHold(facts({ writer: "member", trustedGuest: false, settings: on }))).toEqual({ status: "published", reason: null });
+    expect(decideHold(facts({ writer: "member", trustedGuest: false, settings: on }))).toEqual({
+      status: "published",
+      reason: null,
+    });
   });
 
   it("a form sent too fast is held, for guests (trusted or not) and members", () => {
-    for (const [writer, trustedGuest] of [["guest", false], ["guest", true], ["member", false]] as const) {
+    for (const [writer, trustedGuest] of [
+      ["guest", false],
+      ["guest", true],
+      ["member", false],
+    ] as const) {
       for (const settings of [on, off]) {
         const decision = decideHold(facts({ writer, trustedGuest, tooFast: true, settings }));
         expect(decision.status, `${writer} trusted=${trustedGuest}`).toBe("pending");

@@ -49,7 +49,10 @@ function links(element: XmlElement, rel: string): string[] {
 
 describe("comments feed (Atom 1.0, RFC 4287)", () => {
   it("describes each comment: permalink id, anchor link, author, times, HTML content", () => {
-    const xml = buildCommentsFeed({ ...base, comments: [comment(), comment({ id: 5, number: "1", anchor: "comment-1", part: { index: 1, count: 2 } })] });
+    const xml = buildCommentsFeed({
+      ...base,
+      comments: [comment(), comment({ id: 5, number: "1", anchor: "comment-1", part: { index: 1, count: 2 } })],
+    });
     const root = strict(xml);
     expect(textOf(child(root, ATOM_NS, "id")).trim()).toBe("http://127.0.0.1:3000/posts/a-post/comments.atom");
     expect(links(root, "self")).toEqual(["http://127.0.0.1:3000/posts/a-post/comments.atom"]);
@@ -75,7 +78,9 @@ describe("comments feed (Atom 1.0, RFC 4287)", () => {
   });
 
   it("gives every entry the comment licence: a rel=license link to the deed and a rights sentence", () => {
-    const root = strict(buildCommentsFeed({ ...base, comments: [comment(), comment({ id: 8, number: "3", anchor: "comment-3" })] }));
+    const root = strict(
+      buildCommentsFeed({ ...base, comments: [comment(), comment({ id: 8, number: "3", anchor: "comment-3" })] }),
+    );
     const entries = children(root, ATOM_NS, "entry");
     expect(entries).toHaveLength(2);
     for (const entry of entries) {
@@ -90,7 +95,10 @@ describe("comments feed (Atom 1.0, RFC 4287)", () => {
     const root = strict(
       buildCommentsFeed({
         ...base,
-        comments: [comment({ license: getLicense("cc-by-nc-sa-3.0") }), comment({ id: 8, number: "3", anchor: "comment-3" })],
+        comments: [
+          comment({ license: getLicense("cc-by-nc-sa-3.0") }),
+          comment({ id: 8, number: "3", anchor: "comment-3" }),
+        ],
       }),
     );
     const [old, recent] = children(root, ATOM_NS, "entry");
@@ -100,7 +108,9 @@ describe("comments feed (Atom 1.0, RFC 4287)", () => {
   });
 
   it("has no licence link under all rights reserved, only the rights sentence naming the writer", () => {
-    const root = strict(buildCommentsFeed({ ...base, license: getLicense("all-rights-reserved"), comments: [comment()] }));
+    const root = strict(
+      buildCommentsFeed({ ...base, license: getLicense("all-rights-reserved"), comments: [comment()] }),
+    );
     const entry = children(root, ATOM_NS, "entry")[0];
     expect(links(entry, "license")).toEqual([]);
     expect(links(root, "license")).toEqual([]);
@@ -108,7 +118,7 @@ describe("comments feed (Atom 1.0, RFC 4287)", () => {
   });
 
   it("stays well-formed with control characters, lone surrogates, ]]> and markup in names and bodies", () => {
-    const hostile = "Eve\u0000\u0007\u001b\u000b\u001f <script>alert(1)</script> ]]> ]]> & \"q\" \uD800 \uFFFE";
+    const hostile = 'Eve\u0000\u0007\u001b\u000b\u001f <script>alert(1)</script> ]]> ]]> & "q" \uD800 \uFFFE';
     const xml = buildCommentsFeed({
       ...base,
       post: { ...base.post, title: `Title ${hostile}` },
@@ -117,7 +127,7 @@ describe("comments feed (Atom 1.0, RFC 4287)", () => {
     });
     const root = strict(xml);
     const entry = children(root, ATOM_NS, "entry")[0];
-    const name = "Eve <script>alert(1)</script> ]]> ]]> & \"q\"";
+    const name = 'Eve <script>alert(1)</script> ]]> ]]> & "q"';
     expect(textOf(child(child(entry, ATOM_NS, "author"), ATOM_NS, "name")).trim()).toBe(name);
     // A text title: the name in it is text, never markup.
     expect(textOf(child(entry, ATOM_NS, "title")).trim()).toBe(`Comment 2.1 by ${name}`);
@@ -139,7 +149,9 @@ describe("comments feed (Atom 1.0, RFC 4287)", () => {
   });
 
   it(`holds at most ${FEED_MAX_ENTRIES} entries`, () => {
-    const many = Array.from({ length: 60 }, (_, i) => comment({ id: i + 1, number: String(i + 1), anchor: `comment-${i + 1}` }));
+    const many = Array.from({ length: 60 }, (_, i) =>
+      comment({ id: i + 1, number: String(i + 1), anchor: `comment-${i + 1}` }),
+    );
     expect(parseFeed(buildCommentsFeed({ ...base, comments: many })).items).toHaveLength(FEED_MAX_ENTRIES);
   });
 

@@ -32,7 +32,8 @@ describe("mailer, file mode (no SMTP_URL)", () => {
   it("writes one parseable .eml per message, named <UTC timestamp>-<id>.eml, and logs one line", async () => {
     const mailer = createMailer({ outboxDir: dir, log: (line) => lines.push(line) });
     expect(mailer.mode).toBe("file");
-    const text = "Sam replied to your comment on “Coaching”:\n\n> Thanks — très utile!\n\nRead it: http://localhost:3000/comments/7\n";
+    const text =
+      "Sam replied to your comment on “Coaching”:\n\n> Thanks — très utile!\n\nRead it: http://localhost:3000/comments/7\n";
     const { id } = await mailer.send({
       to: "ada@example.org",
       subject: "Sam replied to your comment on “Coaching” ✓",
@@ -49,7 +50,9 @@ describe("mailer, file mode (no SMTP_URL)", () => {
 
     const parsed = await simpleParser(raw);
     expect(parsed.from?.value).toEqual([{ name: "Staffroom", address: "no-reply@localhost" }]);
-    expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : null).toEqual([{ name: "", address: "ada@example.org" }]);
+    expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : null).toEqual([
+      { name: "", address: "ada@example.org" },
+    ]);
     expect(parsed.subject).toBe("Sam replied to your comment on “Coaching” ✓");
     expect(parsed.text).toBe(text);
     expect(parsed.messageId).toBe(id);
@@ -59,7 +62,9 @@ describe("mailer, file mode (no SMTP_URL)", () => {
     expect(headerLines).toContain(`List-Unsubscribe: <${unsubscribeUrl}>`);
     expect(headerLines).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
 
-    expect(lines).toEqual([`Mail to ada@example.org: "Sam replied to your comment on “Coaching” ✓" written to ${path.join(dir, name)}`]);
+    expect(lines).toEqual([
+      `Mail to ada@example.org: "Sam replied to your comment on “Coaching” ✓" written to ${path.join(dir, name)}`,
+    ]);
   });
 
   it("uses the configured sender", async () => {

@@ -25,7 +25,7 @@ describe("isSameOriginRequest: Origin header", () => {
 
   it.each([
     ["another site", "https://evil.example"],
-    ["the opaque origin \"null\"", "null"],
+    ['the opaque origin "null"', "null"],
     ["a look-alike host", "http://localhost:3000.evil.example"],
     ["a look-alike prefix", "http://evil-localhost:3000"],
     ["https instead of http", "https://localhost:3000"],

@@ -52,9 +52,20 @@ describe("postLicensing", () => {
   it("comments are under the comment licence setting, else the site's default, never the post's own", () => {
     const own = postLicensing({ ...base, post: { ...base.post, license: "cc-by-nd-4.0" } });
     expect(own.commentLicense.id).toBe("cc-by-4.0");
-    expect(own.commentNotice).toEqual({ licenseName: "CC BY 4.0", licenseUrl: "https://creativecommons.org/licenses/by/4.0/", note: "" });
-    const set = postLicensing({ ...base, site: { ...base.site, commentLicense: "cc0-1.0", commentLicenseText: "  Thanks for sharing.  " } });
-    expect(set.commentNotice).toEqual({ licenseName: "CC0 1.0", licenseUrl: "https://creativecommons.org/publicdomain/zero/1.0/", note: "Thanks for sharing." });
+    expect(own.commentNotice).toEqual({
+      licenseName: "CC BY 4.0",
+      licenseUrl: "https://creativecommons.org/licenses/by/4.0/",
+      note: "",
+    });
+    const set = postLicensing({
+      ...base,
+      site: { ...base.site, commentLicense: "cc0-1.0", commentLicenseText: "  Thanks for sharing.  " },
+    });
+    expect(set.commentNotice).toEqual({
+      licenseName: "CC0 1.0",
+      licenseUrl: "https://creativecommons.org/publicdomain/zero/1.0/",
+      note: "Thanks for sharing.",
+    });
   });
 
   it("gives each image its credit line and its own reuse panel under the image's licence", () => {
@@ -71,7 +82,10 @@ describe("postLicensing", () => {
   });
 
   it("titles an image by its caption when it has one, else by its alt text", () => {
-    const [captioned] = postLicensing({ ...base, images: [{ ...cover, caption: "Week three of the robotics club" }] }).images;
+    const [captioned] = postLicensing({
+      ...base,
+      images: [{ ...cover, caption: "Week three of the robotics club" }],
+    }).images;
     expect(captioned.reuse.attribution?.text).toMatch(/^“Week three of the robotics club” by Lee Park/);
     expect(captioned.reuse.heading).toBe("Reuse the image “Week three of the robotics club”");
   });
@@ -81,11 +95,16 @@ describe("postLicensing", () => {
     expect(image.creditText).toBe("Photo: Lee Park via Flickr");
     expect(image.reuse.attribution).toBeNull();
     expect(image.reuse.askUrl).toBe("https://flickr.example/lee/1");
-    expect(image.reuse.permissions).toEqual(["No licence is stated for this image: ask its creator before reusing it."]);
+    expect(image.reuse.permissions).toEqual([
+      "No licence is stated for this image: ask its creator before reusing it.",
+    ]);
   });
 
   it("an image under some other licence points to that licence's terms", () => {
-    const [image] = postLicensing({ ...base, images: [{ ...cover, sourceUrl: null, licenseUrl: "https://photos.example/terms" }] }).images;
+    const [image] = postLicensing({
+      ...base,
+      images: [{ ...cover, sourceUrl: null, licenseUrl: "https://photos.example/terms" }],
+    }).images;
     expect(image.reuse.attribution).toBeNull();
     expect(image.reuse.askUrl).toBe("https://photos.example/terms");
     expect(image.reuse.askLabel).toBe("Read the image's licence");

@@ -4,18 +4,36 @@ import { attribution, describePermissions } from "~/licences/reuse";
 
 // What each licence allows, written out by hand from the CC deeds:
 // [may share adaptations, commercial use, credit required, share-alike with which later licence].
-const EXPECTED: Record<LicenseId, { adapt: boolean; commercial: boolean; credit: boolean; shareAlikeUnder: string | null }> = {
+const EXPECTED: Record<
+  LicenseId,
+  { adapt: boolean; commercial: boolean; credit: boolean; shareAlikeUnder: string | null }
+> = {
   "cc0-1.0": { adapt: true, commercial: true, credit: false, shareAlikeUnder: null },
   "cc-by-4.0": { adapt: true, commercial: true, credit: true, shareAlikeUnder: null },
   "cc-by-sa-4.0": { adapt: true, commercial: true, credit: true, shareAlikeUnder: "CC BY-SA 4.0 or a later version" },
   "cc-by-nc-4.0": { adapt: true, commercial: false, credit: true, shareAlikeUnder: null },
-  "cc-by-nc-sa-4.0": { adapt: true, commercial: false, credit: true, shareAlikeUnder: "CC BY-NC-SA 4.0 or a later version" },
+  "cc-by-nc-sa-4.0": {
+    adapt: true,
+    commercial: false,
+    credit: true,
+    shareAlikeUnder: "CC BY-NC-SA 4.0 or a later version",
+  },
   "cc-by-nd-4.0": { adapt: false, commercial: true, credit: true, shareAlikeUnder: null },
   "cc-by-nc-nd-4.0": { adapt: false, commercial: false, credit: true, shareAlikeUnder: null },
   "cc-by-3.0": { adapt: true, commercial: true, credit: true, shareAlikeUnder: null },
-  "cc-by-sa-3.0": { adapt: true, commercial: true, credit: true, shareAlikeUnder: "CC BY-SA 3.0 Unported, a later version of it (such as CC BY-SA 4.0)" },
+  "cc-by-sa-3.0": {
+    adapt: true,
+    commercial: true,
+    credit: true,
+    shareAlikeUnder: "CC BY-SA 3.0 Unported, a later version of it (such as CC BY-SA 4.0)",
+  },
   "cc-by-nc-3.0": { adapt: true, commercial: false, credit: true, shareAlikeUnder: null },
-  "cc-by-nc-sa-3.0": { adapt: true, commercial: false, credit: true, shareAlikeUnder: "CC BY-NC-SA 3.0 Unported, a later version of it (such as CC BY-NC-SA 4.0)" },
+  "cc-by-nc-sa-3.0": {
+    adapt: true,
+    commercial: false,
+    credit: true,
+    shareAlikeUnder: "CC BY-NC-SA 3.0 Unported, a later version of it (such as CC BY-NC-SA 4.0)",
+  },
   "cc-by-nd-3.0": { adapt: false, commercial: true, credit: true, shareAlikeUnder: null },
   "cc-by-nc-nd-3.0": { adapt: false, commercial: false, credit: true, shareAlikeUnder: null },
   "all-rights-reserved": { adapt: false, commercial: false, credit: false, shareAlikeUnder: null },
@@ -58,7 +76,9 @@ describe("a ready attribution (Title, Author, Source, Licence)", () => {
     );
     expect(made.html).toContain('property="dct:title"');
     expect(made.html).toContain('property="cc:attributionName"');
-    expect(made.html).toContain('href="https://creativecommons.org/licenses/by-nc-sa/3.0/" rel="license noopener noreferrer"');
+    expect(made.html).toContain(
+      'href="https://creativecommons.org/licenses/by-nc-sa/3.0/" rel="license noopener noreferrer"',
+    );
     expect(made.markdown).toBe(
       "[What is the role of a technology integration specialist?](https://practice-notes.example.org/posts/what-does-a-technology-coach-do) by [Morgan Ellery](https://practice-notes.example.org/) is licensed under [CC BY-NC-SA 3.0 Unported](https://creativecommons.org/licenses/by-nc-sa/3.0/).",
     );

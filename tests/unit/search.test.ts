@@ -32,7 +32,10 @@ describe("ranking", () => {
   it("puts a post with the word in its title above a post with it only in the body", () => {
     const index = new SearchIndex([
       // The body-only post mentions the word three times, and comes first in the input.
-      doc("body-only", { title: "Notes from a long week", body: `${filler}Mentoring mattered. ${filler}Mentoring again, mentoring always.` }),
+      doc("body-only", {
+        title: "Notes from a long week",
+        body: `${filler}Mentoring mattered. ${filler}Mentoring again, mentoring always.`,
+      }),
       doc("in-title", { title: "Mentoring new teachers", body: filler }),
       doc("unrelated", { title: "Planning units", body: filler }),
     ]);
@@ -41,7 +44,11 @@ describe("ranking", () => {
 
   it("ranks title and tag matches above summary matches above body matches", () => {
     const index = new SearchIndex([
-      doc("body", { title: "Week one", summary: "What happened.", body: `${filler}We talked about feedback. ${filler}` }),
+      doc("body", {
+        title: "Week one",
+        summary: "What happened.",
+        body: `${filler}We talked about feedback. ${filler}`,
+      }),
       doc("summary", { title: "Week two", summary: "A week about feedback.", body: filler }),
       doc("tag", { title: "Week three", tags: ["feedback"], summary: "What happened.", body: filler }),
       doc("title", { title: "Feedback that helps", summary: "What happened.", body: filler }),
@@ -69,7 +76,11 @@ describe("ranking", () => {
 
   it("lets the last word match longer words it begins (coach → coaching), not earlier words", () => {
     const index = new SearchIndex([doc("a", { title: "Coaching cycles" }), doc("b", { title: "A coach speaks" })]);
-    expect(search(index, "coach").hits.map((h) => h.id).sort()).toEqual(["a", "b"]);
+    expect(
+      search(index, "coach")
+        .hits.map((h) => h.id)
+        .sort(),
+    ).toEqual(["a", "b"]);
     expect(search(index, "coach").hits.find((h) => h.id === "a")!.terms).toEqual(["coaching"]);
     expect(search(index, "coach speaks").hits.map((h) => h.id)).toEqual(["b"]);
   });
@@ -81,7 +92,11 @@ describe("ranking", () => {
       doc("de", { title: "Die Straße der Lehrer" }),
     ]);
     expect(search(index, "education numerique").hits.map((h) => h.id)).toEqual(["fr"]);
-    expect(search(index, "ÉDUCATION").hits.map((h) => h.id).sort()).toEqual(["en", "fr"]);
+    expect(
+      search(index, "ÉDUCATION")
+        .hits.map((h) => h.id)
+        .sort(),
+    ).toEqual(["en", "fr"]);
     expect(search(index, "café").hits.map((h) => h.id)).toEqual(["en"]);
     expect(search(index, "strasse").hits.map((h) => h.id)).toEqual(["de"]);
     expect(foldWord("Éducation")).toBe("education");
@@ -114,11 +129,18 @@ describe("queries", () => {
   });
 
   it("refuses queries longer than the limit, counting characters as people see them", () => {
-    expect(parseQuery("a".repeat(10_000))).toEqual({ kind: "too-long", characters: 10_000, limit: MAX_QUERY_CHARACTERS });
+    expect(parseQuery("a".repeat(10_000))).toEqual({
+      kind: "too-long",
+      characters: 10_000,
+      limit: MAX_QUERY_CHARACTERS,
+    });
     // A family emoji is 11 UTF-16 units but one character.
     const family = "👩‍👩‍👧‍👦";
     expect(parseQuery(family.repeat(MAX_QUERY_CHARACTERS)).kind).toBe("no-words");
-    expect(parseQuery(family.repeat(MAX_QUERY_CHARACTERS + 1))).toMatchObject({ kind: "too-long", characters: MAX_QUERY_CHARACTERS + 1 });
+    expect(parseQuery(family.repeat(MAX_QUERY_CHARACTERS + 1))).toMatchObject({
+      kind: "too-long",
+      characters: MAX_QUERY_CHARACTERS + 1,
+    });
     expect(parseQuery("é".repeat(MAX_QUERY_CHARACTERS)).kind).toBe("words");
   });
 
@@ -145,9 +167,20 @@ describe("queries", () => {
 
   it("never makes the index throw, whatever was typed", () => {
     const index = new SearchIndex([doc("a", { title: "Coaching (and) [brackets] *stars*", body: filler })]);
-    for (const q of ["(*+?[", "[", "\\", "a".repeat(199), "<script>", "%00", "🙂", "x".repeat(200), "a b c d e f g h i j k l"]) {
+    for (const q of [
+      "(*+?[",
+      "[",
+      "\\",
+      "a".repeat(199),
+      "<script>",
+      "%00",
+      "🙂",
+      "x".repeat(200),
+      "a b c d e f g h i j k l",
+    ]) {
       const parsed = parseQuery(q);
-      if (parsed.kind === "words") expect(() => index.search(parsed.words, { prefixLast: parsed.prefixLast })).not.toThrow();
+      if (parsed.kind === "words")
+        expect(() => index.search(parsed.words, { prefixLast: parsed.prefixLast })).not.toThrow();
     }
     expect(search(index, "brackets stars").hits.map((h) => h.id)).toEqual(["a"]);
   });
@@ -163,12 +196,17 @@ describe("highlighting", () => {
   });
 
   it("marks accented words matched by unaccented terms", () => {
-    expect(marked(highlight("L’Éducation numérique, éducation.", new Set(["education"])))).toEqual(["Éducation", "éducation"]);
+    expect(marked(highlight("L’Éducation numérique, éducation.", new Set(["education"])))).toEqual([
+      "Éducation",
+      "éducation",
+    ]);
   });
 
   it("keeps hostile text as text: React escapes it around the marks", () => {
     const text = `<script>alert("x")</script> & <img src=x onerror=alert(1)> script`;
-    const html = renderToStaticMarkup(createElement(Highlighted, { segments: highlight(text, new Set(["script", "img"])) }));
+    const html = renderToStaticMarkup(
+      createElement(Highlighted, { segments: highlight(text, new Set(["script", "img"])) }),
+    );
     expect(html).toBe(
       "&lt;<mark>script</mark>&gt;alert(&quot;x&quot;)&lt;/<mark>script</mark>&gt; &amp; &lt;<mark>img</mark> src=x onerror=alert(1)&gt; <mark>script</mark>",
     );
@@ -207,7 +245,12 @@ describe("highlighting", () => {
   });
 
   it("starts at the beginning when nothing matched, and handles short and empty text", () => {
-    expect(excerpt("Short text.", new Set(["x"]))).toEqual({ segments: [{ text: "Short text." }], matchedWords: 0, cutBefore: false, cutAfter: false });
+    expect(excerpt("Short text.", new Set(["x"]))).toEqual({
+      segments: [{ text: "Short text." }],
+      matchedWords: 0,
+      cutBefore: false,
+      cutAfter: false,
+    });
     expect(excerpt("", new Set(["x"])).segments).toEqual([]);
     const long = excerpt(filler.repeat(3), new Set(), 5);
     expect(long.segments.map((s) => s.text).join("")).toBe("Teachers met on Tuesday to");

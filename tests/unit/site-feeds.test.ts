@@ -128,7 +128,8 @@ describe("site feeds: what a reader sees", () => {
   const posts = [
     post(1, {
       title: "Coaching & feedback",
-      bodyHtml: '<p>See <a href="/posts/post-2">the other</a> and <a href="#notes">notes</a>.</p><img src="/images/a.png" alt="A">',
+      bodyHtml:
+        '<p>See <a href="/posts/post-2">the other</a> and <a href="#notes">notes</a>.</p><img src="/images/a.png" alt="A">',
       tags: ["coaching", "R&D <lab>"],
       image: `${ORIGIN}/images/cover.svg`,
     }),
@@ -390,7 +391,11 @@ describe("site feeds: hostile text", () => {
 
   it("xmlSafeDeep cleans every string at any depth and keeps dates", () => {
     const date = new Date(0);
-    expect(xmlSafeDeep({ a: ["x\u0001", { b: "\uD800y" }], d: date, n: 1 })).toEqual({ a: ["x", { b: "y" }], d: date, n: 1 });
+    expect(xmlSafeDeep({ a: ["x\u0001", { b: "\uD800y" }], d: date, n: 1 })).toEqual({
+      a: ["x", { b: "y" }],
+      d: date,
+      n: 1,
+    });
   });
 });
 
@@ -400,7 +405,31 @@ describe("site feeds: any text (property)", () => {
     .array(
       fc.oneof(
         fc.string({ unit: "binary", maxLength: 8 }),
-        fc.constantFrom("]]>", "]]", "&", "&amp;", "<", ">", "\"", "'", "\u0000", "\u0001", "\u000B", "\u001F", "\r", "\uFFFE", "\uFFFF", "\uD800", "\uDFFF", "<![CDATA[", "--", "&apos;", "&quot;", "\u0085", "\u2028"),
+        fc.constantFrom(
+          "]]>",
+          "]]",
+          "&",
+          "&amp;",
+          "<",
+          ">",
+          '"',
+          "'",
+          "\u0000",
+          "\u0001",
+          "\u000B",
+          "\u001F",
+          "\r",
+          "\uFFFE",
+          "\uFFFF",
+          "\uD800",
+          "\uDFFF",
+          "<![CDATA[",
+          "--",
+          "&apos;",
+          "&quot;",
+          "\u0085",
+          "\u2028",
+        ),
       ),
       { maxLength: 12 },
     )

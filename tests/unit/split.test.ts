@@ -95,28 +95,11 @@ const chars = (alphabet: string) => fc.constantFrom(...[...alphabet]);
 /** One grapheme that has no Markdown meaning and is not white space. */
 const plainGrapheme = fc.oneof(
   chars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP0123456789"),
-  fc.constantFrom(
-    "é",
-    "e\u0301",
-    "ß",
-    "ø",
-    "日",
-    "本",
-    "각",
-    "न्",
-    "ก",
-    "😀",
-    FAMILY,
-    FLAG_NZ,
-    "👍🏽",
-    "❤️",
-    "’",
-    "—"
-  ),
+  fc.constantFrom("é", "e\u0301", "ß", "ø", "日", "本", "각", "न्", "ก", "😀", FAMILY, FLAG_NZ, "👍🏽", "❤️", "’", "—"),
   fc
     .string({ unit: "grapheme", minLength: 1, maxLength: 1 })
     // Tested after NFC: U+1FEF GREEK VARIA normalizes to a backtick.
-    .filter((g) => !/[\s\p{Cc}\[\]()`<>!\\*_~#|&:/.?-]/u.test(g.normalize("NFC")))
+    .filter((g) => !/[\s\p{Cc}\[\]()`<>!\\*_~#|&:/.?-]/u.test(g.normalize("NFC"))),
 );
 
 const word = fc.oneof(
@@ -133,10 +116,10 @@ const word = fc.oneof(
       "naïve",
       "café",
       "日本語",
-      "überlegt"
+      "überlegt",
     ),
   },
-  { weight: 2, arbitrary: fc.string({ unit: plainGrapheme, minLength: 1, maxLength: 10 }) }
+  { weight: 2, arbitrary: fc.string({ unit: plainGrapheme, minLength: 1, maxLength: 10 }) },
 );
 
 const words = (max: number) => fc.array(word, { minLength: 1, maxLength: max }).map((ws) => ws.join(" "));
@@ -149,13 +132,9 @@ const construct = fc.oneof(
   fc.tuple(words(3), fc.constantFrom("r1", "ref")).map(([t, r]) => `[${t}][${r}]`),
   urlPath.map((p) => `<https://x.y/${p}>`),
   fc.tuple(fc.constantFrom("https://", "http://", "www."), urlPath).map(([s, p]) => `${s}x.y/${p}`),
-  fc
-    .string({ unit: chars("abc xyz=+;(){}[]"), minLength: 1, maxLength: 30 })
-    .map((c) => `\`${c.trim() || "x"}\``),
+  fc.string({ unit: chars("abc xyz=+;(){}[]"), minLength: 1, maxLength: 30 }).map((c) => `\`${c.trim() || "x"}\``),
   // Single backticks inside a double-backtick span (a run of two would close it).
-  fc
-    .string({ unit: chars("abc ` xyz"), minLength: 1, maxLength: 20 })
-    .map((c) => `\`\` ${c.replace(/`+/g, "`")} \`\``)
+  fc.string({ unit: chars("abc ` xyz"), minLength: 1, maxLength: 20 }).map((c) => `\`\` ${c.replace(/`+/g, "`")} \`\``),
 );
 
 const emoji = fc.constantFrom(FAMILY, FLAG_NZ, "🇬🇧", "👍🏽", "🧑🏾‍🏫", "❤️‍🔥");
@@ -168,11 +147,11 @@ const sentence = fc
       fc.oneof(
         { weight: 6, arbitrary: word.map((text): Token => ({ text, atomic: false })) },
         { weight: 2, arbitrary: construct.map((text): Token => ({ text, atomic: true })) },
-        { weight: 1, arbitrary: emoji.map((text): Token => ({ text, atomic: false })) }
+        { weight: 1, arbitrary: emoji.map((text): Token => ({ text, atomic: false })) },
       ),
-      { minLength: 1, maxLength: 14 }
+      { minLength: 1, maxLength: 14 },
     ),
-    fc.constantFrom(".", "!", "?", "", "…")
+    fc.constantFrom(".", "!", "?", "", "…"),
   )
   .map(([tokens, end]): Token[] => [
     ...tokens.flatMap((t) => [t, { text: " ", atomic: false }]).slice(0, -1),
@@ -183,7 +162,7 @@ const paragraph = fc
   .tuple(
     fc.array(sentence, { minLength: 1, maxLength: 6 }),
     fc.constantFrom("", "", "", "- ", "> ", "## "),
-    fc.constantFrom(" ", " ", "\n")
+    fc.constantFrom(" ", " ", "\n"),
   )
   .map(([sentences, lead, join]): Token[] => [
     { text: lead, atomic: false },
@@ -200,7 +179,7 @@ const codeLine = fc.constantFrom(
   "    deeply.indented(call);",
   "x = 1",
   "# comment with https://x.y/in-code",
-  "~~ not a fence"
+  "~~ not a fence",
 );
 
 const codeBlock = fc
@@ -208,7 +187,7 @@ const codeBlock = fc
     fc.constantFrom("```", "~~~", "````"),
     fc.constantFrom("", "ts", "js", "py", "sh"),
     fc.constantFrom("", " "),
-    fc.array(codeLine, { maxLength: 40 })
+    fc.array(codeLine, { maxLength: 40 }),
   )
   .map(([fence, info, indent, lines]): Token[] => [
     { text: [`${indent}${fence}${info}`, ...lines, `${indent}${fence}`].join("\n"), atomic: false },
@@ -223,12 +202,10 @@ const markdownDocument = fc
       maxLength: 12,
     }),
     fc.array(blockSeparator, { minLength: 12, maxLength: 12 }),
-    fc.boolean()
+    fc.boolean(),
   )
   .map(([blocks, separators, crlf]) => {
-    const tokens = blocks.flatMap((block, i) =>
-      i === 0 ? block : [{ text: separators[i], atomic: false }, ...block]
-    );
+    const tokens = blocks.flatMap((block, i) => (i === 0 ? block : [{ text: separators[i], atomic: false }, ...block]));
     // Tokens are normalized one by one so the constructs' offsets are known.
     const atoms: Array<{ at: number; text: string }> = [];
     let text = "";
@@ -350,8 +327,7 @@ describe("splitComment — examples (DESIGN §4)", () => {
 
   it("splits a long fenced code block between lines, reopening the fence and info string", () => {
     const lines = Array.from({ length: 120 }, (_, i) => `  const value${i} = compute(${i}); // step ${i}`);
-    const text =
-      "Here is the script we used:\n\n```ts\n" + lines.join("\n") + "\n```\n\nIt runs in a second.";
+    const text = "Here is the script we used:\n\n```ts\n" + lines.join("\n") + "\n```\n\nIt runs in a second.";
     const parts = split(text, 500);
     expect(parts.length).toBeGreaterThan(3);
     expect(joinParts(parts)).toBe(text);
@@ -469,14 +445,14 @@ describe("splitComment — properties", () => {
         "e\u0301",
         FAMILY,
         FLAG_NZ,
-        "🇳"
-      )
+        "🇳",
+      ),
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), limitArb, (pieces, limit) => {
         checkInvariants(pieces.join(""), limit);
       }),
-      { numRuns: 300 }
+      { numRuns: 300 },
     );
   });
 
@@ -493,9 +469,7 @@ describe("splitComment — properties", () => {
         if (normalized === text) {
           for (const atom of atoms) {
             if (countCharacters(atom.text) + 1 >= limit) continue;
-            const inOnePart = ranges.some(
-              ([start, end]) => start <= atom.at && atom.at + atom.text.length <= end
-            );
+            const inOnePart = ranges.some(([start, end]) => start <= atom.at && atom.at + atom.text.length <= end);
             expect(inOnePart, `${JSON.stringify(atom.text)} cut`).toBe(true);
           }
         }
@@ -516,7 +490,7 @@ describe("splitComment — properties", () => {
           expect(parts[0].text).toBe(trimmedForDisplay(normalized));
         }
       }),
-      { numRuns: 300 }
+      { numRuns: 300 },
     );
   });
 
@@ -526,7 +500,7 @@ describe("splitComment — properties", () => {
         fc.pre(countCharacters(normalizeText(text)) <= limit);
         expect(split(text, limit)).toHaveLength(1);
       }),
-      { numRuns: 200 }
+      { numRuns: 200 },
     );
   });
 });

@@ -158,10 +158,28 @@ describe("buildThread: the demo thread", () => {
 
   it("reads oldest first, each reply right after its parent", () => {
     expect(numbersOf(flattenThread(roots))).toEqual([
-      "1", "2", "3", "4", "5", "6", "7", "8",
-      "9", "9.1", "9.2", "9.3", "9.4",
-      "10", "10.1",
-      "11", "12", "13", "14", "15", "16", "16.1",
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+      "9",
+      "9.1",
+      "9.2",
+      "9.3",
+      "9.4",
+      "10",
+      "10.1",
+      "11",
+      "12",
+      "13",
+      "14",
+      "15",
+      "16",
+      "16.1",
     ]);
     expect(flattenThread(roots)).toHaveLength(demo.t.rows.length);
   });
@@ -280,7 +298,15 @@ describe("buildThread: replies deeper than the maximum depth", () => {
 
     expect(numbersOf(roots)).toEqual(["1", "2"]);
     expect(numbersOf(flattenThread(roots))).toEqual([
-      "1", "1.1", "1.1.1", "1.1.1.1", "1.1.1.1.1", "1.1.1.1.1.1", "1.1.1.1.2", "1.1.1.2", "2",
+      "1",
+      "1.1",
+      "1.1.1",
+      "1.1.1.1",
+      "1.1.1.1.1",
+      "1.1.1.1.1.1",
+      "1.1.1.1.2",
+      "1.1.1.2",
+      "2",
     ]);
     expect(nodeByNumber(roots, "1.1.1.1.1").inReplyTo).toMatchObject({ name: "Level 4", number: "1.1.1.1" });
     expect(nodeByNumber(roots, "1.1.1.1.2").inReplyTo).toMatchObject({ name: "Level 4", number: "1.1.1.1" });

@@ -175,7 +175,9 @@ describe("commentFormSchema: email", () => {
   );
 
   it("accepts a normal address, trimmed", () => {
-    expect(expectAccepted({ ...valid, email: "  ann.teacher+pd@example.org " }).email).toBe("ann.teacher+pd@example.org");
+    expect(expectAccepted({ ...valid, email: "  ann.teacher+pd@example.org " }).email).toBe(
+      "ann.teacher+pd@example.org",
+    );
   });
 
   it("is optional", () => {
@@ -193,12 +195,17 @@ describe("commentFormSchema: website", () => {
     expect(expectAccepted({ ...valid, website: "http://example.org/me" }).website).toBe("http://example.org/me");
   });
 
-  it.each(["javascript:alert(1)", "JavaScript:alert(1)", "ftp://x.y", "http://user:pw@x.y", "notaurl", "data:text/html,hi", "https://"])(
-    "refuses %j",
-    (website) => {
-      expectErrorOn({ ...valid, website }, "website");
-    },
-  );
+  it.each([
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    "ftp://x.y",
+    "http://user:pw@x.y",
+    "notaurl",
+    "data:text/html,hi",
+    "https://",
+  ])("refuses %j", (website) => {
+    expectErrorOn({ ...valid, website }, "website");
+  });
 
   it("is optional", () => {
     expect(expectAccepted({ ...valid }).website).toBeUndefined();
