@@ -26,7 +26,7 @@ export interface DatabaseHandle {
 export const MIGRATIONS_DIR = path.resolve(process.cwd(), "db/migrations");
 
 /**
- * Opens the database (DESIGN §2): postgres.js when `url` is given
+ * Opens the database (docs/architecture.md §2): postgres.js when `url` is given
  * (`postgres://…`), otherwise embedded PGlite stored in `dataDir`, or in memory
  * when `dataDir` is `null`. Throws when the server cannot be reached (on first
  * query) or the PGlite folder cannot be created.

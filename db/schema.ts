@@ -15,12 +15,12 @@ import {
 /**
  * The one drizzle schema (pg-core) used by both drivers: PGlite (embedded,
  * PostgreSQL 18) and postgres.js against a PostgreSQL server (15 in CI).
- * Posts are Keystatic files, so comments refer to a post by its slug (DESIGN §2).
+ * Posts are Keystatic files, so comments refer to a post by its slug (docs/architecture.md §2).
  * Every timestamp is `timestamptz` and is written and read as UTC.
  */
 
 /**
- * An account (DESIGN §1): members comment under a stable name; coaches also
+ * An account (docs/architecture.md §1): members comment under a stable name; coaches also
  * write posts (linked to a Keystatic author entry by email) and moderate;
  * admins run the site. Emails are stored lower-cased and never displayed.
  */
@@ -79,7 +79,7 @@ export const commentDrafts = pgTable("comment_drafts", {
 /**
  * What one person sent through the comment form: the normalized Markdown,
  * exactly as submitted. A submission longer than the site's limit is shown as
- * several comments (its parts), created together in one transaction (DESIGN §4).
+ * several comments (its parts), created together in one transaction (docs/architecture.md §4).
  */
 export const commentSubmissions = pgTable(
   "comment_submissions",
@@ -167,7 +167,7 @@ export const subscriptions = pgTable(
 );
 
 /**
- * Email waiting to go out (DESIGN: sending never blocks or fails a comment):
+ * Email waiting to go out (docs/architecture.md: sending never blocks or fails a comment):
  * queued in the same transaction as what caused it, sent by a worker,
  * retried with back-off, failures recorded.
  */
@@ -195,7 +195,7 @@ export const outbox = pgTable(
 /**
  * A comment as shown in a thread. `position` is its ordinal among its siblings
  * (1-based, never reused), from which the visible number (9, 9.1, 9.2.1) is
- * derived; numbers never change once shown (DESIGN §3). A removed comment
+ * derived; numbers never change once shown (docs/architecture.md §3). A removed comment
  * stays as a tombstone (`status = 'removed'`) so its number and replies remain.
  */
 export const comments = pgTable(
@@ -233,7 +233,7 @@ export const comments = pgTable(
     editedAt: timestamp("edited_at", { withTimezone: true, mode: "date" }),
     /**
      * The licence the comment form stated when it was submitted (a catalogue
-     * id, DESIGN §5); edits keep it. Null for comments stored before
+     * id, docs/architecture.md §5); edits keep it. Null for comments stored before
      * licences were recorded: the site's current comment licence is shown.
      */
     license: text("license"),

@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from "./password.server";
 import { passwordProblem } from "./password-rules";
 
 /**
- * Accounts (DESIGN §1): sign-up, sign-in, profile changes, roles, deletion.
+ * Accounts (docs/architecture.md §1): sign-up, sign-in, profile changes, roles, deletion.
  * Plain values in, plain values out; sessions live in session.server.ts.
  * Emails are compared lower-cased; messages never reveal whether an account
  * exists for an email, except "taken" at sign-up and profile change, where

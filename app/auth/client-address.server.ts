@@ -1,7 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 
 /**
- * The client's address for rate limits (DESIGN §6): what scripts/server.mjs
+ * The client's address for rate limits (docs/architecture.md §6): what scripts/server.mjs
  * puts in the load context, which is `X-Forwarded-For`'s client only when the
  * direct peer is a configured trusted proxy (TRUSTED_PROXIES), otherwise the
  * peer itself. The dev server has no load context: every client is "local".

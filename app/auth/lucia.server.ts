@@ -6,7 +6,7 @@ import { sessions, users, type Role } from "../../db/schema";
 /**
  * The only module that imports lucia (v3, frozen upstream): sessions are rows
  * in `sessions`, the cookie is HttpOnly, SameSite=Lax and Secure in
- * production (DESIGN §6). Swapping the session layer means rewriting this
+ * production (docs/architecture.md §6). Swapping the session layer means rewriting this
  * file and session.server.ts only.
  */
 

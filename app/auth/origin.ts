@@ -1,6 +1,6 @@
 /**
  * Cross-site request forgery defence for every state-changing request
- * (DESIGN §6): a POST is accepted only when the browser says it came from this
+ * (docs/architecture.md §6): a POST is accepted only when the browser says it came from this
  * site. Browsers send `Origin` on every cross-origin POST (Fetch standard,
  * "Origin header" §3.2) and `Sec-Fetch-Site` (Fetch Metadata) on all requests;
  * a request with neither comes from a non-browser client, which cannot carry

@@ -2,7 +2,7 @@
  * Where to send someone after signing in: only a path on this site. Anything
  * else (absolute, protocol-relative `//evil`, backslash tricks `/\evil`,
  * user-info, `javascript:`, control characters) falls back to `fallback`
- * (DESIGN §6; OWASP Unvalidated Redirects and Forwards Cheat Sheet).
+ * (docs/architecture.md §6; OWASP Unvalidated Redirects and Forwards Cheat Sheet).
  */
 export function safeRedirect(to: unknown, fallback = "/"): string {
   if (typeof to !== "string" || to.length === 0 || to.length > 2000) return fallback;

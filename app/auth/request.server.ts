@@ -2,7 +2,7 @@ import { isSameOriginRequest } from "./origin";
 
 /**
  * Refuses a state-changing request that did not come from this site
- * (DESIGN §6) with 403 Forbidden. Call first in every action.
+ * (docs/architecture.md §6) with 403 Forbidden. Call first in every action.
  */
 export function requireSameOrigin(request: Request): void {
   const allowed = isSameOriginRequest({

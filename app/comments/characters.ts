@@ -1,5 +1,5 @@
 /**
- * Character counting for comments (DESIGN §4).
+ * Character counting for comments (docs/architecture.md §4).
  *
  * One unit everywhere: a "character" is an extended grapheme cluster as
  * defined by Unicode Standard Annex #29 (UAX #29, "Unicode Text
@@ -10,7 +10,7 @@
  * Pure TypeScript: no Node or DOM APIs beyond `Intl`, runs in both.
  */
 
-/** CRLF or a lone CR: both become LF (DESIGN §4). */
+/** CRLF or a lone CR: both become LF (docs/architecture.md §4). */
 const LINE_ENDINGS = /\r\n?/g;
 
 /**
@@ -62,7 +62,7 @@ let countFormat: Intl.NumberFormat | undefined;
 
 /**
  * Normalizes submitted text before it is counted, split or stored
- * (DESIGN §4). Steps, in this order:
+ * (docs/architecture.md §4). Steps, in this order:
  *
  * 1. line endings: CRLF and lone CR become LF (`\n`);
  * 2. C0 control characters other than `\n` and `\t` (U+0000–U+0008, U+000B,
@@ -88,7 +88,7 @@ export function normalizeText(input: string): string {
  *
  * Cutting a string only at these offsets never splits a character: an
  * emoji ZWJ sequence, flag, skin-tone modifier or combining accent stays
- * whole (DESIGN §4). Linear time: runs of "simple" characters (see
+ * whole (docs/architecture.md §4). Linear time: runs of "simple" characters (see
  * `isSimple`) need no segmenter, and the rest is segmented in chunks.
  *
  * @param text normally the output of `normalizeText`.
@@ -247,7 +247,7 @@ function isHighSurrogate(c: number): boolean {
 
 /**
  * Number of characters in `text`, where a character is an extended grapheme
- * cluster (UAX #29; DESIGN §4). "👩‍👩‍👧‍👦", "🇳🇿" and "e\u0301" each count as 1.
+ * cluster (UAX #29; docs/architecture.md §4). "👩‍👩‍👧‍👦", "🇳🇿" and "e\u0301" each count as 1.
  *
  * Callers pass normalized text (`normalizeText`); un-normalized text is
  * counted as is (so "\r\n" counts 1, as UAX #29 makes it one cluster).
@@ -268,7 +268,7 @@ export function countCharacters(text: string): number {
  * U+180E) and the braille blank U+2800. The visible prepended concatenation
  * marks (e.g. U+0600 ARABIC NUMBER SIGN) are not blank.
  *
- * Used to refuse empty comments and names (DESIGN §4). Never throws.
+ * Used to refuse empty comments and names (docs/architecture.md §4). Never throws.
  */
 export function isBlank(text: string): boolean {
   return INVISIBLE.test(text) && !VISIBLE_FORMAT.test(text);

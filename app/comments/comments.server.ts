@@ -10,7 +10,7 @@ import { buildThread, type ThreadNode } from "./thread";
 import { commentFormSchema, type CommentFormValue, type CommentRules } from "./validation";
 
 /**
- * The comment service (DESIGN §3, §4): business rules and data access for a
+ * The comment service (docs/architecture.md §3, §4): business rules and data access for a
  * post's discussion, with no knowledge of HTTP. The web form and the demo
  * loader both post through `submitComment`.
  */
@@ -23,7 +23,7 @@ export interface CommentTarget {
 
 /**
  * Who is writing, decided by server code from the session, never from a form
- * field (DESIGN §6): a guest (name from the form, or "Anonymous"), a signed-in
+ * field (docs/architecture.md §6): a guest (name from the form, or "Anonymous"), a signed-in
  * member, or the post's own author (a coach whose account is linked to the
  * post's author entry), whose comments carry the "Author" badge.
  */
@@ -101,7 +101,7 @@ export const ANONYMOUS_NAME = "Anonymous";
 /** The same text on the same post within this many seconds is a duplicate. */
 export const DUPLICATE_WINDOW_SECONDS = 10 * 60;
 
-/** How a submission is screened before it is stored (DESIGN §3, moderation). */
+/** How a submission is screened before it is stored (docs/architecture.md §3, moderation). */
 export interface SubmitOptions {
   identity?: CommentIdentity;
   /** When it was written (UTC); defaults to now. The demo loader passes the fixture's times. */
@@ -418,7 +418,7 @@ function renderCached(markdown: string): string {
   return html;
 }
 
-/** Whose held comments a reader may see: their own (DESIGN: visible to its writer, to nobody else). */
+/** Whose held comments a reader may see: their own (docs/architecture.md: visible to its writer, to nobody else). */
 export interface ThreadViewer {
   userId?: string | null;
   /** The guest's browser token (unsigned value of its cookie). */
@@ -426,7 +426,7 @@ export interface ThreadViewer {
 }
 
 /**
- * A post's whole thread, numbered and nested for display (DESIGN §3), with
+ * A post's whole thread, numbered and nested for display (docs/architecture.md §3), with
  * bodies rendered to sanitized HTML. Tombstones (removed, or spam that was
  * once published) keep their place and number but carry no name, website or
  * body. Held comments appear only to their own writer, marked pending and
@@ -444,7 +444,7 @@ export async function listThread(
   return buildThread(toDisplay(await visibleTo(db, postSlug, rows, viewer)), maxDepth);
 }
 
-/** Top-level comments per page of a long thread (DESIGN §3; issue: default 50). */
+/** Top-level comments per page of a long thread (docs/architecture.md §3; issue: default 50). */
 export const TOP_LEVEL_PER_PAGE = 50;
 
 /** One page of a thread: whole threads under a range of top-level comments. */
@@ -456,7 +456,7 @@ export interface ThreadPage {
 }
 
 /**
- * One page of a post's thread (DESIGN §3): the top-level comments numbered
+ * One page of a post's thread (docs/architecture.md §3): the top-level comments numbered
  * (page-1)·perPage+1 … page·perPage with all their replies, so a thread is
  * never split across pages and a page's content never shifts as comments
  * arrive (numbers are fixed). Two bounded queries whatever the thread's size:
@@ -654,8 +654,8 @@ export async function countComments(db: Database, postSlugs: readonly string[]):
 
 /**
  * Removes a comment, leaving a tombstone ("This comment was removed") that
- * keeps its number and its replies (DESIGN §3). Removal acts on every part of
- * the comment's submission (DESIGN §4). Returns how many comments changed
+ * keeps its number and its replies (docs/architecture.md §3). Removal acts on every part of
+ * the comment's submission (docs/architecture.md §4). Returns how many comments changed
  * (0 when the id is unknown or already removed).
  */
 export async function removeComment(db: Database, id: number, at: Date = new Date()): Promise<number> {

@@ -3,7 +3,7 @@ import { randomToken, sign, unsign } from "../auth/signing.server";
 /**
  * The guest's browser token: a random id in a signed, HttpOnly cookie, so a
  * guest without an account can see their own held comments and is
- * recognised once a moderator has approved them (DESIGN §3, moderation).
+ * recognised once a moderator has approved them (docs/architecture.md §3, moderation).
  */
 
 const COOKIE = "staffroom_guest";

@@ -1,7 +1,7 @@
 /**
  * Comment Markdown → safe HTML.
  *
- * Comment bodies are Markdown written by strangers. DESIGN §6: "Sanitize on
+ * Comment bodies are Markdown written by strangers. docs/architecture.md §6: "Sanitize on
  * output with an allow-list; links from users get rel="ugc nofollow
  * noopener"; only http(s), mailto and relative URLs survive".
  *
@@ -148,7 +148,7 @@ function toText(value: unknown): string {
 /**
  * Renders a comment body (untrusted Markdown, GFM) to safe HTML.
  *
- * The result is safe to use with `dangerouslySetInnerHTML` (DESIGN §6:
+ * The result is safe to use with `dangerouslySetInnerHTML` (docs/architecture.md §6:
  * sanitized on output with an allow-list):
  * - tags: p, br, hr, strong, em, del, code, pre, blockquote, ul, ol, li, a,
  *   table, thead, tbody, tr, th, td; nothing else (no images, no headings,

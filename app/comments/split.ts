@@ -1,5 +1,5 @@
 /**
- * Splitting long comments into parts (DESIGN §4).
+ * Splitting long comments into parts (docs/architecture.md §4).
  *
  * Units: every length and limit here is counted in characters = extended
  * grapheme clusters (UAX #29) of the normalized Markdown source (see
@@ -7,7 +7,7 @@
  * turned into UTF-16 offsets when slicing, so a cut can never fall inside a
  * character (an emoji sequence, a flag, a combining accent).
  *
- * How a part's end is chosen (greedy fill, DESIGN §4):
+ * How a part's end is chosen (greedy fill, docs/architecture.md §4):
  *
  * - Candidate cut positions have a kind, best first: paragraph (after a
  *   blank line), line (after a line break), sentence (after white space that
@@ -57,7 +57,7 @@ import { formatCount, graphemeBoundaries, normalizeText } from "./characters";
 
 /** Smallest accepted `limit`: leaves room for a reopened fence and content. */
 export const MIN_LIMIT = 16;
-/** Site defaults (DESIGN §4); the real values are site settings. */
+/** Site defaults (docs/architecture.md §4); the real values are site settings. */
 export const DEFAULT_LIMIT = 4096;
 export const DEFAULT_MAX_PARTS = 10;
 
@@ -84,7 +84,7 @@ export interface CommentPart {
   text: string;
 }
 
-/** Site settings for splitting (DESIGN §4). */
+/** Site settings for splitting (docs/architecture.md §4). */
 export interface SplitOptions {
   /** Most characters (grapheme clusters) per part, an integer ≥ 16. */
   limit: number;
@@ -118,7 +118,7 @@ export interface SplitPlan {
 
 /**
  * Splits a comment submission into parts of at most `limit` characters
- * (DESIGN §4; characters are UAX #29 grapheme clusters of the normalized
+ * (docs/architecture.md §4; characters are UAX #29 grapheme clusters of the normalized
  * text). See the module comment for the boundary rules.
  *
  * - Text whose trimmed character count is within `limit` → one part whose
@@ -153,7 +153,7 @@ export function splitComment(input: string, options: SplitOptions): SplitResult 
 /**
  * The submission back from its parts: the concatenation of each part's
  * `source` (the fence lines the splitter added are not included). Equals the
- * normalized submission (DESIGN §4). Never throws.
+ * normalized submission (docs/architecture.md §4). Never throws.
  */
 export function joinParts(parts: readonly CommentPart[]): string {
   return parts.map((part) => part.source).join("");
@@ -161,7 +161,7 @@ export function joinParts(parts: readonly CommentPart[]): string {
 
 /**
  * Cheap summary for the browser's live counter: the character count
- * (grapheme clusters of the normalized text, DESIGN §4) and the number of
+ * (grapheme clusters of the normalized text, docs/architecture.md §4) and the number of
  * parts, computed with the real splitter so browser and server agree.
  * `characters` counts the whole normalized text; `parts` may still be 1 when
  * `characters` exceeds `limit` only by white space around the text, which is

@@ -1,5 +1,5 @@
 /**
- * Numbering and display of a comment thread (DESIGN §3). Pure: takes the rows
+ * Numbering and display of a comment thread (docs/architecture.md §3). Pure: takes the rows
  * of one post, returns the tree the page renders. Shared by server and tests.
  */
 
@@ -16,7 +16,7 @@ export interface ThreadInput {
   partCount: number;
 }
 
-/** Where a comment of a split submission sits among its parts (DESIGN §4). */
+/** Where a comment of a split submission sits among its parts (docs/architecture.md §4). */
 export interface PartLinks {
   index: number;
   count: number;
@@ -67,7 +67,7 @@ export function parseCommentNumber(value: string): string | null {
  * first with ties broken by id, as positions are assigned in that order).
  * A comment deeper than `maxDepth` is drawn at `maxDepth`, right after the
  * comments it follows in reading order, with `inReplyTo` naming its real
- * parent: never rejected, never moved to the top level (DESIGN §3).
+ * parent: never rejected, never moved to the top level (docs/architecture.md §3).
  * Comments whose parent is missing from `rows` are dropped from the tree
  * (the database's foreign key makes that impossible for stored threads).
  *

@@ -45,7 +45,7 @@ function cleanLine(value: string): string {
  * and the comment service alike. Field names: `parentId` (optional, the
  * comment replied to), `anonymous` (checkbox), `name`, `email`, `website`,
  * `body`. Parsed output: body normalized (NFC, `\n`, control characters
- * stripped; DESIGN §4), website with a scheme, name and email trimmed.
+ * stripped; docs/architecture.md §4), website with a scheme, name and email trimmed.
  * Messages are written for the person at the form. With `signedIn`, the
  * name comes from the account, so the guest fields are not required.
  */

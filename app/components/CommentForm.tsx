@@ -19,9 +19,9 @@ export function commentFormId(parentId: number | null): string {
 export type CommentViewer = { signedIn: false } | { signedIn: true; displayName: string; isPostAuthor: boolean };
 
 /**
- * The comment form (DESIGN §3): a plain POST that works without JavaScript;
+ * The comment form (docs/architecture.md §3): a plain POST that works without JavaScript;
  * with JavaScript it validates as you type with the same schema the server
- * uses and shows the live character counter (DESIGN §4). Guests give a name
+ * uses and shows the live character counter (docs/architecture.md §4). Guests give a name
  * (or post anonymously); signed-in members write under their display name.
  */
 export function CommentForm({

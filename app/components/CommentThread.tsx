@@ -24,7 +24,7 @@ export interface ThreadContext {
   staff: boolean;
 }
 
-/** The nested thread (DESIGN §3): numbers, badges, parts, tombstones, reply forms. */
+/** The nested thread (docs/architecture.md §3): numbers, badges, parts, tombstones, reply forms. */
 export function CommentThread({ nodes, context }: { nodes: ThreadNode<DisplayComment>[]; context: ThreadContext }) {
   if (nodes.length === 0) return null;
   return (

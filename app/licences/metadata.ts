@@ -3,7 +3,7 @@ import type { LicenseTerms } from "./reuse";
 
 /**
  * Which licence applies, and how it is said to people and machines
- * (DESIGN §5): the visible notice, `<link rel="license">` and JSON-LD.
+ * (docs/architecture.md §5): the visible notice, `<link rel="license">` and JSON-LD.
  */
 
 /**
@@ -20,7 +20,7 @@ export function resolvePostLicense(override: string, siteDefault: string): Licen
 }
 
 /**
- * The licence comments are published under (DESIGN §5: a site setting, stated
+ * The licence comments are published under (docs/architecture.md §5: a site setting, stated
  * on the comment form): the setting when it names a catalogue licence,
  * otherwise the site's default licence. Never the post's own override: one
  * licence for every comment on the site.

@@ -4,7 +4,7 @@ import { attribution, describePermissions, imageAttribution, imageCreditText } f
 
 /**
  * Everything a post page says about licences, worked out once from plain
- * values (DESIGN §5): the post's licence and its ccREL notice facts, the
+ * values (docs/architecture.md §5): the post's licence and its ccREL notice facts, the
  * comment licence, a reuse panel for the post and one per credited image,
  * and the facts for JSON-LD. Pure: the route passes in what it read.
  */

@@ -1,7 +1,7 @@
 import type { License } from "./catalogue";
 
 /**
- * "May I use this?" answered from the licence itself (DESIGN §5): what the
+ * "May I use this?" answered from the licence itself (docs/architecture.md §5): what the
  * licence allows and requires in plain words, and a ready attribution in the
  * Title, Author, Source, Licence form the Creative Commons wiki recommends
  * ("Best practices for attribution"), in plain text, HTML with ccREL markup
@@ -99,7 +99,7 @@ export function attribution(facts: AttributionFacts): { text: string; html: stri
   return { text, html, markdown };
 }
 
-/** What an image's attribution names (DESIGN §5: creator, source, licence). */
+/** What an image's attribution names (docs/architecture.md §5: creator, source, licence). */
 export interface ImageAttributionFacts {
   /** What the image shows (its alt text), used as its title; may be empty. */
   title: string;

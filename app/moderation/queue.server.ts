@@ -5,7 +5,7 @@ import { digest } from "../auth/signing.server";
 import { nextPosition } from "../comments/comments.server";
 
 /**
- * The moderation queue (DESIGN §1: coaches moderate their posts' discussion,
+ * The moderation queue (docs/architecture.md §1: coaches moderate their posts' discussion,
  * admins everything): held, spam and removed submissions, reader reports,
  * and the actions on them. A split submission is moderated as one: every
  * action applies to all its parts.
@@ -173,7 +173,7 @@ export async function listQueue(
  *   siblings, and trusts the guest (their email, and their browser token) so
  *   their later comments go straight through; resolves reports;
  * - spam / remove: hides them; a once-published comment leaves a tombstone
- *   keeping its number and replies (DESIGN §3);
+ *   keeping its number and replies (docs/architecture.md §3);
  * - restore: publishes again (numbered anew only if it never had a number).
  */
 export async function moderate(

@@ -4,7 +4,7 @@ import { outbox } from "../../db/schema";
 import type { MailMessage, Mailer } from "./mailer.server";
 
 /**
- * The email outbox (DESIGN: sending never blocks or fails a comment). Email
+ * The email outbox (docs/architecture.md: sending never blocks or fails a comment). Email
  * is queued as a row, in the same transaction as whatever caused it, and a
  * worker delivers due rows, retrying with exponential back-off and recording
  * every failure. Delivery is at-least-once: a process that dies between

@@ -143,7 +143,7 @@ function markdocConfig(images: BodyImage[]): Config {
 /**
  * Renders a post body (a Markdoc node from the Keystatic reader) to HTML and
  * lists its credited images (as drawn, numbered from 1), then sanitizes it: coaches are trusted to publish, not to run script, so the
- * same rule as comments applies (DESIGN §6) with a wider allow-list (images,
+ * same rule as comments applies (docs/architecture.md §6) with a wider allow-list (images,
  * credited figures with their ccREL attributes, headings, tables). Only
  * http(s), mailto and relative URLs survive.
  */

@@ -7,12 +7,12 @@ import { block } from "@keystatic/core/content-components";
  * editor's schema (keystatic.config.ts) and the renderer (body.server.ts), so
  * what the editor writes is exactly what the site reads.
  *
- * `creditedImage` is an image with its credit (DESIGN §5: images carry
+ * `creditedImage` is an image with its credit (docs/architecture.md §5: images carry
  * creator, source name, source URL and licence), stored as
  * `{% creditedImage src="/images/posts/<slug>/…" alt="…" creator="…" sourceName="…" sourceUrl="…" licenseUrl="…" /%}`.
  */
 /**
- * The credit every image carries (DESIGN §5): alt text, creator, source name,
+ * The credit every image carries (docs/architecture.md §5): alt text, creator, source name,
  * source URL and licence URL. One definition for the cover (keystatic.config.ts)
  * and the body's credited images.
  */

@@ -8,7 +8,7 @@ import { imagePath, renderPostBody, type BodyImage } from "./body.server";
 import { assertMarkdocWithinLimits } from "./markdoc-limits";
 
 /**
- * Reading Keystatic content (DESIGN §2): posts, authors and site settings are
+ * Reading Keystatic content (docs/architecture.md §2): posts, authors and site settings are
  * files under `content/`. `CONTENT_ROOT` (default: the working directory) is
  * where `content/` lives; tests point it at a copy.
  *

@@ -4,7 +4,7 @@ import { anchorFor } from "~/comments/thread";
 import { getDatabase } from "~/database.server";
 
 // A comment's stable permalink: /comments/<id> → its post, on the page of the
-// thread that holds it, at its anchor (DESIGN §3).
+// thread that holds it, at its anchor (docs/architecture.md §3).
 export async function loader({ params }: LoaderFunctionArgs) {
   const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : null;
   const found = id === null ? null : await locateComment(await getDatabase(), id);

@@ -11,7 +11,7 @@ import { getPost } from "~/posts/posts.server";
 
 // Removing a comment (POST): its writer (by account or guest browser token),
 // the post's coach, or an admin. It leaves a tombstone that keeps its number
-// and replies (DESIGN §3); every part of a split comment goes together.
+// and replies (docs/architecture.md §3); every part of a split comment goes together.
 export async function action({ params, request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : null;

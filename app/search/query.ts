@@ -11,7 +11,7 @@ import { STOP_WORDS, foldWord, tokenize } from "./text";
  * Pure: no Node or DOM APIs.
  */
 
-/** Longest query accepted, in characters (grapheme clusters, DESIGN §4). */
+/** Longest query accepted, in characters (grapheme clusters, docs/architecture.md §4). */
 export const MAX_QUERY_CHARACTERS = 200;
 /** Words looked for at most; later words are ignored (and the reader told). */
 export const MAX_QUERY_WORDS = 10;

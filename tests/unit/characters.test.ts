@@ -7,7 +7,7 @@ const FLAG_NZ = "🇳🇿";
 const THUMBS_UP_MEDIUM = "👍🏽";
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-describe("countCharacters (grapheme clusters, DESIGN §4 / UAX #29)", () => {
+describe("countCharacters (grapheme clusters, docs/architecture.md §4 / UAX #29)", () => {
   it("counts emoji ZWJ sequences, flags and skin tones as one character each", () => {
     expect(countCharacters(FAMILY)).toBe(1);
     expect(countCharacters(FLAG_NZ)).toBe(1);

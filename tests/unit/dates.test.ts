@@ -87,7 +87,7 @@ describe.each(ZONES)("with the process time zone set to $tz", ({ tz, offsetMinut
 });
 
 describe("formatInstant: the shown format", () => {
-  // DESIGN / the module's own contract: "14 June 2013, 05:33 UTC".
+  // The module's own contract: "14 June 2013, 05:33 UTC".
   // KNOWN FAILING (app bug, reported): Node 20 / ICU 78 render the en-GB
   // date+time pattern as "14 June 2013 at 05:33", so the page shows
   // "14 June 2013 at 05:33 UTC".

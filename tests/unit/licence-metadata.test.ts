@@ -10,7 +10,7 @@ import {
   type BlogPostingFacts,
 } from "~/licences/metadata";
 
-// DESIGN §5: a post is under its own licence when it names one, otherwise the
+// docs/architecture.md §5: a post is under its own licence when it names one, otherwise the
 // site's; image credits name their licence; machines read it from JSON-LD.
 // Names and URLs below are the Creative Commons deeds' own.
 

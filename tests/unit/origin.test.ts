@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isSameOriginRequest, type OriginFacts } from "~/auth/origin";
 
-// DESIGN §6 (CSRF): a state-changing request is accepted only when the
+// docs/architecture.md §6 (CSRF): a state-changing request is accepted only when the
 // browser says it came from this site; a request with no browser headers at
 // all comes from a non-browser client and is allowed.
 

@@ -3,7 +3,7 @@ import { imageAttribution, imageCreditText } from "~/licences/reuse";
 import { licenseTermsForUrl } from "~/licences/metadata";
 import { permissionRequestUrl, postLicensing, type PostLicensingInput } from "~/licences/post-licensing";
 
-// DESIGN §5 and issue 5: every post and image carries its licence; reuse is a
+// docs/architecture.md §5 and issue 5: every post and image carries its licence; reuse is a
 // one-click job; "All rights reserved" posts say how to ask instead.
 
 const base: PostLicensingInput = {

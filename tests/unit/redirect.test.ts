@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { safeRedirect } from "~/auth/redirect";
 
-// DESIGN §6: after signing in, people are sent back only to a path on this
+// docs/architecture.md §6: after signing in, people are sent back only to a path on this
 // site. The check is what a browser would do with the returned value: resolve
 // it against the page's URL (as it does a Location header) and see where it
 // lands. Anything that would land elsewhere must fall back.

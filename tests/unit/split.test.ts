@@ -62,7 +62,7 @@ function scanFences(text: string): FenceScan {
   return { openingLines, open: fence !== null };
 }
 
-/** Invariants that hold for every input (DESIGN §4). */
+/** Invariants that hold for every input (docs/architecture.md §4). */
 function checkInvariants(input: string, limit: number): CommentPart[] {
   const normalized = normalizeText(input);
   const result = splitComment(input, { limit, maxParts: 100_000 });
@@ -235,7 +235,7 @@ const REFLECTIVE_REPLY = [
   "Thanks again for starting this thread. I would love to hear from others about how they build trust in schools where coaching is new, and especially from anyone who has managed to protect coaching time when the timetable gets tight in the spring term. I will share our templates in the resources section next week. Please add your own ideas below, however small they seem.",
 ].join("\n\n");
 
-describe("splitComment — examples (DESIGN §4)", () => {
+describe("splitComment — examples (docs/architecture.md §4)", () => {
   it("keeps a text within the limit in one part", () => {
     const parts = split("\n\nA short reply with an emoji " + FAMILY + ".\n\n", 4096);
     expect(parts).toHaveLength(1);

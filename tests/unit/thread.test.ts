@@ -8,7 +8,7 @@ import {
   type ThreadNode,
 } from "~/comments/thread";
 
-// Expectations below come from DESIGN §3 (threads) and §4 (split submissions):
+// Expectations below come from docs/architecture.md §3 (threads) and §4 (split submissions):
 // top-level comments numbered 1, 2, 3… in publication order, replies numbered
 // within their parent (9.1, 9.2, 9.2.1); numbers never change; removed
 // comments become tombstones keeping number and replies; display nesting is

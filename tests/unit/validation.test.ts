@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { commentFormSchema, normalizeWebsite, type CommentRules } from "~/comments/validation";
 
-// The guest comment form (DESIGN §3, §4): a body is required and must have
+// The guest comment form (docs/architecture.md §3, §4): a body is required and must have
 // something visible in it; a name is required unless posting anonymously
 // (when the site allows it); email and website are optional but must be
 // valid when given; control characters are stripped and line endings become
