@@ -82,3 +82,71 @@ export function tagFeeds(tag: string, siteTitle: string): FeedLink[] {
     href: `${tagPath(tag)}/feed.${extension}`,
   }));
 }
+
+/**
+ * `/posts/<slug>?page=<n>#<hash>`: a page of a post's discussion. Page 1 is the
+ * post's own address (no `page`), so links and redirects never make a second
+ * address for it.
+ * @param page 1-based page of top-level threads (app/comments listThreadPage); 1 when omitted.
+ * @param hash fragment without `#` (e.g. "comments", "comment-9-1"); none when omitted.
+ */
+export function postPagePath(slug: string, page = 1, hash?: string): string {
+  const query = page > 1 ? `?page=${page}` : "";
+  return `${postPath(slug)}${query}${hash ? `#${hash}` : ""}`;
+}
+
+/** `/posts/<slug>/comments.atom`: a post's comments as an Atom feed. */
+export function postCommentsFeedPath(slug: string): string {
+  return `${postPath(slug)}/comments.atom`;
+}
+
+/**
+ * `/posts/<slug>/comments/<number>`: a comment's permalink by its dotted number
+ * (e.g. "9.2.1"), which redirects to the page holding it.
+ */
+export function commentNumberPath(slug: string, number: string): string {
+  return `${postPath(slug)}/comments/${number}`;
+}
+
+/** `/comments/<id>`: a comment's permalink by id, which redirects to the page and anchor holding it. */
+export function commentPath(id: number): string {
+  return `/comments/${id}`;
+}
+
+/** `/comments/<id>/edit`: the form that edits a comment (its writer, within the edit window). */
+export function commentEditPath(id: number): string {
+  return `${commentPath(id)}/edit`;
+}
+
+/** `/comments/<id>/remove`: where the remove button posts. */
+export function commentRemovePath(id: number): string {
+  return `${commentPath(id)}/remove`;
+}
+
+/** `/comments/<id>/report`: where the report form posts. */
+export function commentReportPath(id: number): string {
+  return `${commentPath(id)}/report`;
+}
+
+/** `/members/<id>`: a member's public profile (`id` is the account id). */
+export function memberPath(id: string): string {
+  return `/members/${encodeURIComponent(id)}`;
+}
+
+/** `/unsubscribe/<token>`: one-click unsubscribe from an email (RFC 8058). */
+export function unsubscribePath(token: string): string {
+  return `/unsubscribe/${encodeURIComponent(token)}`;
+}
+
+/**
+ * `/signin?redirectTo=<path>`: the sign-in page, returning to `redirectTo` (a
+ * same-site path; app/auth/redirect.ts checks it again on arrival).
+ * @param options.expired true when a session ended while the reader wrote (the page says so).
+ */
+export function signinPath(redirectTo?: string, options: { expired?: boolean } = {}): string {
+  const query = new URLSearchParams();
+  if (options.expired) query.set("expired", "1");
+  if (redirectTo) query.set("redirectTo", redirectTo);
+  const search = query.toString();
+  return search ? `/signin?${search}` : "/signin";
+}

@@ -3,7 +3,7 @@ import type { Database } from "../../db/client";
 import { comments } from "../../db/schema";
 import { commentPlainText } from "../comments/markdown.server";
 import { getPost, getSiteSettings } from "../posts/posts.server";
-import { getSiteUrl } from "./runtime.server";
+import { publicOrigin } from "../site/urls.server";
 import { notifyHeldComment, notifyNewComment, parentSubmissionIdOf } from "./subscriptions.server";
 
 /**
@@ -23,7 +23,7 @@ export async function announceSubmission(db: Database, submissionId: string): Pr
     if (!first || (first.status !== "published" && first.status !== "pending")) return;
     const [post, site] = await Promise.all([getPost(first.postSlug), getSiteSettings()]);
     if (!post) return;
-    const siteUrl = getSiteUrl();
+    const siteUrl = publicOrigin();
     const excerpt = commentPlainText(first.body, 400);
     if (first.status === "pending") {
       if (post.author?.accountEmail) {

@@ -43,12 +43,6 @@ export function getMailer(): Mailer {
   return state.mailer;
 }
 
-/** The site's public origin for links in emails: SITE_URL, or http://localhost:PORT. No trailing slash. */
-export function getSiteUrl(): string {
-  const env = getEnv();
-  return env.SITE_URL ?? `http://localhost:${env.PORT}`;
-}
-
 /**
  * Starts the outbox worker for this process, once (later calls do nothing):
  * every 5 s it delivers due email through `getMailer()`. Call it when the

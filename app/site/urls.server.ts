@@ -1,3 +1,4 @@
+import { postPath } from "../discovery/paths";
 import { getEnv } from "../env.server";
 
 /**
@@ -9,12 +10,15 @@ import { getEnv } from "../env.server";
  */
 
 /**
- * The public origin, e.g. "https://staffroom.example.org" (no trailing slash).
- * @param requestUrl the URL the request came to (`request.url`); used only when SITE_URL is unset.
+ * The public origin, e.g. "https://staffroom.example.org" (no trailing slash):
+ * SITE_URL when set; otherwise the origin of `requestUrl`; otherwise (email
+ * and other work outside a request) `http://localhost:$PORT`. The one place
+ * the site's own address is decided.
+ * @param requestUrl the URL the request came to (`request.url`), when there is a request.
  */
-export function publicOrigin(requestUrl: string): string {
-  const configured = getEnv().SITE_URL;
-  return new URL(configured ?? requestUrl).origin;
+export function publicOrigin(requestUrl?: string): string {
+  const { SITE_URL, PORT } = getEnv();
+  return new URL(SITE_URL ?? requestUrl ?? `http://localhost:${PORT}`).origin;
 }
 
 /**
@@ -22,11 +26,11 @@ export function publicOrigin(requestUrl: string): string {
  * → "https://staffroom.example.org/posts/x". A path that is already absolute
  * (an image hosted elsewhere) is returned as it is.
  */
-export function absoluteUrl(pathOrUrl: string, requestUrl: string): string {
+export function absoluteUrl(pathOrUrl: string, requestUrl?: string): string {
   return new URL(pathOrUrl, `${publicOrigin(requestUrl)}/`).href;
 }
 
 /** The canonical address of a post: `${origin}/posts/<slug>`. */
-export function postUrl(slug: string, requestUrl: string): string {
-  return absoluteUrl(`/posts/${encodeURIComponent(slug)}`, requestUrl);
+export function postUrl(slug: string, requestUrl?: string): string {
+  return absoluteUrl(postPath(slug), requestUrl);
 }
