@@ -47,7 +47,25 @@ export const deleteAccountSchema = z.object({
   intent: z.literal("delete"),
   currentPassword: z.string({ error: "Enter your password to confirm." }),
 });
+/** "Sign out everywhere else": no fields but the intent. */
+export const signOutEverywhereSchema = z.object({ intent: z.literal("signout-everywhere") });
+
+/** What the account page's forms can ask for; each form posts its own `intent`. */
+export type AccountIntent = z.infer<typeof accountSettingsSchema>["intent"];
+
+/**
+ * Every form of the account page (/account), told apart by the hidden
+ * `intent` field. A missing or unknown intent is refused on `intent` with a
+ * message rather than treated as one of the forms.
+ */
+export const accountSettingsSchema = z.discriminatedUnion(
+  "intent",
+  [profileSchema, changePasswordSchema, deleteAccountSchema, signOutEverywhereSchema],
+  { error: "That form is not one this page has. Reload the page and try again." },
+);
+
+/** The admins' role form (/admin/accounts): which account, and its new role. */
 export const roleSchema = z.object({
-  userId: z.string().min(1).max(64),
+  userId: z.string({ error: "Choose an account." }).min(1).max(64),
   role: z.enum(["member", "coach", "admin"], { error: "Choose member, coach or admin." }),
 });

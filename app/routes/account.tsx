@@ -2,12 +2,13 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { changePassword, deleteAccount, updateProfile } from "~/auth/accounts.server";
-import { changePasswordSchema, deleteAccountSchema, profileSchema } from "~/auth/forms";
+import { changeOwnPassword, deleteOwnAccount, saveProfile, signOutEverywhere } from "~/auth/account-settings.server";
+import { accountSettingsSchema, changePasswordSchema, deleteAccountSchema, profileSchema } from "~/auth/forms";
 import { requireSameOrigin } from "~/auth/request.server";
-import { cookieHeaders, endAllSessions, requireUser, startSession } from "~/auth/session.server";
+import { cookieHeaders, requireUser, startSession } from "~/auth/session.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
+import { memberPath } from "~/discovery/paths";
 
 export const meta: MetaFunction = () => [{ title: "Your account" }];
 
@@ -19,71 +20,70 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type ActionData = { intent: string; result: SubmissionResult<string[]>; done?: string };
 
+/** Fields never sent back to the browser, even on a refused form. */
+const HIDE = ["currentPassword", "newPassword"];
+
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const { user, headers } = await requireUser(request);
-  const formData = await request.formData();
-  const intent = String(formData.get("intent") ?? "");
-  const db = await getDatabase();
-
-  if (intent === "signout-everywhere") {
-    await endAllSessions(user.id);
-    const cookie = await startSession(user.id); // stay signed in here only
-    return redirect("/account?signedOutElsewhere=1", { headers: cookieHeaders(headers, cookie) });
-  }
-
-  const schema =
-    intent === "profile" ? profileSchema : intent === "password" ? changePasswordSchema : deleteAccountSchema;
-  const submission = parseWithZod(formData, { schema });
-  const hide = ["currentPassword", "newPassword"];
+  const submission = parseWithZod(await request.formData(), { schema: accountSettingsSchema });
+  const intent = String(submission.payload.intent ?? "");
   if (submission.status !== "success") {
-    return json<ActionData>({ intent, result: submission.reply({ hideFields: hide }) }, { status: 400, headers });
+    return json<ActionData>({ intent, result: submission.reply({ hideFields: HIDE }) }, { status: 400, headers });
   }
   const value = submission.value;
-  if (value.intent === "profile") {
-    const result = await updateProfile(db, user.id, value);
-    if (!result.ok) {
-      return json<ActionData>(
-        { intent, result: submission.reply({ fieldErrors: result.fieldErrors }) },
-        { status: 400, headers },
-      );
-    }
-    return json<ActionData>(
-      { intent, result: submission.reply(), done: "Your name and email were saved." },
-      { headers },
-    );
-  }
-  if (value.intent === "password") {
-    const result = await changePassword(db, user.id, value.currentPassword, value.newPassword);
-    if (!result.ok) {
-      return json<ActionData>(
-        { intent, result: submission.reply({ hideFields: hide, fieldErrors: result.fieldErrors }) },
-        { status: 400, headers },
-      );
-    }
-    // A new password ends every other session: whoever knew the old one is out.
-    await endAllSessions(user.id);
-    const cookie = await startSession(user.id);
-    return json<ActionData>(
+  const db = await getDatabase();
+  const refuse = (
+    { fieldErrors, formErrors }: { fieldErrors: Record<string, string[]>; formErrors: string[] },
+    hide?: string[],
+  ) =>
+    json<ActionData>(
       {
         intent,
-        result: submission.reply({ resetForm: true }),
-        done: "Your password was changed. Other devices were signed out.",
+        result: submission.reply({
+          hideFields: hide,
+          fieldErrors,
+          formErrors: formErrors.length ? formErrors : undefined,
+        }),
       },
-      { headers: cookieHeaders(headers, cookie) },
-    );
-  }
-  const result = await deleteAccount(db, user.id, value.currentPassword);
-  if (!result.ok) {
-    const { "": formErrors, ...fieldErrors } = result.fieldErrors;
-    return json<ActionData>(
-      { intent, result: submission.reply({ hideFields: hide, fieldErrors, formErrors }) },
       { status: 400, headers },
     );
+
+  switch (value.intent) {
+    case "signout-everywhere": {
+      await signOutEverywhere(db, user.id);
+      const cookie = await startSession(user.id); // stay signed in here only
+      return redirect("/account?signedOutElsewhere=1", { headers: cookieHeaders(headers, cookie) });
+    }
+    case "profile": {
+      const outcome = await saveProfile(db, user.id, value);
+      if (!outcome.ok) return refuse(outcome);
+      return json<ActionData>(
+        { intent, result: submission.reply(), done: "Your name and email were saved." },
+        { headers },
+      );
+    }
+    case "password": {
+      const outcome = await changeOwnPassword(db, user.id, value);
+      if (!outcome.ok) return refuse(outcome, HIDE);
+      const cookie = await startSession(user.id); // every other session has ended
+      return json<ActionData>(
+        {
+          intent,
+          result: submission.reply({ resetForm: true }),
+          done: "Your password was changed. Other devices were signed out.",
+        },
+        { headers: cookieHeaders(headers, cookie) },
+      );
+    }
+    case "delete": {
+      const outcome = await deleteOwnAccount(db, user.id, value);
+      if (!outcome.ok) return refuse(outcome, HIDE);
+      return redirect("/?accountDeleted=1", {
+        headers: cookieHeaders(new Headers(), "staffroom_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+      });
+    }
   }
-  return redirect("/?accountDeleted=1", {
-    headers: cookieHeaders(new Headers(), "staffroom_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
-  });
 }
 
 export default function Account() {
@@ -114,7 +114,7 @@ export default function Account() {
       <h1>Your account</h1>
       <p>
         Signed in as <strong>{user.displayName}</strong> ({user.role}).{" "}
-        <Link to={`/members/${user.id}`}>Your public profile</Link>
+        <Link to={memberPath(user.id)}>Your public profile</Link>
       </p>
       {action?.done || signedOutElsewhere ? (
         <p className="notice" role="status">

@@ -20,7 +20,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const { headers } = await requireUser(request, { roles: ["admin"] });
   const submission = parseWithZod(await request.formData(), { schema: roleSchema });
   if (submission.status !== "success") {
-    return json({ userId: null, message: "Choose member, coach or admin.", ok: false }, { status: 400, headers });
+    // One line above the table says what was wrong with the form (roleSchema's messages).
+    const message = submission.error?.role?.[0] ?? submission.error?.userId?.[0] ?? "Choose member, coach or admin.";
+    return json({ userId: null, message, ok: false }, { status: 400, headers });
   }
   const result = await setRole(await getDatabase(), submission.value.userId, submission.value.role);
   if (!result.ok) {

@@ -1,17 +1,13 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireSameOrigin } from "~/auth/request.server";
 import { requireUser } from "~/auth/session.server";
 import { getDatabase } from "~/database.server";
-import {
-  listQueue,
-  moderate,
-  queueCounts,
-  type ModerationAction,
-  type ModeratorScope,
-  type QueueList,
-} from "~/moderation/queue.server";
+import { postPath } from "~/discovery/paths";
+import { listQueue, moderate, queueCounts, type ModeratorScope, type QueueList } from "~/moderation/queue.server";
 import { announceSubmission } from "~/notifications/announce.server";
+import { LIST_ACTIONS, NOTHING_TICKED, moderationFormSchema, queueQuerySchema } from "~/moderation/forms";
 import { moderatesPost } from "~/moderation/rules";
 import { formatInstant } from "~/posts/dates";
 import { listPosts } from "~/posts/posts.server";
@@ -24,23 +20,6 @@ const LISTS: { id: QueueList; label: string }[] = [
   { id: "spam", label: "Spam" },
   { id: "removed", label: "Removed" },
 ];
-const ACTIONS: Record<QueueList, { action: ModerationAction; label: string }[]> = {
-  pending: [
-    { action: "approve", label: "Approve" },
-    { action: "spam", label: "Spam" },
-    { action: "remove", label: "Remove" },
-  ],
-  reported: [
-    { action: "approve", label: "Keep (dismiss reports)" },
-    { action: "spam", label: "Spam" },
-    { action: "remove", label: "Remove" },
-  ],
-  spam: [
-    { action: "restore", label: "Not spam: publish" },
-    { action: "remove", label: "Remove" },
-  ],
-  removed: [{ action: "restore", label: "Restore" }],
-};
 
 /** A coach moderates their own posts; an admin every post. */
 async function scopeFor(user: { email: string; role: string }): Promise<ModeratorScope> {
@@ -49,15 +28,12 @@ async function scopeFor(user: { email: string; role: string }): Promise<Moderato
   return { all: false, postSlugs: posts.filter((p) => moderatesPost(user, p.author)).map((p) => p.slug) };
 }
 
-function listFrom(value: string | null): QueueList {
-  return LISTS.some((l) => l.id === value) ? (value as QueueList) : "pending";
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireUser(request, { roles: ["coach", "admin"] });
   const db = await getDatabase();
   const scope = await scopeFor(user);
-  const list = listFrom(new URL(request.url).searchParams.get("list"));
+  const query = parseWithZod(new URL(request.url).searchParams, { schema: queueQuerySchema });
+  const list = query.status === "success" ? query.value.list : "pending";
   const posts = new Map((await listPosts()).map((p) => [p.slug, p.title]));
   const [counts, items] = await Promise.all([queueCounts(db, scope), listQueue(db, scope, list)]);
   return json(
@@ -69,24 +45,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const { user, headers } = await requireUser(request, { roles: ["coach", "admin"] });
-  const form = await request.formData();
-  const act = String(form.get("action") ?? "");
-  const list = listFrom(String(form.get("list") ?? ""));
-  const ids = form
-    .getAll("submissionId")
-    .filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v));
-  if (!ACTIONS[list].some((a) => a.action === act) || ids.length === 0) {
-    const error =
-      ids.length === 0
-        ? "Tick at least one comment, then choose what to do with it."
-        : "That action does not apply to this list.";
-    return json({ error }, { status: 400, headers });
+  const submission = parseWithZod(await request.formData(), { schema: moderationFormSchema });
+  if (submission.status !== "success") {
+    return json({ error: submission.error?.[""]?.[0] ?? NOTHING_TICKED }, { status: 400, headers });
   }
+  const { list, action: act, submissionIds } = submission.value;
   const db = await getDatabase();
-  const changed = await moderate(db, await scopeFor(user), ids, act as ModerationAction);
+  const changed = await moderate(db, await scopeFor(user), submissionIds, act);
   // A held comment published for the first time: tell its thread's subscribers.
   if (act === "approve" && list === "pending") {
-    for (const id of ids) await announceSubmission(db, id);
+    for (const id of submissionIds) await announceSubmission(db, id);
   }
   return redirect(`/moderation?list=${list}&done=${act}&n=${changed}`, { status: 303, headers });
 }
@@ -129,7 +97,7 @@ export default function ModerationQueue() {
           <input type="hidden" name="list" value={list} />
           <p className="bulk-actions">
             With the ticked comments:{" "}
-            {ACTIONS[list].map((a) => (
+            {LIST_ACTIONS[list].map((a) => (
               <button key={a.action} type="submit" name="action" value={a.action} className="button small">
                 {a.label}
               </button>
@@ -150,7 +118,7 @@ export default function ModerationQueue() {
                 aria-label={`Select the comment by ${item.displayName}`}
               />{" "}
               <strong>{item.displayName}</strong> ({item.authorKind}
-              {item.email ? `, ${item.email}` : ""}) on <Link to={`/posts/${item.postSlug}`}>{item.postTitle}</Link>,{" "}
+              {item.email ? `, ${item.email}` : ""}) on <Link to={postPath(item.postSlug)}>{item.postTitle}</Link>,{" "}
               {formatInstant(item.createdAt)}
               {item.partCount > 1 ? `, ${item.partCount} parts` : ""}
             </p>
@@ -175,7 +143,7 @@ export default function ModerationQueue() {
             <Form method="post" className="inline-form">
               <input type="hidden" name="list" value={list} />
               <input type="hidden" name="submissionId" value={item.submissionId} />
-              {ACTIONS[list].map((a) => (
+              {LIST_ACTIONS[list].map((a) => (
                 <button key={a.action} type="submit" name="action" value={a.action} className="button small">
                   {a.label}
                 </button>

@@ -9,22 +9,16 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { authenticate } from "~/auth/accounts.server";
 import { clientAddress } from "~/auth/client-address.server";
 import { signInSchema } from "~/auth/forms";
-import { hitRateLimit } from "~/auth/rate-limit.server";
 import { safeRedirect } from "~/auth/redirect";
 import { requireSameOrigin } from "~/auth/request.server";
 import { cookieHeaders, getRequestUser, startSession } from "~/auth/session.server";
+import { signIn } from "~/auth/sign-in.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in" }];
-
-/** Attempts allowed per 15 minutes, per client address and per account. */
-const PER_ADDRESS = 30;
-const PER_ACCOUNT = 10;
-const WINDOW_SECONDS = 15 * 60;
 
 // Keeps the action's Retry-After on the page a browser without JavaScript gets.
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) =>
@@ -40,35 +34,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: signInSchema });
+  const submission = parseWithZod(await request.formData(), { schema: signInSchema });
   if (submission.status !== "success") {
     return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
-  const db = await getDatabase();
-  for (const key of [`signin:ip:${clientAddress(context)}`, `signin:account:${submission.value.email}`]) {
-    const limit = await hitRateLimit(db, key, key.includes(":ip:") ? PER_ADDRESS : PER_ACCOUNT, WINDOW_SECONDS);
-    if (!limit.allowed) {
+  const outcome = await signIn(await getDatabase(), { ...submission.value, clientAddress: clientAddress(context) });
+  switch (outcome.kind) {
+    case "rate-limited":
       return json(
         submission.reply({
           hideFields: ["password"],
           formErrors: [
-            `Too many sign-in attempts. Please wait ${Math.ceil(limit.retryAfterSeconds / 60)} minutes and try again.`,
+            `Too many sign-in attempts. Please wait ${Math.ceil(outcome.retryAfterSeconds / 60)} minutes and try again.`,
           ],
         }),
-        { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
+        { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } },
       );
+    case "no-match":
+      return json(
+        submission.reply({
+          hideFields: ["password"],
+          formErrors: ["That email and password do not match an account."],
+        }),
+        { status: 400 },
+      );
+    case "signed-in": {
+      const cookie = await startSession(outcome.user.id);
+      return redirect(safeRedirect(submission.value.redirectTo), { headers: cookieHeaders(new Headers(), cookie) });
     }
   }
-  const user = await authenticate(db, submission.value.email, submission.value.password);
-  if (!user) {
-    return json(
-      submission.reply({ hideFields: ["password"], formErrors: ["That email and password do not match an account."] }),
-      { status: 400 },
-    );
-  }
-  const cookie = await startSession(user.id);
-  return redirect(safeRedirect(submission.value.redirectTo), { headers: cookieHeaders(new Headers(), cookie) });
 }
 
 export default function SignIn() {

@@ -9,16 +9,16 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { createAccount } from "~/auth/accounts.server";
 import { clientAddress } from "~/auth/client-address.server";
 import { signUpSchema } from "~/auth/forms";
 import { PASSWORD_MIN_LENGTH } from "~/auth/password-rules";
-import { hitRateLimit } from "~/auth/rate-limit.server";
 import { safeRedirect } from "~/auth/redirect";
 import { requireSameOrigin } from "~/auth/request.server";
 import { cookieHeaders, getRequestUser, startSession } from "~/auth/session.server";
+import { signUp } from "~/auth/sign-up.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
+import { signinPath } from "~/discovery/paths";
 
 export const meta: MetaFunction = () => [{ title: "Create an account" }];
 
@@ -35,30 +35,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: signUpSchema });
+  const submission = parseWithZod(await request.formData(), { schema: signUpSchema });
   if (submission.status !== "success") {
     return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
-  const db = await getDatabase();
-  const limit = await hitRateLimit(db, `signup:ip:${clientAddress(context)}`, 10, 3600);
-  if (!limit.allowed) {
-    return json(
-      submission.reply({
-        hideFields: ["password"],
-        formErrors: [
-          `Too many new accounts from your network. Please try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`,
-        ],
-      }),
-      { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
-    );
+  const outcome = await signUp(await getDatabase(), { ...submission.value, clientAddress: clientAddress(context) });
+  switch (outcome.kind) {
+    case "rate-limited":
+      return json(
+        submission.reply({
+          hideFields: ["password"],
+          formErrors: [
+            `Too many new accounts from your network. Please try again in ${Math.ceil(outcome.retryAfterSeconds / 60)} minutes.`,
+          ],
+        }),
+        { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } },
+      );
+    case "refused":
+      return json(submission.reply({ hideFields: ["password"], fieldErrors: outcome.fieldErrors }), { status: 400 });
+    case "created": {
+      const cookie = await startSession(outcome.user.id);
+      return redirect(safeRedirect(submission.value.redirectTo), { headers: cookieHeaders(new Headers(), cookie) });
+    }
   }
-  const result = await createAccount(db, submission.value);
-  if (!result.ok) {
-    return json(submission.reply({ hideFields: ["password"], fieldErrors: result.fieldErrors }), { status: 400 });
-  }
-  const cookie = await startSession(result.value.id);
-  return redirect(safeRedirect(submission.value.redirectTo), { headers: cookieHeaders(new Headers(), cookie) });
 }
 
 export default function SignUp() {
@@ -97,7 +96,7 @@ export default function SignUp() {
         </button>
       </Form>
       <p>
-        Already have an account? <Link to={`/signin?redirectTo=${encodeURIComponent(redirectTo)}`}>Sign in</Link>
+        Already have an account? <Link to={signinPath(redirectTo)}>Sign in</Link>
       </p>
     </section>
   );

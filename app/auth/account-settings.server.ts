@@ -1,0 +1,77 @@
+import type { Database } from "../../db/client";
+import { changePassword, deleteAccount, updateProfile, type FieldErrors } from "./accounts.server";
+import { luciaFor } from "./lucia.server";
+
+/**
+ * What a member does to their own account on the account page (/account),
+ * one use-case per form (docs/architecture.md §1, §6). Plain values in, an
+ * outcome out; the caller has checked who is signed in and turns the outcome
+ * into a response (messages, a fresh session cookie).
+ */
+
+/**
+ * The outcome of an account-page form. Refused: messages by field name
+ * (`fieldErrors`) and for the whole form (`formErrors`), to show next to the
+ * values the member typed.
+ */
+export type SettingsOutcome = { ok: true } | { ok: false; fieldErrors: FieldErrors; formErrors: string[] };
+
+/** Splits the whole-form messages (kept under "" by accounts.server.ts) from the fields'. */
+function refused(errors: FieldErrors): SettingsOutcome {
+  const { "": formErrors = [], ...fieldErrors } = errors;
+  return { ok: false, fieldErrors, formErrors };
+}
+
+/**
+ * Saves the member's display name and email (already validated by
+ * `profileSchema` in ./forms.ts). Refused when another account uses the email.
+ */
+export async function saveProfile(
+  db: Database,
+  userId: string,
+  input: { email: string; displayName: string },
+): Promise<SettingsOutcome> {
+  const result = await updateProfile(db, userId, input);
+  return result.ok ? { ok: true } : refused(result.fieldErrors);
+}
+
+/**
+ * Changes the member's password after checking the current one, then ends
+ * every session of the account, this one included: whoever knew the old
+ * password is out. The caller starts a new session for this browser.
+ * Refused when the current password is wrong or the new one too weak.
+ */
+export async function changeOwnPassword(
+  db: Database,
+  userId: string,
+  input: { currentPassword: string; newPassword: string },
+): Promise<SettingsOutcome> {
+  const result = await changePassword(db, userId, input.currentPassword, input.newPassword);
+  if (!result.ok) return refused(result.fieldErrors);
+  await luciaFor(db).invalidateUserSessions(userId);
+  return { ok: true };
+}
+
+/**
+ * "Sign out everywhere else": ends every session of the account, this one
+ * included; the caller starts a new session for this browser. Never refused.
+ */
+export async function signOutEverywhere(db: Database, userId: string): Promise<SettingsOutcome> {
+  await luciaFor(db).invalidateUserSessions(userId);
+  return { ok: true };
+}
+
+/**
+ * Deletes the member's own account after checking their password (see
+ * `deleteAccount` in ./accounts.server.ts: comments stay as "Former member",
+ * sessions end). Refused when the password is wrong or they are the only admin
+ * (a whole-form message).
+ */
+export async function deleteOwnAccount(
+  db: Database,
+  userId: string,
+  input: { currentPassword: string },
+): Promise<SettingsOutcome> {
+  const result = await deleteAccount(db, userId, input.currentPassword);
+  return result.ok ? { ok: true } : refused(result.fieldErrors);
+}
