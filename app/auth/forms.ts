@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { countCharacters, isBlank, normalizeText } from "../comments/characters";
 import { PASSWORD_MAX_LENGTH } from "./password-rules";
+import { safeRedirect } from "./redirect";
 
 /**
  * Schemas of the account forms, shared by the browser (conform) and the
@@ -68,4 +69,21 @@ export const accountSettingsSchema = z.discriminatedUnion(
 export const roleSchema = z.object({
   userId: z.string({ error: "Choose an account." }).min(1).max(64),
   role: z.enum(["member", "coach", "admin"], { error: "Choose member, coach or admin." }),
+});
+
+/** A query parameter's first value (as `URLSearchParams.get` reads it); undefined when missing or not text. */
+const firstValue = z.preprocess(
+  (value) => (Array.isArray(value) ? value[0] : value),
+  z.string().optional().catch(undefined),
+);
+
+/**
+ * The query of the sign-in and sign-up pages (`/signin?redirectTo=<path>&expired=1`,
+ * built by `signinPath` in app/discovery/paths.ts). Never refused: a
+ * `redirectTo` that is not a path on this site becomes "/" (./redirect.ts),
+ * and `expired` is true only for "1".
+ */
+export const signInQuerySchema = z.object({
+  redirectTo: firstValue.transform((value) => safeRedirect(value)),
+  expired: firstValue.transform((value) => value === "1"),
 });

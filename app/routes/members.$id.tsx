@@ -1,32 +1,24 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { getAccount, publicCommentsOf } from "~/auth/accounts.server";
+import { z } from "zod";
+import { memberProfile } from "~/auth/member-profile.server";
 import { getRequestUser } from "~/auth/session.server";
-import { commentPlainText } from "~/comments/markdown.server";
 import { getDatabase } from "~/database.server";
+import { commentPath } from "~/discovery/paths";
 import { formatInstant } from "~/posts/dates";
-import { listPosts } from "~/posts/posts.server";
+
+/** `/members/<id>`: an account id (a lucia id, 16 characters; anything up to 64 is looked up). */
+const memberParamsSchema = z.object({ id: z.string().min(1).max(64) });
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
+  const parsed = memberParamsSchema.safeParse(params);
   const db = await getDatabase();
-  const [{ headers }, account] = await Promise.all([getRequestUser(request), getAccount(db, params.id ?? "")]);
-  if (!account) throw new Response("There is no member at this address.", { status: 404, headers });
-  const [comments, posts] = await Promise.all([publicCommentsOf(db, account.id), listPosts()]);
-  const titles = new Map(posts.map((post) => [post.slug, post.title]));
-  return json(
-    {
-      member: { id: account.id, displayName: account.displayName, role: account.role },
-      comments: comments.map((comment) => ({
-        id: comment.id,
-        postSlug: comment.postSlug,
-        postTitle: titles.get(comment.postSlug) ?? comment.postSlug,
-        excerpt: commentPlainText(comment.body, 240),
-        createdAt: comment.createdAt,
-        part: comment.partCount > 1 ? `Part ${comment.partIndex} of ${comment.partCount}` : null,
-      })),
-    },
-    { headers },
-  );
+  const [{ headers }, profile] = await Promise.all([
+    getRequestUser(request),
+    parsed.success ? memberProfile(db, parsed.data.id) : null,
+  ]);
+  if (!profile) throw new Response("There is no member at this address.", { status: 404, headers });
+  return json(profile, { headers });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -45,7 +37,7 @@ export default function MemberProfile() {
         {comments.map((comment) => (
           <li key={comment.id}>
             <p className="meta">
-              On <Link to={`/comments/${comment.id}`}>{comment.postTitle}</Link> ·{" "}
+              On <Link to={commentPath(comment.id)}>{comment.postTitle}</Link> ·{" "}
               <time dateTime={comment.createdAt}>{formatInstant(comment.createdAt)}</time>
               {comment.part ? ` · ${comment.part}` : ""}
             </p>

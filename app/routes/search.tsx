@@ -1,12 +1,13 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Highlighted } from "~/components/Highlighted";
 import { PageNav, pageHref } from "~/components/PageNav";
 import { formatCount, graphemeBoundaries, normalizeText } from "~/comments/characters";
 import { formatCalendarDate } from "~/posts/dates";
-import { parsePageParam } from "~/posts/paging";
-import { tagPath } from "~/discovery/paths";
-import { MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS, parseQuery } from "~/search/query";
+import { postPath, tagPath } from "~/discovery/paths";
+import { searchQuerySchema } from "~/search/forms";
+import { MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS } from "~/search/query";
 import { searchPosts, type SearchResults } from "~/search/search.server";
 
 // GET /search?q=…&page=n: a plain GET form, so it works without JavaScript and
@@ -22,17 +23,22 @@ type State =
   | ({ state: "results"; ignoredWords: number } & SearchResults);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const params = new URL(request.url).searchParams;
-  const parsed = parseQuery(params.get("q"));
-  const respond = (q: string, body: State, status = 200) =>
-    json({ q, ...body }, { status, headers: { "X-Robots-Tag": "noindex" } });
-
+  const query = parseWithZod(new URL(request.url).searchParams, {
+    schema: searchQuerySchema,
+    disableAutoCoercion: true,
+  });
+  const respond = (shown: string, body: State, status = 200) =>
+    json({ q: shown, ...body }, { status, headers: { "X-Robots-Tag": "noindex" } });
+  // The schema never refuses (app/search/forms.ts); were it to, the page would ask for words.
+  if (query.status !== "success") return respond("", { state: "empty" });
+  const { q, page } = query.value;
+  const parsed = q.parsed;
   switch (parsed.kind) {
     case "empty":
       return respond("", { state: "empty" });
     case "too-long": {
       // Shown back cut to the limit (whole characters), so the reader can shorten it.
-      const head = normalizeText(params.get("q") ?? "").slice(0, MAX_QUERY_CHARACTERS * 8);
+      const head = normalizeText(q.raw).slice(0, MAX_QUERY_CHARACTERS * 8);
       const boundaries = graphemeBoundaries(head);
       const cut = head.slice(0, boundaries[Math.min(MAX_QUERY_CHARACTERS, boundaries.length - 1)]);
       return respond(cut, { state: "too-long", characters: parsed.characters, limit: parsed.limit }, 400);
@@ -40,7 +46,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     case "no-words":
       return respond(parsed.text, { state: "no-words" });
     case "words": {
-      const page = parsePageParam(params.get("page"));
       if (!page.ok) return respond(parsed.text, { state: "bad-page" }, 400);
       const results = await searchPosts(parsed, page.page);
       if (!results) return respond(parsed.text, { state: "no-page", page: page.page }, 404);
@@ -150,7 +155,7 @@ function Outcome({ data }: { data: ReturnType<typeof useLoaderData<typeof loader
           <li key={item.slug}>
             <article>
               <h2>
-                <Link to={`/posts/${item.slug}`}>
+                <Link to={postPath(item.slug)}>
                   <Highlighted segments={item.title} />
                 </Link>
               </h2>

@@ -1,8 +1,10 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { MastodonShareForm } from "~/components/ShareLinks";
 import { publicOrigin } from "~/site/urls.server";
-import { MAX_SHARE_TEXT, checkMastodonServer, mastodonShareUrl } from "~/discovery/share";
+import { NOTHING_TO_SHARE, mastodonShareQuerySchema } from "~/discovery/share-query";
+import { mastodonShareUrl } from "~/discovery/share";
 
 // /share/mastodon?server=<host>&text=<text>: the post page's Mastodon form
 // lands here; a good server name answers 303 to https://<host>/share?text=…,
@@ -14,32 +16,49 @@ import { MAX_SHARE_TEXT, checkMastodonServer, mastodonShareUrl } from "~/discove
 // is treated as ours.
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
-  const params = url.searchParams;
-  const server = params.get("server") ?? "";
-  const text = params.get("text") ?? "";
-  const back = postPathIn(text, publicOrigin(request.url));
+  const query = parseWithZod(url.searchParams, { schema: mastodonShareQuerySchema, disableAutoCoercion: true });
   const noStore = { "Cache-Control": "no-store" };
-  if (text.trim() === "" || text.length > MAX_SHARE_TEXT) {
-    return json(
-      {
-        server,
-        text: "",
-        back,
-        confirmUrl: null,
-        message: "There is nothing to share from this address. Use the Share on Mastodon form under a post.",
-      },
-      { status: 400, headers: noStore },
-    );
+  // The schema never refuses (app/discovery/share-query.ts); were it to, there would be nothing to share.
+  const value =
+    query.status === "success"
+      ? query.value
+      : ({ kind: "nothing-to-share", server: "", text: "", message: NOTHING_TO_SHARE } as const);
+  const back = postPathIn(value.text, publicOrigin(request.url));
+  switch (value.kind) {
+    case "nothing-to-share":
+      return json(
+        { server: value.server, text: "", back, confirmUrl: null, message: value.message },
+        { status: 400, headers: noStore },
+      );
+    case "bad-server":
+      return json(
+        {
+          server: value.server,
+          text: value.text,
+          back,
+          confirmUrl: null,
+          message: value.message,
+        },
+        { status: 400, headers: noStore },
+      );
+    case "share": {
+      const target = mastodonShareUrl(value.host, value.text);
+      const fetchSite = request.headers.get("sec-fetch-site");
+      if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") {
+        return json(
+          {
+            server: value.host,
+            text: value.text,
+            back,
+            confirmUrl: target,
+            message: null,
+          },
+          { headers: noStore },
+        );
+      }
+      return redirect(target, { status: 303, headers: noStore });
+    }
   }
-  const checked = checkMastodonServer(server);
-  if (!checked.ok)
-    return json({ server, text, back, confirmUrl: null, message: checked.message }, { status: 400, headers: noStore });
-  const target = mastodonShareUrl(checked.host, text);
-  const fetchSite = request.headers.get("sec-fetch-site");
-  if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") {
-    return json({ server: checked.host, text, back, confirmUrl: target, message: null }, { headers: noStore });
-  }
-  return redirect(target, { status: 303, headers: noStore });
 }
 
 /** The path of one of our posts named in the share text ("Title https://site/posts/slug"), for a way back. */

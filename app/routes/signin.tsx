@@ -10,7 +10,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientAddress } from "~/auth/client-address.server";
-import { signInSchema } from "~/auth/forms";
+import { signInQuerySchema, signInSchema } from "~/auth/forms";
 import { safeRedirect } from "~/auth/redirect";
 import { requireSameOrigin } from "~/auth/request.server";
 import { cookieHeaders, getRequestUser, startSession } from "~/auth/session.server";
@@ -26,10 +26,11 @@ export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) =>
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await getRequestUser(request);
-  const params = new URL(request.url).searchParams;
-  const redirectTo = safeRedirect(params.get("redirectTo"));
+  const query = parseWithZod(new URL(request.url).searchParams, { schema: signInQuerySchema });
+  // The schema never refuses (app/auth/forms.ts); were it to, home is the safe place to return to.
+  const { redirectTo, expired } = query.status === "success" ? query.value : { redirectTo: "/", expired: false };
   if (user) throw redirect(redirectTo, { headers });
-  return json({ redirectTo, expired: params.get("expired") === "1" }, { headers });
+  return json({ redirectTo, expired }, { headers });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -10,7 +10,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientAddress } from "~/auth/client-address.server";
-import { signUpSchema } from "~/auth/forms";
+import { signInQuerySchema, signUpSchema } from "~/auth/forms";
 import { PASSWORD_MIN_LENGTH } from "~/auth/password-rules";
 import { safeRedirect } from "~/auth/redirect";
 import { requireSameOrigin } from "~/auth/request.server";
@@ -28,7 +28,9 @@ export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) =>
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await getRequestUser(request);
-  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  const query = parseWithZod(new URL(request.url).searchParams, { schema: signInQuerySchema });
+  // The schema never refuses (app/auth/forms.ts); were it to, home is the safe place to return to.
+  const redirectTo = query.status === "success" ? query.value.redirectTo : "/";
   if (user) throw redirect(redirectTo, { headers });
   return json({ redirectTo }, { headers });
 }

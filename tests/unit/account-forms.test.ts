@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { describe, expect, it } from "vitest";
-import { accountSettingsSchema, roleSchema } from "~/auth/forms";
+import { accountSettingsSchema, roleSchema, signInQuerySchema } from "~/auth/forms";
 
 // The account page's forms (/account) and the admins' role form
 // (/admin/accounts): what a refused form tells the person who sent it.
@@ -64,5 +64,28 @@ describe("roleSchema", () => {
   it("refuses a missing account", () => {
     const result = parseWithZod(form({ role: "coach" }), { schema: roleSchema });
     expect(errorsOf(result)?.userId).toEqual(["Choose an account."]);
+  });
+});
+
+describe("signInQuerySchema", () => {
+  function query(search: string) {
+    const result = parseWithZod(new URLSearchParams(search), { schema: signInQuerySchema });
+    if (result.status !== "success") throw new Error(`refused: ${search}`);
+    return result.value;
+  }
+
+  it("returns to a path on this site, and to the home page from anywhere else", () => {
+    expect(query("redirectTo=%2Fposts%2Fa%3Fpage%3D2").redirectTo).toBe("/posts/a?page=2");
+    for (const to of ["", "https://evil.example/", "//evil.example", "/\\evil.example"]) {
+      expect(query(new URLSearchParams({ redirectTo: to }).toString()).redirectTo, to).toBe("/");
+    }
+    expect(query("").redirectTo).toBe("/");
+    expect(query("redirectTo=%2Fa&redirectTo=%2Fb").redirectTo).toBe("/a");
+  });
+
+  it("says the session ended only for expired=1", () => {
+    expect(query("expired=1").expired).toBe(true);
+    expect(query("expired=yes").expired).toBe(false);
+    expect(query("").expired).toBe(false);
   });
 });
