@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { countCharacters, isBlank, normalizeText } from "../comments/characters";
 import { PASSWORD_MAX_LENGTH } from "./password-rules";
+import { firstParam } from "../site/query-params";
 import { safeRedirect } from "./redirect";
 
 /**
@@ -71,12 +72,6 @@ export const roleSchema = z.object({
   role: z.enum(["member", "coach", "admin"], { error: "Choose member, coach or admin." }),
 });
 
-/** A query parameter's first value (as `URLSearchParams.get` reads it); undefined when missing or not text. */
-const firstValue = z.preprocess(
-  (value) => (Array.isArray(value) ? value[0] : value),
-  z.string().optional().catch(undefined),
-);
-
 /**
  * The query of the sign-in and sign-up pages (`/signin?redirectTo=<path>&expired=1`,
  * built by `signinPath` in app/discovery/paths.ts). Never refused: a
@@ -84,6 +79,6 @@ const firstValue = z.preprocess(
  * and `expired` is true only for "1".
  */
 export const signInQuerySchema = z.object({
-  redirectTo: firstValue.transform((value) => safeRedirect(value)),
-  expired: firstValue.transform((value) => value === "1"),
+  redirectTo: firstParam.transform((value) => safeRedirect(value)),
+  expired: firstParam.transform((value) => value === "1"),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { firstParam } from "../site/query-params";
 import { MAX_SHARE_TEXT, checkMastodonServer } from "./share";
 
 /**
@@ -23,8 +24,8 @@ export type MastodonShareQuery =
   | { kind: "bad-server"; server: string; text: string; message: string }
   | { kind: "share"; host: string; text: string };
 
-/** A parameter's first value (as `URLSearchParams.get` reads it); "" when missing or not text. */
-const firstValue = z.preprocess((value) => (Array.isArray(value) ? value[0] : value), z.string().catch("")).default("");
+/** A parameter's first value; "" when missing or not text. */
+const firstValue = firstParam.transform((value) => value ?? "");
 
 export const mastodonShareQuerySchema = z
   .object({ server: firstValue, text: firstValue })

@@ -1,16 +1,19 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { PageNav, pageHref } from "~/components/PageNav";
 import { PostList } from "~/components/PostList";
 import { pageMeta } from "~/discovery/meta";
 import { toPostListItems } from "~/posts/listing.server";
-import { pageOf, parsePageParam } from "~/posts/paging";
+import { pageQuerySchema } from "~/posts/page-query";
+import { pageOf } from "~/posts/paging";
 import { getSiteSettings, listPosts } from "~/posts/posts.server";
 
 // Newest first, 20 a page (?page=n): a site with a thousand posts stays a light page.
 export async function loader({ request }: LoaderFunctionArgs) {
   const [site, all] = await Promise.all([getSiteSettings(), listPosts()]);
-  const pageParam = parsePageParam(new URL(request.url).searchParams.get("page"));
+  const query = parseWithZod(new URL(request.url).searchParams, { schema: pageQuerySchema, disableAutoCoercion: true });
+  const pageParam = query.status === "success" ? query.value.page : { ok: false as const };
   const page = pageParam.ok ? pageOf(all, pageParam.page) : null;
   if (!page) throw new Response("There is no such page of posts.", { status: 404 });
   return {

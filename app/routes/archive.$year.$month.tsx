@@ -1,3 +1,4 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageNav, pageHref } from "~/components/PageNav";
@@ -13,7 +14,8 @@ import {
   postsInMonth,
 } from "~/posts/archive";
 import { toPostListItems } from "~/posts/listing.server";
-import { pageOf, parsePageParam } from "~/posts/paging";
+import { pageQuerySchema } from "~/posts/page-query";
+import { pageOf } from "~/posts/paging";
 import { listPosts } from "~/posts/posts.server";
 
 // /archive/<yyyy>/<mm>: the posts of one month, with links to the nearest
@@ -27,7 +29,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const all = await listPosts();
   const inMonth = postsInMonth(all, when.year, when.month);
   if (inMonth.length === 0) throw new Response(`No posts were published in ${label}.`, { status: 404 });
-  const pageParam = parsePageParam(new URL(request.url).searchParams.get("page"));
+  const query = parseWithZod(new URL(request.url).searchParams, { schema: pageQuerySchema, disableAutoCoercion: true });
+  const pageParam = query.status === "success" ? query.value.page : { ok: false as const };
   const page = pageParam.ok ? pageOf(inMonth, pageParam.page) : null;
   if (!page) throw new Response(`There is no such page of posts from ${label}.`, { status: 404 });
   const { previous, next } = adjacentMonths(groupByMonth(all), when.year, when.month);

@@ -1,3 +1,4 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageNav, pageHref } from "~/components/PageNav";
@@ -6,14 +7,16 @@ import { formatCount } from "~/comments/characters";
 import { pageMeta } from "~/discovery/meta";
 import { tagFeeds, tagPath } from "~/discovery/paths";
 import { toPostListItems } from "~/posts/listing.server";
-import { pageOf, parsePageParam } from "~/posts/paging";
+import { pageQuerySchema } from "~/posts/page-query";
+import { pageOf } from "~/posts/paging";
 import { listPostsByTag } from "~/posts/posts.server";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const tag = params.tag ?? "";
   const all = await listPostsByTag(tag);
   if (all.length === 0) throw new Response("No posts carry this tag.", { status: 404 });
-  const pageParam = parsePageParam(new URL(request.url).searchParams.get("page"));
+  const query = parseWithZod(new URL(request.url).searchParams, { schema: pageQuerySchema, disableAutoCoercion: true });
+  const pageParam = query.status === "success" ? query.value.page : { ok: false as const };
   const page = pageParam.ok ? pageOf(all, pageParam.page) : null;
   if (!page) throw new Response(`There is no such page of posts tagged “${tag}”.`, { status: 404 });
   // `count` is every post with the tag; `posts` only this page's.

@@ -1,16 +1,23 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { formatCount } from "~/comments/characters";
 import { listPosts } from "~/posts/posts.server";
 import { pageMeta } from "~/discovery/meta";
 import { tagPath } from "~/discovery/paths";
 import { countTags } from "~/posts/tags";
+import { firstParam } from "~/site/query-params";
 
 // /tags: every tag with its number of posts, A to Z (ignoring case and
 // accents) or, with ?sort=count, most used first.
 
+/** `?sort=count`: most used first; anything else, A to Z. Never refused. */
+const tagsQuerySchema = z.object({ sort: firstParam.transform((value) => (value === "count" ? "count" : "name")) });
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  const sort = new URL(request.url).searchParams.get("sort") === "count" ? "count" : "name";
+  const query = parseWithZod(new URL(request.url).searchParams, { schema: tagsQuerySchema, disableAutoCoercion: true });
+  const sort = query.status === "success" ? query.value.sort : "name";
   return { sort, tags: countTags(await listPosts(), sort) } as const;
 }
 

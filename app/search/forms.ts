@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { parsePageParam } from "../posts/paging";
+import { pageQuerySchema } from "../posts/page-query";
+import { firstParam } from "../site/query-params";
 import { parseQuery } from "./query";
 
 /**
@@ -7,19 +7,11 @@ import { parseQuery } from "./query";
  * `parseWithZod(searchParams, { schema: searchQuerySchema, disableAutoCoercion: true })`
  * (automatic coercion would read an empty `page=` as no page at all).
  * Never refused: every query becomes one of parseQuery's kinds
- * (./query.ts) and every page one of parsePageParam's answers
- * (app/posts/paging.ts), which the page turns into a 200, 400 or 404.
+ * (./query.ts) and every page one of pageQuerySchema's answers
+ * (app/posts/page-query.ts), which the page turns into a 200, 400 or 404.
  */
 
-/** A parameter's first value (as `URLSearchParams.get` reads it); undefined when missing or not text. */
-const firstValue = z.preprocess(
-  (value) => (Array.isArray(value) ? value[0] : value),
-  z.string().optional().catch(undefined),
-);
-
-export const searchQuerySchema = z.object({
+export const searchQuerySchema = pageQuerySchema.extend({
   /** The query as typed (for showing back) and as parsed into words. */
-  q: firstValue.transform((raw) => ({ raw: raw ?? "", parsed: parseQuery(raw) })),
-  /** The page of results asked for: 1 when missing, refused (`ok: false`) when not a whole number 1–1,000,000. */
-  page: firstValue.transform((raw) => parsePageParam(raw ?? null)),
+  q: firstParam.transform((raw) => ({ raw: raw ?? "", parsed: parseQuery(raw) })),
 });

@@ -1,6 +1,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { describe, expect, it } from "vitest";
 import { NOTHING_TO_SHARE, mastodonShareQuerySchema } from "~/discovery/share-query";
+import { pageQuerySchema } from "~/posts/page-query";
 import { searchQuerySchema } from "~/search/forms";
 
 // Queries read by GET pages: never refused outright (a 500 would be the
@@ -71,5 +72,21 @@ describe("mastodonShareQuerySchema", () => {
     expect(scheme.kind === "bad-server" && scheme.message).toContain("Leave out the “https://” part.");
     const none = share("text=Hello");
     expect(none.kind === "bad-server" && none.message).toContain("Please say which Mastodon server you use.");
+  });
+});
+
+describe("pageQuerySchema", () => {
+  function page(query: string) {
+    const result = parseWithZod(new URLSearchParams(query), { schema: pageQuerySchema, disableAutoCoercion: true });
+    if (result.status !== "success") throw new Error(`refused: ${query}`);
+    return result.value.page;
+  }
+
+  it("reads page 1 when missing, the first of a repeated page, and refuses anything but a whole number", () => {
+    expect(page("")).toEqual({ ok: true, page: 1 });
+    expect(page("page=3")).toEqual({ ok: true, page: 3 });
+    expect(page("page=3&page=9")).toEqual({ ok: true, page: 3 });
+    for (const bad of ["page=", "page=0", "page=-1", "page=1e3", "page=1000001"])
+      expect(page(bad), bad).toEqual({ ok: false });
   });
 });
