@@ -90,6 +90,8 @@ export default function Account() {
   const { user, signedOutElsewhere } = useLoaderData<typeof loader>();
   const action = useActionData<typeof action>() as ActionData | undefined;
   const resultFor = (id: string) => (action?.intent === id ? action.result : null);
+  // A form this page does not have (a stale or forged one): its message goes above the forms.
+  const formMissing = action?.result.error?.intent?.[0];
   const [profileForm, profile] = useForm({
     id: "profile",
     lastResult: resultFor("profile"),
@@ -116,6 +118,11 @@ export default function Account() {
         Signed in as <strong>{user.displayName}</strong> ({user.role}).{" "}
         <Link to={memberPath(user.id)}>Your public profile</Link>
       </p>
+      {formMissing ? (
+        <p className="form-error" role="alert">
+          {formMissing}
+        </p>
+      ) : null}
       {action?.done || signedOutElsewhere ? (
         <p className="notice" role="status">
           {action?.done ?? "Every other session was signed out."}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GOOD_PASSWORD, HttpClient, inputValue } from "../support/accounts";
+import { decodeEntities } from "../support/pages";
+import { startTestServer, type TestServer } from "../support/server";
+
+/**
+ * The account page's forms (/account) against the production build: each
+ * intent's answer, and a refused form's 400 with its message and the values
+ * typed (passwords never sent back).
+ */
+
+const HOOK_TIMEOUT = 120_000;
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+}, HOOK_TIMEOUT);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** Visible text without scripts (the hydration data repeats everything). */
+function shown(html: string): string {
+  return decodeEntities(html.replace(/<script\b[\s\S]*?<\/script>/gi, "").replace(/<[^>]+>/g, " ")).replace(
+    /\s+/g,
+    " ",
+  );
+}
+
+async function member(email: string): Promise<HttpClient> {
+  const who = new HttpClient(server.baseUrl);
+  const reply = await who.signUp({ email, displayName: "Pat Settings" });
+  if (reply.status !== 302) throw new Error(`sign-up answered ${reply.status}`);
+  return who;
+}
+
+describe("the account page's forms", () => {
+  it("answers a form the page does not have with 400 and a message, not a server error", async () => {
+    const pat = await member("pat.unknown@example.org");
+    for (const form of [{ intent: "become-admin" }, { displayName: "No intent" }] as Record<string, string>[]) {
+      const reply = await pat.post("/account", form);
+      expect(reply.status, JSON.stringify(form)).toBe(400);
+      expect(shown(reply.text)).toContain("That form is not one this page has. Reload the page and try again.");
+    }
+  });
+
+  it("saves a name, refusing a blank one with its message and the email typed", async () => {
+    const pat = await member("pat.profile@example.org");
+    const blank = await pat.post("/account", {
+      intent: "profile",
+      displayName: "  ",
+      email: "pat.profile@example.org",
+    });
+    expect(blank.status).toBe(400);
+    expect(shown(blank.text)).toContain("Enter the name to show with your comments.");
+    expect(inputValue(blank.text, "email")).toBe("pat.profile@example.org");
+    const saved = await pat.post("/account", {
+      intent: "profile",
+      displayName: "Pat Renamed",
+      email: "pat.profile@example.org",
+    });
+    expect(saved.status).toBe(200);
+    expect(shown(saved.text)).toContain("Your name and email were saved.");
+  });
+
+  it("changes the password only with the current one, never echoing the new one, and signs other devices out", async () => {
+    const pat = await member("pat.password@example.org");
+    const phone = new HttpClient(server.baseUrl);
+    expect((await phone.signIn("pat.password@example.org", GOOD_PASSWORD)).status).toBe(302);
+    const newPassword = "river lantern maple 93";
+    const wrong = await pat.post("/account", {
+      intent: "password",
+      currentPassword: "not my password at all",
+      newPassword,
+    });
+    expect(wrong.status).toBe(400);
+    expect(shown(wrong.text)).toContain("That is not your current password.");
+    expect(wrong.text).not.toContain(newPassword);
+    await pat.post("/account", { intent: "password", currentPassword: GOOD_PASSWORD, newPassword });
+    // Only the new password signs in now, and the other device is signed out.
+    expect((await new HttpClient(server.baseUrl).signIn("pat.password@example.org", GOOD_PASSWORD)).status).toBe(400);
+    expect((await new HttpClient(server.baseUrl).signIn("pat.password@example.org", newPassword)).status).toBe(302);
+    expect((await phone.get("/account")).status).toBe(302);
+  });
+
+  it("deletes the account only with its password, then signs out", async () => {
+    const pat = await member("pat.delete@example.org");
+    const wrong = await pat.post("/account", { intent: "delete", currentPassword: "not my password at all" });
+    expect(wrong.status).toBe(400);
+    expect(shown(wrong.text)).toContain("That is not your password.");
+    const deleted = await pat.post("/account", { intent: "delete", currentPassword: GOOD_PASSWORD });
+    expect(deleted.status).toBe(302);
+    expect(deleted.location).toBe("/?accountDeleted=1");
+    expect((await pat.get("/account")).status).toBe(302);
+  });
+});
