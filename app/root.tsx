@@ -14,7 +14,7 @@ import {
 import { json } from "@remix-run/node";
 import { Form } from "@remix-run/react";
 import { getRequestUser } from "./auth/session.server";
-import { getSiteSettings } from "./posts/posts.server";
+import { getSiteSettings } from "./settings/site-settings.server";
 import { publicOrigin } from "./site/urls.server";
 import { SiteFeedLinks, SiteFeedsNav } from "./components/SiteFeeds";
 import type { SiteFacts } from "./discovery/meta";

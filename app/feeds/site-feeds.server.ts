@@ -1,13 +1,7 @@
 import { labelLicenseUrl, resolvePostLicense } from "../licences/metadata";
 import { imageCreditText } from "../licences/reuse";
-import {
-  getPost,
-  getSiteSettings,
-  listPosts,
-  type CoverImage,
-  type Post,
-  type SiteSettings,
-} from "../posts/posts.server";
+import { getPost, listPosts, type CoverImage, type Post } from "../posts/posts.server";
+import { getSiteSettings, type SiteSettings } from "../settings/site-settings.server";
 import { absoluteUrl, postUrl } from "../site/urls.server";
 import {
   buildAtomFeed,

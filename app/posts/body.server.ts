@@ -26,7 +26,7 @@ export interface BodyImage {
  */
 export function imagePath(src: string): string {
   if (/^https?:\/\//i.test(src)) return src;
-  if (/^\/(?![\/\\])/.test(src)) return src;
+  if (/^\/(?![/\\])/.test(src)) return src;
   if (/^[\w][\w./-]*$/.test(src) && !src.includes("..") && !src.includes(":")) return `/images/posts/${src}`;
   return "";
 }
