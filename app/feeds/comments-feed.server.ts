@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { generateAtomFeed } from "feedsmith";
-import type { Database } from "../../db/client";
+import type { Executor } from "../../db/client";
 import { comments as commentsTable } from "../../db/schema";
 import { listThread } from "../comments/comments.server";
 import { flattenThread } from "../comments/thread";
@@ -82,7 +82,7 @@ export const FEED_MAX_ENTRIES = 50;
  *
  * @param maxDepth the site's maximum display depth (numbers do not depend on it).
  */
-export async function feedComments(db: Database, postSlug: string, maxDepth: number): Promise<FeedComment[]> {
+export async function feedComments(db: Executor, postSlug: string, maxDepth: number): Promise<FeedComment[]> {
   const [thread, published] = await Promise.all([
     listThread(db, postSlug, maxDepth),
     db

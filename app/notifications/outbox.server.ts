@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import type { Database, Executor } from "../../db/client";
 import { outbox } from "../../db/schema";
 import type { MailMessage, Mailer } from "./mailer.server";
 
@@ -28,9 +28,6 @@ export const CLAIM_LEASE_MS = 15 * 60_000;
 const SEND_DEADLINE_MS = 5 * 60_000;
 /** Longest `last_error` kept. */
 const ERROR_MAX_CHARS = 1000;
-
-/** Any drizzle handle: the database or a transaction on it. */
-type Executor = Pick<Database, "insert" | "update" | "select">;
 
 /**
  * Queues one email, due at `now`. Pass the caller's transaction (`tx`) to
@@ -151,7 +148,7 @@ export async function deliverDueEmails(
 }
 
 /** Claims the next due message (see deliverDueEmails), or null when none is due. */
-async function claimNext(db: Database, now: Date) {
+async function claimNext(db: Executor, now: Date) {
   const due = db
     .select({ id: outbox.id })
     .from(outbox)
