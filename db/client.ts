@@ -33,7 +33,7 @@ export interface DatabaseHandle {
 }
 
 /** Where the committed migrations are; the server and tests run from the project root. */
-export const MIGRATIONS_DIR = path.resolve(process.cwd(), "db/migrations");
+const MIGRATIONS_DIR = path.resolve(process.cwd(), "db/migrations");
 
 /**
  * Opens the database (docs/architecture.md §2): postgres.js when `url` is given

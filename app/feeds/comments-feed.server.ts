@@ -82,7 +82,7 @@ export const FEED_MAX_ENTRIES = 50;
  *
  * @param maxDepth the site's maximum display depth (numbers do not depend on it).
  */
-export async function feedComments(db: Executor, postSlug: string, maxDepth: number): Promise<FeedComment[]> {
+async function feedComments(db: Executor, postSlug: string, maxDepth: number): Promise<FeedComment[]> {
   const [thread, published] = await Promise.all([
     listThread(db, postSlug, maxDepth),
     db

@@ -15,15 +15,15 @@ import type { MailMessage, Mailer } from "./mailer.server";
 /** Attempts before a message is marked `failed` for good. */
 export const MAX_ATTEMPTS = 8;
 /** First retry delay; doubled after each further failure (1, 2, 4, 8, 16, 32 minutes…). */
-export const FIRST_RETRY_MS = 60_000;
+const FIRST_RETRY_MS = 60_000;
 /** Longest delay between two attempts. */
-export const MAX_RETRY_MS = 60 * 60_000;
+const MAX_RETRY_MS = 60 * 60_000;
 /**
  * How long a claimed message is hidden from other workers while one sends
  * it. Far longer than a send can take (the SMTP timeouts plus the send
  * deadline below), so a message is never sent twice by two live workers.
  */
-export const CLAIM_LEASE_MS = 15 * 60_000;
+const CLAIM_LEASE_MS = 15 * 60_000;
 /** A send still pending after this is given up as failed (and retried). */
 const SEND_DEADLINE_MS = 5 * 60_000;
 /** Longest `last_error` kept. */

@@ -14,7 +14,7 @@ import { startOutboxWorker } from "./outbox.server";
  */
 
 /** How often the worker looks for due email. */
-export const OUTBOX_INTERVAL_MS = 5_000;
+const OUTBOX_INTERVAL_MS = 5_000;
 
 interface MailRuntime {
   mailer?: Mailer;
@@ -29,7 +29,7 @@ function runtime(): MailRuntime {
 }
 
 /** The process-wide mailer (created on first call). Throws when the environment is invalid. */
-export function getMailer(): Mailer {
+function getMailer(): Mailer {
   const state = runtime();
   if (!state.mailer) {
     const env = getEnv();

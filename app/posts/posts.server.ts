@@ -121,7 +121,7 @@ function sameSignatures(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, s
  * One author by slug, or null when there is no such entry or its file cannot
  * be read (logged: a broken author file must not break every list).
  */
-export async function getAuthor(slug: string | null): Promise<Author | null> {
+async function getAuthor(slug: string | null): Promise<Author | null> {
   if (!slug) return null;
   let entry: Awaited<ReturnType<ContentReader["collections"]["authors"]["read"]>>;
   try {

@@ -30,7 +30,7 @@ export interface SiteSettings {
 }
 
 /** What applies when content/site.yaml is missing, unreadable or leaves a setting out. */
-export const SITE_DEFAULTS: SiteSettings = {
+const SITE_DEFAULTS: SiteSettings = {
   title: "Staffroom",
   tagline: "",
   defaultLicense: "cc-by-4.0",
