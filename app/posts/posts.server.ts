@@ -15,8 +15,9 @@ import { assertMarkdocWithinLimits } from "./markdoc-limits";
 
 /**
  * Reading Keystatic content (docs/architecture.md §2): posts and authors are
- * files under `content/` (the site settings: app/settings/site-settings.server.ts). `CONTENT_ROOT` (default: the working directory) is
- * where `content/` lives; tests point it at a copy.
+ * files under `content/` (the site settings are read by
+ * app/settings/site-settings.server.ts). `CONTENT_ROOT` (default: the working
+ * directory) is where `content/` lives; tests point it at a copy.
  *
  * Parsed content is kept in memory, so an unchanged site is not re-read and
  * re-parsed on every request, while an edit saved in the editor (or by hand)
