@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { boot } from "./boot.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -48,8 +49,12 @@ export default function handleRequest(
   });
 }
 
-// For scripts/server.mjs: its cross-site check, its settings, and a database
-// that is ready (migrated, demo loaded) before it starts listening.
+// The dev server has no start-up hook: it boots when it loads this entry
+// (scripts/server.mjs boots the production server itself).
+if (import.meta.env.DEV) boot().catch((error) => console.error("Staffroom did not start:", error));
+
+// For scripts/server.mjs: its cross-site check, its settings, and boot()
+// (migrations, demo, workers) to run before it starts listening.
 export { isSameOriginRequest } from "./auth/origin";
 export { getEnv } from "./env.server";
-export { getDatabase } from "./database.server";
+export { boot };

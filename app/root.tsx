@@ -14,7 +14,8 @@ import {
 import { json } from "@remix-run/node";
 import { Form } from "@remix-run/react";
 import { getRequestUser } from "./auth/session.server";
-import { getSiteSettings } from "./posts/posts.server";
+import { getSiteSettings } from "./settings/site-settings.server";
+import { signinPath, signupPath } from "./discovery/paths";
 import { publicOrigin } from "./site/urls.server";
 import { SiteFeedLinks, SiteFeedsNav } from "./components/SiteFeeds";
 import type { SiteFacts } from "./discovery/meta";
@@ -97,8 +98,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
               </>
             ) : data ? (
               <>
-                <Link to={`/signin?redirectTo=${encodeURIComponent(data.here)}`}>Sign in</Link>
-                <Link to={`/signup?redirectTo=${encodeURIComponent(data.here)}`}>Create account</Link>
+                <Link to={signinPath(data.here)}>Sign in</Link>
+                <Link to={signupPath(data.here)}>Create account</Link>
               </>
             ) : null}
           </nav>

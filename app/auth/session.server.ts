@@ -1,6 +1,7 @@
 import { redirect } from "@remix-run/node";
 import type { Role } from "../../db/schema";
 import { getDatabase } from "../database.server";
+import { signinPath } from "../discovery/paths";
 import { luciaFor, type SessionUser } from "./lucia.server";
 
 /**
@@ -51,7 +52,7 @@ export async function requireUser(
   const current = await getRequestUser(request);
   if (!current.user) {
     const to = options.redirectTo ?? returnPath(request);
-    throw redirect(`/signin?redirectTo=${encodeURIComponent(to)}`, { headers: current.headers });
+    throw redirect(signinPath(to), { headers: current.headers });
   }
   if (options.roles && !options.roles.includes(current.user.role)) {
     throw new Response("Your account cannot open this page.", { status: 403, headers: current.headers });

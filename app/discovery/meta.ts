@@ -84,7 +84,7 @@ const NOT_FOR_PREVIEWS = /\.svgz?$/i;
  * The absolute URL of a picture link previews can draw, or null (no picture,
  * or an SVG, which none of them draw).
  */
-export function previewImageUrl(origin: string, src: string | null | undefined): string | null {
+function previewImageUrl(origin: string, src: string | null | undefined): string | null {
   if (!src) return null;
   const url = new URL(src, `${origin}/`);
   return NOT_FOR_PREVIEWS.test(url.pathname) ? null : url.href;
@@ -148,7 +148,7 @@ export interface MetaMatchLike {
 }
 
 /** The root loader's `discovery` facts from a meta function's `matches`, or null (e.g. when the root loader failed). */
-export function siteFactsFrom(matches: readonly MetaMatchLike[]): SiteFacts | null {
+function siteFactsFrom(matches: readonly MetaMatchLike[]): SiteFacts | null {
   const data = matches.find((match) => match.id === "root")?.data as { discovery?: SiteFacts } | null | undefined;
   return data?.discovery ?? null;
 }

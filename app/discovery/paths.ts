@@ -19,6 +19,16 @@ export function tagPath(tag: string): string {
   return `/tags/${encodeURIComponent(tag)}`;
 }
 
+/**
+ * `/images/posts/<file>`: an image saved with the posts (public/images/posts/,
+ * where the editor puts them). `file` is a relative path the caller has
+ * already checked to be safe (word characters, `.`, `/`, `-`; no `..`), so it
+ * is not encoded: its `/` stay folder separators.
+ */
+export function postImagePath(file: string): string {
+  return `/images/posts/${file}`;
+}
+
 /** `/tags`: every tag, with its number of posts. */
 export function tagsIndexPath(): string {
   return "/tags";
@@ -149,4 +159,12 @@ export function signinPath(redirectTo?: string, options: { expired?: boolean } =
   if (redirectTo) query.set("redirectTo", redirectTo);
   const search = query.toString();
   return search ? `/signin?${search}` : "/signin";
+}
+
+/**
+ * `/signup?redirectTo=<path>`: the sign-up page, returning to `redirectTo` (a
+ * same-site path; app/auth/redirect.ts checks it again on arrival).
+ */
+export function signupPath(redirectTo?: string): string {
+  return redirectTo ? `/signup?${new URLSearchParams({ redirectTo })}` : "/signup";
 }

@@ -1,6 +1,7 @@
 import { json } from "@remix-run/node";
 import { getRequestUser, returnPath } from "../auth/session.server";
 import type { SessionUser } from "../auth/lucia.server";
+import { signinPath } from "../discovery/paths";
 import { listAuthors } from "../posts/posts.server";
 import type { KeystaticActor } from "./keystatic-writes.server";
 
@@ -37,7 +38,7 @@ export async function requireEditorPage(request: Request): Promise<EditorAccess>
     throw new Response(null, {
       status: 302,
       headers: {
-        Location: `/signin?redirectTo=${encodeURIComponent(returnPath(request))}`,
+        Location: signinPath(returnPath(request)),
         ...Object.fromEntries(headers),
       },
     });

@@ -311,7 +311,7 @@ export function postAuthorFromMarkdown(contents: Uint8Array | string): string | 
   } catch {
     return null;
   }
-  if (!isObject(data) || Array.isArray(data) || !Object.prototype.hasOwnProperty.call(data, "author")) return null;
+  if (!isObject(data) || Array.isArray(data) || !Object.hasOwn(data, "author")) return null;
   const author = data.author;
   return typeof author === "string" ? author : null;
 }

@@ -1,13 +1,8 @@
 import { labelLicenseUrl, resolvePostLicense } from "../licences/metadata";
 import { imageCreditText } from "../licences/reuse";
-import {
-  getPost,
-  getSiteSettings,
-  listPosts,
-  type CoverImage,
-  type Post,
-  type SiteSettings,
-} from "../posts/posts.server";
+import { tagPath } from "../discovery/paths";
+import { getPost, listPosts, type CoverImage, type Post } from "../posts/posts.server";
+import { getSiteSettings, type SiteSettings } from "../settings/site-settings.server";
 import { absoluteUrl, postUrl } from "../site/urls.server";
 import {
   buildAtomFeed,
@@ -59,7 +54,7 @@ export async function siteFeed(format: FeedFormat, origin: string, tag: string |
 }
 
 function feedInput(site: SiteSettings, posts: Post[], origin: string, tag: string | null): SiteFeedInput {
-  const pagePath = tag === null ? "/" : `/tags/${encodeURIComponent(tag)}`;
+  const pagePath = tag === null ? "/" : tagPath(tag);
   const feedBase = tag === null ? `${origin}/feed` : `${origin}${pagePath}/feed`;
   const siteAuthor = { name: site.attributionName.trim() || site.title, url: site.attributionUrl };
   return {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import type { Executor } from "../../db/client";
 import { comments, subscriptions, users } from "../../db/schema";
 import { enqueueEmail } from "./outbox.server";
 
@@ -47,7 +47,7 @@ export function normalizeEmail(email: string): string {
 }
 
 /** Serializes writers of one key inside the current transaction (pg advisory lock). */
-async function lockFor(tx: Database, key: string): Promise<void> {
+async function lockFor(tx: Executor, key: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
 }
 
@@ -70,13 +70,12 @@ export interface SubscriptionRef {
  * (including an unknown submission id, by its foreign key).
  */
 export async function subscribeToReplies(
-  db: Database,
+  db: Executor,
   input: { submissionId: string; postSlug: string; email: string; userId?: string | null },
   now: Date = new Date(),
 ): Promise<SubscriptionRef> {
   const email = normalizeEmail(input.email);
-  return db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Database;
+  return db.transaction(async (tx) => {
     await lockFor(tx, `subscriptions:replies:${input.submissionId}:${email}`);
     const [existing] = await tx
       .select({ id: subscriptions.id, token: subscriptions.token })
@@ -115,13 +114,12 @@ export async function subscribeToReplies(
  * Throws TypeError for an invalid email; otherwise only database errors.
  */
 export async function followPost(
-  db: Database,
+  db: Executor,
   input: { postSlug: string; email: string; userId: string },
   now: Date = new Date(),
 ): Promise<SubscriptionRef> {
   const email = normalizeEmail(input.email);
-  return db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Database;
+  return db.transaction(async (tx) => {
     await lockFor(tx, `subscriptions:post:${input.postSlug}:${input.userId}`);
     const [existing] = await tx
       .select({ id: subscriptions.id, token: subscriptions.token, unsubscribedAt: subscriptions.unsubscribedAt })
@@ -160,7 +158,7 @@ function followOf(input: { postSlug: string; userId: string }) {
 
 /** Stops a member following a post. Returns true when a follow was active. */
 export async function unfollowPost(
-  db: Database,
+  db: Executor,
   input: { postSlug: string; userId: string },
   now: Date = new Date(),
 ): Promise<boolean> {
@@ -173,7 +171,7 @@ export async function unfollowPost(
 }
 
 /** Whether a member currently follows a post. */
-export async function isFollowingPost(db: Database, input: { postSlug: string; userId: string }): Promise<boolean> {
+export async function isFollowingPost(db: Executor, input: { postSlug: string; userId: string }): Promise<boolean> {
   const [row] = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
@@ -190,7 +188,7 @@ export async function isFollowingPost(db: Database, input: { postSlug: string; u
  * @returns what it was, or null for a token that names nothing.
  */
 export async function unsubscribe(
-  db: Database,
+  db: Executor,
   token: string,
   now: Date = new Date(),
 ): Promise<{ kind: SubscriptionKind; postSlug: string } | null> {
@@ -218,7 +216,7 @@ export interface SubscriptionDescription {
 }
 
 /** Describes the subscription a token names (nothing is changed), or null for an unknown token. */
-export async function describeSubscription(db: Database, token: string): Promise<SubscriptionDescription | null> {
+export async function describeSubscription(db: Executor, token: string): Promise<SubscriptionDescription | null> {
   if (!TOKEN_PATTERN.test(token ?? "")) return null;
   const [row] = await db.select().from(subscriptions).where(eq(subscriptions.token, token)).limit(1);
   if (!row) return null;
@@ -265,7 +263,7 @@ export interface NewCommentFacts {
  * `parentSubmissionId` (pass the new comment's `parentId`). Null for null or
  * an unknown id.
  */
-export async function parentSubmissionIdOf(db: Database, parentCommentId: number | null): Promise<string | null> {
+export async function parentSubmissionIdOf(db: Executor, parentCommentId: number | null): Promise<string | null> {
   if (parentCommentId === null) return null;
   const [row] = await db
     .select({ submissionId: comments.submissionId })
@@ -295,13 +293,12 @@ export async function parentSubmissionIdOf(db: Database, parentCommentId: number
  * @returns how many emails were queued. Throws only database errors.
  */
 export async function notifyNewComment(
-  db: Database,
+  db: Executor,
   facts: NewCommentFacts,
   now: Date = new Date(),
 ): Promise<{ queued: number }> {
   const siteUrl = facts.siteUrl.replace(/\/+$/, "");
-  return db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Database;
+  return db.transaction(async (tx) => {
     const writerEmails = new Set<string>();
     const ownEmail = safeEmail(facts.writerEmail);
     if (ownEmail) writerEmails.add(ownEmail);
@@ -409,7 +406,7 @@ function newCommentEmail(kind: SubscriptionKind, facts: NewCommentFacts, unsubsc
  * @returns how many emails were queued: 1, or 0 when `to` is not an address.
  */
 export async function notifyHeldComment(
-  db: Database,
+  db: Executor,
   input: { to: string; postTitle: string; writerName: string; excerpt: string; queueUrl: string; siteTitle: string },
   now: Date = new Date(),
 ): Promise<{ queued: number }> {

@@ -2,6 +2,7 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { memberPath } from "~/discovery/paths";
 import { changePassword, deleteAccount, updateProfile } from "~/auth/accounts.server";
 import { changePasswordSchema, deleteAccountSchema, profileSchema } from "~/auth/forms";
 import { requireSameOrigin } from "~/auth/request.server";
@@ -114,7 +115,7 @@ export default function Account() {
       <h1>Your account</h1>
       <p>
         Signed in as <strong>{user.displayName}</strong> ({user.role}).{" "}
-        <Link to={`/members/${user.id}`}>Your public profile</Link>
+        <Link to={memberPath(user.id)}>Your public profile</Link>
       </p>
       {action?.done || signedOutElsewhere ? (
         <p className="notice" role="status">

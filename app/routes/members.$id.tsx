@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { commentPath } from "~/discovery/paths";
 import { getAccount, publicCommentsOf } from "~/auth/accounts.server";
 import { getRequestUser } from "~/auth/session.server";
 import { commentPlainText } from "~/comments/markdown.server";
@@ -45,7 +46,7 @@ export default function MemberProfile() {
         {comments.map((comment) => (
           <li key={comment.id}>
             <p className="meta">
-              On <Link to={`/comments/${comment.id}`}>{comment.postTitle}</Link> ·{" "}
+              On <Link to={commentPath(comment.id)}>{comment.postTitle}</Link> ·{" "}
               <time dateTime={comment.createdAt}>{formatInstant(comment.createdAt)}</time>
               {comment.part ? ` · ${comment.part}` : ""}
             </p>

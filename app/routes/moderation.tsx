@@ -1,5 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { postPath } from "~/discovery/paths";
 import { requireSameOrigin } from "~/auth/request.server";
 import { requireUser } from "~/auth/session.server";
 import { getDatabase } from "~/database.server";
@@ -150,7 +151,7 @@ export default function ModerationQueue() {
                 aria-label={`Select the comment by ${item.displayName}`}
               />{" "}
               <strong>{item.displayName}</strong> ({item.authorKind}
-              {item.email ? `, ${item.email}` : ""}) on <Link to={`/posts/${item.postSlug}`}>{item.postTitle}</Link>,{" "}
+              {item.email ? `, ${item.email}` : ""}) on <Link to={postPath(item.postSlug)}>{item.postTitle}</Link>,{" "}
               {formatInstant(item.createdAt)}
               {item.partCount > 1 ? `, ${item.partCount} parts` : ""}
             </p>

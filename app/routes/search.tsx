@@ -5,7 +5,7 @@ import { PageNav, pageHref } from "~/components/PageNav";
 import { formatCount, graphemeBoundaries, normalizeText } from "~/comments/characters";
 import { formatCalendarDate } from "~/posts/dates";
 import { parsePageParam } from "~/posts/paging";
-import { tagPath } from "~/discovery/paths";
+import { postPath, tagPath } from "~/discovery/paths";
 import { MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS, parseQuery } from "~/search/query";
 import { searchPosts, type SearchResults } from "~/search/search.server";
 
@@ -150,7 +150,7 @@ function Outcome({ data }: { data: ReturnType<typeof useLoaderData<typeof loader
           <li key={item.slug}>
             <article>
               <h2>
-                <Link to={`/posts/${item.slug}`}>
+                <Link to={postPath(item.slug)}>
                   <Highlighted segments={item.title} />
                 </Link>
               </h2>

@@ -9,6 +9,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { signinPath } from "~/discovery/paths";
 import { createAccount } from "~/auth/accounts.server";
 import { clientAddress } from "~/auth/client-address.server";
 import { signUpSchema } from "~/auth/forms";
@@ -97,7 +98,7 @@ export default function SignUp() {
         </button>
       </Form>
       <p>
-        Already have an account? <Link to={`/signin?redirectTo=${encodeURIComponent(redirectTo)}`}>Sign in</Link>
+        Already have an account? <Link to={signinPath(redirectTo)}>Sign in</Link>
       </p>
     </section>
   );

@@ -6,6 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { postPath } from "~/discovery/paths";
 import { requireSameOrigin } from "~/auth/request.server";
 import { getDatabase } from "~/database.server";
 import { describeSubscription, unsubscribe, type SubscriptionKind } from "~/notifications/subscriptions.server";
@@ -79,7 +80,7 @@ function whatItIs(kind: SubscriptionKind, title: string) {
 export default function Unsubscribe() {
   const data = useLoaderData<typeof loader>();
   const done = useActionData<typeof action>();
-  const postLink = <Link to={`/posts/${data.postSlug}`}>Back to the post</Link>;
+  const postLink = <Link to={postPath(data.postSlug)}>Back to the post</Link>;
   if (done || !data.active) {
     return (
       <section className="narrow">

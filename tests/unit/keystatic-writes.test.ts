@@ -6,7 +6,7 @@ import { makeGenericAPIRouteHandler } from "@keystatic/core/api/generic";
 import type { Config } from "@keystatic/core";
 import { getAllowedDirectories } from "@keystatic/core/api/utils";
 // The YAML serializer Keystatic's editor uses for frontmatter (`dump`); untyped.
-// @ts-ignore -- js-yaml ships no types; it is a dependency of @keystatic/core
+// @ts-expect-error -- js-yaml ships no types; it is a dependency of @keystatic/core
 import { dump as jsYamlDump } from "js-yaml";
 import keystaticConfig from "../../keystatic.config";
 import {

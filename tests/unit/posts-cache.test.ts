@@ -10,6 +10,7 @@ import { REPO_ROOT } from "../support/server";
 
 let root: string;
 let posts: typeof import("~/posts/posts.server");
+let settings: typeof import("~/settings/site-settings.server");
 const originalRoot = process.env.CONTENT_ROOT;
 
 function postFile(title: string, published: string, body: string): string {
@@ -32,6 +33,7 @@ beforeAll(async () => {
   process.env.CONTENT_ROOT = root;
   vi.resetModules();
   posts = await import("~/posts/posts.server");
+  settings = await import("~/settings/site-settings.server");
 });
 
 afterAll(async () => {
@@ -98,10 +100,10 @@ describe("the post cache", () => {
   });
 
   it("re-reads site settings when content/site.yaml changes", async () => {
-    expect((await posts.getSiteSettings()).title).toBe("Practice Notes");
+    expect((await settings.getSiteSettings()).title).toBe("Practice Notes");
     const site = path.join(root, "content/site.yaml");
     const { readFile } = await import("node:fs/promises");
     await writeFile(site, (await readFile(site, "utf8")).replace(/^title: .*$/m, "title: Renamed site"));
-    expect((await posts.getSiteSettings()).title).toBe("Renamed site");
+    expect((await settings.getSiteSettings()).title).toBe("Renamed site");
   });
 });
