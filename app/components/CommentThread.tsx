@@ -1,6 +1,6 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { Link } from "@remix-run/react";
-import type { DisplayComment } from "~/comments/comments.server";
+import type { DisplayComment } from "~/comments/thread-read.server";
 import type { ThreadNode } from "~/comments/thread";
 import type { CommentRules } from "~/comments/validation";
 import { formatInstant } from "~/posts/dates";

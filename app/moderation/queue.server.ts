@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { commentReports, commentRevisions, commentSubmissions, comments, trustedGuests } from "../../db/schema";
-import { digest } from "../auth/signing.server";
-import { nextPosition } from "../comments/comments.server";
+import { commentReports, commentRevisions, commentSubmissions, comments } from "../../db/schema";
+import { nextPosition } from "../comments/numbering.server";
+import { trustGuest } from "./trusted-guests.server";
 
 /**
  * The moderation queue (docs/architecture.md §1: coaches moderate their posts' discussion,
@@ -240,16 +240,12 @@ export async function moderate(
           .select({ guestTokenHash: commentSubmissions.guestTokenHash })
           .from(commentSubmissions)
           .where(eq(commentSubmissions.id, submissionId));
-        const keys = [
-          ...(first.email && !first.userId ? [`email:${digest(first.email.trim().toLowerCase())}`] : []),
-          ...(submission?.guestTokenHash ? [`token:${submission.guestTokenHash}`] : []),
-        ];
-        if (keys.length) {
-          await tx
-            .insert(trustedGuests)
-            .values(keys.map((key) => ({ key, approvedAt: at })))
-            .onConflictDoNothing();
-        }
+        // A member's comment carries no guest email: members are not trusted as guests.
+        await trustGuest(
+          txDb,
+          { email: first.userId ? null : first.email, guestTokenHash: submission?.guestTokenHash ?? null },
+          at,
+        );
         await resolveReports(
           txDb,
           parts.map((p) => p.id),

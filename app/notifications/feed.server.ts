@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { generateAtomFeed } from "feedsmith";
 import type { Database } from "../../db/client";
 import { comments as commentsTable } from "../../db/schema";
-import { listThread } from "../comments/comments.server";
+import { listThread } from "../comments/thread-read.server";
 import { getDatabase } from "../database.server";
 import { findLicense } from "../licences/catalogue";
 import { resolveCommentLicense } from "../licences/metadata";

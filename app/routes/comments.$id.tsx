@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { locateComment, pageOfNumber } from "~/comments/comments.server";
+import { locateComment, pageOfNumber } from "~/comments/numbering.server";
 import { anchorFor } from "~/comments/thread";
 import { getDatabase } from "~/database.server";
 

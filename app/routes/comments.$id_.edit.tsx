@@ -4,7 +4,7 @@ import { clientAddress } from "~/auth/client-address.server";
 import { requireSameOrigin } from "~/auth/request.server";
 import { commentRateLimit } from "~/moderation/limits.server";
 import { getRequestUser } from "~/auth/session.server";
-import { locateComment } from "~/comments/comments.server";
+import { locateComment } from "~/comments/numbering.server";
 import { EDIT_WINDOW_MINUTES } from "~/comments/edit-window";
 import { editSubmission, ownSubmission } from "~/comments/edits.server";
 import { findContactDetails } from "~/comments/contact-details";

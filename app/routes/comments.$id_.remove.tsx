@@ -1,7 +1,8 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { requireSameOrigin } from "~/auth/request.server";
 import { getRequestUser } from "~/auth/session.server";
-import { locateComment, postOfComment, removeComment } from "~/comments/comments.server";
+import { locateComment, postOfComment } from "~/comments/numbering.server";
+import { removeComment } from "~/comments/submission.server";
 import { ownSubmission } from "~/comments/edits.server";
 import { readGuestToken } from "~/comments/guest-token.server";
 import { anchorFor } from "~/comments/thread";

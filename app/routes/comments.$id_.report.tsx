@@ -3,7 +3,7 @@ import { clientAddress } from "~/auth/client-address.server";
 import { hitRateLimit } from "~/auth/rate-limit.server";
 import { requireSameOrigin } from "~/auth/request.server";
 import { getRequestUser } from "~/auth/session.server";
-import { locateComment } from "~/comments/comments.server";
+import { locateComment } from "~/comments/numbering.server";
 import { anchorFor } from "~/comments/thread";
 import { getDatabase } from "~/database.server";
 import { reportComment } from "~/moderation/queue.server";

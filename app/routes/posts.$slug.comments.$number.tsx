@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { commentNumberExists, pageOfNumber } from "~/comments/comments.server";
+import { commentNumberExists, pageOfNumber } from "~/comments/numbering.server";
 import { getDatabase } from "~/database.server";
 import { anchorFor, parseCommentNumber } from "~/comments/thread";
 import { getPost } from "~/posts/posts.server";

@@ -20,13 +20,8 @@ import { moderatesPost } from "~/moderation/rules";
 import { announceSubmission } from "~/notifications/announce.server";
 import { sendPrivateMessage } from "~/notifications/private-message.server";
 import { followPost, isFollowingPost, subscribeToReplies, unfollowPost } from "~/notifications/subscriptions.server";
-import {
-  DUPLICATE_WINDOW_SECONDS,
-  commentIdentityFor,
-  countComments,
-  listThreadPage,
-  submitComment,
-} from "~/comments/comments.server";
+import { DUPLICATE_WINDOW_SECONDS, commentIdentityFor, submitComment } from "~/comments/submission.server";
+import { countComments, listThreadPage } from "~/comments/thread-read.server";
 import { deleteDraft, readDraft, saveDraft } from "~/comments/drafts.server";
 import { anchorFor, flattenThread } from "~/comments/thread";
 import { commentFormSchema, type CommentRules } from "~/comments/validation";
