@@ -7,7 +7,7 @@ import { commentIdentityFor, submitComment } from "../comments/submission.server
 import { hasAnyComment } from "../comments/thread-read.server";
 import { findLicenseByUrl } from "../licences/catalogue";
 import { resolveCommentLicense } from "../licences/metadata";
-import type { CommentFormValue } from "../comments/validation";
+import { commentRulesOf, type CommentFormValue } from "../comments/validation";
 import { getPost, getSiteSettings } from "../posts/posts.server";
 
 /** The shape of `db/demo/coach-post-thread.json` that the loader reads. */
@@ -46,11 +46,7 @@ async function loadAll(db: Database, fixturePath: string): Promise<number> {
   const fixture = JSON.parse(await readFile(fixturePath, "utf8")) as DemoFixture;
   const [site, post] = await Promise.all([getSiteSettings(), getPost(fixture.post.slug)]);
   if (!post) throw new Error(`Demo post ${fixture.post.slug} is missing from content/posts`);
-  const rules = {
-    limit: site.commentMaxChars,
-    maxParts: site.commentMaxParts,
-    allowAnonymous: site.allowAnonymous,
-  };
+  const rules = commentRulesOf(site);
   const authorName = post.author?.name ?? site.attributionName;
   const authorIdentity = commentIdentityFor(
     await demoCoach(db, post.author?.accountEmail ?? null, authorName),

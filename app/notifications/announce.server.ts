@@ -3,7 +3,8 @@ import type { Database } from "../../db/client";
 import { comments } from "../../db/schema";
 import { commentPlainText } from "../comments/markdown.server";
 import { getPost, getSiteSettings } from "../posts/posts.server";
-import { publicOrigin } from "../site/urls.server";
+import { commentPath } from "../discovery/paths";
+import { absoluteUrl, publicOrigin } from "../site/urls.server";
 import { notifyHeldComment, notifyNewComment, parentSubmissionIdOf } from "./subscriptions.server";
 
 /**
@@ -32,7 +33,7 @@ export async function announceSubmission(db: Database, submissionId: string): Pr
           postTitle: post.title,
           writerName: first.displayName,
           excerpt,
-          queueUrl: `${siteUrl}/moderation`,
+          queueUrl: absoluteUrl("/moderation"),
           siteTitle: site.title,
         });
       }
@@ -46,7 +47,7 @@ export async function announceSubmission(db: Database, submissionId: string): Pr
       writerName: first.displayName,
       writerEmail: first.email,
       writerUserId: first.userId,
-      commentUrl: `${siteUrl}/comments/${first.id}`,
+      commentUrl: absoluteUrl(commentPath(first.id)),
       excerpt,
       siteTitle: site.title,
       siteUrl,
