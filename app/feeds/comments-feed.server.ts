@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { generateAtomFeed } from "feedsmith";
 import type { Executor } from "../../db/client";
 import { comments as commentsTable } from "../../db/schema";
-import { listThread } from "../comments/comments.server";
+import { listThread } from "../comments/thread-read.server";
 import { flattenThread } from "../comments/thread";
 import { getDatabase } from "../database.server";
 import { commentPath, postCommentsFeedPath, postPath } from "../discovery/paths";

@@ -180,6 +180,25 @@ export async function isFollowingPost(db: Executor, input: { postSlug: string; u
   return row !== undefined;
 }
 
+/** What became of a reader's request to follow or unfollow a post. */
+export type FollowOutcome = { kind: "sign-in-needed" } | { kind: "done"; following: boolean };
+
+/**
+ * The post page's "Email me every new comment" button and its opposite: a
+ * signed-in member follows (at their account's email) or stops following a
+ * post; a reader not signed in must sign in first. Idempotent.
+ */
+export async function changeFollowing(
+  db: Executor,
+  input: { postSlug: string; account: { id: string; email: string } | null; follow: boolean },
+): Promise<FollowOutcome> {
+  const { postSlug, account } = input;
+  if (!account) return { kind: "sign-in-needed" };
+  if (input.follow) await followPost(db, { postSlug, email: account.email, userId: account.id });
+  else await unfollowPost(db, { postSlug, userId: account.id });
+  return { kind: "done", following: input.follow };
+}
+
 /**
  * The one-click unsubscribe (RFC 8058): ends the subscription the token
  * names. Idempotent: an already-ended one keeps its first `unsubscribed_at`

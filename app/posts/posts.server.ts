@@ -457,7 +457,3 @@ async function checkPostSource(slug: string): Promise<void> {
 function wellFormed(value: string): string {
   return value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
-
-// TEMP for the merge: the comments engineer's files still import the site
-// settings from here; the merger points them at app/settings and drops this.
-export { getSiteSettings, type SiteSettings } from "../settings/site-settings.server";

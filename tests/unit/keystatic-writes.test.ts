@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeGenericAPIRouteHandler } from "@keystatic/core/api/generic";
 import type { Config } from "@keystatic/core";
 import { getAllowedDirectories } from "@keystatic/core/api/utils";
-// The YAML serializer Keystatic's editor uses for frontmatter (`dump`); untyped.
-// @ts-expect-error -- js-yaml ships no types; it is a dependency of @keystatic/core
+// The YAML serializer Keystatic's editor uses for frontmatter (`dump`).
 import { dump as jsYamlDump } from "js-yaml";
 import keystaticConfig from "../../keystatic.config";
 import {
