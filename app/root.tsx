@@ -11,9 +11,9 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { json } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { Form } from "@remix-run/react";
-import { getRequestUser } from "./auth/session.server";
+import { getRequestUser } from "./http/session.server";
 import { getSiteSettings } from "./posts/posts.server";
 import { publicOrigin } from "./site/urls.server";
 import { SiteFeedLinks, SiteFeedsNav } from "./components/SiteFeeds";
@@ -34,7 +34,7 @@ export const meta: MetaFunction = ({ error }) =>
 export async function loader({ request }: LoaderFunctionArgs) {
   const [site, { user, headers }] = await Promise.all([getSiteSettings(), getRequestUser(request)]);
   const url = new URL(request.url);
-  return json(
+  return data(
     {
       site: { title: site.title, tagline: site.tagline },
       user: user ? { id: user.id, displayName: user.displayName, role: user.role } : null,

@@ -4,8 +4,8 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { changePassword, deleteAccount, updateProfile } from "~/auth/accounts.server";
 import { changePasswordSchema, deleteAccountSchema, profileSchema } from "~/auth/forms";
-import { requireSameOrigin } from "~/auth/request.server";
-import { cookieHeaders, endAllSessions, requireUser, startSession } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { cookieHeaders, endAllSessions, requireUser, startSession } from "~/http/session.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
 

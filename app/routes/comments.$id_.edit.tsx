@@ -1,9 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { clientAddress } from "~/auth/client-address.server";
-import { requireSameOrigin } from "~/auth/request.server";
+import { clientAddress } from "~/http/client-address.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
 import { commentRateLimit } from "~/moderation/limits.server";
-import { getRequestUser } from "~/auth/session.server";
+import { getRequestUser } from "~/http/session.server";
 import { locateComment } from "~/comments/comments.server";
 import { EDIT_WINDOW_MINUTES } from "~/comments/edit-window";
 import { editSubmission, ownSubmission } from "~/comments/edits.server";

@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { requireSameOrigin } from "~/auth/request.server";
-import { getRequestUser } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { getRequestUser } from "~/http/session.server";
 import { locateComment, postOfComment, removeComment } from "~/comments/comments.server";
 import { ownSubmission } from "~/comments/edits.server";
 import { readGuestToken } from "~/comments/guest-token.server";

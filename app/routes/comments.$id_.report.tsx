@@ -1,8 +1,8 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { clientAddress } from "~/auth/client-address.server";
+import { clientAddress } from "~/http/client-address.server";
 import { hitRateLimit } from "~/auth/rate-limit.server";
-import { requireSameOrigin } from "~/auth/request.server";
-import { getRequestUser } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { getRequestUser } from "~/http/session.server";
 import { locateComment } from "~/comments/comments.server";
 import { anchorFor } from "~/comments/thread";
 import { getDatabase } from "~/database.server";
