@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { changePassword, deleteAccount, updateProfile } from "~/auth/accounts.server";
 import { changePasswordSchema, deleteAccountSchema, profileSchema } from "~/auth/forms";
 import { requireSameOrigin } from "~/http/same-origin.server";
-import { cookieHeaders, endAllSessions, requireUser, startSession } from "~/http/session.server";
+import { cookieHeaders, endAllSessions, endSession, requireUser, startSession } from "~/http/session.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
 
@@ -82,7 +82,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   return redirect("/?accountDeleted=1", {
-    headers: cookieHeaders(new Headers(), "staffroom_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+    headers: cookieHeaders(new Headers(), await endSession(request)),
   });
 }
 
