@@ -1,11 +1,10 @@
-import type { MetaDescriptor } from "@remix-run/react";
 import type { FeedLink } from "./paths";
 
 /**
  * What a page tells crawlers and link previews about itself: the canonical
  * link, Open Graph (https://ogp.me/) and X card tags
  * (https://developer.x.com/en/docs/x-for-websites/cards/overview/markup), as
- * Remix meta descriptors. Pure: plain values in, descriptors out; it runs on
+ * meta descriptors in the shape a route's `meta` export returns. Pure: plain values in, descriptors out; it runs on
  * the server and, on client-side navigation, in the browser.
  *
  * Remix v2 does not merge a parent's meta into a child's: each route's `meta`
@@ -14,6 +13,17 @@ import type { FeedLink } from "./paths";
  *     export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
  *       pageMeta(matches, { title: "Archive", description: "Every post by month", path: "/archive" });
  */
+
+/**
+ * One tag of a page's head, in the shape Remix's (and React Router's) `meta`
+ * export takes: `{ title }`, `<meta name|property content>`, or a `<link>`.
+ * Routes add their own descriptors (JSON-LD, say) next to these.
+ */
+export type MetaDescriptor =
+  | { title: string }
+  | { name: string; content: string }
+  | { property: string; content: string }
+  | { tagName: "link"; rel: string; href: string; type?: string; title?: string };
 
 /** Facts about the site every page's meta needs; the root loader returns them as `discovery`. */
 export interface SiteFacts {

@@ -12,6 +12,7 @@ import {
   type FeedPost,
   type SiteFeedInput,
 } from "./site-feeds";
+import escapeHtml from "escape-html";
 
 /**
  * The site's feeds, read from the content: `/feed.atom|rss|json` (every post)
@@ -81,9 +82,6 @@ function feedInput(site: SiteSettings, posts: Post[], origin: string, tag: strin
     }),
   };
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /**
  * The cover as the post page shows it, for the top of a feed entry: the

@@ -5,8 +5,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { memberPath } from "~/discovery/paths";
 import { changePassword, deleteAccount, updateProfile } from "~/auth/accounts.server";
 import { changePasswordSchema, deleteAccountSchema, profileSchema } from "~/auth/forms";
-import { requireSameOrigin } from "~/auth/request.server";
-import { cookieHeaders, endAllSessions, requireUser, startSession } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { cookieHeaders, endAllSessions, endSession, requireUser, startSession } from "~/http/session.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
 
@@ -83,7 +83,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   return redirect("/?accountDeleted=1", {
-    headers: cookieHeaders(new Headers(), "staffroom_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+    headers: cookieHeaders(new Headers(), await endSession(request)),
   });
 }
 

@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { requireSameOrigin } from "~/auth/request.server";
-import { getRequestUser } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { getRequestUser } from "~/http/session.server";
 import { readGuestToken } from "~/comments/guest-token.server";
 import { removeOwnOrModeratedComment } from "~/comments/remove-comment.server";
 import { anchorFor } from "~/comments/thread";

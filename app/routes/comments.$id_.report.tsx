@@ -1,9 +1,9 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { clientAddress } from "~/auth/client-address.server";
-import { requireSameOrigin } from "~/auth/request.server";
-import { getRequestUser } from "~/auth/session.server";
+import { clientAddress } from "~/http/client-address.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { getRequestUser } from "~/http/session.server";
 import { anchorFor } from "~/comments/thread";
 import { commentIdSchema } from "~/comments/validation";
 import { getDatabase } from "~/database.server";

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { commentPath } from "~/discovery/paths";
 import { getAccount, publicCommentsOf } from "~/auth/accounts.server";
-import { getRequestUser } from "~/auth/session.server";
+import { getRequestUser } from "~/http/session.server";
 import { commentPlainText } from "~/comments/markdown.server";
 import { getDatabase } from "~/database.server";
 import { formatInstant } from "~/posts/dates";

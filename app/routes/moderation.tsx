@@ -1,8 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { postPath } from "~/discovery/paths";
-import { requireSameOrigin } from "~/auth/request.server";
-import { requireUser } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { requireUser } from "~/http/session.server";
 import { getDatabase } from "~/database.server";
 import {
   listQueue,

@@ -9,9 +9,9 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
-import { requireSameOrigin } from "~/auth/request.server";
-import { clientAddress } from "~/auth/client-address.server";
-import { getRequestUser } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { clientAddress } from "~/http/client-address.server";
+import { getRequestUser } from "~/http/session.server";
 import { z } from "zod";
 import { randomToken, sign, unsign } from "~/auth/signing.server";
 import { readGuestToken } from "~/comments/guest-token.server";

@@ -10,12 +10,12 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { authenticate } from "~/auth/accounts.server";
-import { clientAddress } from "~/auth/client-address.server";
+import { clientAddress } from "~/http/client-address.server";
 import { signInSchema } from "~/auth/forms";
 import { hitRateLimit } from "~/auth/rate-limit.server";
 import { safeRedirect } from "~/auth/redirect";
-import { requireSameOrigin } from "~/auth/request.server";
-import { cookieHeaders, getRequestUser, startSession } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { cookieHeaders, getRequestUser, startSession } from "~/http/session.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
 

@@ -11,13 +11,13 @@ import {
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { signinPath } from "~/discovery/paths";
 import { createAccount } from "~/auth/accounts.server";
-import { clientAddress } from "~/auth/client-address.server";
+import { clientAddress } from "~/http/client-address.server";
 import { signUpSchema } from "~/auth/forms";
 import { PASSWORD_MIN_LENGTH } from "~/auth/password-rules";
 import { hitRateLimit } from "~/auth/rate-limit.server";
 import { safeRedirect } from "~/auth/redirect";
-import { requireSameOrigin } from "~/auth/request.server";
-import { cookieHeaders, getRequestUser, startSession } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { cookieHeaders, getRequestUser, startSession } from "~/http/session.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
 

@@ -19,11 +19,11 @@ import {
   parseKeystaticUpdate,
   postAuthorFromMarkdown,
   readExistingPost,
-  requireKeystaticWriteAllowed,
   type ExistingPost,
   type KeystaticActor,
   type KeystaticUpdate,
 } from "~/editor/keystatic-writes.server";
+import { requireKeystaticWriteAllowed } from "~/http/keystatic-write-gate.server";
 
 // Keystatic's local mode has no auth, so we decide who may save what
 // (app/editor/keystatic-writes.server.ts): admins everything, coaches only
