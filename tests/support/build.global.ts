@@ -23,9 +23,20 @@ const LOCK_DIR = path.join(os.tmpdir(), `staffroom-build-lock-${Buffer.from(ROOT
 interface ProjectLike {
   vitest?: { filenamePattern?: string[] };
   globTestFiles?: (filters?: string[]) => Promise<{ testFiles: string[] }>;
+  config?: { hookTimeout?: number };
+  provide?: (key: "hookTimeout", value: number) => void;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** vitest's hook timeout (ms): test servers may use most of it to start (server.ts). */
+    hookTimeout: number;
+  }
 }
 
 export default async function setup(project?: ProjectLike): Promise<void> {
+  const hookTimeout = project?.config?.hookTimeout;
+  if (typeof hookTimeout === "number") project?.provide?.("hookTimeout", hookTimeout);
   if (!(await runIncludesServerTests(project))) return;
   await withBuildLock(async () => {
     const reason = staleReason();
