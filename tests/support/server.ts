@@ -4,15 +4,15 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { inject } from "vitest";
+import { afterAll, inject } from "vitest";
 import { assertContentCopy, copyFixtureContent, REPO_ROOT } from "./content";
 
 /**
  * Starts the production build (`build/server/index.js`, made by the vitest
  * globalSetup `tests/support/build.global.ts`) with scripts/server.mjs, exactly as
  * it is deployed: NODE_ENV=production, a fresh DATA_DIR (so a fresh embedded
- * PGlite database with the demo discussion loaded at start-up) and no
- * DATABASE_URL. `stop()` kills the process group and removes its folders.
+ * PGlite database, migrated and given the demo discussion at start-up; its
+ * empty cluster is copied in, see `emptyDataDir`) and no DATABASE_URL. `stop()` kills the process group and removes its folders.
  *
  * Every server runs in a throw-away sandbox, its working directory: a copy of
  * the fixture content (tests/fixtures/content and its images, see content.ts),
@@ -32,6 +32,15 @@ export const DEMO_PATH = `/posts/${DEMO_SLUG}`;
 
 const SERVER_SCRIPT = path.join(REPO_ROOT, "scripts/server.mjs");
 const HOST = "127.0.0.1";
+/** The empty PGlite cluster made for this run (build.global.ts), or "" without one. */
+function pgliteTemplate(): string {
+  try {
+    return inject("pgliteTemplate") ?? "";
+  } catch {
+    return "";
+  }
+}
+
 /** Time left for the rest of a hook (sign-ups, a second server…) after a server has started. */
 const HOOK_MARGIN_MS = 15_000;
 
@@ -75,6 +84,13 @@ export interface TestServerOptions {
    * guests' comments at once, so tests of other behaviour can post freely.
    */
   moderation?: boolean;
+  /**
+   * Start from a truly empty DATA_DIR, PGlite's initdb included. Off by
+   * default: the data folder then starts with an empty PGlite cluster copied
+   * from the one made for this run (pglite-template.ts), which saves each
+   * server the library's initdb and nothing else (no tables, no rows).
+   */
+  emptyDataDir?: boolean;
 }
 
 export interface TestServer {
@@ -177,6 +193,8 @@ async function startOnce(options: TestServerOptions): Promise<TestServer> {
   };
   try {
     sandbox = await makeSandbox();
+    const template = options.emptyDataDir ? "" : pgliteTemplate();
+    if (template) await cp(template, path.join(dataDir, "pglite"), { recursive: true });
     if (!options.moderation) {
       const site = path.join(sandbox, "content/site.yaml");
       const settings = (await readFile(site, "utf8"))
@@ -306,4 +324,22 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
     throw new Error(`the server listened but ${url} did not answer: ${String(error)}${output()}`);
   }
   if (response.status !== 200) throw new Error(`the server answered ${url} with HTTP ${response.status}.${output()}`);
+}
+
+/**
+ * One server for the whole test file, started by the first describe that asks
+ * for it and stopped after the file's last hook: for files whose describes
+ * would otherwise each start an identical server. Call at the top level of
+ * the file; the returned function starts the server or returns the running one.
+ */
+export function serverForFile(options: TestServerOptions = {}): () => Promise<TestServer> {
+  let started: Promise<TestServer> | null = null;
+  afterAll(async () => {
+    const server = await started?.catch(() => null);
+    await server?.stop();
+  });
+  return () => {
+    started ??= startTestServer(options);
+    return started;
+  };
 }
