@@ -2,7 +2,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { REPO_ROOT } from "../support/server";
+import { FIXTURES_DIR } from "../support/content";
 
 // Posts are read from content/ once and kept in memory; what a reader must
 // never notice is the cache: an edit, a new post or a deleted one shows on the
@@ -26,8 +26,8 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), "staffroom-posts-cache-"));
   await mkdir(path.join(root, "content/posts"), { recursive: true });
-  await cp(path.join(REPO_ROOT, "content/authors"), path.join(root, "content/authors"), { recursive: true });
-  await cp(path.join(REPO_ROOT, "content/site.yaml"), path.join(root, "content/site.yaml"));
+  await cp(path.join(FIXTURES_DIR, "content/authors"), path.join(root, "content/authors"), { recursive: true });
+  await cp(path.join(FIXTURES_DIR, "content/site.yaml"), path.join(root, "content/site.yaml"));
   await writeFile(file("first"), postFile("First post", "2024-01-10", "Plain **bold** words."));
   await writeFile(file("second"), postFile("Second post", "2025-02-20", "Other words."));
   process.env.CONTENT_ROOT = root;
