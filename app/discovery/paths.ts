@@ -110,14 +110,6 @@ export function postCommentsFeedPath(slug: string): string {
   return `${postPath(slug)}/comments.atom`;
 }
 
-/**
- * `/posts/<slug>/comments/<number>`: a comment's permalink by its dotted number
- * (e.g. "9.2.1"), which redirects to the page holding it.
- */
-export function commentNumberPath(slug: string, number: string): string {
-  return `${postPath(slug)}/comments/${number}`;
-}
-
 /** `/comments/<id>`: a comment's permalink by id, which redirects to the page and anchor holding it. */
 export function commentPath(id: number): string {
   return `/comments/${id}`;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { comments, subscriptions, users } from "../../db/schema";
+import { unsubscribePath } from "../discovery/paths";
 import { enqueueEmail } from "./outbox.server";
 
 /**
@@ -353,7 +354,7 @@ export async function notifyNewComment(
       if (!email || done.has(email) || writerEmails.has(email)) continue;
       if (facts.writerUserId && row.userId === facts.writerUserId) continue;
       done.add(email);
-      const unsubscribeUrl = `${siteUrl}/unsubscribe/${row.token}`;
+      const unsubscribeUrl = `${siteUrl}${unsubscribePath(row.token)}`;
       await enqueueEmail(
         tx,
         {
