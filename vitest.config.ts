@@ -11,6 +11,8 @@ export default defineConfig({
     environment: "node",
     // Builds the production server once when tests/e2e or tests/http run.
     globalSetup: ["./tests/support/build.global.ts"],
+    // Each file reads a throw-away copy of tests/fixtures/content, never the working tree's content/.
+    setupFiles: ["./tests/support/content.setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Two cores: database and browser files each start heavy resources.

@@ -11,10 +11,11 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { json } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { Form } from "@remix-run/react";
-import { getRequestUser } from "./auth/session.server";
-import { getSiteSettings } from "./posts/posts.server";
+import { getRequestUser } from "./http/session.server";
+import { getSiteSettings } from "./settings/site-settings.server";
+import { signinPath, signupPath } from "./discovery/paths";
 import { publicOrigin } from "./site/urls.server";
 import { SiteFeedLinks, SiteFeedsNav } from "./components/SiteFeeds";
 import type { SiteFacts } from "./discovery/meta";
@@ -34,7 +35,7 @@ export const meta: MetaFunction = ({ error }) =>
 export async function loader({ request }: LoaderFunctionArgs) {
   const [site, { user, headers }] = await Promise.all([getSiteSettings(), getRequestUser(request)]);
   const url = new URL(request.url);
-  return json(
+  return data(
     {
       site: { title: site.title, tagline: site.tagline },
       user: user ? { id: user.id, displayName: user.displayName, role: user.role } : null,
@@ -97,8 +98,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
               </>
             ) : data ? (
               <>
-                <Link to={`/signin?redirectTo=${encodeURIComponent(data.here)}`}>Sign in</Link>
-                <Link to={`/signup?redirectTo=${encodeURIComponent(data.here)}`}>Create account</Link>
+                <Link to={signinPath(data.here)}>Sign in</Link>
+                <Link to={signupPath(data.here)}>Create account</Link>
               </>
             ) : null}
           </nav>

@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { SQL } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -12,6 +12,16 @@ import * as schema from "./schema";
 
 /** Either driver's drizzle database, typed over our one schema. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** A transaction on a `Database` (what `db.transaction(async (tx) => …)` hands its callback). */
+export type Transaction = PgTransaction<PgQueryResultHKT, typeof schema, ExtractTablesWithRelations<typeof schema>>;
+
+/**
+ * What a query runs on: the database itself or a transaction on it. Functions
+ * that only query take this, so a caller can run them inside its own
+ * transaction (all or nothing) without a cast.
+ */
+export type Executor = Database | Transaction;
 
 /** An open database and how to close it. */
 export interface DatabaseHandle {
@@ -23,7 +33,7 @@ export interface DatabaseHandle {
 }
 
 /** Where the committed migrations are; the server and tests run from the project root. */
-export const MIGRATIONS_DIR = path.resolve(process.cwd(), "db/migrations");
+const MIGRATIONS_DIR = path.resolve(process.cwd(), "db/migrations");
 
 /**
  * Opens the database (docs/architecture.md §2): postgres.js when `url` is given
@@ -34,11 +44,11 @@ export const MIGRATIONS_DIR = path.resolve(process.cwd(), "db/migrations");
 export async function openDatabase(options: { url?: string | null; dataDir?: string | null }): Promise<DatabaseHandle> {
   if (options.url) {
     const client = postgres(options.url, { max: 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    const db = drizzlePostgres(client, { schema });
     return {
       db,
       driver: "postgres",
-      migrate: () => migratePostgres(db as never, { migrationsFolder: MIGRATIONS_DIR }),
+      migrate: () => migratePostgres(db, { migrationsFolder: MIGRATIONS_DIR }),
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -54,11 +64,11 @@ export async function openDatabase(options: { url?: string | null; dataDir?: str
     unlock();
     throw error;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const db = drizzlePglite(client, { schema });
   return {
     db,
     driver: "pglite",
-    migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR }),
+    migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_DIR }),
     close: async () => {
       await client.close();
       unlock();
@@ -115,7 +125,7 @@ function isRunning(pid: number): boolean {
  * and returns its rows. postgres.js answers an array and PGlite `{ rows }`:
  * this is the one place that difference is smoothed over.
  */
-export async function queryRows<Row>(db: Database, query: SQL): Promise<Row[]> {
+export async function queryRows<Row>(db: Executor, query: SQL): Promise<Row[]> {
   const result = (await db.execute(query)) as unknown;
   if (Array.isArray(result)) return result as Row[];
   return ((result as { rows?: Row[] }).rows ?? []) as Row[];

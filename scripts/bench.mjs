@@ -35,7 +35,7 @@ const duration = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const longComments = Number(process.env.BENCH_LONG_COMMENTS ?? 10_000);
 // BENCH_ANALYZE=1 also runs ANALYZE right after seeding. The server analyzes
-// a PGlite database at start-up anyway (app/database.server.ts), as a site does.
+// a PGlite database at start-up anyway (app/boot.server.ts), as a site does.
 const analyze = process.env.BENCH_ANALYZE === "1";
 const cases = new Set((process.env.BENCH_CASES ?? "thread,posts").split(",").map((c) => c.trim()));
 const postCount = Number(process.env.BENCH_POSTS ?? 1_000);

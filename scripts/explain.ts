@@ -16,7 +16,7 @@
 // (--analyze), as a PGlite site runs.
 //
 // The queries are the service's own: drizzle builders written as in
-// app/comments/comments.server.ts and app/moderation/queue.server.ts (compiled
+// app/comments/*.server.ts and app/moderation/queue.server.ts (compiled
 // with .toSQL()), and the page's recursive query copied from listThreadPage.
 // Keep them in step when those change.
 //

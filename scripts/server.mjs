@@ -11,13 +11,14 @@ import express from "express";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const build = await import(pathToFileURL(path.join(root, "build/server/index.js")).href);
-const { isSameOriginRequest, getEnv, getDatabase } = build.entry.module;
+const { isSameOriginRequest, getEnv, boot } = build.entry.module;
 
 let env;
 try {
   env = getEnv();
-  // Migrations and the demo content before the first request, not during it.
-  await getDatabase();
+  // Database, migrations, demo content and workers before the first request,
+  // not during it (app/boot.server.ts).
+  await boot();
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

@@ -2,7 +2,7 @@
 // `npm start`: build the site when the build is missing or older than the
 // sources, then serve it in production mode (scripts/server.mjs) on
 // http://localhost:${PORT:-3000}. The server applies the migrations and loads
-// the demo content on start-up (app/database.server.ts).
+// the demo content on start-up (app/boot.server.ts).
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { buildStaleReason } from "./build-freshness.mjs";

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, ne, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
-import type { Database } from "../../db/client";
+import type { Database, Executor } from "../../db/client";
 import { comments, users, type Role, type User } from "../../db/schema";
 import type { SessionUser } from "./lucia.server";
 import { hashPassword, verifyPassword } from "./password.server";
@@ -154,8 +154,8 @@ export async function deleteAccount(db: Database, userId: string, password: stri
     return { ok: false, fieldErrors: { currentPassword: ["That is not your password."] } };
   }
   return db.transaction(async (tx) => {
-    await lockAdmins(tx as unknown as Database);
-    if (user.role === "admin" && (await countAdmins(tx as unknown as Database)) <= 1) {
+    await lockAdmins(tx);
+    if (user.role === "admin" && (await countAdmins(tx)) <= 1) {
       return {
         ok: false as const,
         fieldErrors: { "": ["You are the only admin. Make someone else an admin first."] } as FieldErrors,
@@ -174,11 +174,11 @@ export async function deleteAccount(db: Database, userId: string, password: stri
  * Serializes changes that could remove the last admin (role changes,
  * deletions), so two admins demoting each other at once cannot both succeed.
  */
-async function lockAdmins(db: Database): Promise<void> {
+async function lockAdmins(db: Executor): Promise<void> {
   await db.execute(sql`select pg_advisory_xact_lock(hashtext('staffroom:admins'))`);
 }
 
-async function countAdmins(db: Database): Promise<number> {
+async function countAdmins(db: Executor): Promise<number> {
   const [row] = await db.select({ n: count() }).from(users).where(eq(users.role, "admin"));
   return Number(row.n);
 }
@@ -195,11 +195,10 @@ export async function listAccounts(db: Database): Promise<(SessionUser & { creat
  */
 export async function setRole(db: Database, userId: string, role: Role): Promise<AccountResult<SessionUser>> {
   return db.transaction(async (tx): Promise<AccountResult<SessionUser>> => {
-    const txDb = tx as unknown as Database;
-    await lockAdmins(txDb);
+    await lockAdmins(tx);
     const [user] = await tx.select().from(users).where(eq(users.id, userId));
     if (!user) return { ok: false as const, fieldErrors: { "": ["There is no such account."] } };
-    if (user.role === "admin" && role !== "admin" && (await countAdmins(txDb)) <= 1) {
+    if (user.role === "admin" && role !== "admin" && (await countAdmins(tx)) <= 1) {
       return {
         ok: false as const,
         fieldErrors: { role: ["This is the only admin. Make someone else an admin first."] },

@@ -1,62 +1,34 @@
-import { redirect } from "@remix-run/node";
-import type { Role } from "../../db/schema";
 import { getDatabase } from "../database.server";
 import { luciaFor, type SessionUser } from "./lucia.server";
 
 /**
- * The HTTP side of sessions: reading the cookie, refreshing it, starting and
- * ending sessions. Loaders and actions pass `headers` on in their response,
- * so a session extended by this request sends its refreshed cookie back.
+ * Sessions (docs/architecture.md §6) in plain values: a request's `Cookie`
+ * header in, the signed-in user and the `Set-Cookie` values to send back out.
+ * Reading them from a request and answering with redirects is
+ * app/http/session.server.ts's part.
  */
 
-export interface RequestUser {
+/** The signed-in user, if any, and the Set-Cookie values (refreshed or cleared session) to send back, possibly none. */
+export interface CurrentSession {
   user: SessionUser | null;
-  /** Set-Cookie to send back (refreshed or cleared session), possibly empty. */
-  headers: Headers;
-}
-
-/** The signed-in user, if any, and the cookie headers to return. */
-export async function getRequestUser(request: Request): Promise<RequestUser> {
-  const lucia = luciaFor(await getDatabase());
-  const headers = new Headers();
-  const sessionId = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
-  if (!sessionId) return { user: null, headers };
-  const { session, user } = await lucia.validateSession(sessionId);
-  if (!session) {
-    headers.append("Set-Cookie", lucia.createBlankSessionCookie().serialize());
-    return { user: null, headers };
-  }
-  if (session.fresh) headers.append("Set-Cookie", lucia.createSessionCookie(session.id).serialize());
-  return {
-    user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role },
-    headers,
-  };
-}
-
-/** The path and query of the request, to come back to after signing in. */
-export function returnPath(request: Request): string {
-  const url = new URL(request.url);
-  return url.pathname + url.search;
+  setCookies: string[];
 }
 
 /**
- * The signed-in user with one of `roles` (any role when omitted). Otherwise
- * throws: a redirect to the sign-in page (which brings them back) when
- * nobody is signed in, 403 when the role is not enough.
+ * The session a `Cookie` header carries. A session used in its second half
+ * is extended (a fresh cookie to send); an unknown or expired one is
+ * cleared (a blank cookie to send).
  */
-export async function requireUser(
-  request: Request,
-  options: { roles?: readonly Role[]; redirectTo?: string } = {},
-): Promise<RequestUser & { user: SessionUser }> {
-  const current = await getRequestUser(request);
-  if (!current.user) {
-    const to = options.redirectTo ?? returnPath(request);
-    throw redirect(`/signin?redirectTo=${encodeURIComponent(to)}`, { headers: current.headers });
-  }
-  if (options.roles && !options.roles.includes(current.user.role)) {
-    throw new Response("Your account cannot open this page.", { status: 403, headers: current.headers });
-  }
-  return current as RequestUser & { user: SessionUser };
+export async function readSession(cookieHeader: string | null): Promise<CurrentSession> {
+  const lucia = luciaFor(await getDatabase());
+  const sessionId = lucia.readSessionCookie(cookieHeader ?? "");
+  if (!sessionId) return { user: null, setCookies: [] };
+  const { session, user } = await lucia.validateSession(sessionId);
+  if (!session) return { user: null, setCookies: [lucia.createBlankSessionCookie().serialize()] };
+  return {
+    user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role },
+    setCookies: session.fresh ? [lucia.createSessionCookie(session.id).serialize()] : [],
+  };
 }
 
 /** Starts a session for a user; returns the Set-Cookie value. */
@@ -66,10 +38,10 @@ export async function startSession(userId: string): Promise<string> {
   return lucia.createSessionCookie(session.id).serialize();
 }
 
-/** Ends this request's session (if any); returns the Set-Cookie that clears it. */
-export async function endSession(request: Request): Promise<string> {
+/** Ends the session a `Cookie` header carries (if any); returns the Set-Cookie that clears it. */
+export async function closeSession(cookieHeader: string | null): Promise<string> {
   const lucia = luciaFor(await getDatabase());
-  const sessionId = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
+  const sessionId = lucia.readSessionCookie(cookieHeader ?? "");
   if (sessionId) await lucia.invalidateSession(sessionId);
   return lucia.createBlankSessionCookie().serialize();
 }
@@ -77,11 +49,4 @@ export async function endSession(request: Request): Promise<string> {
 /** Ends every session of a user ("sign out everywhere", password change, deletion). */
 export async function endAllSessions(userId: string): Promise<void> {
   await luciaFor(await getDatabase()).invalidateUserSessions(userId);
-}
-
-/** Headers carrying one or more Set-Cookie values, merged with `base`. */
-export function cookieHeaders(base: Headers, ...cookies: string[]): Headers {
-  const headers = new Headers(base);
-  for (const cookie of cookies) headers.append("Set-Cookie", cookie);
-  return headers;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, lt } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import type { Executor } from "../../db/client";
 import { commentDrafts } from "../../db/schema";
 
 /**
@@ -20,7 +20,7 @@ export interface Draft {
 }
 
 /** Keeps a draft; returns its id (URL-safe, 128 bits of randomness). */
-export async function saveDraft(db: Database, draft: Omit<Draft, "id">, now = new Date()): Promise<string> {
+export async function saveDraft(db: Executor, draft: Omit<Draft, "id">, now = new Date()): Promise<string> {
   const id = randomBytes(16).toString("base64url");
   await db.delete(commentDrafts).where(lt(commentDrafts.createdAt, new Date(now.getTime() - DRAFT_LIFETIME_MS)));
   await db.insert(commentDrafts).values({ id, ...draft, createdAt: now });
@@ -28,7 +28,7 @@ export async function saveDraft(db: Database, draft: Omit<Draft, "id">, now = ne
 }
 
 /** A kept draft of this post, or null when unknown, expired or for another post. */
-export async function readDraft(db: Database, id: string, postSlug: string, now = new Date()): Promise<Draft | null> {
+export async function readDraft(db: Executor, id: string, postSlug: string, now = new Date()): Promise<Draft | null> {
   if (!/^[A-Za-z0-9_-]{22}$/.test(id)) return null;
   const [row] = await db
     .select()
@@ -44,6 +44,6 @@ export async function readDraft(db: Database, id: string, postSlug: string, now 
 }
 
 /** Forgets a draft once its comment is posted. */
-export async function deleteDraft(db: Database, id: string): Promise<void> {
+export async function deleteDraft(db: Executor, id: string): Promise<void> {
   await db.delete(commentDrafts).where(eq(commentDrafts.id, id));
 }

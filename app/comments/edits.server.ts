@@ -1,9 +1,10 @@
 import { and, asc, eq, gt, inArray, isNull, max, ne, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import type { Executor } from "../../db/client";
 import { commentRevisions, commentSubmissions, comments, type Comment } from "../../db/schema";
 import { digest } from "../auth/signing.server";
 import { countLinks, decideHold, type ModerationSettings } from "../moderation/rules";
-import { DUPLICATE_WINDOW_SECONDS, type FieldErrors, type ThreadViewer } from "./comments.server";
+import { DUPLICATE_WINDOW_SECONDS, type FieldErrors } from "./submission.server";
+import type { ThreadViewer } from "./thread-read.server";
 import { EDIT_WINDOW_MINUTES } from "./edit-window";
 import { splitComment } from "./split";
 import { commentFormSchema, type CommentRules } from "./validation";
@@ -36,7 +37,7 @@ export interface OwnSubmission {
  * removed), else null.
  */
 export async function ownSubmission(
-  db: Database,
+  db: Executor,
   commentId: number,
   viewer: ThreadViewer,
   now: Date = new Date(),
@@ -72,7 +73,7 @@ export async function ownSubmission(
  * its number kept. Returns field errors for anything the writer can fix.
  */
 export async function editSubmission(
-  db: Database,
+  db: Executor,
   own: OwnSubmission,
   rules: CommentRules,
   newBody: string,
@@ -91,7 +92,7 @@ export async function editSubmission(
   if (!split.ok) return { ok: false, fieldErrors: { body: ["This comment has too many parts."] } };
 
   return db.transaction(async (tx) => {
-    const txDb = tx as unknown as Database;
+    const txDb = tx;
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${own.postSlug}`}))`);
     // The duplicate check of a new comment: the same text as another recent
     // comment on this post is refused.
@@ -198,12 +199,12 @@ export async function editSubmission(
   });
 }
 
-async function hasReplies(db: Database, ids: number[]): Promise<boolean> {
+async function hasReplies(db: Executor, ids: number[]): Promise<boolean> {
   const [row] = await db.select({ id: comments.id }).from(comments).where(inArray(comments.parentId, ids)).limit(1);
   return row !== undefined;
 }
 
-async function hasLaterSibling(db: Database, first: Comment, lastPosition: number): Promise<boolean> {
+async function hasLaterSibling(db: Executor, first: Comment, lastPosition: number): Promise<boolean> {
   const [row] = await db
     .select({ last: max(comments.position) })
     .from(comments)

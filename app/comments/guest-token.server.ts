@@ -1,3 +1,4 @@
+import { parse, serialize } from "cookie";
 import { randomToken, sign, unsign } from "../auth/signing.server";
 
 /**
@@ -11,8 +12,7 @@ const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 /** The token from the request's cookie, or null when absent or forged. */
 export function readGuestToken(cookieHeader: string | null): string | null {
-  const match = /(?:^|;\s*)staffroom_guest=([^;]+)/.exec(cookieHeader ?? "");
-  return match ? unsign(decodeURIComponent(match[1])) : null;
+  return unsign(parse(cookieHeader ?? "")[COOKIE]);
 }
 
 /**
@@ -23,13 +23,12 @@ export function readGuestToken(cookieHeader: string | null): string | null {
 export function newGuestToken(secure: boolean, fromKey: string | null = null): { token: string; setCookie: string } {
   // The site's secret keys the derivation: knowing a form's key is not enough.
   const token = fromKey ? sign(`guest-token:${fromKey}`).split(".").pop()!.slice(0, 22) : randomToken();
-  const setCookie = [
-    `${COOKIE}=${encodeURIComponent(sign(token))}`,
-    "Path=/",
-    `Max-Age=${ONE_YEAR_SECONDS}`,
-    "HttpOnly",
-    "SameSite=Lax",
-    ...(secure ? ["Secure"] : []),
-  ].join("; ");
+  const setCookie = serialize(COOKIE, sign(token), {
+    path: "/",
+    maxAge: ONE_YEAR_SECONDS,
+    httpOnly: true,
+    sameSite: "lax",
+    secure,
+  });
   return { token, setCookie };
 }

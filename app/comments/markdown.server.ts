@@ -12,20 +12,12 @@
  * text instead of silently vanishing, no document-outline headings, no
  * remote images).
  */
+import escapeHtml from "escape-html";
 import { Marked, type Tokens } from "marked";
 import sanitizeHtml from "sanitize-html";
 
 /** The only `rel` value a comment link can have; set by us, never by users. */
 export const COMMENT_LINK_REL = "ugc nofollow noopener";
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 const marked = new Marked({
   gfm: true,

@@ -11,6 +11,22 @@ export interface CommentRules {
   allowAnonymous: boolean;
 }
 
+/**
+ * The comment rules a site's settings give (its per-part limit in
+ * characters, most parts, and whether anonymous comments are allowed).
+ */
+export function commentRulesOf(settings: {
+  commentMaxChars: number;
+  commentMaxParts: number;
+  allowAnonymous: boolean;
+}): CommentRules {
+  return {
+    limit: settings.commentMaxChars,
+    maxParts: settings.commentMaxParts,
+    allowAnonymous: settings.allowAnonymous,
+  };
+}
+
 export const NAME_MAX_CHARACTERS = 80;
 export const EMAIL_MAX_LENGTH = 254; // RFC 5321 §4.5.3.1.3 path limit
 export const WEBSITE_MAX_LENGTH = 2000;
@@ -139,3 +155,9 @@ export function commentFormSchema(rules: CommentRules, options: { signedIn?: boo
 }
 
 export type CommentFormValue = z.output<ReturnType<typeof commentFormSchema>>;
+
+/** A comment id as addresses carry it (`/comments/<id>`): 1 to 9 digits; anything else names no comment. */
+export const commentIdSchema = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);

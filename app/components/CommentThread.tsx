@@ -1,8 +1,9 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { Link } from "@remix-run/react";
-import type { DisplayComment } from "~/comments/comments.server";
+import type { DisplayComment } from "~/comments/thread-read.server";
 import type { ThreadNode } from "~/comments/thread";
 import type { CommentRules } from "~/comments/validation";
+import { commentEditPath, commentRemovePath, commentReportPath, memberPath } from "~/discovery/paths";
 import { formatInstant } from "~/posts/dates";
 import { CommentForm, commentFormId, type CommentViewer } from "./CommentForm";
 import type { CommentLicenseNotice } from "~/licences/post-licensing";
@@ -115,7 +116,7 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
             <>
               <span className="comment-author">
                 {comment.userId ? (
-                  <a href={`/members/${comment.userId}`}>{comment.displayName}</a>
+                  <a href={memberPath(comment.userId)}>{comment.displayName}</a>
                 ) : comment.website ? (
                   <a href={comment.website} rel="ugc nofollow noopener">
                     {comment.displayName}
@@ -153,8 +154,8 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
         ) : null}
         {comment.own || (context.staff && !comment.removed) ? (
           <div className="own-actions">
-            {comment.editable ? <a href={`/comments/${comment.id}/edit`}>Edit</a> : null}
-            <form method="post" action={`/comments/${comment.id}/remove`} className="inline-form">
+            {comment.editable ? <a href={commentEditPath(comment.id)}>Edit</a> : null}
+            <form method="post" action={commentRemovePath(comment.id)} className="inline-form">
               <button type="submit" className="link-button">
                 Remove
               </button>
@@ -164,7 +165,7 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
         {!comment.removed && !comment.pending && !comment.own ? (
           <details className="report-toggle">
             <summary>Report</summary>
-            <form method="post" action={`/comments/${comment.id}/report`} className="report-form">
+            <form method="post" action={commentReportPath(comment.id)} className="report-form">
               <label htmlFor={`report-${comment.id}`}>What is wrong with this comment? (optional)</label>
               <input type="text" id={`report-${comment.id}`} name="reason" maxLength={500} />
               <button type="submit" className="button small">

@@ -1,9 +1,10 @@
 import { Link } from "@remix-run/react";
+import { postPagePath } from "~/discovery/paths";
 
 /** Pages of a long thread: previous, numbered pages, next (plain links, no JavaScript needed). */
 export function Pagination({ slug, page, pageCount }: { slug: string; page: number; pageCount: number }) {
   if (pageCount <= 1) return null;
-  const href = (n: number) => (n === 1 ? `/posts/${slug}#comments` : `/posts/${slug}?page=${n}#comments`);
+  const href = (n: number) => postPagePath(slug, n, "comments");
   return (
     <nav className="pagination" aria-label="Comment pages">
       {page > 1 ? <Link to={href(page - 1)}>← Older comments</Link> : null}

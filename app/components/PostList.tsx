@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { postPagePath, postPath, tagPath } from "~/discovery/paths";
 import { formatCalendarDate } from "~/posts/dates";
 
 /** What a post list shows of each post (loader data). */
@@ -21,13 +22,13 @@ export function PostList({ posts }: { posts: PostListItem[] }) {
         <li key={post.slug}>
           <article>
             <h2>
-              <Link to={`/posts/${post.slug}`}>{post.title}</Link>
+              <Link to={postPath(post.slug)}>{post.title}</Link>
             </h2>
             <p className="meta">
               <time dateTime={post.published}>{formatCalendarDate(post.published)}</time>
               {post.authorName ? <> · by {post.authorName}</> : null}
               {" · "}
-              <Link to={`/posts/${post.slug}#comments`}>
+              <Link to={postPagePath(post.slug, 1, "comments")}>
                 {post.commentCount === 1 ? "1 comment" : `${post.commentCount.toLocaleString("en-GB")} comments`}
               </Link>
             </p>
@@ -47,7 +48,7 @@ export function TagList({ tags }: { tags: string[] }) {
     <ul className="tags" aria-label="Tags">
       {tags.map((tag) => (
         <li key={tag}>
-          <Link to={`/tags/${encodeURIComponent(tag)}`} rel="tag">
+          <Link to={tagPath(tag)} rel="tag">
             {tag}
           </Link>
         </li>

@@ -1,13 +1,15 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Database } from "../../db/client";
+import type { Executor } from "../../db/client";
 import { randomBytes } from "node:crypto";
 import { createAccount, findAccountByEmail } from "../auth/accounts.server";
-import { commentIdentityFor, hasAnyComment, submitComment } from "../comments/comments.server";
+import { commentIdentityFor, submitComment } from "../comments/submission.server";
+import { hasAnyComment } from "../comments/thread-read.server";
 import { findLicenseByUrl } from "../licences/catalogue";
 import { resolveCommentLicense } from "../licences/metadata";
-import type { CommentFormValue } from "../comments/validation";
-import { getPost, getSiteSettings } from "../posts/posts.server";
+import { commentRulesOf, type CommentFormValue } from "../comments/validation";
+import { getPost } from "../posts/posts.server";
+import { getSiteSettings } from "../settings/site-settings.server";
 
 /** The shape of `db/demo/coach-post-thread.json` that the loader reads. */
 interface DemoFixture {
@@ -34,22 +36,18 @@ export const DEMO_FIXTURE_PATH = path.resolve(process.cwd(), "db/demo/coach-post
  * unguessable one. Does nothing when any comment exists. Returns the number of comments stored. Throws if the fixture's post
  * is missing from `content/` or a submission is refused (a broken fixture).
  */
-export async function loadDemoContent(db: Database, fixturePath = DEMO_FIXTURE_PATH): Promise<number> {
+export async function loadDemoContent(db: Executor, fixturePath = DEMO_FIXTURE_PATH): Promise<number> {
   if (await hasAnyComment(db)) return 0;
   // All or nothing: a half-loaded demo would never be completed, since
   // loading only happens while the database has no comment.
-  return db.transaction((tx) => loadAll(tx as unknown as Database, fixturePath));
+  return db.transaction((tx) => loadAll(tx, fixturePath));
 }
 
-async function loadAll(db: Database, fixturePath: string): Promise<number> {
+async function loadAll(db: Executor, fixturePath: string): Promise<number> {
   const fixture = JSON.parse(await readFile(fixturePath, "utf8")) as DemoFixture;
   const [site, post] = await Promise.all([getSiteSettings(), getPost(fixture.post.slug)]);
   if (!post) throw new Error(`Demo post ${fixture.post.slug} is missing from content/posts`);
-  const rules = {
-    limit: site.commentMaxChars,
-    maxParts: site.commentMaxParts,
-    allowAnonymous: site.allowAnonymous,
-  };
+  const rules = commentRulesOf(site);
   const authorName = post.author?.name ?? site.attributionName;
   const authorIdentity = commentIdentityFor(
     await demoCoach(db, post.author?.accountEmail ?? null, authorName),
@@ -87,7 +85,7 @@ async function loadAll(db: Database, fixturePath: string): Promise<number> {
 }
 
 /** The coach account linked to the demo author, created when missing. */
-async function demoCoach(db: Database, email: string | null, name: string) {
+async function demoCoach(db: Executor, email: string | null, name: string) {
   if (!email) return null;
   const existing = await findAccountByEmail(db, email);
   if (existing) return existing;

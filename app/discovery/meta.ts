@@ -1,11 +1,10 @@
-import type { MetaDescriptor } from "@remix-run/react";
 import type { FeedLink } from "./paths";
 
 /**
  * What a page tells crawlers and link previews about itself: the canonical
  * link, Open Graph (https://ogp.me/) and X card tags
  * (https://developer.x.com/en/docs/x-for-websites/cards/overview/markup), as
- * Remix meta descriptors. Pure: plain values in, descriptors out; it runs on
+ * meta descriptors in the shape a route's `meta` export returns. Pure: plain values in, descriptors out; it runs on
  * the server and, on client-side navigation, in the browser.
  *
  * Remix v2 does not merge a parent's meta into a child's: each route's `meta`
@@ -14,6 +13,17 @@ import type { FeedLink } from "./paths";
  *     export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
  *       pageMeta(matches, { title: "Archive", description: "Every post by month", path: "/archive" });
  */
+
+/**
+ * One tag of a page's head, in the shape Remix's (and React Router's) `meta`
+ * export takes: `{ title }`, `<meta name|property content>`, or a `<link>`.
+ * Routes add their own descriptors (JSON-LD, say) next to these.
+ */
+export type MetaDescriptor =
+  | { title: string }
+  | { name: string; content: string }
+  | { property: string; content: string }
+  | { tagName: "link"; rel: string; href: string; type?: string; title?: string };
 
 /** Facts about the site every page's meta needs; the root loader returns them as `discovery`. */
 export interface SiteFacts {
@@ -84,7 +94,7 @@ const NOT_FOR_PREVIEWS = /\.svgz?$/i;
  * The absolute URL of a picture link previews can draw, or null (no picture,
  * or an SVG, which none of them draw).
  */
-export function previewImageUrl(origin: string, src: string | null | undefined): string | null {
+function previewImageUrl(origin: string, src: string | null | undefined): string | null {
   if (!src) return null;
   const url = new URL(src, `${origin}/`);
   return NOT_FOR_PREVIEWS.test(url.pathname) ? null : url.href;
@@ -148,7 +158,7 @@ export interface MetaMatchLike {
 }
 
 /** The root loader's `discovery` facts from a meta function's `matches`, or null (e.g. when the root loader failed). */
-export function siteFactsFrom(matches: readonly MetaMatchLike[]): SiteFacts | null {
+function siteFactsFrom(matches: readonly MetaMatchLike[]): SiteFacts | null {
   const data = matches.find((match) => match.id === "root")?.data as { discovery?: SiteFacts } | null | undefined;
   return data?.discovery ?? null;
 }

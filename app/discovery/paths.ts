@@ -19,6 +19,16 @@ export function tagPath(tag: string): string {
   return `/tags/${encodeURIComponent(tag)}`;
 }
 
+/**
+ * `/images/posts/<file>`: an image saved with the posts (public/images/posts/,
+ * where the editor puts them). `file` is a relative path the caller has
+ * already checked to be safe (word characters, `.`, `/`, `-`; no `..`), so it
+ * is not encoded: its `/` stay folder separators.
+ */
+export function postImagePath(file: string): string {
+  return `/images/posts/${file}`;
+}
+
 /** `/tags`: every tag, with its number of posts. */
 export function tagsIndexPath(): string {
   return "/tags";
@@ -100,14 +110,6 @@ export function postCommentsFeedPath(slug: string): string {
   return `${postPath(slug)}/comments.atom`;
 }
 
-/**
- * `/posts/<slug>/comments/<number>`: a comment's permalink by its dotted number
- * (e.g. "9.2.1"), which redirects to the page holding it.
- */
-export function commentNumberPath(slug: string, number: string): string {
-  return `${postPath(slug)}/comments/${number}`;
-}
-
 /** `/comments/<id>`: a comment's permalink by id, which redirects to the page and anchor holding it. */
 export function commentPath(id: number): string {
   return `/comments/${id}`;
@@ -149,4 +151,12 @@ export function signinPath(redirectTo?: string, options: { expired?: boolean } =
   if (redirectTo) query.set("redirectTo", redirectTo);
   const search = query.toString();
   return search ? `/signin?${search}` : "/signin";
+}
+
+/**
+ * `/signup?redirectTo=<path>`: the sign-up page, returning to `redirectTo` (a
+ * same-site path; app/auth/redirect.ts checks it again on arrival).
+ */
+export function signupPath(redirectTo?: string): string {
+  return redirectTo ? `/signup?${new URLSearchParams({ redirectTo })}` : "/signup";
 }

@@ -13,7 +13,7 @@
  */
 
 /** Paths (RFC 9309 patterns) no crawler needs, each with the reason it is there. */
-export const DISALLOWED: readonly { path: string; why: string }[] = [
+const DISALLOWED: readonly { path: string; why: string }[] = [
   { path: "/keystatic", why: "the editor" },
   { path: "/api/", why: "the editor's API and any other endpoint" },
   { path: "/account", why: "a signed-in person's settings" },

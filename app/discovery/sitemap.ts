@@ -10,10 +10,10 @@ import { archiveMonthPath, archivePath, postPath, tagPath, tagsIndexPath } from 
  * search engines ignore them.
  */
 
-export const SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9";
+const SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
 /** The protocol's limit for one sitemap file; past it a sitemap index is needed. */
-export const MAX_SITEMAP_URLS = 50_000;
+const MAX_SITEMAP_URLS = 50_000;
 
 /** One page of the sitemap, by path: the caller makes it absolute. */
 export interface SitemapPage {

@@ -1,5 +1,3 @@
-import { json } from "@remix-run/node";
-import { getRequestUser, returnPath } from "../auth/session.server";
 import type { SessionUser } from "../auth/lucia.server";
 import { listAuthors } from "../posts/posts.server";
 import type { KeystaticActor } from "./keystatic-writes.server";
@@ -10,53 +8,25 @@ import type { KeystaticActor } from "./keystatic-writes.server";
  * the Vite dev server included. Keystatic's local mode has no authentication
  * of its own and writes files even in production (shared/STACK-NOTES.md), so
  * this check is the editor's only lock. Per-post rights are enforced on each
- * write by keystatic-writes.server.ts.
+ * write by keystatic-writes.server.ts; app/http/editor-gate.server.ts turns
+ * the answer into redirects and status codes.
  */
 
-export interface EditorAccess {
-  user: SessionUser;
-  actor: KeystaticActor;
-  headers: Headers;
-}
+/** May this person use the editor, and as whom: `signed-out` or `not-an-editor` when not. */
+export type EditorAccess =
+  | { allowed: true; user: SessionUser; actor: KeystaticActor }
+  | { allowed: false; reason: "signed-out" | "not-an-editor" };
 
-async function actorFor(user: SessionUser): Promise<KeystaticActor> {
+/**
+ * Decides editor access for the signed-in user (null: nobody signed in).
+ * A coach acts as the author profiles whose account email is theirs.
+ */
+export async function editorAccess(user: SessionUser | null): Promise<EditorAccess> {
+  if (!user) return { allowed: false, reason: "signed-out" };
+  if (user.role !== "coach" && user.role !== "admin") return { allowed: false, reason: "not-an-editor" };
   const authors = await listAuthors();
   const authorSlugs = new Set(
     authors.filter((author) => author.accountEmail === user.email.toLowerCase()).map((author) => author.slug),
   );
-  return { role: user.role === "admin" ? "admin" : "coach", authorSlugs };
-}
-
-/**
- * For the editor's pages: sends someone not signed in to the sign-in page
- * (and back afterwards); answers 403 to a member.
- */
-export async function requireEditorPage(request: Request): Promise<EditorAccess> {
-  const { user, headers } = await getRequestUser(request);
-  if (!user) {
-    throw new Response(null, {
-      status: 302,
-      headers: {
-        Location: `/signin?redirectTo=${encodeURIComponent(returnPath(request))}`,
-        ...Object.fromEntries(headers),
-      },
-    });
-  }
-  if (user.role !== "coach" && user.role !== "admin") {
-    throw new Response("Only coaches and admins can use the editor. Ask an admin if you write for this site.", {
-      status: 403,
-      headers,
-    });
-  }
-  return { user, actor: await actorFor(user), headers };
-}
-
-/** For the editor's API: 401 when not signed in, 403 for a member; no redirects. */
-export async function requireEditorApi(request: Request): Promise<EditorAccess> {
-  const { user, headers } = await getRequestUser(request);
-  if (!user) throw json({ error: "Sign in as a coach or admin to use the editor." }, { status: 401, headers });
-  if (user.role !== "coach" && user.role !== "admin") {
-    throw json({ error: "Only coaches and admins can use the editor." }, { status: 403, headers });
-  }
-  return { user, actor: await actorFor(user), headers };
+  return { allowed: true, user, actor: { role: user.role === "admin" ? "admin" : "coach", authorSlugs } };
 }

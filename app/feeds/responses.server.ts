@@ -53,7 +53,7 @@ export function notFound(message: string): Response {
 }
 
 /** Site and tag feeds may be reused for 5 minutes: a new post shows within that. */
-export const SITE_FEED_MAX_AGE_SECONDS = 300;
+const SITE_FEED_MAX_AGE_SECONDS = 300;
 
 /**
  * The whole answer of a site or tag feed route: the feed (200 or 304), or a

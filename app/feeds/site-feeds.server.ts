@@ -1,13 +1,8 @@
 import { labelLicenseUrl, resolvePostLicense } from "../licences/metadata";
 import { imageCreditText } from "../licences/reuse";
-import {
-  getPost,
-  getSiteSettings,
-  listPosts,
-  type CoverImage,
-  type Post,
-  type SiteSettings,
-} from "../posts/posts.server";
+import { tagPath } from "../discovery/paths";
+import { getPost, listPosts, type CoverImage, type Post } from "../posts/posts.server";
+import { getSiteSettings, type SiteSettings } from "../settings/site-settings.server";
 import { absoluteUrl, postUrl } from "../site/urls.server";
 import {
   buildAtomFeed,
@@ -17,6 +12,7 @@ import {
   type FeedPost,
   type SiteFeedInput,
 } from "./site-feeds";
+import escapeHtml from "escape-html";
 
 /**
  * The site's feeds, read from the content: `/feed.atom|rss|json` (every post)
@@ -59,7 +55,7 @@ export async function siteFeed(format: FeedFormat, origin: string, tag: string |
 }
 
 function feedInput(site: SiteSettings, posts: Post[], origin: string, tag: string | null): SiteFeedInput {
-  const pagePath = tag === null ? "/" : `/tags/${encodeURIComponent(tag)}`;
+  const pagePath = tag === null ? "/" : tagPath(tag);
   const feedBase = tag === null ? `${origin}/feed` : `${origin}${pagePath}/feed`;
   const siteAuthor = { name: site.attributionName.trim() || site.title, url: site.attributionUrl };
   return {
@@ -86,9 +82,6 @@ function feedInput(site: SiteSettings, posts: Post[], origin: string, tag: strin
     }),
   };
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /**
  * The cover as the post page shows it, for the top of a feed entry: the

@@ -67,7 +67,7 @@ export interface SiteFeedInput {
 }
 
 /** Where `_license` is documented: it says in JSON what the CC RSS module's element says in RSS. */
-export const JSON_LICENSE_EXTENSION_ABOUT = "http://backend.userland.com/creativeCommonsRssModule";
+const JSON_LICENSE_EXTENSION_ABOUT = "http://backend.userland.com/creativeCommonsRssModule";
 
 interface Entry {
   url: string;

@@ -1,4 +1,5 @@
 import type { License } from "./catalogue";
+import escapeHtml from "escape-html";
 
 /**
  * "May I use this?" answered from the licence itself (docs/architecture.md §5): what the
@@ -73,8 +74,6 @@ export interface AttributionFacts {
   license: License;
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const escapeMarkdown = (text: string) => text.replace(/([\\`*_[\]()#+!|<>])/g, "\\$1");
 
 /**

@@ -1,4 +1,4 @@
-import type { Database } from "../../db/client";
+import type { Executor } from "../../db/client";
 import { hitRateLimit } from "../auth/rate-limit.server";
 import { getEnv } from "../env.server";
 
@@ -6,7 +6,7 @@ import { getEnv } from "../env.server";
  * Comments allowed per client address and per account in 10 minutes; the
  * seconds to wait when over, or null.
  */
-export async function commentRateLimit(db: Database, address: string, userId: string | null): Promise<number | null> {
+export async function commentRateLimit(db: Executor, address: string, userId: string | null): Promise<number | null> {
   const window = 10 * 60;
   const { COMMENT_RATE_LIMIT: limit } = getEnv();
   const limits: [string, number][] = [[`comment:ip:${address}`, limit]];

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { commentReports, commentRevisions, commentSubmissions, comments, trustedGuests } from "../../db/schema";
-import { digest } from "../auth/signing.server";
-import { nextPosition } from "../comments/comments.server";
+import type { Executor } from "../../db/client";
+import { commentReports, commentRevisions, commentSubmissions, comments } from "../../db/schema";
+import { nextPosition } from "../comments/numbering.server";
+import { trustGuest } from "./trusted-guests.server";
 
 /**
  * The moderation queue (docs/architecture.md §1: coaches moderate their posts' discussion,
@@ -48,21 +48,21 @@ function scopeFilter(scope: ModeratorScope) {
  */
 export const queueQueries = {
   /** Submissions per status (pending, spam, removed) within the scope. */
-  statusCounts: (db: Database, scope: ModeratorScope) =>
+  statusCounts: (db: Executor, scope: ModeratorScope) =>
     db
       .select({ status: comments.status, n: sql<number>`count(distinct ${comments.submissionId})` })
       .from(comments)
       .where(and(scopeFilter(scope), inArray(comments.status, ["pending", "spam", "removed"])))
       .groupBy(comments.status),
   /** Submissions with an unresolved report within the scope. */
-  reportedCount: (db: Database, scope: ModeratorScope) =>
+  reportedCount: (db: Executor, scope: ModeratorScope) =>
     db
       .select({ n: sql<number>`count(distinct ${comments.submissionId})` })
       .from(commentReports)
       .innerJoin(comments, eq(commentReports.commentId, comments.id))
       .where(and(isNull(commentReports.resolvedAt), scopeFilter(scope))),
   /** The first part of each submission in a list, oldest first for held comments, newest first otherwise. */
-  firstParts: (db: Database, scope: ModeratorScope, list: QueueList, limit: number) =>
+  firstParts: (db: Executor, scope: ModeratorScope, list: QueueList, limit: number) =>
     db
       .select({
         submissionId: comments.submissionId,
@@ -107,7 +107,7 @@ export const queueQueries = {
 };
 
 /** How many submissions each list holds, within the moderator's scope. */
-export async function queueCounts(db: Database, scope: ModeratorScope): Promise<Record<QueueList, number>> {
+export async function queueCounts(db: Executor, scope: ModeratorScope): Promise<Record<QueueList, number>> {
   const rows = await queueQueries.statusCounts(db, scope);
   const [reported] = await queueQueries.reportedCount(db, scope);
   const counts: Record<QueueList, number> = { pending: 0, spam: 0, removed: 0, reported: Number(reported?.n ?? 0) };
@@ -117,7 +117,7 @@ export async function queueCounts(db: Database, scope: ModeratorScope): Promise<
 
 /** A list of the queue, oldest first for held comments, newest first otherwise. */
 export async function listQueue(
-  db: Database,
+  db: Executor,
   scope: ModeratorScope,
   list: QueueList,
   limit = 100,
@@ -177,7 +177,7 @@ export async function listQueue(
  * - restore: publishes again (numbered anew only if it never had a number).
  */
 export async function moderate(
-  db: Database,
+  db: Executor,
   scope: ModeratorScope,
   submissionIds: readonly string[],
   action: ModerationAction,
@@ -186,7 +186,7 @@ export async function moderate(
   let changed = 0;
   for (const submissionId of new Set(submissionIds)) {
     const done = await db.transaction(async (tx) => {
-      const txDb = tx as unknown as Database;
+      const txDb = tx;
       const parts = await tx
         .select()
         .from(comments)
@@ -240,16 +240,12 @@ export async function moderate(
           .select({ guestTokenHash: commentSubmissions.guestTokenHash })
           .from(commentSubmissions)
           .where(eq(commentSubmissions.id, submissionId));
-        const keys = [
-          ...(first.email && !first.userId ? [`email:${digest(first.email.trim().toLowerCase())}`] : []),
-          ...(submission?.guestTokenHash ? [`token:${submission.guestTokenHash}`] : []),
-        ];
-        if (keys.length) {
-          await tx
-            .insert(trustedGuests)
-            .values(keys.map((key) => ({ key, approvedAt: at })))
-            .onConflictDoNothing();
-        }
+        // A member's comment carries no guest email: members are not trusted as guests.
+        await trustGuest(
+          txDb,
+          { email: first.userId ? null : first.email, guestTokenHash: submission?.guestTokenHash ?? null },
+          at,
+        );
         await resolveReports(
           txDb,
           parts.map((p) => p.id),
@@ -263,7 +259,7 @@ export async function moderate(
   return changed;
 }
 
-async function resolveReports(db: Database, commentIds: number[], at: Date): Promise<void> {
+async function resolveReports(db: Executor, commentIds: number[], at: Date): Promise<void> {
   await db
     .update(commentReports)
     .set({ resolvedAt: at })
@@ -277,7 +273,7 @@ export const REPORT_REASON_MAX = 500;
  * Returns false for an unknown or unpublished comment.
  */
 export async function reportComment(
-  db: Database,
+  db: Executor,
   report: { commentId: number; reason: string; reporterUserId: string | null },
 ): Promise<boolean> {
   const [target] = await db.select({ status: comments.status }).from(comments).where(eq(comments.id, report.commentId));

@@ -1,9 +1,11 @@
 import { asc, eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import type { Executor } from "../../db/client";
 import { comments } from "../../db/schema";
 import { commentPlainText } from "../comments/markdown.server";
-import { getPost, getSiteSettings } from "../posts/posts.server";
-import { publicOrigin } from "../site/urls.server";
+import { getPost } from "../posts/posts.server";
+import { getSiteSettings } from "../settings/site-settings.server";
+import { commentPath } from "../discovery/paths";
+import { absoluteUrl, publicOrigin } from "../site/urls.server";
 import { notifyHeldComment, notifyNewComment, parentSubmissionIdOf } from "./subscriptions.server";
 
 /**
@@ -12,7 +14,7 @@ import { notifyHeldComment, notifyNewComment, parentSubmissionIdOf } from "./sub
  * coach when it is held. Only queues email (sent by the outbox worker), and
  * never throws: email must never fail or block a comment.
  */
-export async function announceSubmission(db: Database, submissionId: string): Promise<void> {
+export async function announceSubmission(db: Executor, submissionId: string): Promise<void> {
   try {
     const [first] = await db
       .select()
@@ -32,7 +34,7 @@ export async function announceSubmission(db: Database, submissionId: string): Pr
           postTitle: post.title,
           writerName: first.displayName,
           excerpt,
-          queueUrl: `${siteUrl}/moderation`,
+          queueUrl: absoluteUrl("/moderation"),
           siteTitle: site.title,
         });
       }
@@ -46,7 +48,7 @@ export async function announceSubmission(db: Database, submissionId: string): Pr
       writerName: first.displayName,
       writerEmail: first.email,
       writerUserId: first.userId,
-      commentUrl: `${siteUrl}/comments/${first.id}`,
+      commentUrl: absoluteUrl(commentPath(first.id)),
       excerpt,
       siteTitle: site.title,
       siteUrl,

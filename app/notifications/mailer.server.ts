@@ -51,7 +51,7 @@ export interface MailerOptions {
   log?: (line: string) => void;
 }
 
-export const DEFAULT_FROM = "Staffroom <no-reply@localhost>";
+const DEFAULT_FROM = "Staffroom <no-reply@localhost>";
 
 /** Limits for one SMTP exchange, so a stuck server cannot hold the outbox worker. */
 const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import type { Database, Executor } from "../../db/client";
 import { outbox } from "../../db/schema";
 import type { MailMessage, Mailer } from "./mailer.server";
 
@@ -15,22 +15,19 @@ import type { MailMessage, Mailer } from "./mailer.server";
 /** Attempts before a message is marked `failed` for good. */
 export const MAX_ATTEMPTS = 8;
 /** First retry delay; doubled after each further failure (1, 2, 4, 8, 16, 32 minutes…). */
-export const FIRST_RETRY_MS = 60_000;
+const FIRST_RETRY_MS = 60_000;
 /** Longest delay between two attempts. */
-export const MAX_RETRY_MS = 60 * 60_000;
+const MAX_RETRY_MS = 60 * 60_000;
 /**
  * How long a claimed message is hidden from other workers while one sends
  * it. Far longer than a send can take (the SMTP timeouts plus the send
  * deadline below), so a message is never sent twice by two live workers.
  */
-export const CLAIM_LEASE_MS = 15 * 60_000;
+const CLAIM_LEASE_MS = 15 * 60_000;
 /** A send still pending after this is given up as failed (and retried). */
 const SEND_DEADLINE_MS = 5 * 60_000;
 /** Longest `last_error` kept. */
 const ERROR_MAX_CHARS = 1000;
-
-/** Any drizzle handle: the database or a transaction on it. */
-type Executor = Pick<Database, "insert" | "update" | "select">;
 
 /**
  * Queues one email, due at `now`. Pass the caller's transaction (`tx`) to
@@ -151,7 +148,7 @@ export async function deliverDueEmails(
 }
 
 /** Claims the next due message (see deliverDueEmails), or null when none is due. */
-async function claimNext(db: Database, now: Date) {
+async function claimNext(db: Executor, now: Date) {
   const due = db
     .select({ id: outbox.id })
     .from(outbox)

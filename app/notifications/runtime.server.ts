@@ -10,16 +10,15 @@ import { startOutboxWorker } from "./outbox.server";
  * set, otherwise `.eml` files in DATA_DIR/outbox. Created on first use and
  * kept on globalThis, as app/database.server.ts keeps the database, so the
  * dev server's module reloads neither start a second worker nor lose the
- * first.
+ * first. `boot()` (app/boot.server.ts) starts the worker.
  */
 
 /** How often the worker looks for due email. */
-export const OUTBOX_INTERVAL_MS = 5_000;
+const OUTBOX_INTERVAL_MS = 5_000;
 
 interface MailRuntime {
   mailer?: Mailer;
   stopWorker?: () => Promise<void>;
-  starting?: Promise<void>;
 }
 
 const holder = globalThis as typeof globalThis & { __staffroomMail?: MailRuntime };
@@ -30,7 +29,7 @@ function runtime(): MailRuntime {
 }
 
 /** The process-wide mailer (created on first call). Throws when the environment is invalid. */
-export function getMailer(): Mailer {
+function getMailer(): Mailer {
   const state = runtime();
   if (!state.mailer) {
     const env = getEnv();
@@ -45,36 +44,18 @@ export function getMailer(): Mailer {
 
 /**
  * Starts the outbox worker for this process, once (later calls do nothing):
- * every 5 s it delivers due email through `getMailer()`. Call it when the
- * database is open and migrated, passing it (as app/database.server.ts can);
- * without `db` it uses `getDatabase()` once that is ready. The worker's timer
- * is unref'd, so it never keeps a process (a script, a test) alive, and it
- * logs rather than throws; this function never throws either (a bad mail
- * setting is logged and the worker is not started).
+ * every 5 s it delivers due email from `db` (open and migrated) through
+ * `getMailer()`. The worker's timer is unref'd, so it never keeps a process
+ * (a script, a test) alive, and it logs rather than throws; this function
+ * never throws either (a bad mail setting is logged and the worker is not
+ * started).
  */
-export function ensureOutboxWorker(db?: Database): void {
+export function ensureOutboxWorker(db: Database): void {
   const state = runtime();
-  if (state.stopWorker || state.starting) return;
-  const start = (database: Database) => {
-    if (state.stopWorker) return;
-    state.stopWorker = startOutboxWorker(database, getMailer(), OUTBOX_INTERVAL_MS);
-  };
-  const fail = (error: unknown) =>
+  if (state.stopWorker) return;
+  try {
+    state.stopWorker = startOutboxWorker(db, getMailer(), OUTBOX_INTERVAL_MS);
+  } catch (error) {
     console.error(`The email outbox worker did not start: ${error instanceof Error ? error.message : String(error)}`);
-  if (db) {
-    try {
-      start(db);
-    } catch (error) {
-      fail(error);
-    }
-    return;
   }
-  // Imported here, not at the top: database.server may call this while it opens the database.
-  state.starting = import("../database.server")
-    .then((module) => module.getDatabase())
-    .then(start, fail)
-    .catch(fail)
-    .finally(() => {
-      state.starting = undefined;
-    });
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import type { Executor } from "../../db/client";
 import { comments, subscriptions, users } from "../../db/schema";
+import { unsubscribePath } from "../discovery/paths";
 import { enqueueEmail } from "./outbox.server";
 
 /**
@@ -47,7 +48,7 @@ export function normalizeEmail(email: string): string {
 }
 
 /** Serializes writers of one key inside the current transaction (pg advisory lock). */
-async function lockFor(tx: Database, key: string): Promise<void> {
+async function lockFor(tx: Executor, key: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
 }
 
@@ -70,13 +71,12 @@ export interface SubscriptionRef {
  * (including an unknown submission id, by its foreign key).
  */
 export async function subscribeToReplies(
-  db: Database,
+  db: Executor,
   input: { submissionId: string; postSlug: string; email: string; userId?: string | null },
   now: Date = new Date(),
 ): Promise<SubscriptionRef> {
   const email = normalizeEmail(input.email);
-  return db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Database;
+  return db.transaction(async (tx) => {
     await lockFor(tx, `subscriptions:replies:${input.submissionId}:${email}`);
     const [existing] = await tx
       .select({ id: subscriptions.id, token: subscriptions.token })
@@ -115,13 +115,12 @@ export async function subscribeToReplies(
  * Throws TypeError for an invalid email; otherwise only database errors.
  */
 export async function followPost(
-  db: Database,
+  db: Executor,
   input: { postSlug: string; email: string; userId: string },
   now: Date = new Date(),
 ): Promise<SubscriptionRef> {
   const email = normalizeEmail(input.email);
-  return db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Database;
+  return db.transaction(async (tx) => {
     await lockFor(tx, `subscriptions:post:${input.postSlug}:${input.userId}`);
     const [existing] = await tx
       .select({ id: subscriptions.id, token: subscriptions.token, unsubscribedAt: subscriptions.unsubscribedAt })
@@ -160,7 +159,7 @@ function followOf(input: { postSlug: string; userId: string }) {
 
 /** Stops a member following a post. Returns true when a follow was active. */
 export async function unfollowPost(
-  db: Database,
+  db: Executor,
   input: { postSlug: string; userId: string },
   now: Date = new Date(),
 ): Promise<boolean> {
@@ -173,13 +172,32 @@ export async function unfollowPost(
 }
 
 /** Whether a member currently follows a post. */
-export async function isFollowingPost(db: Database, input: { postSlug: string; userId: string }): Promise<boolean> {
+export async function isFollowingPost(db: Executor, input: { postSlug: string; userId: string }): Promise<boolean> {
   const [row] = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
     .where(and(followOf(input), isNull(subscriptions.unsubscribedAt)))
     .limit(1);
   return row !== undefined;
+}
+
+/** What became of a reader's request to follow or unfollow a post. */
+export type FollowOutcome = { kind: "sign-in-needed" } | { kind: "done"; following: boolean };
+
+/**
+ * The post page's "Email me every new comment" button and its opposite: a
+ * signed-in member follows (at their account's email) or stops following a
+ * post; a reader not signed in must sign in first. Idempotent.
+ */
+export async function changeFollowing(
+  db: Executor,
+  input: { postSlug: string; account: { id: string; email: string } | null; follow: boolean },
+): Promise<FollowOutcome> {
+  const { postSlug, account } = input;
+  if (!account) return { kind: "sign-in-needed" };
+  if (input.follow) await followPost(db, { postSlug, email: account.email, userId: account.id });
+  else await unfollowPost(db, { postSlug, userId: account.id });
+  return { kind: "done", following: input.follow };
 }
 
 /**
@@ -190,7 +208,7 @@ export async function isFollowingPost(db: Database, input: { postSlug: string; u
  * @returns what it was, or null for a token that names nothing.
  */
 export async function unsubscribe(
-  db: Database,
+  db: Executor,
   token: string,
   now: Date = new Date(),
 ): Promise<{ kind: SubscriptionKind; postSlug: string } | null> {
@@ -218,7 +236,7 @@ export interface SubscriptionDescription {
 }
 
 /** Describes the subscription a token names (nothing is changed), or null for an unknown token. */
-export async function describeSubscription(db: Database, token: string): Promise<SubscriptionDescription | null> {
+export async function describeSubscription(db: Executor, token: string): Promise<SubscriptionDescription | null> {
   if (!TOKEN_PATTERN.test(token ?? "")) return null;
   const [row] = await db.select().from(subscriptions).where(eq(subscriptions.token, token)).limit(1);
   if (!row) return null;
@@ -265,7 +283,7 @@ export interface NewCommentFacts {
  * `parentSubmissionId` (pass the new comment's `parentId`). Null for null or
  * an unknown id.
  */
-export async function parentSubmissionIdOf(db: Database, parentCommentId: number | null): Promise<string | null> {
+export async function parentSubmissionIdOf(db: Executor, parentCommentId: number | null): Promise<string | null> {
   if (parentCommentId === null) return null;
   const [row] = await db
     .select({ submissionId: comments.submissionId })
@@ -295,13 +313,12 @@ export async function parentSubmissionIdOf(db: Database, parentCommentId: number
  * @returns how many emails were queued. Throws only database errors.
  */
 export async function notifyNewComment(
-  db: Database,
+  db: Executor,
   facts: NewCommentFacts,
   now: Date = new Date(),
 ): Promise<{ queued: number }> {
   const siteUrl = facts.siteUrl.replace(/\/+$/, "");
-  return db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Database;
+  return db.transaction(async (tx) => {
     const writerEmails = new Set<string>();
     const ownEmail = safeEmail(facts.writerEmail);
     if (ownEmail) writerEmails.add(ownEmail);
@@ -337,7 +354,7 @@ export async function notifyNewComment(
       if (!email || done.has(email) || writerEmails.has(email)) continue;
       if (facts.writerUserId && row.userId === facts.writerUserId) continue;
       done.add(email);
-      const unsubscribeUrl = `${siteUrl}/unsubscribe/${row.token}`;
+      const unsubscribeUrl = `${siteUrl}${unsubscribePath(row.token)}`;
       await enqueueEmail(
         tx,
         {
@@ -409,7 +426,7 @@ function newCommentEmail(kind: SubscriptionKind, facts: NewCommentFacts, unsubsc
  * @returns how many emails were queued: 1, or 0 when `to` is not an address.
  */
 export async function notifyHeldComment(
-  db: Database,
+  db: Executor,
   input: { to: string; postTitle: string; writerName: string; excerpt: string; queueUrl: string; siteTitle: string },
   now: Date = new Date(),
 ): Promise<{ queued: number }> {

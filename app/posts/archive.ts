@@ -74,7 +74,7 @@ function assertMonth(year: number, month: number): void {
  * characters are read), or null when it does not start with a year and a
  * month 01–12.
  */
-export function monthOf(isoDate: string): { year: number; month: number } | null {
+function monthOf(isoDate: string): { year: number; month: number } | null {
   const match = /^(\d{4})-(\d{2})/.exec(isoDate);
   if (!match) return null;
   const year = Number(match[1]);

@@ -1,6 +1,7 @@
 import Markdoc, { type Config, type Node, type Tag as MarkdocTag } from "@markdoc/markdoc";
 import { fields } from "@keystatic/core";
 import sanitizeHtml from "sanitize-html";
+import { postImagePath } from "../discovery/paths";
 import { labelLicenseUrl } from "../licences/metadata";
 import { imageCreditText } from "../licences/reuse";
 import { postBodyComponents } from "./content-components";
@@ -26,8 +27,8 @@ export interface BodyImage {
  */
 export function imagePath(src: string): string {
   if (/^https?:\/\//i.test(src)) return src;
-  if (/^\/(?![\/\\])/.test(src)) return src;
-  if (/^[\w][\w./-]*$/.test(src) && !src.includes("..") && !src.includes(":")) return `/images/posts/${src}`;
+  if (/^\/(?![/\\])/.test(src)) return src;
+  if (/^[\w][\w./-]*$/.test(src) && !src.includes("..") && !src.includes(":")) return postImagePath(src);
   return "";
 }
 

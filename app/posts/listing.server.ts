@@ -1,4 +1,4 @@
-import { countComments } from "../comments/comments.server";
+import { countComments } from "../comments/thread-read.server";
 import { getDatabase } from "../database.server";
 import type { PostListItem } from "../components/PostList";
 import type { PostSummary } from "./posts.server";

@@ -1,16 +1,23 @@
 import { watch as watchFolder, type FSWatcher } from "node:fs";
 import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { createReader } from "@keystatic/core/reader";
-import keystaticConfig from "../../keystatic.config";
 import { markdocPlainText } from "./body-text";
 import { imagePath, renderPostBody, type BodyImage } from "./body.server";
+import {
+  contentReader,
+  contentRoot,
+  deepFreeze,
+  fileSignature,
+  messageOf,
+  type ContentReader,
+} from "./content-files.server";
 import { assertMarkdocWithinLimits } from "./markdoc-limits";
 
 /**
- * Reading Keystatic content (docs/architecture.md §2): posts, authors and site settings are
- * files under `content/`. `CONTENT_ROOT` (default: the working directory) is
- * where `content/` lives; tests point it at a copy.
+ * Reading Keystatic content (docs/architecture.md §2): posts and authors are
+ * files under `content/` (the site settings are read by
+ * app/settings/site-settings.server.ts). `CONTENT_ROOT` (default: the working
+ * directory) is where `content/` lives; tests point it at a copy.
  *
  * Parsed content is kept in memory, so an unchanged site is not re-read and
  * re-parsed on every request, while an edit saved in the editor (or by hand)
@@ -32,32 +39,12 @@ import { assertMarkdocWithinLimits } from "./markdoc-limits";
  * - full checks never overlap: a call arriving while one runs waits for the
  *   next one, which starts after it arrived (so it never gets content older
  *   than what was on disk when it was made), and a burst of calls shares it;
- * - `getPost` and `getSiteSettings` check their one file on every call, and
- *   keep the rendered body and the parsed settings while it is unchanged.
+ * - `getPost` checks its one file on every call, and keeps the rendered body
+ *   while it is unchanged.
  *
  * Objects handed out are frozen (they are shared between requests): copy
  * before changing anything.
  */
-
-export interface SiteSettings {
-  title: string;
-  tagline: string;
-  defaultLicense: string;
-  attributionName: string;
-  attributionUrl: string | null;
-  /** Characters (grapheme clusters) per comment part. */
-  commentMaxChars: number;
-  commentMaxParts: number;
-  maxDisplayDepth: number;
-  allowAnonymous: boolean;
-  holdFirstTimeGuests: boolean;
-  /** Comments with more links than this are held. */
-  maxLinks: number;
-  /** The licence comments are published under: a catalogue id, or "site-default". */
-  commentLicense: string;
-  /** Extra words shown on the comment form under the licence notice (may be empty). */
-  commentLicenseText: string;
-}
 
 export interface Author {
   slug: string;
@@ -102,51 +89,8 @@ export interface Post extends PostSummary {
   images: BodyImage[];
 }
 
-export const SITE_DEFAULTS: SiteSettings = {
-  title: "Staffroom",
-  tagline: "",
-  defaultLicense: "cc-by-4.0",
-  attributionName: "",
-  attributionUrl: null,
-  commentMaxChars: 4096,
-  commentMaxParts: 10,
-  maxDisplayDepth: 4,
-  allowAnonymous: true,
-  holdFirstTimeGuests: true,
-  maxLinks: 2,
-  commentLicense: "site-default",
-  commentLicenseText: "",
-};
-
 const POSTS_DIR = "content/posts";
 const AUTHORS_DIR = "content/authors";
-const SITE_FILE = "content/site.yaml";
-
-function contentRoot(): string {
-  return path.resolve(process.env.CONTENT_ROOT ?? process.cwd());
-}
-
-const makeReader = (root: string) => createReader(root, keystaticConfig);
-type Reader = ReturnType<typeof makeReader>;
-let readerCache: { root: string; reader: Reader } | null = null;
-
-function reader(): Reader {
-  const root = contentRoot();
-  if (readerCache?.root !== root) readerCache = { root, reader: makeReader(root) };
-  return readerCache.reader;
-}
-
-/** A file's identity and version ("ino:size:mtime:ctime"), or null when there is no such file. */
-async function fileSignature(file: string): Promise<string | null> {
-  try {
-    const s = await stat(file);
-    return s.isFile() ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : null;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR")
-      return null;
-    throw error;
-  }
-}
 
 /** Signatures of the files `<name><extension>` directly in `dir`, by name (no extension). A missing folder is empty. */
 async function folderSignatures(dir: string, extension: string): Promise<Map<string, string>> {
@@ -174,62 +118,15 @@ function sameSignatures(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, s
   return true;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
-
-let siteCache: { root: string; signature: string | null; settings: SiteSettings } | null = null;
-
-/** The site singleton, with defaults for anything missing. Re-read when content/site.yaml changes. */
-export async function getSiteSettings(): Promise<SiteSettings> {
-  const root = contentRoot();
-  const signature = await fileSignature(path.join(root, SITE_FILE));
-  if (siteCache && siteCache.root === root && siteCache.signature === signature) return siteCache.settings;
-  const settings = deepFreeze(await readSiteSettings());
-  siteCache = { root, signature, settings };
-  return settings;
-}
-
-async function readSiteSettings(): Promise<SiteSettings> {
-  let site: Awaited<ReturnType<ReturnType<typeof reader>["singletons"]["site"]["read"]>>;
-  try {
-    site = await reader().singletons.site.read();
-  } catch (error) {
-    // A broken settings file must not take the whole site down: defaults, and say so.
-    console.error(`${SITE_FILE} cannot be read, so the default settings apply: ${messageOf(error)}`);
-    return { ...SITE_DEFAULTS };
-  }
-  if (!site) return { ...SITE_DEFAULTS };
-  return {
-    title: site.title || SITE_DEFAULTS.title,
-    tagline: site.tagline,
-    defaultLicense: site.defaultLicense,
-    attributionName: site.attributionName,
-    attributionUrl: site.attributionUrl,
-    commentMaxChars: site.commentMaxChars ?? SITE_DEFAULTS.commentMaxChars,
-    commentMaxParts: site.commentMaxParts ?? SITE_DEFAULTS.commentMaxParts,
-    maxDisplayDepth: Math.max(2, site.maxDisplayDepth ?? SITE_DEFAULTS.maxDisplayDepth),
-    allowAnonymous: site.allowAnonymous,
-    holdFirstTimeGuests: site.holdFirstTimeGuests,
-    maxLinks: site.maxLinks ?? SITE_DEFAULTS.maxLinks,
-    commentLicense: site.commentLicense,
-    commentLicenseText: site.commentLicenseText,
-  };
-}
-
 /**
  * One author by slug, or null when there is no such entry or its file cannot
  * be read (logged: a broken author file must not break every list).
  */
-export async function getAuthor(slug: string | null): Promise<Author | null> {
+async function getAuthor(slug: string | null): Promise<Author | null> {
   if (!slug) return null;
-  let entry: Awaited<ReturnType<ReturnType<typeof reader>["collections"]["authors"]["read"]>>;
+  let entry: Awaited<ReturnType<ContentReader["collections"]["authors"]["read"]>>;
   try {
-    entry = await reader().collections.authors.read(slug);
+    entry = await contentReader().collections.authors.read(slug);
   } catch (error) {
     console.error(`Author ${AUTHORS_DIR}/${slug}.yaml cannot be read and is left out: ${messageOf(error)}`);
     return null;
@@ -247,7 +144,7 @@ export async function getAuthor(slug: string | null): Promise<Author | null> {
   };
 }
 
-type PostEntry = NonNullable<Awaited<ReturnType<Reader["collections"]["posts"]["read"]>>>;
+type PostEntry = NonNullable<Awaited<ReturnType<ContentReader["collections"]["posts"]["read"]>>>;
 
 /** What a post file says, apart from its slug and body: the summary with the author as a slug. */
 type PostFields = Omit<PostSummary, "slug" | "author"> & { authorSlug: string | null };
@@ -459,7 +356,7 @@ function newestFirst(a: PostSummary, b: PostSummary): number {
 async function readRecord(slug: string, signature: string): Promise<PostRecord> {
   try {
     await checkPostSource(slug);
-    const entry = await reader().collections.posts.read(slug);
+    const entry = await contentReader().collections.posts.read(slug);
     if (!entry) return { signature, fields: null, text: null };
     const fields = deepFreeze(fieldsOf(entry));
     const { node } = await entry.body();
@@ -484,7 +381,7 @@ export async function listPosts(): Promise<PostSummary[]> {
 
 /** Every author, by slug. */
 export async function listAuthors(): Promise<Author[]> {
-  const slugs = await reader().collections.authors.list();
+  const slugs = await contentReader().collections.authors.list();
   return (await Promise.all(slugs.map((slug) => getAuthor(slug)))).filter((a): a is Author => a !== null);
 }
 
@@ -522,7 +419,7 @@ export async function getPost(slug: string): Promise<Post | null> {
   if (!rendered || rendered.root !== root || rendered.signature !== signature) {
     try {
       await checkPostSource(slug);
-      const entry = await reader().collections.posts.read(slug);
+      const entry = await contentReader().collections.posts.read(slug);
       if (!entry) return null;
       const { node } = await entry.body();
       const body = renderPostBody(node);
@@ -559,8 +456,4 @@ async function checkPostSource(slug: string): Promise<void> {
  */
 function wellFormed(value: string): string {
   return value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,7 +7,8 @@ import { pageMeta } from "~/discovery/meta";
 import { toPostListItems } from "~/posts/listing.server";
 import { pageQuerySchema } from "~/posts/page-query";
 import { pageOf } from "~/posts/paging";
-import { getSiteSettings, listPosts } from "~/posts/posts.server";
+import { listPosts } from "~/posts/posts.server";
+import { getSiteSettings } from "~/settings/site-settings.server";
 
 // Newest first, 20 a page (?page=n): a site with a thousand posts stays a light page.
 export async function loader({ request }: LoaderFunctionArgs) {

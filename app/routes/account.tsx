@@ -4,8 +4,8 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { changeOwnPassword, deleteOwnAccount, saveProfile, signOutEverywhere } from "~/auth/account-settings.server";
 import { accountSettingsSchema, changePasswordSchema, deleteAccountSchema, profileSchema } from "~/auth/forms";
-import { requireSameOrigin } from "~/auth/request.server";
-import { cookieHeaders, requireUser, startSession } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { cookieHeaders, endSession, requireUser, startSession } from "~/http/session.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
 import { memberPath } from "~/discovery/paths";
@@ -14,8 +14,10 @@ export const meta: MetaFunction = () => [{ title: "Your account" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireUser(request);
-  const signedOutElsewhere = new URL(request.url).searchParams.get("signedOutElsewhere") === "1";
-  return json({ user, signedOutElsewhere }, { headers });
+  const search = new URL(request.url).searchParams;
+  const signedOutElsewhere = search.get("signedOutElsewhere") === "1";
+  const passwordChanged = search.get("passwordChanged") === "1";
+  return json({ user, signedOutElsewhere, passwordChanged }, { headers });
 }
 
 type ActionData = { intent: string; result: SubmissionResult<string[]>; done?: string };
@@ -66,28 +68,23 @@ export async function action({ request }: ActionFunctionArgs) {
     case "password": {
       const outcome = await changeOwnPassword(db, user.id, value);
       if (!outcome.ok) return refuse(outcome, HIDE);
-      const cookie = await startSession(user.id); // every other session has ended
-      return json<ActionData>(
-        {
-          intent,
-          result: submission.reply({ resetForm: true }),
-          done: "Your password was changed. Other devices were signed out.",
-        },
-        { headers: cookieHeaders(headers, cookie) },
-      );
+      // Every session has ended, this one too: a redirect (not data) so the page
+      // is drawn with the new session's cookie, not the request's ended one.
+      const cookie = await startSession(user.id);
+      return redirect("/account?passwordChanged=1", { status: 303, headers: cookieHeaders(headers, cookie) });
     }
     case "delete": {
       const outcome = await deleteOwnAccount(db, user.id, value);
       if (!outcome.ok) return refuse(outcome, HIDE);
       return redirect("/?accountDeleted=1", {
-        headers: cookieHeaders(new Headers(), "staffroom_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+        headers: cookieHeaders(new Headers(), await endSession(request)),
       });
     }
   }
 }
 
 export default function Account() {
-  const { user, signedOutElsewhere } = useLoaderData<typeof loader>();
+  const { user, signedOutElsewhere, passwordChanged } = useLoaderData<typeof loader>();
   const action = useActionData<typeof action>() as ActionData | undefined;
   const resultFor = (id: string) => (action?.intent === id ? action.result : null);
   // A form this page does not have (a stale or forged one): its message goes above the forms.
@@ -123,9 +120,12 @@ export default function Account() {
           {formMissing}
         </p>
       ) : null}
-      {action?.done || signedOutElsewhere ? (
+      {action?.done || signedOutElsewhere || passwordChanged ? (
         <p className="notice" role="status">
-          {action?.done ?? "Every other session was signed out."}
+          {action?.done ??
+            (passwordChanged
+              ? "Your password was changed. Other devices were signed out."
+              : "Every other session was signed out.")}
         </p>
       ) : null}
 

@@ -3,8 +3,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { listAccounts, setRole } from "~/auth/accounts.server";
 import { roleSchema } from "~/auth/forms";
-import { requireSameOrigin } from "~/auth/request.server";
-import { requireUser } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { requireUser } from "~/http/session.server";
 import { getDatabase } from "~/database.server";
 import { formatInstant } from "~/posts/dates";
 

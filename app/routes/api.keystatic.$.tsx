@@ -1,9 +1,9 @@
 import { handleLoader } from "@keystatic/remix/api";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import keystaticConfig from "../../keystatic.config";
-import { requireSameOrigin } from "~/auth/request.server";
-import { requireEditorApi } from "~/editor/access.server";
-import { requireKeystaticWriteAllowed } from "~/editor/keystatic-writes.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { requireEditorApi } from "~/http/editor-gate.server";
+import { requireKeystaticWriteAllowed } from "~/http/keystatic-write-gate.server";
 
 // Keystatic's reads are GETs and its one write is `POST /api/keystatic/update`
 // (shared/STACK-NOTES.md). Both need a coach or admin; a write also needs

@@ -1,99 +1,87 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { clientAddress } from "~/auth/client-address.server";
-import { requireSameOrigin } from "~/auth/request.server";
-import { commentRateLimit } from "~/moderation/limits.server";
-import { getRequestUser } from "~/auth/session.server";
-import { locateComment } from "~/comments/comments.server";
+import { z } from "zod";
+import { clientAddress } from "~/http/client-address.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { getRequestUser } from "~/http/session.server";
+import { editComment } from "~/comments/edit-comment.server";
 import { EDIT_WINDOW_MINUTES } from "~/comments/edit-window";
-import { editSubmission, ownSubmission } from "~/comments/edits.server";
-import { findContactDetails } from "~/comments/contact-details";
+import { ownSubmission } from "~/comments/edits.server";
 import { readGuestToken } from "~/comments/guest-token.server";
 import { anchorFor } from "~/comments/thread";
+import { commentIdSchema } from "~/comments/validation";
 import { getDatabase } from "~/database.server";
-import { moderatesPost } from "~/moderation/rules";
-import { announceSubmission } from "~/notifications/announce.server";
-import { getPost, getSiteSettings } from "~/posts/posts.server";
+import { commentPath, postPagePath, postPath } from "~/discovery/paths";
 
 export const meta: MetaFunction = () => [{ title: "Edit your comment" }];
 
-async function load(request: Request, idParam: string | undefined) {
-  const id = /^\d{1,9}$/.test(idParam ?? "") ? Number(idParam) : null;
-  const { user, headers } = await getRequestUser(request);
-  const db = await getDatabase();
-  const own =
-    id === null
-      ? null
-      : await ownSubmission(db, id, {
-          userId: user?.id ?? null,
-          guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
-        });
-  if (!own)
-    throw new Response("You can edit only your own comments, from the browser or account you wrote them with.", {
-      status: 404,
-      headers,
-    });
-  return { db, own, user, headers };
-}
+const NOT_YOURS = "You can edit only your own comments, from the browser or account you wrote them with.";
 
-async function backTo(db: Awaited<ReturnType<typeof getDatabase>>, commentId: number, postSlug: string) {
-  const found = await locateComment(db, commentId);
-  return found
-    ? `/posts/${postSlug}#${anchorFor(found.number)}`
-    : `/posts/${postSlug}?held=1#comment-held-${commentId}`;
-}
+/** The edit form: the new text, and the writer's answer when asked about contact details. */
+const editSchema = z.object({
+  body: z.string().catch(""),
+  contactChoice: z.literal("publish").nullable().catch(null),
+});
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
-  const { own, headers } = await load(request, params.id);
+  const id = commentIdSchema.safeParse(params.id);
+  const { user, headers } = await getRequestUser(request);
+  const own = id.success
+    ? await ownSubmission(await getDatabase(), id.data, {
+        userId: user?.id ?? null,
+        guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
+      })
+    : null;
+  if (!own) throw new Response(NOT_YOURS, { status: 404, headers });
   return json({ body: own.body, editable: own.editable, postSlug: own.postSlug, commentId: own.first.id }, { headers });
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const { db, own, user, headers } = await load(request, params.id);
-  const form = await request.formData();
-  const body = String(form.get("body") ?? "");
-  const limited = await commentRateLimit(db, clientAddress(context), user?.id ?? null);
-  if (limited) {
-    headers.set("Retry-After", String(limited));
-    const wait = `You are changing comments faster than we allow. Please wait ${Math.ceil(limited / 60)} minutes; your text is still here.`;
-    return json(
-      { body, errors: { "": [wait] } as Record<string, string[]>, contactCheck: [] as string[] },
-      { status: 429, headers },
-    );
-  }
-  const details = findContactDetails(body);
-  if (details.length > 0 && form.get("contactChoice") !== "publish") {
-    return json(
-      {
-        body,
-        errors: {
+  const id = commentIdSchema.safeParse(params.id);
+  const { user, headers } = await getRequestUser(request);
+  if (!id.success) throw new Response(NOT_YOURS, { status: 404, headers });
+  const form = parseWithZod(await request.formData(), { schema: editSchema });
+  const { body, contactChoice } = form.status === "success" ? form.value : editSchema.parse({});
+  const outcome = await editComment(await getDatabase(), {
+    commentId: id.data,
+    account: user,
+    guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
+    body,
+    contactChoice,
+    clientAddress: clientAddress(context),
+  });
+  const again = (status: number, errors: Record<string, string[]>, contactCheck: string[] = []) =>
+    json({ body, errors, contactCheck }, { status, headers });
+  switch (outcome.kind) {
+    case "not-found":
+      throw new Response(NOT_YOURS, { status: 404, headers });
+    case "rate-limited": {
+      headers.set("Retry-After", String(outcome.retryAfterSeconds));
+      const wait = `Please wait ${Math.ceil(outcome.retryAfterSeconds / 60)} minutes; your text is still here.`;
+      return again(429, { "": [`You are changing comments faster than we allow. ${wait}`] });
+    }
+    case "needs-confirmation":
+      return again(
+        422,
+        {
           "": [
             "Your comment seems to include contact details, and comments are public. Publish it as it is, or edit them out.",
           ],
-        } as Record<string, string[]>,
-        contactCheck: details.map((d) => d.text),
-      },
-      { status: 422, headers },
-    );
+        },
+        outcome.contactDetails,
+      );
+    case "refused":
+      return again(400, outcome.errors);
+    case "saved": {
+      const { postSlug, number, commentId } = outcome;
+      const back = number
+        ? postPagePath(postSlug, 1, anchorFor(number))
+        : `${postPath(postSlug)}?held=1#comment-held-${commentId}`;
+      return redirect(back, { status: 303, headers });
+    }
   }
-  const [site, post] = await Promise.all([getSiteSettings(), getPost(own.postSlug)]);
-  const staff = moderatesPost(user, post?.author ?? null);
-  const result = await editSubmission(
-    db,
-    own,
-    { limit: site.commentMaxChars, maxParts: site.commentMaxParts, allowAnonymous: site.allowAnonymous },
-    body,
-    {
-      moderation: { holdFirstTimeGuests: site.holdFirstTimeGuests, maxLinks: site.maxLinks },
-      writer: staff ? "staff" : user ? "member" : "guest",
-    },
-  );
-  if (!result.ok) {
-    return json({ body, errors: result.fieldErrors, contactCheck: [] as string[] }, { status: 400, headers });
-  }
-  if (result.held) await announceSubmission(db, own.submissionId);
-  return redirect(await backTo(db, own.first.id, own.postSlug), { status: 303, headers });
 }
 
 export default function EditComment() {
@@ -142,7 +130,7 @@ export default function EditComment() {
           <button type="submit" className="button">
             Save changes
           </button>{" "}
-          <Link to={`/comments/${data.commentId}`}>Cancel</Link>
+          <Link to={commentPath(data.commentId)}>Cancel</Link>
         </Form>
       )}
     </section>

@@ -1,35 +1,34 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { requireSameOrigin } from "~/auth/request.server";
-import { getRequestUser } from "~/auth/session.server";
-import { locateComment, postOfComment, removeComment } from "~/comments/comments.server";
-import { ownSubmission } from "~/comments/edits.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { getRequestUser } from "~/http/session.server";
 import { readGuestToken } from "~/comments/guest-token.server";
+import { removeOwnOrModeratedComment } from "~/comments/remove-comment.server";
 import { anchorFor } from "~/comments/thread";
+import { commentIdSchema } from "~/comments/validation";
 import { getDatabase } from "~/database.server";
-import { moderatesPost } from "~/moderation/rules";
-import { getPost } from "~/posts/posts.server";
+import { postPagePath } from "~/discovery/paths";
 
 // Removing a comment (POST): its writer (by account or guest browser token),
 // the post's coach, or an admin. It leaves a tombstone that keeps its number
 // and replies (docs/architecture.md §3); every part of a split comment goes together.
 export async function action({ params, request }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : null;
+  const id = commentIdSchema.safeParse(params.id);
   const { user, headers } = await getRequestUser(request);
-  const db = await getDatabase();
-  const postSlug = id === null ? null : await postOfComment(db, id);
-  if (id === null || !postSlug) throw new Response("There is no comment at this address.", { status: 404, headers });
-  const own = await ownSubmission(db, id, {
-    userId: user?.id ?? null,
-    guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
-  });
-  const post = await getPost(postSlug);
-  const staff = moderatesPost(user, post?.author ?? null);
-  if (!own && !staff) throw new Response("You can remove only your own comments.", { status: 403, headers });
-  await removeComment(db, id);
+  const outcome = id.success
+    ? await removeOwnOrModeratedComment(await getDatabase(), {
+        commentId: id.data,
+        account: user,
+        guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
+      })
+    : ({ kind: "not-found" } as const);
+  if (outcome.kind === "not-found")
+    throw new Response("There is no comment at this address.", { status: 404, headers });
+  if (outcome.kind === "forbidden")
+    throw new Response("You can remove only your own comments.", { status: 403, headers });
   // A held comment had no number: back to the thread.
-  const found = await locateComment(db, id);
-  return redirect(`/posts/${postSlug}#${found ? anchorFor(found.number) : "comments"}`, { status: 303, headers });
+  const hash = outcome.number === null ? "comments" : anchorFor(outcome.number);
+  return redirect(postPagePath(outcome.postSlug, 1, hash), { status: 303, headers });
 }
 
 export function loader() {

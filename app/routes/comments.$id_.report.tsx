@@ -1,33 +1,40 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { clientAddress } from "~/auth/client-address.server";
-import { hitRateLimit } from "~/auth/rate-limit.server";
-import { requireSameOrigin } from "~/auth/request.server";
-import { getRequestUser } from "~/auth/session.server";
-import { locateComment } from "~/comments/comments.server";
+import { z } from "zod";
+import { clientAddress } from "~/http/client-address.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { getRequestUser } from "~/http/session.server";
 import { anchorFor } from "~/comments/thread";
+import { commentIdSchema } from "~/comments/validation";
 import { getDatabase } from "~/database.server";
-import { reportComment } from "~/moderation/queue.server";
+import { postPath } from "~/discovery/paths";
+import { reportToModerators } from "~/moderation/report-comment.server";
+
+/** The report form: its reason, which may be left empty. */
+const reportSchema = z.object({ reason: z.string().catch("") });
 
 // A reader reports a comment to the moderators (POST from the comment's
 // "Report" form); they return to the comment with a thank-you.
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : null;
-  const db = await getDatabase();
-  const found = id === null ? null : await locateComment(db, id);
-  if (!found || id === null) throw new Response("There is no comment at this address.", { status: 404 });
+  const id = commentIdSchema.safeParse(params.id);
+  if (!id.success) throw new Response("There is no comment at this address.", { status: 404 });
   const { user, headers } = await getRequestUser(request);
-  const limit = await hitRateLimit(db, `report:ip:${clientAddress(context)}`, 20, 3600);
-  if (!limit.allowed) {
+  const form = parseWithZod(await request.formData(), { schema: reportSchema });
+  const outcome = await reportToModerators(await getDatabase(), {
+    commentId: id.data,
+    reason: form.status === "success" ? form.value.reason : "",
+    reporterUserId: user?.id ?? null,
+    clientAddress: clientAddress(context),
+  });
+  if (outcome.kind === "not-found") throw new Response("There is no comment at this address.", { status: 404 });
+  if (outcome.kind === "rate-limited") {
     throw new Response("Too many reports from your network. Please try again later.", {
       status: 429,
-      headers: { "Retry-After": String(limit.retryAfterSeconds) },
+      headers: { "Retry-After": String(outcome.retryAfterSeconds) },
     });
   }
-  const form = await request.formData();
-  const reason = String(form.get("reason") ?? "").trim() || "No reason given";
-  await reportComment(db, { commentId: id, reason, reporterUserId: user?.id ?? null });
-  return redirect(`/posts/${found.postSlug}?reported=1#${anchorFor(found.number)}`, { status: 303, headers });
+  return redirect(`${postPath(outcome.postSlug)}?reported=1#${anchorFor(outcome.number)}`, { status: 303, headers });
 }
 
 export function loader() {

@@ -1,7 +1,7 @@
 import { makePage } from "@keystatic/remix/ui";
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import keystaticConfig from "../../keystatic.config";
-import { requireEditorPage } from "~/editor/access.server";
+import { requireEditorPage } from "~/http/editor-gate.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { headers } = await requireEditorPage(request);

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { memberProfile } from "~/auth/member-profile.server";
-import { getRequestUser } from "~/auth/session.server";
+import { getRequestUser } from "~/http/session.server";
 import { getDatabase } from "~/database.server";
 import { commentPath } from "~/discovery/paths";
 import { formatInstant } from "~/posts/dates";

@@ -1,10 +1,10 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requireSameOrigin } from "~/auth/request.server";
-import { requireUser } from "~/auth/session.server";
-import { getDatabase } from "~/database.server";
 import { postPath } from "~/discovery/paths";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { requireUser } from "~/http/session.server";
+import { getDatabase } from "~/database.server";
 import { listQueue, moderate, queueCounts, type ModeratorScope, type QueueList } from "~/moderation/queue.server";
 import { announceSubmission } from "~/notifications/announce.server";
 import { LIST_ACTIONS, NOTHING_TICKED, moderationFormSchema, queueQuerySchema } from "~/moderation/forms";

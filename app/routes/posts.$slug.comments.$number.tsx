@@ -1,7 +1,8 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { commentNumberExists, pageOfNumber } from "~/comments/comments.server";
+import { commentNumberExists, pageOfNumber } from "~/comments/numbering.server";
 import { getDatabase } from "~/database.server";
 import { anchorFor, parseCommentNumber } from "~/comments/thread";
+import { postPagePath } from "~/discovery/paths";
 import { getPost } from "~/posts/posts.server";
 
 // A readable permalink by number: /posts/<slug>/comments/9.2 → the page of
@@ -12,6 +13,5 @@ export async function loader({ params }: LoaderFunctionArgs) {
   if (!number || !post || !(await commentNumberExists(await getDatabase(), post.slug, number))) {
     throw new Response("There is no comment at this address.", { status: 404 });
   }
-  const page = pageOfNumber(number);
-  return redirect(`/posts/${params.slug}${page > 1 ? `?page=${page}` : ""}#${anchorFor(number)}`);
+  return redirect(postPagePath(post.slug, pageOfNumber(number), anchorFor(number)));
 }

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { feedResponse, notFound } from "~/feeds/responses.server";
-import { commentsFeedXml } from "~/notifications/feed.server";
+import { commentsFeedXml } from "~/feeds/comments-feed.server";
 import { publicOrigin } from "~/site/urls.server";
 
 // /posts/<slug>/comments.atom: the post's published comments as Atom 1.0

@@ -1,4 +1,4 @@
-import type { SubmissionResult } from "@conform-to/react";
+import type { Submission, SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import {
   json,
@@ -9,51 +9,41 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
-import { requireSameOrigin } from "~/auth/request.server";
-import { clientAddress } from "~/auth/client-address.server";
-import { getRequestUser } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { clientAddress } from "~/http/client-address.server";
+import { getRequestUser } from "~/http/session.server";
+import { z } from "zod";
 import { randomToken, sign, unsign } from "~/auth/signing.server";
-import { newGuestToken, readGuestToken } from "~/comments/guest-token.server";
-import { findContactDetails } from "~/comments/contact-details";
-import { commentRateLimit } from "~/moderation/limits.server";
+import { readGuestToken } from "~/comments/guest-token.server";
 import { moderatesPost } from "~/moderation/rules";
-import { announceSubmission } from "~/notifications/announce.server";
-import { sendPrivateMessage } from "~/notifications/private-message.server";
-import { followPost, isFollowingPost, subscribeToReplies, unfollowPost } from "~/notifications/subscriptions.server";
-import {
-  DUPLICATE_WINDOW_SECONDS,
-  commentIdentityFor,
-  countComments,
-  listThreadPage,
-  submitComment,
-} from "~/comments/comments.server";
-import { deleteDraft, readDraft, saveDraft } from "~/comments/drafts.server";
+import { changeFollowing, isFollowingPost } from "~/notifications/subscriptions.server";
+import { postComment, type PostCommentOutcome } from "~/comments/post-comment.server";
+import { commentIdentityFor } from "~/comments/submission.server";
+import { countComments, listThreadPage } from "~/comments/thread-read.server";
+import { readDraft } from "~/comments/drafts.server";
 import { anchorFor, flattenThread } from "~/comments/thread";
-import { commentFormSchema, type CommentRules } from "~/comments/validation";
+import { commentFormSchema, commentRulesOf } from "~/comments/validation";
 import { CommentForm, commentFormId, type CommentViewer } from "~/components/CommentForm";
 import { CommentThread } from "~/components/CommentThread";
 import { Pagination } from "~/components/Pagination";
 import { TagList } from "~/components/PostList";
 import { getDatabase } from "~/database.server";
-import { getEnv } from "~/env.server";
-import { blogPostingJsonLd, resolveCommentLicense, storedCommentLicense } from "~/licences/metadata";
+import { blogPostingJsonLd, storedCommentLicense } from "~/licences/metadata";
 import { postLicensing } from "~/licences/post-licensing";
 import { absoluteUrl, postUrl } from "~/site/urls.server";
 import { ReusePanel } from "~/components/ReusePanel";
 import { ShareLinks } from "~/components/ShareLinks";
+import { LicenseNotice } from "~/components/LicenseNotice";
 import { pageMeta } from "~/discovery/meta";
-import { postPath } from "~/discovery/paths";
+import { commentPath, postCommentsFeedPath, postPagePath, postPath, signinPath } from "~/discovery/paths";
 import type { CreditedImage } from "~/licences/post-licensing";
 import { formatCalendarDate } from "~/posts/dates";
 import { creditedFigureHtml } from "~/posts/body.server";
-import { getPost, getSiteSettings, type SiteSettings } from "~/posts/posts.server";
+import { getPost } from "~/posts/posts.server";
+import { getSiteSettings } from "~/settings/site-settings.server";
 
 /** Largest form body accepted: far above 10 parts of 4,096 four-byte characters. */
 const MAX_FORM_BYTES = 1_000_000;
-
-function rulesFrom(site: SiteSettings): CommentRules {
-  return { limit: site.commentMaxChars, maxParts: site.commentMaxParts, allowAnonymous: site.allowAnonymous };
-}
 
 async function requirePost(slug: string | undefined) {
   const post = slug ? await getPost(slug) : null;
@@ -87,7 +77,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     },
     requestedPage,
   );
-  if (page > pageCount) throw redirect(`/posts/${post.slug}?page=${pageCount}#comments`, { headers });
+  if (page > pageCount) throw redirect(postPagePath(post.slug, pageCount, "comments"), { headers });
   const identity = commentIdentityFor(user, post.author);
   const viewer: CommentViewer = user
     ? { signedIn: true, displayName: user.displayName, isPostAuthor: identity.kind === "post-author" }
@@ -119,7 +109,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const pageComments = flattenThread(thread)
     .filter((node) => node.number !== "" && !node.comment.removed && !node.comment.pending)
     .map((node) => ({
-      url: absoluteUrl(`/comments/${node.comment.id}`, request.url),
+      url: absoluteUrl(commentPath(node.comment.id), request.url),
       authorName: node.comment.displayName,
       dateCreated: node.comment.createdAt,
       licenseUrl: storedCommentLicense(node.comment.license, licensing.commentLicense).url,
@@ -144,7 +134,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       commentLicense: licensing.commentNotice,
       post: { ...post, author: post.author ? { ...post.author, accountEmail: null } : null },
       authorName,
-      rules: rulesFrom(site),
+      rules: commentRulesOf(site),
       license,
       canonicalUrl: url,
       // Who the notice and the attributions credit: the author's first link, else the site's attribution URL.
@@ -195,7 +185,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
           type: "application/atom+xml",
           format: "Atom",
           title: `Comments on ${post.title}`,
-          href: `${postPath(post.slug)}/comments.atom`,
+          href: postCommentsFeedPath(post.slug),
         },
       ],
     }),
@@ -211,9 +201,80 @@ type ActionData = {
   contactCheck?: string[];
 };
 
+/**
+ * The post form's fields besides the comment's own (`commentFormSchema`): the
+ * follow button's intent and the form's hidden fields, named as `postComment`
+ * takes them. A value that is not what the page sends counts as absent, so
+ * this never fails.
+ */
+const formFieldsSchema = z
+  .object({
+    intent: z.enum(["follow", "unfollow"]).nullable().catch(null),
+    parentId: z
+      .string()
+      .regex(/^\d{1,9}$/)
+      .transform(Number)
+      .nullable()
+      .catch(null),
+    // The form's one-time key, when it looks like one the page issued.
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{22}$/)
+      .nullable()
+      .catch(null),
+    // Signed when the page was drawn: a forged or missing time is no time.
+    renderedAt: z
+      .string()
+      .transform((signed) => Number(unsign(signed)) || null)
+      .nullable()
+      .catch(null),
+    contactChoice: z.enum(["publish", "private"]).nullable().catch(null),
+    draftId: z.string().nullable().catch(null),
+    asMember: z
+      .literal("1")
+      .transform(() => true)
+      .catch(false),
+    // The field people never see, named to tempt robots.
+    homepage: z
+      .string()
+      .transform(() => true)
+      .catch(false),
+    body: z.string().nullable().catch(null),
+  })
+  .transform(({ homepage, ...fields }) => ({ ...fields, honeypot: homepage }));
+
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const post = await requirePost(params.slug);
+  const formData = await readCommentForm(request);
+  const { user, headers } = await getRequestUser(request);
+  const db = await getDatabase();
+  const fields = parseWithZod(formData, { schema: formFieldsSchema });
+  const { intent, ...form } = fields.status === "success" ? fields.value : formFieldsSchema.parse({});
+  if (intent) {
+    const follow = await changeFollowing(db, { postSlug: post.slug, account: user, follow: intent === "follow" });
+    const back = postPagePath(post.slug, 1, follow.kind === "sign-in-needed" ? "comments" : "follow");
+    return redirect(follow.kind === "sign-in-needed" ? signinPath(back) : back, { status: 303, headers });
+  }
+  const site = await getSiteSettings();
+  const submission = parseWithZod(formData, { schema: commentFormSchema(commentRulesOf(site), { signedIn: !!user }) });
+  const result = await postComment(db, {
+    ...form,
+    post,
+    site,
+    account: user,
+    guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
+    value: submission.status === "success" ? submission.value : null,
+    clientAddress: clientAddress(context),
+    requestUrl: request.url,
+  });
+  if (result.setCookie) headers.append("Set-Cookie", result.setCookie);
+  const formId = commentFormId(form.parentId);
+  return commentResponse(result, { slug: post.slug, formId, submission, headers });
+}
+
+/** The form's body, refused unread when far too long (413) and when unreadable (400). */
+async function readCommentForm(request: Request): Promise<FormData> {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_FORM_BYTES) {
     throw new Response("This comment is far too long to post. Please shorten it.", {
       status: 413,
@@ -221,162 +282,65 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       headers: { Connection: "close" },
     });
   }
-  let formData: FormData;
   try {
-    formData = await request.formData();
+    return await request.formData();
   } catch {
     throw new Response("The comment form could not be read. Please post it from the page's form.", {
       status: 400,
     });
   }
-  const { user, headers } = await getRequestUser(request);
-  const db = await getDatabase();
-  const intent = formData.get("intent");
-  if (intent === "follow" || intent === "unfollow") {
-    if (!user)
-      return redirect(`/signin?redirectTo=${encodeURIComponent(`/posts/${post.slug}#comments`)}`, {
-        status: 303,
-        headers,
-      });
-    if (intent === "follow") await followPost(db, { postSlug: post.slug, email: user.email, userId: user.id });
-    else await unfollowPost(db, { postSlug: post.slug, userId: user.id });
-    return redirect(`/posts/${post.slug}#follow`, { status: 303, headers });
-  }
-  const site = await getSiteSettings();
-  const rules = rulesFrom(site);
-  const rawParent = formData.get("parentId");
-  const parentId = typeof rawParent === "string" && /^\d{1,9}$/.test(rawParent) ? Number(rawParent) : null;
-  const formId = commentFormId(parentId);
-  const body = formData.get("body");
-  if (formData.get("asMember") === "1" && !user && typeof body === "string" && body.trim()) {
-    // The session ended while they wrote: never post it as a guest. Keep the
-    // text, ask them to sign in, and bring them back to it.
-    const draftId = await saveDraft(db, { postSlug: post.slug, parentId, body });
-    const back = `/posts/${post.slug}?draft=${draftId}#${parentId === null ? "comment-form" : "comments"}`;
-    return redirect(`/signin?expired=1&redirectTo=${encodeURIComponent(back)}`, { status: 303, headers });
-  }
-  const submission = parseWithZod(formData, { schema: commentFormSchema(rules, { signedIn: user !== null }) });
-  if (submission.status !== "success") {
-    return json<ActionData>({ formId, result: submission.reply() }, { status: 400, headers });
-  }
-  const limited = await commentRateLimit(db, clientAddress(context), user?.id ?? null);
-  if (limited) {
-    headers.set("Retry-After", String(limited));
-    return json<ActionData>(
-      {
-        formId,
-        result: submission.reply({
-          formErrors: [
-            `You are commenting faster than we allow. Please wait ${Math.ceil(limited / 60)} minutes; your text is still here.`,
-          ],
-        }),
-      },
-      { status: 429, headers },
-    );
-  }
-  const idempotencyKey = idempotencyKeyFrom(formData.get("idempotencyKey"));
-  const contactChoice = formData.get("contactChoice");
-  const contactDetails = findContactDetails(submission.value.body);
-  if (contactDetails.length > 0 && contactChoice !== "publish") {
-    if (contactChoice === "private") {
-      if (!post.author?.accountEmail) {
-        return json<ActionData>(
-          {
-            formId,
-            result: submission.reply({
-              formErrors: [
-                "This post's author has no email address on file, so it cannot be sent privately. Remove the details, or publish it.",
-              ],
-            }),
-          },
-          { status: 400, headers },
-        );
-      }
-      await sendPrivateMessage(db, {
-        to: post.author.accountEmail,
-        postTitle: post.title,
-        postUrl: new URL(`/posts/${post.slug}`, request.url).href,
-        senderName:
-          user?.displayName ?? (submission.value.anonymous ? "Anonymous" : (submission.value.name ?? "A reader")),
-        senderEmail: user?.email ?? submission.value.email ?? null,
-        body: submission.value.body,
-        siteTitle: site.title,
-      });
-      return redirect(`/posts/${post.slug}?sentPrivately=1#comments`, { status: 303, headers });
+}
+
+/** A posted comment's outcome as the response: a redirect back to the post, or the form again with why. */
+function commentResponse(
+  outcome: PostCommentOutcome,
+  { slug, formId, submission, headers }: { slug: string; formId: string; submission: Reply; headers: Headers },
+) {
+  const back = (path: string) => redirect(path, { status: 303, headers });
+  const again = (status: number, result: SubmissionResult<string[]>, contactCheck?: string[]) =>
+    json<ActionData>({ formId, result, contactCheck }, { status, headers });
+  switch (outcome.kind) {
+    case "published":
+      return back(postPagePath(slug, 1, anchorFor(outcome.number)));
+    case "held":
+      // Where a held comment shows to its writer as awaiting moderation.
+      return back(`${postPath(slug)}?held=1#comment-held-${outcome.commentId}`);
+    case "spam":
+      // Its sender is not told: to them it is held.
+      return back(`${postPath(slug)}?held=1#comments`);
+    case "sent-privately":
+      return back(`${postPath(slug)}?sentPrivately=1#comments`);
+    case "session-expired": {
+      // Back to their kept text once they have signed in again.
+      const hash = outcome.parentId === null ? "comment-form" : "comments";
+      return back(signinPath(`${postPath(slug)}?draft=${outcome.draftId}#${hash}`, { expired: true }));
     }
-    // Not an error in the text: a question for its writer, with their text kept.
-    return json<ActionData>(
-      {
-        formId,
-        result: submission.reply({
+    case "invalid":
+      return again(400, submission.reply());
+    case "refused": {
+      const { "": formErrors, ...fieldErrors } = outcome.errors;
+      return again(400, submission.reply({ formErrors, fieldErrors }));
+    }
+    case "rate-limited": {
+      headers.set("Retry-After", String(outcome.retryAfterSeconds));
+      const wait = `Please wait ${Math.ceil(outcome.retryAfterSeconds / 60)} minutes; your text is still here.`;
+      return again(429, submission.reply({ formErrors: [`You are commenting faster than we allow. ${wait}`] }));
+    }
+    case "needs-confirmation":
+      // Not an error in the text: a question for its writer, with their text kept.
+      return again(
+        422,
+        submission.reply({
           formErrors: [
             "Your comment seems to include contact details, and comments are public. Publish it as it is, send it privately to the post's author instead, or edit it.",
           ],
         }),
-        contactCheck: contactDetails.map((detail) => detail.text),
-      },
-      { status: 422, headers },
-    );
+        outcome.contactDetails,
+      );
   }
-  let guestToken = user ? null : readGuestToken(request.headers.get("cookie"));
-  if (!user && !guestToken) {
-    // Derived from the form's one-time key, so a resent form (whose first
-    // answer, with the cookie, was lost) gets the same token again.
-    const fresh = newGuestToken(process.env.NODE_ENV === "production", idempotencyKey);
-    guestToken = fresh.token;
-    headers.append("Set-Cookie", fresh.setCookie);
-  }
-  const renderedAt = Number(unsign(String(formData.get("renderedAt") ?? "")));
-  const result = await submitComment(db, post, rules, submission.value, {
-    identity: commentIdentityFor(user, post.author),
-    idempotencyKey,
-    guestToken,
-    moderation: { holdFirstTimeGuests: site.holdFirstTimeGuests, maxLinks: site.maxLinks },
-    honeypot: String(formData.get("homepage") ?? "") !== "",
-    tooFast: sentTooFast(renderedAt, getEnv().COMMENT_MIN_SECONDS),
-    duplicateWindowSeconds: DUPLICATE_WINDOW_SECONDS,
-    // The licence the form stated, recorded with the comment so a later change of setting never relabels it.
-    license: resolveCommentLicense(site.commentLicense, site.defaultLicense).id,
-  });
-  if (!result.ok) {
-    const { "": formErrors, ...fieldErrors } = result.fieldErrors;
-    return json<ActionData>(
-      { formId, result: submission.reply({ formErrors, fieldErrors }) },
-      { status: 400, headers },
-    );
-  }
-  const draftId = formData.get("draftId");
-  if (typeof draftId === "string") await deleteDraft(db, draftId);
-  if (result.fresh) {
-    const submissionId = result.comments[0].submissionId;
-    const email = user ? user.email : (submission.value.email ?? null);
-    if (submission.value.notify && email) {
-      await subscribeToReplies(db, { submissionId, postSlug: post.slug, email, userId: user?.id ?? null });
-    }
-    await announceSubmission(db, submissionId);
-  }
-  if (result.anchorNumber === null) {
-    // Held (or filed as spam, which its sender is not told): back to the
-    // post, where a held comment shows to its writer as awaiting moderation.
-    const held = result.status === "pending" ? `#comment-held-${result.comments[0].id}` : "#comments";
-    return redirect(`/posts/${post.slug}?held=1${held}`, { status: 303, headers });
-  }
-  return redirect(`/posts/${post.slug}#${anchorFor(result.anchorNumber)}`, { status: 303, headers });
 }
 
-/**
- * Whether a form came back sooner than a person can write (or without the
- * signed time it was drawn at, as robots' forms do). 0 seconds turns it off.
- */
-function sentTooFast(renderedAt: number, minSeconds: number): boolean {
-  if (minSeconds === 0) return false;
-  return !renderedAt || Date.now() - renderedAt < minSeconds * 1000;
-}
-
-/** The form's one-time key, when it looks like one we issued. */
-function idempotencyKeyFrom(value: FormDataEntryValue | null): string | null {
-  return typeof value === "string" && /^[A-Za-z0-9_-]{22}$/.test(value) ? value : null;
-}
+type Reply = Pick<Submission<unknown>, "reply">;
 
 export default function PostPage() {
   const {
@@ -429,40 +393,14 @@ export default function PostPage() {
       </header>
       {coverHtml ? <div dangerouslySetInnerHTML={{ __html: coverHtml }} /> : null}
       <div className="post-body" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
-      <footer className="license-notice">
-        {license.url ? (
-          // ccREL as the Creative Commons licence chooser writes it, about the post's canonical URL.
-          <p about={canonicalUrl}>
-            <a property="dct:title" rel="cc:attributionURL" href={canonicalUrl}>
-              {post.title}
-            </a>{" "}
-            by{" "}
-            {authorUrl ? (
-              <a rel="cc:attributionURL dct:creator" property="cc:attributionName" href={authorUrl}>
-                {authorName}
-              </a>
-            ) : (
-              <span property="cc:attributionName">{authorName}</span>
-            )}{" "}
-            is licensed under{" "}
-            <a href={license.url} rel="license">
-              {license.shortName}
-            </a>
-            . <a href="#reuse">How to reuse it</a>
-          </p>
-        ) : (
-          <p>
-            © {authorName}. All rights reserved.{" "}
-            {askUrl ? (
-              <>
-                To reuse any of it, <a href={askUrl}>ask the author for permission</a>.
-              </>
-            ) : (
-              "Please ask the author before reusing any of it."
-            )}
-          </p>
-        )}
-      </footer>
+      <LicenseNotice
+        title={post.title}
+        canonicalUrl={canonicalUrl}
+        authorName={authorName}
+        authorUrl={authorUrl}
+        license={license}
+        askUrl={askUrl}
+      />
       <ReusePanel {...reuse} />
       <ShareLinks title={post.title} url={canonicalUrl} />
       <section className="comments" id="comments" aria-labelledby="comments-heading">
@@ -486,7 +424,7 @@ export default function PostPage() {
           {commentCount === 1 ? "1 comment" : `${commentCount.toLocaleString("en-GB")} comments`}
         </h2>
         <div className="meta follow" id="follow">
-          <a href={`/posts/${post.slug}/comments.atom`}>Comments feed (Atom)</a>
+          <a href={postCommentsFeedPath(post.slug)}>Comments feed (Atom)</a>
           {viewer.signedIn ? (
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value={following ? "unfollow" : "follow"} />

@@ -9,11 +9,11 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { clientAddress } from "~/auth/client-address.server";
+import { clientAddress } from "~/http/client-address.server";
 import { signInQuerySchema, signInSchema } from "~/auth/forms";
 import { safeRedirect } from "~/auth/redirect";
-import { requireSameOrigin } from "~/auth/request.server";
-import { cookieHeaders, getRequestUser, startSession } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { cookieHeaders, getRequestUser, startSession } from "~/http/session.server";
 import { signIn } from "~/auth/sign-in.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";

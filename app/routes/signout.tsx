@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { requireSameOrigin } from "~/auth/request.server";
-import { cookieHeaders, endSession } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { cookieHeaders, endSession } from "~/http/session.server";
 
 // Signing out is a POST (a link could be triggered by any page); a GET goes home.
 export async function action({ request }: ActionFunctionArgs) {

@@ -9,12 +9,12 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { clientAddress } from "~/auth/client-address.server";
+import { clientAddress } from "~/http/client-address.server";
 import { signInQuerySchema, signUpSchema } from "~/auth/forms";
 import { PASSWORD_MIN_LENGTH } from "~/auth/password-rules";
 import { safeRedirect } from "~/auth/redirect";
-import { requireSameOrigin } from "~/auth/request.server";
-import { cookieHeaders, getRequestUser, startSession } from "~/auth/session.server";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { cookieHeaders, getRequestUser, startSession } from "~/http/session.server";
 import { signUp } from "~/auth/sign-up.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";

@@ -6,9 +6,9 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
-import { requireSameOrigin } from "~/auth/request.server";
-import { getDatabase } from "~/database.server";
 import { postPath } from "~/discovery/paths";
+import { requireSameOrigin } from "~/http/same-origin.server";
+import { getDatabase } from "~/database.server";
 import { describeSubscription, unsubscribe, type SubscriptionKind } from "~/notifications/subscriptions.server";
 import { getPost } from "~/posts/posts.server";
 

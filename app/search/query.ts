@@ -16,7 +16,7 @@ export const MAX_QUERY_CHARACTERS = 200;
 /** Words looked for at most; later words are ignored (and the reader told). */
 export const MAX_QUERY_WORDS = 10;
 /** The last word also matches longer words it begins ("coach" finds "coaching") from this length on. */
-export const MIN_PREFIX_LENGTH = 3;
+const MIN_PREFIX_LENGTH = 3;
 
 export type ParsedQuery =
   /** Nothing typed (missing, empty or only spaces). */

@@ -52,7 +52,7 @@ export interface SearchOutcome {
   hits: SearchHit[];
 }
 
-export const FIELD_BOOSTS: Readonly<Record<SearchField, number>> = { title: 6, tags: 5, summary: 2, body: 1 };
+const FIELD_BOOSTS: Readonly<Record<SearchField, number>> = { title: 6, tags: 5, summary: 2, body: 1 };
 const FIELDS = Object.keys(FIELD_BOOSTS) as SearchField[];
 /** Words this long or longer may match similar spellings in the "similar" fallback. */
 const MIN_FUZZY_LENGTH = 4;

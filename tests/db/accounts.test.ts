@@ -18,14 +18,9 @@ import {
 } from "~/auth/accounts.server";
 import { luciaFor, type SessionUser } from "~/auth/lucia.server";
 import { hashPassword } from "~/auth/password.server";
-import {
-  commentIdentityFor,
-  listThread,
-  locateComment,
-  removeComment,
-  submitComment,
-  type CommentTarget,
-} from "~/comments/comments.server";
+import { locateComment } from "~/comments/numbering.server";
+import { commentIdentityFor, removeComment, submitComment, type CommentTarget } from "~/comments/submission.server";
+import { listThread } from "~/comments/thread-read.server";
 import { flattenThread } from "~/comments/thread";
 import type { CommentFormValue, CommentRules } from "~/comments/validation";
 import { loadDemoContent } from "~/demo/demo.server";

@@ -1,5 +1,6 @@
 import { beforeEach, expect, it } from "vitest";
-import { listThread, submitComment, type CommentTarget } from "~/comments/comments.server";
+import { submitComment, type CommentTarget } from "~/comments/submission.server";
+import { listThread } from "~/comments/thread-read.server";
 import { flattenThread } from "~/comments/thread";
 import type { CommentFormValue, CommentRules } from "~/comments/validation";
 import { describeEachDatabase, resetComments } from "../support/databases";

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, expect, it } from "vitest";
 import { commentRevisions } from "../../db/schema";
-import { listThread, removeComment, submitComment, type CommentTarget } from "~/comments/comments.server";
+import { removeComment, submitComment, type CommentTarget } from "~/comments/submission.server";
+import { listThread } from "~/comments/thread-read.server";
 import { editSubmission, ownSubmission } from "~/comments/edits.server";
 import { flattenThread } from "~/comments/thread";
 import { listQueue } from "~/moderation/queue.server";

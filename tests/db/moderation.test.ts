@@ -5,13 +5,12 @@ import type { Database } from "../../db/client";
 import { commentSubmissions, comments, users } from "../../db/schema";
 import {
   commentIdentityFor,
-  listThread,
   submitComment,
   type CommentTarget,
-  type DisplayComment,
   type SubmitOptions,
   type SubmitResult,
-} from "~/comments/comments.server";
+} from "~/comments/submission.server";
+import { listThread, type DisplayComment } from "~/comments/thread-read.server";
 import { flattenThread, type ThreadNode } from "~/comments/thread";
 import type { CommentFormValue, CommentRules } from "~/comments/validation";
 import { listQueue, moderate, queueCounts, reportComment, type ModeratorScope } from "~/moderation/queue.server";

@@ -471,27 +471,19 @@ describeEachDatabase("notifications", (db) => {
     const reply = await addSubmission();
     await expect(
       db().transaction(async (tx) => {
-        await notifyNewComment(
-          tx as unknown as Database,
-          facts({ submissionId: reply, parentSubmissionId: parent }),
-          T0,
-        );
+        await notifyNewComment(tx, facts({ submissionId: reply, parentSubmissionId: parent }), T0);
         throw new Error("rolled back");
       }),
     ).rejects.toThrow("rolled back");
     expect(await rows()).toEqual([]);
 
     await db().transaction(async (tx) => {
-      await subscribeToReplies(tx as unknown as Database, {
+      await subscribeToReplies(tx, {
         submissionId: parent,
         postSlug: "a-post",
         email: "x@example.org",
       });
-      await notifyNewComment(
-        tx as unknown as Database,
-        facts({ submissionId: parent, parentSubmissionId: parent }),
-        T0,
-      );
+      await notifyNewComment(tx, facts({ submissionId: parent, parentSubmissionId: parent }), T0);
     });
     expect((await rows()).map((row) => row.to).sort()).toEqual(["guest@example.org", "x@example.org"]);
   });

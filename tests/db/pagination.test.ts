@@ -1,11 +1,7 @@
 import { beforeAll, expect, it } from "vitest";
-import {
-  listThreadPage,
-  locateComment,
-  pageOfNumber,
-  submitComment,
-  type CommentTarget,
-} from "~/comments/comments.server";
+import { locateComment, pageOfNumber } from "~/comments/numbering.server";
+import { submitComment, type CommentTarget } from "~/comments/submission.server";
+import { listThreadPage } from "~/comments/thread-read.server";
 import { flattenThread } from "~/comments/thread";
 import type { CommentRules } from "~/comments/validation";
 import { describeEachDatabase, resetComments } from "../support/databases";

@@ -4,7 +4,7 @@ import type { Database } from "../../db/client";
 import { hitRateLimit } from "~/auth/rate-limit.server";
 import { describeEachDatabase } from "../support/databases";
 
-// Fixed-window rate limits (sign-in, sign-up): `limit` hits per window per
+// Sliding-window rate limits (sign-in, sign-up): `limit` hits per window per
 // key; the hit that goes over is refused with the seconds until it may try
 // again, which is more than 0 and at most the window.
 
@@ -77,5 +77,11 @@ describeEachDatabase("rate limits", (db) => {
   it("allows exactly 3 of 10 hits arriving at once", async () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => hitRateLimit(db(), KEY, 3, 60, MID)));
     expect(results.filter((r) => r.allowed)).toHaveLength(3);
+  });
+
+  it("limits a burst straddling a window edge to the limit (a fixed window would allow twice it)", async () => {
+    const before = await hits(db(), KEY, 3, plus(ON_BOUNDARY, 59.5));
+    const after = await hits(db(), KEY, 3, plus(ON_BOUNDARY, 60.5));
+    expect([...before, ...after].filter((r) => r.allowed)).toHaveLength(3);
   });
 });

@@ -21,8 +21,9 @@ async function textOf(locator: Locator): Promise<string> {
   return ((await locator.innerText()) ?? "").replace(/\s+/g, " ").trim();
 }
 
+// With JavaScript, Remix's single fetch posts the form to the page's `.data` address.
 const isCommentPost = (request: Request) =>
-  request.method() === "POST" && new URL(request.url()).pathname === DEMO_PATH;
+  request.method() === "POST" && [DEMO_PATH, `${DEMO_PATH}.data`].includes(new URL(request.url()).pathname);
 
 /** The comments on the page whose own body is exactly `text`. */
 function commentsSaying(page: Page, text: string): Locator {

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithBrowser, launchBrowser, waitForHydration, type TestBrowser } from "../support/browser";
 import { COVER_CREDIT, DEMO_AUTHOR, DEMO_TITLE, POST_LICENSE_URL } from "../support/pages";
-import { DEMO_PATH, startTestServer, type TestServer } from "../support/server";
+import { DEMO_PATH, serverForFile, type TestServer } from "../support/server";
 
 /**
  * "Reuse this post" in a real browser: the Copy buttons put the ready
@@ -12,6 +12,8 @@ import { DEMO_PATH, startTestServer, type TestServer } from "../support/server";
 
 const HOOK_TIMEOUT = 120_000;
 const TEST_TIMEOUT = 60_000;
+/** Both journeys only read the demo post: one server for the file. */
+const fileServer = serverForFile();
 
 describeWithBrowser("copying an attribution from the reuse panel", () => {
   let server: TestServer;
@@ -19,7 +21,7 @@ describeWithBrowser("copying an attribution from the reuse panel", () => {
   let page: Page;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await fileServer();
     browser = await launchBrowser();
     await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
     page = await browser.context.newPage();
@@ -28,7 +30,6 @@ describeWithBrowser("copying an attribution from the reuse panel", () => {
   }, HOOK_TIMEOUT);
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
   });
 
   it(
@@ -83,12 +84,11 @@ describeWithBrowser("the reuse panel without JavaScript", () => {
   let browser: TestBrowser;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await fileServer();
     browser = await launchBrowser({ javaScriptEnabled: false });
   }, HOOK_TIMEOUT);
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
   });
 
   it(

@@ -77,7 +77,14 @@ describe("the account page's forms", () => {
     expect(wrong.status).toBe(400);
     expect(shown(wrong.text)).toContain("That is not your current password.");
     expect(wrong.text).not.toContain(newPassword);
-    await pat.post("/account", { intent: "password", currentPassword: GOOD_PASSWORD, newPassword });
+    // A form post without JavaScript: the writer stays signed in on this
+    // device (a fresh session) and is told what happened.
+    const changed = await pat.post("/account", { intent: "password", currentPassword: GOOD_PASSWORD, newPassword });
+    expect(changed.status).toBe(303);
+    expect(changed.headers.get("location")).toBe("/account?passwordChanged=1");
+    const after = await pat.get("/account?passwordChanged=1");
+    expect(after.status).toBe(200);
+    expect(shown(after.text)).toContain("Your password was changed. Other devices were signed out.");
     // Only the new password signs in now, and the other device is signed out.
     expect((await new HttpClient(server.baseUrl).signIn("pat.password@example.org", GOOD_PASSWORD)).status).toBe(400);
     expect((await new HttpClient(server.baseUrl).signIn("pat.password@example.org", newPassword)).status).toBe(302);

@@ -6,6 +6,7 @@ import {
   DEMO_COACH_PASSWORD,
   HttpClient,
   inputValue,
+  assertSucceeded,
   runUserCreate,
   stayInsideOneWindow,
   textareaValue,
@@ -216,8 +217,7 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
           cwd,
           env: { DATA_DIR: dataDir, STAFFROOM_PASSWORD: ADMIN.password },
         });
-        if (created.code !== 0)
-          throw new Error(`user:create failed (${created.code}):\n${created.stdout}\n${created.stderr}`);
+        assertSucceeded("user:create", created);
       },
     });
     admin = await signIn(server, ADMIN.email, ADMIN.password);
@@ -629,8 +629,7 @@ describe("timing and rate limits (COMMENT_MIN_SECONDS=3, COMMENT_RATE_LIMIT=3)",
           cwd,
           env: { DATA_DIR: dataDir, STAFFROOM_PASSWORD: ADMIN.password },
         });
-        if (created.code !== 0)
-          throw new Error(`user:create failed (${created.code}):\n${created.stdout}\n${created.stderr}`);
+        assertSucceeded("user:create", created);
       },
     });
     admin = await signIn(server, ADMIN.email, ADMIN.password);

@@ -78,3 +78,29 @@ describe("contact details in a public comment", () => {
     expect(mail?.subject).toContain("What is the role of a technology integration specialist?");
   }, 30_000);
 });
+
+describe("a private message's link to the post", () => {
+  const SITE_URL = "https://staffroom.example.org";
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { SITE_URL } });
+  }, 120_000);
+  afterAll(async () => server?.stop());
+
+  it("uses SITE_URL, not the address the request came to", async () => {
+    const guest = new HttpClient(server.baseUrl);
+    const reply = await guest.post(DEMO_PATH, {
+      name: "Lucia Ferrer",
+      email: "lucia@example.org",
+      contactChoice: "private",
+      body: `${COMMENT_11} (linked)`,
+    });
+    expect(reply.status).toBe(303);
+    const outbox = path.join(server.dataDir, "outbox");
+    const files = await waitForOutbox(outbox, 15_000);
+    const messages = await Promise.all(files.map(async (f) => simpleParser(await readFile(path.join(outbox, f)))));
+    const mail = messages.find((m) => m.text?.includes("(linked)"));
+    expect(mail?.text).toContain(`(${SITE_URL}${DEMO_PATH})`);
+    expect(mail?.text).not.toContain(server.baseUrl);
+  }, 30_000);
+});

@@ -117,6 +117,23 @@ describe("cross-site comment POSTs are refused (CSRF)", () => {
     expect(await commentCount()).toBe(before);
   });
 
+  // With JavaScript on, Remix's single fetch posts forms to the page's `.data` address.
+  it.each(cases)(
+    "$name, to the page's single-fetch address (.data) → 403 and no comment added",
+    async ({ headers, body }) => {
+      const before = await commentCount();
+      const response = await fetch(`${postUrl()}.data`, {
+        method: "POST",
+        headers: { Connection: "close", ...headers },
+        body: body(),
+        redirect: "manual",
+      });
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain("sent from another site");
+      expect(await commentCount()).toBe(before);
+    },
+  );
+
   it("a same-origin POST (Origin = the site) is accepted: 303 to the new comment's anchor", async () => {
     const html = await pageHtml();
     const before = countCommentsInHtml(html);

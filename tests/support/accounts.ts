@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { onTestFailed } from "vitest";
 import { decodeEntities } from "./pages";
-import { REPO_ROOT } from "./server";
+import { howItEnded, REPO_ROOT } from "./server";
 
 /**
  * Helpers for the accounts tests: a cookie-keeping HTTP client for the
@@ -186,15 +187,52 @@ export function textareaValue(html: string, name: string): string | null {
 }
 
 export interface CommandResult {
+  /** The exit code, or null when a signal ended the process. */
   code: number | null;
+  /** The signal that ended the process, if one did. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+}
+
+/** How a command ended and everything it printed, for a failure message. */
+export function commandReport(label: string, result: CommandResult): string {
+  return (
+    `${label} ended with ${howItEnded(result.code, result.signal)}\n` +
+    `--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`
+  );
+}
+
+/** Throws, with the command's exit code or signal and its output, unless it exited 0. */
+export function assertSucceeded(label: string, result: CommandResult): void {
+  if (result.code !== 0) throw new Error(commandReport(label, result));
+}
+
+/**
+ * Adds the command's report to the failure message of the running test, if
+ * it fails: a test that checks an exit code then shows why the command
+ * exited so. Outside a test (in a hook) it does nothing.
+ */
+function reportIfTheTestFails(label: string, result: CommandResult): void {
+  try {
+    onTestFailed((context) => {
+      const errors = context.task.result?.errors ?? [];
+      if (errors.length === 0) return;
+      errors[0].message = `${errors[0].message}\n\n${commandReport(label, result)}`;
+    });
+  } catch {
+    // Not inside a running test.
+  }
 }
 
 /**
  * Runs `scripts/user-create.ts` with tsx, as `npm run user:create -- …` does.
  * The environment is the test's minus any database settings, plus `env`;
  * stdin is not a terminal, so the script never waits for a typed password.
+ * Resolves however the command ends (tests check the exit code); there is no
+ * timer of its own, since a loaded machine may be slow, and the test's or
+ * hook's timeout bounds it. A test that fails after running it shows its
+ * exit code or signal and its output.
  */
 export function runUserCreate(
   args: string[],
@@ -205,6 +243,7 @@ export function runUserCreate(
   delete env.STAFFROOM_PASSWORD;
   delete env.DATA_DIR;
   Object.assign(env, options.env);
+  const label = `npm run user:create -- ${args.join(" ")}`;
   return new Promise((resolve, reject) => {
     const child = spawn(
       path.join(REPO_ROOT, "node_modules/.bin/tsx"),
@@ -215,14 +254,11 @@ export function runUserCreate(
     let stderr = "";
     child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+    child.on("error", (error) => reject(new Error(`could not start ${label}: ${error.message}`)));
+    child.on("close", (code, signal) => {
+      const result = { code, signal, stdout, stderr };
+      reportIfTheTestFails(label, result);
+      resolve(result);
     });
   });
 }

@@ -1,9 +1,6 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
-import { describe, it } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { afterAll, describe, it } from "vitest";
 
 /**
  * The system Chromium (Debian package), driven by playwright-core. No browser
@@ -35,29 +32,45 @@ export interface LaunchOptions {
 
 export interface TestBrowser {
   context: BrowserContext;
-  /** Closes the browser and removes its profile folder. */
+  /** Closes this browser context (its pages, cookies and storage go with it). */
   close(): Promise<void>;
 }
 
-/** A fresh Chromium with its own throw-away profile folder. */
-export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
-  const profile = await mkdtemp(path.join(os.tmpdir(), "staffroom-chromium-"));
-  let context: BrowserContext;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      javaScriptEnabled: options.javaScriptEnabled ?? true,
-      timezoneId: options.timezoneId,
-      locale: options.locale ?? "en-GB",
-      viewport: { width: 1280, height: 900 },
-      timeout: 60_000,
+let shared: Promise<Browser> | null = null;
+
+/**
+ * The one Chromium of this test file, started on first use and closed after
+ * the file's last hook. Each `launchBrowser` gets a context of its own in it:
+ * a context is Chromium's incognito-style profile (its own cookies, storage,
+ * cache and permissions), so a journey sees nothing of another's, as with a
+ * separate browser, without starting Chromium (its slowest part) each time.
+ */
+function sharedBrowser(): Promise<Browser> {
+  if (!shared) {
+    shared = chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    shared.catch(() => {
+      shared = null; // the next launch tries again, and reports its own error
     });
-  } catch (error) {
-    await rm(profile, { recursive: true, force: true });
-    throw error;
   }
+  return shared;
+}
+
+// Registered when a test file imports this module: its Chromium ends with the file.
+afterAll(async () => {
+  const browser = shared;
+  shared = null;
+  await (await browser?.catch(() => null))?.close();
+});
+
+/** A fresh browser context (see above): no cookies, storage or cache from any other. */
+export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
+  const browser = await sharedBrowser();
+  const context = await browser.newContext({
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    timezoneId: options.timezoneId,
+    locale: options.locale ?? "en-GB",
+    viewport: { width: 1280, height: 900 },
+  });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);
   let closed = false;
@@ -67,7 +80,6 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBr
       if (closed) return;
       closed = true;
       await context.close().catch(() => {});
-      await rm(profile, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }

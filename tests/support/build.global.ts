@@ -5,13 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildStaleReason } from "../../scripts/build-freshness.mjs";
+import { makeEmptyPgliteCluster } from "./pglite-template";
 
 /**
  * vitest globalSetup: makes the production build that tests/e2e and
  * tests/http run against (`npx remix vite:build`), once per `vitest run`,
  * and only when one of those files is part of the run. The build is skipped
  * when build/server/index.js is newer than every source it is made from.
- * A failed build stops the run with the build's own output.
+ * A failed build stops the run with the build's own output. It also makes the
+ * empty PGlite cluster that test servers start from (pglite-template.ts).
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -23,10 +25,32 @@ const LOCK_DIR = path.join(os.tmpdir(), `staffroom-build-lock-${Buffer.from(ROOT
 interface ProjectLike {
   vitest?: { filenamePattern?: string[] };
   globTestFiles?: (filters?: string[]) => Promise<{ testFiles: string[] }>;
+  config?: { hookTimeout?: number };
+  provide?: <K extends keyof ProvidedContextLike>(key: K, value: ProvidedContextLike[K]) => void;
 }
 
-export default async function setup(project?: ProjectLike): Promise<void> {
+interface ProvidedContextLike {
+  hookTimeout: number;
+  pgliteTemplate: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** vitest's hook timeout (ms): test servers may use most of it to start (server.ts). */
+    hookTimeout: number;
+    /** An empty PGlite cluster folder to copy into test servers' DATA_DIR/pglite (pglite-template.ts); "" for none. */
+    pgliteTemplate: string;
+  }
+}
+
+export default async function setup(project?: ProjectLike): Promise<(() => Promise<void>) | undefined> {
+  const hookTimeout = project?.config?.hookTimeout;
+  if (typeof hookTimeout === "number") project?.provide?.("hookTimeout", hookTimeout);
+  project?.provide?.("pgliteTemplate", "");
   if (!(await runIncludesServerTests(project))) return;
+  // The empty cluster is made while the build runs (one process each).
+  const template = makeEmptyPgliteCluster();
+  template.catch(() => {}); // awaited below; a build failure must not leave it unhandled
   await withBuildLock(async () => {
     const reason = staleReason();
     if (!reason) return;
@@ -37,7 +61,13 @@ export default async function setup(project?: ProjectLike): Promise<void> {
       throw new Error(`[e2e build] \`remix vite:build\` succeeded but ${SERVER_BUILD} is missing.`);
     }
     console.log(`[e2e build] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }).catch(async (error) => {
+    await (await template.catch(() => null))?.remove();
+    throw error;
   });
+  const cluster = await template;
+  project?.provide?.("pgliteTemplate", cluster.dir);
+  return cluster.remove;
 }
 
 /** True unless we can tell for sure that no e2e/http file is in this run. */

@@ -4,36 +4,67 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { afterAll, inject } from "vitest";
+import { assertContentCopy, copyFixtureContent, REPO_ROOT } from "./content";
 
 /**
  * Starts the production build (`build/server/index.js`, made by the vitest
  * globalSetup `tests/support/build.global.ts`) with scripts/server.mjs, exactly as
  * it is deployed: NODE_ENV=production, a fresh DATA_DIR (so a fresh embedded
- * PGlite database with the demo discussion loaded at start-up) and no
- * DATABASE_URL. One server per test file; `stop()` kills the process group
- * and removes the data folder.
+ * PGlite database, migrated and given the demo discussion at start-up; its
+ * empty cluster is copied in, see `emptyDataDir`) and no DATABASE_URL. `stop()` kills the process group and removes its folders.
  *
- * With `{ sandbox: true }` the server runs in a throw-away copy of the
- * repository's `content/`, `db/` (migrations, demo fixture) and `public/`:
- * its working directory is that copy, so the Keystatic editor (which writes
- * relative to `process.cwd()`) and the site (which reads content from the
- * working directory) both use the copy and the repository's files are never
+ * Every server runs in a throw-away sandbox, its working directory: a copy of
+ * the fixture content (tests/fixtures/content and its images, see content.ts),
+ * and of the repository's `db/` (migrations, demo fixture) and `public/`
+ * (without public/images, which is content). So the Keystatic editor (which
+ * writes relative to `process.cwd()`) and the site (which reads content from
+ * the working directory) both use the copy: the repository's `content/`, which
+ * changes whenever someone uses the editor locally, is neither read nor
  * touched. The build is still the repository's (scripts/server.mjs finds
- * build/ from its own path).
+ * build/ from its own path); it holds app code only, no content.
  */
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export { REPO_ROOT };
 export const SERVER_BUILD = path.join(REPO_ROOT, "build/server/index.js");
 export const DEMO_SLUG = "what-does-a-technology-coach-do";
 export const DEMO_PATH = `/posts/${DEMO_SLUG}`;
 
 const SERVER_SCRIPT = path.join(REPO_ROOT, "scripts/server.mjs");
 const HOST = "127.0.0.1";
-const READY_TIMEOUT_MS = 90_000;
+/** The empty PGlite cluster made for this run (build.global.ts), or "" without one. */
+function pgliteTemplate(): string {
+  try {
+    return inject("pgliteTemplate") ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** Time left for the rest of a hook (sign-ups, a second server…) after a server has started. */
+const HOOK_MARGIN_MS = 15_000;
+
+/**
+ * How long a server may take to answer: most of vitest's hook timeout
+ * (provided by tests/support/build.global.ts), since a loaded machine (CI, or
+ * another test run alongside) can be slow to start one, and a stuck start
+ * fails the hook anyway, this way with the server's output in the message.
+ */
+function readyTimeoutMs(): number {
+  let hookTimeout = 120_000;
+  try {
+    hookTimeout = inject("hookTimeout") ?? hookTimeout;
+  } catch {
+    // Outside a vitest worker: the default.
+  }
+  return Math.max(hookTimeout - HOOK_MARGIN_MS, 30_000);
+}
 
 export interface TestServerOptions {
-  /** Run in a throw-away copy of content/, db/ and public/ (see above). */
+  /**
+   * Kept for the tests that ask for it: every server now runs in a throw-away
+   * copy of the fixture content, db/ and public/ (see above).
+   */
   sandbox?: boolean;
   /**
    * Extra environment for the server, applied last (e.g. DEMO_COACH_PASSWORD,
@@ -53,12 +84,19 @@ export interface TestServerOptions {
    * guests' comments at once, so tests of other behaviour can post freely.
    */
   moderation?: boolean;
+  /**
+   * Start from a truly empty DATA_DIR, PGlite's initdb included. Off by
+   * default: the data folder then starts with an empty PGlite cluster copied
+   * from the one made for this run (pglite-template.ts), which saves each
+   * server the library's initdb and nothing else (no tables, no rows).
+   */
+  emptyDataDir?: boolean;
 }
 
 export interface TestServer {
   /** e.g. "http://127.0.0.1:41234", no trailing slash. */
   baseUrl: string;
-  /** The server's working directory: the sandbox, or the repository root. */
+  /** The server's working directory: its sandbox. */
   cwd: string;
   /** The server's DATA_DIR. */
   dataDir: string;
@@ -128,12 +166,20 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
 class PortClash extends Error {}
 
-/** Copies what the server reads from its working directory into a new temp folder. */
+/**
+ * A new temp folder holding what the server reads from its working directory:
+ * the fixture content and images, the repository's db/ and public/ (less
+ * public/images, uploaded content).
+ */
 async function makeSandbox(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "staffroom-e2e-site-"));
-  for (const folder of ["content", "db", "public"]) {
-    await cp(path.join(REPO_ROOT, folder), path.join(dir, folder), { recursive: true });
-  }
+  await copyFixtureContent(dir, { images: true });
+  await cp(path.join(REPO_ROOT, "db"), path.join(dir, "db"), { recursive: true });
+  const uploads = path.join(REPO_ROOT, "public/images");
+  await cp(path.join(REPO_ROOT, "public"), path.join(dir, "public"), {
+    recursive: true,
+    filter: (source) => source !== uploads && !source.startsWith(`${uploads}${path.sep}`),
+  });
   return dir;
 }
 
@@ -146,20 +192,23 @@ async function startOnce(options: TestServerOptions): Promise<TestServer> {
     if (sandbox) await rm(sandbox, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
-    if (options.sandbox || !options.moderation) sandbox = await makeSandbox();
-    if (sandbox && !options.moderation) {
+    sandbox = await makeSandbox();
+    const template = options.emptyDataDir ? "" : pgliteTemplate();
+    if (template) await cp(template, path.join(dataDir, "pglite"), { recursive: true });
+    if (!options.moderation) {
       const site = path.join(sandbox, "content/site.yaml");
       const settings = (await readFile(site, "utf8"))
         .replace(/^holdFirstTimeGuests: .*$/m, "holdFirstTimeGuests: false")
         .replace(/^maxLinks: .*$/m, "maxLinks: 100");
       await writeFile(site, settings);
     }
-    await options.beforeStart?.(dataDir, sandbox ?? REPO_ROOT);
+    await options.beforeStart?.(dataDir, sandbox);
   } catch (error) {
     await cleanUp();
     throw error;
   }
-  const cwd = sandbox ?? REPO_ROOT;
+  const cwd = sandbox;
+  assertContentCopy(cwd);
   const baseUrl = `http://${HOST}:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Nothing from the developer's shell may change what production does.
@@ -222,27 +271,75 @@ async function startOnce(options: TestServerOptions): Promise<TestServer> {
   return { baseUrl, cwd, dataDir, output: () => log, stop };
 }
 
+/** The line scripts/server.mjs prints once it listens (after migrations and the demo content). */
+const LISTENING = /Staffroom is serving http:\/\//;
+
+/** "exit code 1" or "signal SIGKILL": how a child ended. */
+export function howItEnded(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `signal ${signal}` : `exit code ${code}`;
+}
+
+/**
+ * Waits for the server's "listening" line, then checks that `url` answers
+ * 200. Fails at once, with the exit code or signal and everything the server
+ * printed, when it exits first; fails after `readyTimeoutMs()` when it neither
+ * listens nor exits.
+ */
 async function waitUntilReady(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let lastStatus = "no answer";
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(
-        `the server exited (${child.exitCode ?? child.signalCode}) before ${url} answered.\n--- server output ---\n${log()}`,
+  const limitMs = readyTimeoutMs();
+  const output = () => `\n--- server output ---\n${log()}`;
+  let onData: (() => void) | undefined;
+  let onExit: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onData = () => {
+        if (LISTENING.test(log())) resolve();
+      };
+      onExit = () =>
+        reject(
+          new Error(
+            `the server ended (${howItEnded(child.exitCode, child.signalCode)}) before it listened.${output()}`,
+          ),
+        );
+      timer = setTimeout(
+        () => reject(new Error(`the server did not start listening within ${limitMs / 1000} s.${output()}`)),
+        limitMs,
       );
-    }
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-      await response.arrayBuffer();
-      if (response.status === 200) return;
-      lastStatus = `HTTP ${response.status}`;
-    } catch (error) {
-      lastStatus = error instanceof Error ? error.message : String(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+      child.stdout!.on("data", onData);
+      child.once("exit", onExit);
+      if (child.exitCode !== null || child.signalCode !== null) onExit();
+      else onData();
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onData) child.stdout!.off("data", onData);
+    if (onExit) child.off("exit", onExit);
   }
-  throw new Error(
-    `the server did not answer 200 at ${url} within ${READY_TIMEOUT_MS / 1000} s (last: ${lastStatus}).\n` +
-      `--- server output ---\n${log()}`,
-  );
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(limitMs) });
+    await response.arrayBuffer();
+  } catch (error) {
+    throw new Error(`the server listened but ${url} did not answer: ${String(error)}${output()}`);
+  }
+  if (response.status !== 200) throw new Error(`the server answered ${url} with HTTP ${response.status}.${output()}`);
+}
+
+/**
+ * One server for the whole test file, started by the first describe that asks
+ * for it and stopped after the file's last hook: for files whose describes
+ * would otherwise each start an identical server. Call at the top level of
+ * the file; the returned function starts the server or returns the running one.
+ */
+export function serverForFile(options: TestServerOptions = {}): () => Promise<TestServer> {
+  let started: Promise<TestServer> | null = null;
+  afterAll(async () => {
+    const server = await started?.catch(() => null);
+    await server?.stop();
+  });
+  return () => {
+    started ??= startTestServer(options);
+    return started;
+  };
 }

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeGenericAPIRouteHandler } from "@keystatic/core/api/generic";
 import type { Config } from "@keystatic/core";
 import { getAllowedDirectories } from "@keystatic/core/api/utils";
-// The YAML serializer Keystatic's editor uses for frontmatter (`dump`); untyped.
-// @ts-ignore -- js-yaml ships no types; it is a dependency of @keystatic/core
+// The YAML serializer Keystatic's editor uses for frontmatter (`dump`).
 import { dump as jsYamlDump } from "js-yaml";
 import keystaticConfig from "../../keystatic.config";
 import {
@@ -20,11 +19,11 @@ import {
   parseKeystaticUpdate,
   postAuthorFromMarkdown,
   readExistingPost,
-  requireKeystaticWriteAllowed,
   type ExistingPost,
   type KeystaticActor,
   type KeystaticUpdate,
 } from "~/editor/keystatic-writes.server";
+import { requireKeystaticWriteAllowed } from "~/http/keystatic-write-gate.server";
 
 // Keystatic's local mode has no auth, so we decide who may save what
 // (app/editor/keystatic-writes.server.ts): admins everything, coaches only

@@ -1,7 +1,8 @@
 import { parseFeed } from "@rowanmanning/feed-parser";
 import { describe, expect, it } from "vitest";
 import { getLicense } from "~/licences/catalogue";
-import { buildCommentsFeed, FEED_MAX_ENTRIES, xmlSafe, type FeedComment } from "~/notifications/feed.server";
+import { buildCommentsFeed, FEED_MAX_ENTRIES, type FeedComment } from "~/feeds/comments-feed.server";
+import { xmlSafe } from "~/feeds/xml-safe";
 import { ATOM_NS, child, children, NOT_XML_CHAR, parseStrictXml, textOf, type XmlElement } from "../support/feed-xml";
 
 /**

@@ -2,7 +2,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { REPO_ROOT } from "../support/server";
+import { FIXTURES_DIR } from "../support/content";
 
 // Posts are read from content/ once and kept in memory; what a reader must
 // never notice is the cache: an edit, a new post or a deleted one shows on the
@@ -10,6 +10,7 @@ import { REPO_ROOT } from "../support/server";
 
 let root: string;
 let posts: typeof import("~/posts/posts.server");
+let settings: typeof import("~/settings/site-settings.server");
 const originalRoot = process.env.CONTENT_ROOT;
 
 function postFile(title: string, published: string, body: string): string {
@@ -25,13 +26,14 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), "staffroom-posts-cache-"));
   await mkdir(path.join(root, "content/posts"), { recursive: true });
-  await cp(path.join(REPO_ROOT, "content/authors"), path.join(root, "content/authors"), { recursive: true });
-  await cp(path.join(REPO_ROOT, "content/site.yaml"), path.join(root, "content/site.yaml"));
+  await cp(path.join(FIXTURES_DIR, "content/authors"), path.join(root, "content/authors"), { recursive: true });
+  await cp(path.join(FIXTURES_DIR, "content/site.yaml"), path.join(root, "content/site.yaml"));
   await writeFile(file("first"), postFile("First post", "2024-01-10", "Plain **bold** words."));
   await writeFile(file("second"), postFile("Second post", "2025-02-20", "Other words."));
   process.env.CONTENT_ROOT = root;
   vi.resetModules();
   posts = await import("~/posts/posts.server");
+  settings = await import("~/settings/site-settings.server");
 });
 
 afterAll(async () => {
@@ -98,10 +100,10 @@ describe("the post cache", () => {
   });
 
   it("re-reads site settings when content/site.yaml changes", async () => {
-    expect((await posts.getSiteSettings()).title).toBe("Practice Notes");
+    expect((await settings.getSiteSettings()).title).toBe("Practice Notes");
     const site = path.join(root, "content/site.yaml");
     const { readFile } = await import("node:fs/promises");
     await writeFile(site, (await readFile(site, "utf8")).replace(/^title: .*$/m, "title: Renamed site"));
-    expect((await posts.getSiteSettings()).title).toBe("Renamed site");
+    expect((await settings.getSiteSettings()).title).toBe("Renamed site");
   });
 });

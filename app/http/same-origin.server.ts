@@ -1,4 +1,4 @@
-import { isSameOriginRequest } from "./origin";
+import { isSameOriginRequest } from "../auth/origin";
 
 /**
  * Refuses a state-changing request that did not come from this site

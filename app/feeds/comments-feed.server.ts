@@ -1,21 +1,21 @@
 import { and, eq } from "drizzle-orm";
 import { generateAtomFeed } from "feedsmith";
-import type { Database } from "../../db/client";
+import type { Executor } from "../../db/client";
 import { comments as commentsTable } from "../../db/schema";
-import { listThread } from "../comments/comments.server";
+import { listThread } from "../comments/thread-read.server";
+import { flattenThread } from "../comments/thread";
 import { getDatabase } from "../database.server";
+import { commentPath, postCommentsFeedPath, postPath } from "../discovery/paths";
 import { findLicense } from "../licences/catalogue";
 import { resolveCommentLicense } from "../licences/metadata";
-import { getPost, getSiteSettings } from "../posts/posts.server";
-import { flattenThread } from "../comments/thread";
-import { rightsStatement, type FeedLicense } from "../feeds/licence";
-import { feedText, xmlSafeDeep } from "../feeds/xml-safe";
-
-export { xmlSafe } from "../feeds/xml-safe";
+import { getPost } from "../posts/posts.server";
+import { getSiteSettings } from "../settings/site-settings.server";
+import { rightsStatement, type FeedLicense } from "./licence";
+import { feedText, xmlSafeDeep } from "./xml-safe";
 
 /**
  * A post's comments as an Atom 1.0 feed (RFC 4287), built with feedsmith like
- * the site feeds (app/feeds/): `feedComments` reads them, `buildCommentsFeed`
+ * the site feeds (./site-feeds.server.ts): `feedComments` reads them, `buildCommentsFeed`
  * (pure) writes the XML. feedsmith rather than `feed`: it writes any number of
  * entry links (the `rel="license"` one included) and escapes and splits CDATA
  * itself.
@@ -82,7 +82,7 @@ export const FEED_MAX_ENTRIES = 50;
  *
  * @param maxDepth the site's maximum display depth (numbers do not depend on it).
  */
-export async function feedComments(db: Database, postSlug: string, maxDepth: number): Promise<FeedComment[]> {
+async function feedComments(db: Executor, postSlug: string, maxDepth: number): Promise<FeedComment[]> {
   const [thread, published] = await Promise.all([
     listThread(db, postSlug, maxDepth),
     db
@@ -122,8 +122,8 @@ export async function feedComments(db: Database, postSlug: string, maxDepth: num
  */
 export function buildCommentsFeed(input: CommentsFeedInput): string {
   const origin = new URL(input.origin).origin;
-  const postUrl = `${origin}/posts/${encodeURIComponent(input.post.slug)}`;
-  const selfUrl = `${postUrl}/comments.atom`;
+  const postUrl = `${origin}${postPath(input.post.slug)}`;
+  const selfUrl = `${origin}${postCommentsFeedPath(input.post.slug)}`;
   const comments = input.comments.slice(0, FEED_MAX_ENTRIES);
   const postDate = new Date(`${input.post.published}T00:00:00Z`);
   const newest = comments.reduce<Date | null>((at, c) => (at === null || c.createdAt > at ? c.createdAt : at), null);
@@ -136,7 +136,7 @@ export function buildCommentsFeed(input: CommentsFeedInput): string {
     return {
       // type="text": the library escapes it, so a name is never markup.
       title: { value: `Comment ${comment.number} by ${name}${part}`, type: "text" },
-      id: `${origin}/comments/${comment.id}`,
+      id: `${origin}${commentPath(comment.id)}`,
       links: [
         { href: `${postUrl}#${encodeURIComponent(comment.anchor)}`, rel: "alternate", type: "text/html" },
         ...(license.url ? [{ href: license.url, rel: "license" }] : []),

@@ -1,0 +1,43 @@
+import type { Executor } from "../../db/client";
+import { hitRateLimit } from "../auth/rate-limit.server";
+import { locateComment } from "../comments/numbering.server";
+import { reportComment } from "./queue.server";
+
+/**
+ * A reader reporting a comment to the moderators (the "Report" form under a
+ * comment), for the moderation queue. No knowledge of HTTP.
+ */
+
+/** Reports allowed per client address per hour. */
+const REPORTS_PER_HOUR = 20;
+
+/** What became of a report: the route maps each to its response. */
+export type ReportOutcome =
+  /** No numbered comment with that id (unknown, or held). */
+  | { kind: "not-found" }
+  | { kind: "rate-limited"; retryAfterSeconds: number }
+  /** Filed (or, for a comment no longer published, quietly dropped): where the comment is, to return to it. */
+  | { kind: "reported"; postSlug: string; number: string };
+
+/**
+ * Files a reader's report of comment `commentId`, limited per client
+ * address; an empty reason is recorded as "No reason given".
+ * Throws only for database failures.
+ *
+ * @param input.reporterUserId the signed-in reader's account, or null.
+ */
+export async function reportToModerators(
+  db: Executor,
+  input: { commentId: number; reason: string; reporterUserId: string | null; clientAddress: string },
+): Promise<ReportOutcome> {
+  const found = await locateComment(db, input.commentId);
+  if (!found) return { kind: "not-found" };
+  const limit = await hitRateLimit(db, `report:ip:${input.clientAddress}`, REPORTS_PER_HOUR, 3600);
+  if (!limit.allowed) return { kind: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+  await reportComment(db, {
+    commentId: input.commentId,
+    reason: input.reason.trim() || "No reason given",
+    reporterUserId: input.reporterUserId,
+  });
+  return { kind: "reported", postSlug: found.postSlug, number: found.number };
+}
