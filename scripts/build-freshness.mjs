@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 /** What the build is made from, relative to the project root. */
-export const BUILD_SOURCES = ["app", "public", "keystatic.config.ts", "vite.config.ts", "package-lock.json"];
+const BUILD_SOURCES = ["app", "public", "keystatic.config.ts", "vite.config.ts", "package-lock.json"];
 
 // Images saved in the editor land here and are served from public/ as they
 // are (scripts/server.mjs): an upload is content, not a reason to rebuild.

@@ -30,7 +30,7 @@ function toSessionUser(user: Pick<User, "id" | "email" | "displayName" | "role">
 }
 
 /** Lower-cases and trims an email for storage and lookup. */
-export function normalizeEmail(email: string): string {
+function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 

@@ -10,7 +10,7 @@ import { safeRedirect } from "./redirect";
  * because it needs the account's email and name.
  */
 
-export const DISPLAY_NAME_MAX = 60;
+const DISPLAY_NAME_MAX = 60;
 
 const email = z
   .string({ error: "Enter your email address." })

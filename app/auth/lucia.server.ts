@@ -10,7 +10,7 @@ import { sessions, users, type Role } from "../../db/schema";
  * file and session.server.ts only.
  */
 
-export const SESSION_COOKIE_NAME = "staffroom_session";
+const SESSION_COOKIE_NAME = "staffroom_session";
 
 function createLucia(db: Database) {
   return new Lucia(new DrizzlePostgreSQLAdapter(db, sessions, users), {

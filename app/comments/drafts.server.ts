@@ -10,7 +10,7 @@ import { commentDrafts } from "../../db/schema";
  */
 
 /** How long a kept draft waits, in milliseconds. */
-export const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
+const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export interface Draft {
   id: string;

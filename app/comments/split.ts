@@ -56,10 +56,10 @@
 import { formatCount, graphemeBoundaries, normalizeText } from "./characters";
 
 /** Smallest accepted `limit`: leaves room for a reopened fence and content. */
-export const MIN_LIMIT = 16;
+const MIN_LIMIT = 16;
 /** Site defaults (docs/architecture.md §4); the real values are site settings. */
-export const DEFAULT_LIMIT = 4096;
-export const DEFAULT_MAX_PARTS = 10;
+const DEFAULT_LIMIT = 4096;
+const DEFAULT_MAX_PARTS = 10;
 
 /** One part of a split comment. */
 export interface CommentPart {

@@ -63,7 +63,7 @@ export type SubmitResult =
     }
   | { ok: false; fieldErrors: FieldErrors };
 
-export const ANONYMOUS_NAME = "Anonymous";
+const ANONYMOUS_NAME = "Anonymous";
 
 /** The same text on the same post within this many seconds is a duplicate. */
 export const DUPLICATE_WINDOW_SECONDS = 10 * 60;

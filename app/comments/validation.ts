@@ -27,9 +27,9 @@ export function commentRulesOf(settings: {
   };
 }
 
-export const NAME_MAX_CHARACTERS = 80;
-export const EMAIL_MAX_LENGTH = 254; // RFC 5321 §4.5.3.1.3 path limit
-export const WEBSITE_MAX_LENGTH = 2000;
+const NAME_MAX_CHARACTERS = 80;
+const EMAIL_MAX_LENGTH = 254; // RFC 5321 §4.5.3.1.3 path limit
+const WEBSITE_MAX_LENGTH = 2000;
 
 /**
  * Normalizes a website as people type it: "example.org/me" becomes

@@ -25,7 +25,7 @@ interface DemoFixture {
   }[];
 }
 
-export const DEMO_FIXTURE_PATH = path.resolve(process.cwd(), "db/demo/coach-post-thread.json");
+const DEMO_FIXTURE_PATH = path.resolve(process.cwd(), "db/demo/coach-post-thread.json");
 
 /**
  * Loads the demo discussion into an empty database: every submission of the

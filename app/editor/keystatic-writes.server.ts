@@ -38,12 +38,12 @@ import keystaticConfig from "../../keystatic.config";
 
 /** The post collection's directory and entry extension (keystatic.config.ts `posts`). */
 export const POSTS_DIR = "content/posts";
-export const POST_EXTENSION = ".md";
+const POST_EXTENSION = ".md";
 /** The post cover-image directory (`cover.image` field's `directory`). */
 export const POST_IMAGES_DIR = "public/images/posts";
 /** The authors collection's directory and data extension (yaml). */
 export const AUTHORS_DIR = "content/authors";
-export const AUTHOR_EXTENSION = ".yaml";
+const AUTHOR_EXTENSION = ".yaml";
 /** The author avatar directory (`avatar` field's `directory`). */
 export const AUTHOR_IMAGES_DIR = "public/images/authors";
 /** The site singleton's data file (`path: "content/site"`, yaml). */
@@ -57,7 +57,7 @@ export const SITE_FILE = "content/site.yaml";
  * without this list a coach could publish an `.html` page, or an `.svg` with a
  * script, that runs as the site when an admin opens it. Admins are not limited.
  */
-export const COACH_IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(["png", "jpg", "jpeg", "gif", "webp", "avif"]);
+const COACH_IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(["png", "jpg", "jpeg", "gif", "webp", "avif"]);
 
 /** One file Keystatic is asked to write: repository-relative path and raw bytes. */
 export interface KeystaticAddition {

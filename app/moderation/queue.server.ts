@@ -266,7 +266,7 @@ async function resolveReports(db: Executor, commentIds: number[], at: Date): Pro
     .where(and(inArray(commentReports.commentId, commentIds), isNull(commentReports.resolvedAt)));
 }
 
-export const REPORT_REASON_MAX = 500;
+const REPORT_REASON_MAX = 500;
 
 /**
  * A reader's report of a published comment, for the moderators' queue.

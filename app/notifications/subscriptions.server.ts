@@ -30,7 +30,7 @@ const EXCERPT_MAX = 600;
 const NAME_MAX = 80;
 
 /** A new unsubscribe token: crypto.randomBytes, base64url (no padding). */
-export function newSubscriptionToken(): string {
+function newSubscriptionToken(): string {
   return randomBytes(TOKEN_BYTES).toString("base64url");
 }
 
@@ -39,7 +39,7 @@ export function newSubscriptionToken(): string {
  * accounts table stores addresses lower-cased too). Throws TypeError when it
  * is not one plain address (`local@domain`, no spaces, brackets or lists).
  */
-export function normalizeEmail(email: string): string {
+function normalizeEmail(email: string): string {
   const value = (email ?? "").trim().toLowerCase();
   if (value.length > 254 || !/^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/.test(value)) {
     throw new TypeError(`Not an email address: ${JSON.stringify(email)}`);

@@ -9,6 +9,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { signupPath } from "~/discovery/paths";
 import { clientAddress } from "~/http/client-address.server";
 import { signInQuerySchema, signInSchema } from "~/auth/forms";
 import { safeRedirect } from "~/auth/redirect";
@@ -93,7 +94,7 @@ export default function SignIn() {
         </button>
       </Form>
       <p>
-        New here? <Link to={`/signup?redirectTo=${encodeURIComponent(redirectTo)}`}>Create an account</Link>
+        New here? <Link to={signupPath(redirectTo)}>Create an account</Link>
       </p>
     </section>
   );

@@ -56,7 +56,7 @@ export default function TagPage() {
       <PageNav
         page={page}
         pageCount={pageCount}
-        href={(n) => pageHref(`/tags/${encodeURIComponent(tag)}`, n)}
+        href={(n) => pageHref(tagPath(tag), n)}
         label={`Pages of posts tagged “${tag}”`}
       />
     </>

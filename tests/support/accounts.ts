@@ -196,7 +196,7 @@ export interface CommandResult {
 }
 
 /** How a command ended and everything it printed, for a failure message. */
-export function commandReport(label: string, result: CommandResult): string {
+function commandReport(label: string, result: CommandResult): string {
   return (
     `${label} ended with ${howItEnded(result.code, result.signal)}\n` +
     `--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`

@@ -8,7 +8,7 @@ import { afterAll, describe, it } from "vitest";
  * skipped with a title that says so, or fail under STAFFROOM_REQUIRE_ALL_TESTS=1.
  */
 
-export const CHROMIUM_PATH = "/usr/bin/chromium";
+const CHROMIUM_PATH = "/usr/bin/chromium";
 
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -20,7 +20,7 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-export function hasChromium(): boolean {
+function hasChromium(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 

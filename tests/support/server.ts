@@ -26,7 +26,7 @@ import { assertContentCopy, copyFixtureContent, REPO_ROOT } from "./content";
  */
 
 export { REPO_ROOT };
-export const SERVER_BUILD = path.join(REPO_ROOT, "build/server/index.js");
+const SERVER_BUILD = path.join(REPO_ROOT, "build/server/index.js");
 export const DEMO_SLUG = "what-does-a-technology-coach-do";
 export const DEMO_PATH = `/posts/${DEMO_SLUG}`;
 
