@@ -18,7 +18,6 @@ import { commentFormSchema, type CommentRules } from "./validation";
  * moderators.
  */
 
-
 /** A submission its writer may act on, with what the edit form needs. */
 export interface OwnSubmission {
   submissionId: string;
