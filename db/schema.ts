@@ -265,3 +265,38 @@ export type NewComment = typeof comments.$inferInsert;
 export type CommentSubmission = typeof commentSubmissions.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Role = User["role"];
+
+/**
+ * What an import brought in from another platform's export (Blogger, WordPress,
+ * Disqus): one row per source item, keyed by the export's format and its own
+ * id, so importing the same file again, or a newer export of the same blog,
+ * recognises what is already here and adds only what is new
+ * (app/import/apply.server.ts). A post maps to its Staffroom slug; a comment
+ * to its submission and its first part (hand-split comments joined into one
+ * submission each map to it).
+ */
+export const importSources = pgTable(
+  "import_sources",
+  {
+    format: text("format").notNull(),
+    kind: text("kind", { enum: ["post", "comment"] }).notNull(),
+    sourceId: text("source_id").notNull(),
+    postSlug: text("post_slug").notNull(),
+    submissionId: uuid("submission_id").references(() => commentSubmissions.id, { onDelete: "set null" }),
+    commentId: integer("comment_id").references((): any => comments.id, { onDelete: "set null" }),
+    importedAt: timestamp("imported_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.format, t.kind, t.sourceId] })],
+);
+
+/**
+ * Old addresses that keep working after an import: a site-relative path on
+ * the old site (with the one query key that names a thing, e.g.
+ * "/2013/06/slug.html?showComment=1371234567890" or "/?p=42"), answered with
+ * a 301 to `target` (a Staffroom post or comment permalink).
+ */
+export const redirects = pgTable("redirects", {
+  oldPath: text("old_path").primaryKey(),
+  target: text("target").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
