@@ -87,6 +87,14 @@ export interface SubmitOptions {
   duplicateWindowSeconds?: number;
   /** The licence the form stated (a catalogue id), recorded on every part; omitted: not recorded. */
   license?: string | null;
+  /**
+   * For an import only (app/import/apply.server.ts): the status the comment
+   * had on the old platform, stored as is (a removed one as a tombstone that
+   * keeps its number, removed at `at`), and, for a reply someone cut by hand
+   * into several comments, those original texts as the parts (the body is
+   * then their join). Never set from a form.
+   */
+  imported?: { status: Comment["status"]; parts?: string[] };
 }
 
 /**
@@ -125,7 +133,13 @@ export async function submitComment(
   if (!target.commentsOpen) {
     return { ok: false, fieldErrors: { "": ["Comments are closed on this post."] } };
   }
-  const split = splitComment(input.body, { limit: rules.limit, maxParts: rules.maxParts });
+  const split = options.imported?.parts
+    ? ({
+        ok: true,
+        normalized: input.body,
+        parts: options.imported.parts.map((text) => ({ text })),
+      } as const)
+    : splitComment(input.body, { limit: rules.limit, maxParts: rules.maxParts });
   if (!split.ok) {
     // The schema refuses this too; kept so the invariant holds without it.
     return { ok: false, fieldErrors: { body: ["This comment has too many parts."] } };
@@ -200,16 +214,18 @@ export async function submitComment(
         parentId = last.id;
       }
     }
-    const decision = options.moderation
-      ? decideHold({
-          writer: identity.kind === "post-author" ? "staff" : identity.kind === "member" ? "member" : "guest",
-          trustedGuest: guest && (await isTrustedGuest(txDb, { email, guestTokenHash })),
-          links: countLinks(split.normalized),
-          honeypot: options.honeypot ?? false,
-          tooFast: options.tooFast ?? false,
-          settings: options.moderation,
-        })
-      : ({ status: "published", reason: null } as const);
+    const decision = options.imported
+      ? ({ status: options.imported.status, reason: null } as const)
+      : options.moderation
+        ? decideHold({
+            writer: identity.kind === "post-author" ? "staff" : identity.kind === "member" ? "member" : "guest",
+            trustedGuest: guest && (await isTrustedGuest(txDb, { email, guestTokenHash })),
+            links: countLinks(split.normalized),
+            honeypot: options.honeypot ?? false,
+            tooFast: options.tooFast ?? false,
+            settings: options.moderation,
+          })
+        : ({ status: "published", reason: null } as const);
 
     const [submission] = await tx
       .insert(commentSubmissions)
@@ -223,7 +239,9 @@ export async function submitComment(
         createdAt: at,
       })
       .returning({ id: commentSubmissions.id });
-    const first = decision.status === "published" ? await nextPosition(txDb, target.slug, parentId) : null;
+    // A tombstone keeps its place in the numbering, like a removed published comment.
+    const numbered = decision.status === "published" || decision.status === "removed";
+    const first = numbered ? await nextPosition(txDb, target.slug, parentId) : null;
     await tx.insert(comments).values(
       split.parts.map((part, i) => ({
         postSlug: target.slug,
@@ -244,6 +262,7 @@ export async function submitComment(
         // Parts share the moment of submission; ids keep their order.
         createdAt: at,
         updatedAt: at,
+        removedAt: decision.status === "removed" ? at : null,
       })),
     );
     return { ...(await resultOfSubmission(txDb, submission.id))!, fresh: true };

@@ -1,0 +1,502 @@
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { and, eq, sql } from "drizzle-orm";
+import { dump as dumpYaml } from "js-yaml";
+import type { Database, Executor } from "../../db/client";
+import { queryRows } from "../../db/client";
+import { importSources } from "../../db/schema";
+import { findAccountByEmail } from "../auth/accounts.server";
+import { type CommentIdentity, commentIdentityFor, submitComment } from "../comments/submission.server";
+import type { CommentFormValue, CommentRules } from "../comments/validation";
+import { commentPath, postPath } from "../discovery/paths";
+import { listAuthors } from "../posts/posts.server";
+import { getSiteSettings } from "../settings/site-settings.server";
+import { type ImportConverters, plainConverters } from "./converters";
+import {
+  type ExportFormat,
+  type ImportedComment,
+  type ImportedCommentStatus,
+  ImportFileError,
+  type ImportedPost,
+  type ImportHandlers,
+} from "./model";
+import { recordRedirect } from "./redirects.server";
+
+/**
+ * Writing an imported blog into Staffroom (docs/architecture.md §2–§4): posts
+ * become Keystatic files as the editor writes them, comments go through the
+ * comment service the form uses, old addresses are kept as redirects, and
+ * every source id is recorded so a second run adds only what is new.
+ *
+ * One run is one transaction: the parser's items are staged in a temporary
+ * table (so memory does not grow with the file, and a comment may come before
+ * its post or parent), then posts and, post by post, their comments are
+ * written. Post files go to a temporary folder and are renamed into
+ * `content/posts/` only after the transaction commits; a failure leaves no
+ * rows and no files.
+ */
+
+/** Something that reads an export and calls the handlers in file order (a parser bound to its file). */
+export type ImportSource = (handlers: ImportHandlers) => Promise<void>;
+
+export interface ApplyImportOptions {
+  /** The Keystatic author entry (slug) the posts are written under; its `accountEmail` account writes the owner's comments. */
+  authorSlug: string;
+  /** The posts' licence (a catalogue id or "site-default"); default "site-default". */
+  license?: string;
+  /** Join hand-split comments into one split submission (default true; `--no-join` turns it off). */
+  join?: boolean;
+  /** Import pages as posts instead of skipping them. */
+  keepPages?: boolean;
+  /** Do everything in a transaction that is rolled back, and write no files. */
+  dryRun?: boolean;
+  converters?: ImportConverters;
+  /** Called after each post and each comment is written (counts so far). */
+  onProgress?: (done: { posts: number; comments: number }) => void;
+  /** Called with the staged totals once the file is read. */
+  onTotals?: (totals: { posts: number; comments: number }) => void;
+}
+
+/** What a run did (or, dry, would do): the same report the CLI prints. */
+export interface ImportReport {
+  format: ExportFormat | null;
+  dryRun: boolean;
+  posts: {
+    created: { sourceId: string; slug: string; title: string }[];
+    skipped: { sourceId: string; title: string; why: string }[];
+  };
+  comments: {
+    /** Stored comments (submissions) by Staffroom status. */
+    published: number;
+    pending: number;
+    spam: number;
+    removed: number;
+    alreadyImported: number;
+    skipped: { sourceId: string; why: string }[];
+  };
+  /** Hand-split comments joined into one split submission: their source ids in order. */
+  joins: { postSlug: string; sourceIds: string[] }[];
+  redirects: number;
+  tags: string[];
+  slugCollisions: { sourceId: string; wanted: string; slug: string }[];
+  /** Things in the export that were not imported (the parser's `skipped`), and converter notes. */
+  notes: string[];
+}
+
+class DryRunRollback extends Error {}
+
+const ALREADY_IMPORTED = "already imported";
+
+const STATUS_OF: Record<ImportedCommentStatus, "published" | "pending" | "spam" | "removed"> = {
+  approved: "published",
+  pending: "pending",
+  spam: "spam",
+  deleted: "removed",
+};
+
+/** Imported comments may be long: the site's per-part limit still applies, but never refuses one for its parts. */
+const IMPORT_MAX_PARTS = 1000;
+
+/**
+ * Imports one export. `contentRoot` is the folder holding `content/` (the
+ * site's CONTENT_ROOT: site settings and authors are read from there).
+ *
+ * @returns the report. Throws `ImportFileError` for a file the parser refuses
+ *   or a comment whose post is neither in the file nor imported before, and
+ *   an Error when the author entry is missing; nothing is written then.
+ */
+export async function applyImport(
+  db: Database,
+  contentRoot: string,
+  source: ImportSource,
+  options: ApplyImportOptions,
+): Promise<ImportReport> {
+  const report: ImportReport = {
+    format: null,
+    dryRun: options.dryRun ?? false,
+    posts: { created: [], skipped: [] },
+    comments: { published: 0, pending: 0, spam: 0, removed: 0, alreadyImported: 0, skipped: [] },
+    joins: [],
+    redirects: 0,
+    tags: [],
+    slugCollisions: [],
+    notes: [],
+  };
+  const postsDir = path.join(contentRoot, "content/posts");
+  const staging = report.dryRun ? null : await mkdtemp(path.join(contentRoot, ".staffroom-import-"));
+  const written: string[] = [];
+  try {
+    await db.transaction(async (tx) => {
+      await run(tx, { contentRoot, postsDir, staging, written, source, options, report });
+      if (report.dryRun) throw new DryRunRollback();
+    });
+  } catch (error) {
+    if (staging) await rm(staging, { recursive: true, force: true });
+    if (!(error instanceof DryRunRollback)) throw error;
+    return report;
+  }
+  if (staging) {
+    await mkdir(postsDir, { recursive: true });
+    for (const slug of written) await rename(path.join(staging, `${slug}.md`), path.join(postsDir, `${slug}.md`));
+    await rm(staging, { recursive: true, force: true });
+  }
+  return report;
+}
+
+interface RunContext {
+  contentRoot: string;
+  postsDir: string;
+  staging: string | null;
+  written: string[];
+  source: ImportSource;
+  options: ApplyImportOptions;
+  report: ImportReport;
+}
+
+interface StagedRow {
+  seq: number;
+  data: string;
+}
+
+async function run(tx: Executor, ctx: RunContext): Promise<void> {
+  const { options, report } = ctx;
+  const converters = options.converters ?? plainConverters;
+  const author = (await listAuthors()).find((a) => a.slug === options.authorSlug);
+  if (!author) throw new Error(`There is no author entry content/authors/${options.authorSlug}.yaml.`);
+  const site = await getSiteSettings();
+  const rules: CommentRules = { limit: site.commentMaxChars, maxParts: IMPORT_MAX_PARTS, allowAnonymous: true };
+  const coach = author.accountEmail ? await findAccountByEmail(tx as Database, author.accountEmail) : null;
+  const ownerIdentity = commentIdentityFor(coach, author);
+  if (ownerIdentity.kind !== "post-author") {
+    report.notes.push(
+      `The blog owner's comments are shown under their name without the Author badge: no coach account has the email of author ${author.slug}.`,
+    );
+  }
+
+  // Staging: every item of the file, in file order, in a table dropped at the end of the transaction.
+  await tx.execute(
+    sql.raw(
+      "create temporary table import_staging (seq bigserial primary key, kind text not null, source_id text not null, post_source_id text, data text not null) on commit drop",
+    ),
+  );
+  await tx.execute(sql.raw("create index on import_staging (kind, post_source_id, seq)"));
+  let format: ExportFormat | null = null;
+  const stage = (kind: string, sourceId: string, postSourceId: string | null, data: unknown) =>
+    tx.execute(
+      sql`insert into import_staging (kind, source_id, post_source_id, data) values (${kind}, ${sourceId}, ${postSourceId}, ${JSON.stringify(data)})`,
+    );
+  let stagedPosts = 0;
+  let stagedComments = 0;
+  await ctx.source({
+    blog(blog) {
+      format = blog.format;
+      report.format = blog.format;
+    },
+    async author() {},
+    async post(post) {
+      stagedPosts++;
+      await stage("post", post.sourceId, null, post);
+    },
+    async comment(comment) {
+      stagedComments++;
+      await stage("comment", comment.sourceId, comment.postSourceId, comment);
+    },
+    skipped(what, why) {
+      report.notes.push(`Skipped ${what}: ${why}`);
+    },
+  });
+  if (!format) throw new ImportFileError("The export never said what blog it holds.");
+  options.onTotals?.({ posts: stagedPosts, comments: stagedComments });
+  const fmt: ExportFormat = format;
+  const progress = { posts: 0, comments: 0 };
+  const tags = new Set<string>();
+  const slugsThisRun = new Set<string>();
+  const skippedPosts = new Set<string>();
+
+  // Posts, in file order, a batch at a time.
+  for (let after = 0; ; ) {
+    const batch = await queryRows<StagedRow>(
+      tx,
+      sql`select seq, data from import_staging where kind = 'post' and seq > ${after} order by seq limit 200`,
+    );
+    if (batch.length === 0) break;
+    after = Number(batch.at(-1)!.seq);
+    for (const row of batch) {
+      const post = JSON.parse(row.data) as ImportedPost;
+      const why = await writePost(tx, ctx, fmt, post, converters, slugsThisRun, tags);
+      if (why) {
+        // An already imported post still takes the newer export's new comments.
+        if (why !== ALREADY_IMPORTED) skippedPosts.add(post.sourceId);
+        report.posts.skipped.push({ sourceId: post.sourceId, title: post.title, why });
+      }
+      progress.posts++;
+      options.onProgress?.({ ...progress });
+    }
+  }
+  report.tags = [...tags].sort();
+
+  // Comments, post by post (in the order the posts' first comments appear).
+  const postIds = await queryRows<{ post_source_id: string }>(
+    tx,
+    sql`select post_source_id from import_staging where kind = 'comment' group by post_source_id order by min(seq)`,
+  );
+  for (const { post_source_id: postSourceId } of postIds) {
+    const rows = await queryRows<StagedRow>(
+      tx,
+      sql`select seq, data from import_staging where kind = 'comment' and post_source_id = ${postSourceId} order by seq`,
+    );
+    const list = rows.map((r) => JSON.parse(r.data) as ImportedComment);
+    if (skippedPosts.has(postSourceId)) {
+      for (const c of list) report.comments.skipped.push({ sourceId: c.sourceId, why: "its post was not imported" });
+      continue;
+    }
+    const slug = await importedPostSlug(tx, fmt, postSourceId);
+    if (!slug) {
+      throw new ImportFileError(
+        `Comment ${list[0].sourceId} belongs to post ${postSourceId}, which is neither in this file nor imported before.`,
+      );
+    }
+    await writeThread(tx, { fmt, slug, list, converters, rules, ownerIdentity, options, report, progress });
+  }
+}
+
+async function importedPostSlug(tx: Executor, fmt: ExportFormat, sourceId: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ slug: importSources.postSlug })
+    .from(importSources)
+    .where(and(eq(importSources.format, fmt), eq(importSources.kind, "post"), eq(importSources.sourceId, sourceId)));
+  return row?.slug ?? null;
+}
+
+/** Writes one post (its file to the staging folder, its source id and redirects); returns why it was skipped, or null. */
+async function writePost(
+  tx: Executor,
+  ctx: RunContext,
+  fmt: ExportFormat,
+  post: ImportedPost,
+  converters: ImportConverters,
+  slugsThisRun: Set<string>,
+  tags: Set<string>,
+): Promise<string | null> {
+  const { report, options } = ctx;
+  if (await importedPostSlug(tx, fmt, post.sourceId)) return ALREADY_IMPORTED;
+  if (post.kind === "page" && !options.keepPages) return "a page (--keep-pages imports pages as posts)";
+  if (post.status === "draft") {
+    return "a draft: Staffroom posts have no draft state yet, so importing it would publish it";
+  }
+  const takenSlugs = async () => {
+    const rows = await tx
+      .select({ slug: importSources.postSlug })
+      .from(importSources)
+      .where(eq(importSources.kind, "post"));
+    return new Set(rows.map((r) => r.slug));
+  };
+  const importedBefore = slugsThisRun.size === 0 ? await takenSlugs() : null;
+  if (importedBefore) for (const s of importedBefore) slugsThisRun.add(s);
+  const taken = (slug: string) => slugsThisRun.has(slug) || existsSync(path.join(ctx.postsDir, `${slug}.md`));
+  const slug = converters.slugFor(post, taken);
+  const wanted = converters.slugFor(post, () => false);
+  if (wanted !== slug) report.slugCollisions.push({ sourceId: post.sourceId, wanted, slug });
+  slugsThisRun.add(slug);
+
+  const { markdown, notes } = converters.postBody(post.html);
+  for (const note of notes) report.notes.push(`${slug}: ${note}`);
+  const published = (post.published ?? post.updated ?? new Date().toISOString()).slice(0, 10);
+  for (const tag of post.tags) tags.add(tag);
+  const file = postFile(
+    {
+      title: post.title,
+      published,
+      author: options.authorSlug,
+      tags: post.tags,
+      summary: post.summary ?? "",
+      license: options.license ?? "site-default",
+      commentsOpen: post.commentsOpen,
+    },
+    markdown,
+  );
+  if (ctx.staging) {
+    await writeFile(path.join(ctx.staging, `${slug}.md`), file);
+    ctx.written.push(slug);
+  }
+  await tx.insert(importSources).values({ format: fmt, kind: "post", sourceId: post.sourceId, postSlug: slug });
+  for (const url of post.oldUrls) if (await recordRedirect(tx, url, postPath(slug))) report.redirects++;
+  report.posts.created.push({ sourceId: post.sourceId, slug, title: post.title });
+  return null;
+}
+
+/**
+ * A post file as Keystatic's editor writes it: the fields in the schema's
+ * order (keystatic.config.ts), empty text fields left out, dumped with
+ * js-yaml, framed as `---\n<yaml>---\n<body>`.
+ */
+export function postFile(
+  fields: {
+    title: string;
+    published: string;
+    author: string;
+    tags: string[];
+    summary: string;
+    license: string;
+    commentsOpen: boolean;
+  },
+  body: string,
+): string {
+  const data: Record<string, unknown> = {
+    title: fields.title,
+    published: fields.published,
+    author: fields.author,
+    tags: fields.tags,
+  };
+  if (fields.summary) data.summary = fields.summary;
+  data.license = fields.license;
+  data.commentsOpen = fields.commentsOpen;
+  const text = body.endsWith("\n") || body === "" ? body : `${body}\n`;
+  // The editor writes the date field as a bare YAML date (2013-06-14), which js-yaml would quote as a string.
+  const yaml = dumpYaml(data).replace(/^published: '(\d{4}-\d{2}-\d{2})'$/m, "published: $1");
+  return `---\n${yaml}---\n${text}`;
+}
+
+interface ThreadContext {
+  fmt: ExportFormat;
+  slug: string;
+  list: ImportedComment[];
+  converters: ImportConverters;
+  rules: CommentRules;
+  ownerIdentity: CommentIdentity;
+  options: ApplyImportOptions;
+  report: ImportReport;
+  progress: { posts: number; comments: number };
+}
+
+/**
+ * Writes one post's comments: parents before replies (a reply whose parent
+ * comes later in the file still hangs under it), siblings in file order, so
+ * numbers follow the original order.
+ */
+async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
+  const { fmt, list, report } = t;
+  const bySource = new Map(list.map((c) => [c.sourceId, c]));
+  const depthOf = new Map<string, number>();
+  const depth = (c: ImportedComment, seen = new Set<string>()): number => {
+    const known = depthOf.get(c.sourceId);
+    if (known !== undefined) return known;
+    const parent = c.parentSourceId ? bySource.get(c.parentSourceId) : undefined;
+    const d = parent && !seen.has(parent.sourceId) ? depth(parent, seen.add(c.sourceId)) + 1 : 0;
+    depthOf.set(c.sourceId, d);
+    return d;
+  };
+  const fileOrder = new Map(list.map((c, i) => [c.sourceId, i]));
+  const ordered = [...list].sort(
+    (a, b) => depth(a) - depth(b) || fileOrder.get(a.sourceId)! - fileOrder.get(b.sourceId)!,
+  );
+
+  const groups = t.options.join === false ? [] : t.converters.handSplitGroups(list);
+  const groupOf = new Map<string, string[]>();
+  for (const group of groups) if (group.length > 1) for (const id of group) groupOf.set(id, group);
+
+  /** Where a reply to a source comment hangs: its own id when numbered, else its nearest numbered ancestor's. */
+  const anchorOf = new Map<string, number | null>();
+  const anchorFor = async (sourceId: string | null): Promise<number | null | undefined> => {
+    if (!sourceId) return null;
+    if (anchorOf.has(sourceId)) return anchorOf.get(sourceId)!;
+    const [row] = await tx
+      .select({ commentId: importSources.commentId })
+      .from(importSources)
+      .where(
+        and(eq(importSources.format, fmt), eq(importSources.kind, "comment"), eq(importSources.sourceId, sourceId)),
+      );
+    return row ? row.commentId : undefined;
+  };
+
+  for (const comment of ordered) {
+    const group = groupOf.get(comment.sourceId);
+    if (group && group[0] !== comment.sourceId) continue; // written with its group's first comment
+    const members = (group ?? [comment.sourceId]).map((id) => bySource.get(id)!);
+    const [existing] = await tx
+      .select({ commentId: importSources.commentId })
+      .from(importSources)
+      .where(
+        and(
+          eq(importSources.format, fmt),
+          eq(importSources.kind, "comment"),
+          eq(importSources.sourceId, comment.sourceId),
+        ),
+      );
+    if (existing) {
+      for (const m of members) anchorOf.set(m.sourceId, existing.commentId);
+      report.comments.alreadyImported += members.length;
+      continue;
+    }
+    let parentId = await anchorFor(comment.parentSourceId);
+    if (parentId === undefined) {
+      report.notes.push(
+        `Comment ${comment.sourceId} replied to ${comment.parentSourceId}, which is not in the export: shown at the top level.`,
+      );
+      parentId = null;
+    }
+    const status = STATUS_OF[comment.status];
+    const parts = members.map((m) => t.converters.commentBody(m.html).trim() || "(This comment had no text.)");
+    const stored = await storeComment(tx, t, comment, parentId, status, group ? parts : undefined);
+    const numbered = status === "published" || status === "removed";
+    for (const [i, m] of members.entries()) {
+      const part = stored[Math.min(i, stored.length - 1)];
+      anchorOf.set(m.sourceId, numbered ? stored.at(-1)!.id : parentId);
+      await tx.insert(importSources).values({
+        format: fmt,
+        kind: "comment",
+        sourceId: m.sourceId,
+        postSlug: t.slug,
+        submissionId: part.submissionId,
+        commentId: part.id,
+      });
+      for (const url of m.oldUrls) if (await recordRedirect(tx, url, commentPath(part.id))) report.redirects++;
+    }
+    if (group) report.joins.push({ postSlug: t.slug, sourceIds: [...group] });
+    report.comments[status]++;
+    t.progress.comments += members.length;
+    t.options.onProgress?.({ ...t.progress });
+  }
+}
+
+/** Stores one comment (or one joined hand-split group) through the comment service; returns its parts. */
+async function storeComment(
+  tx: Executor,
+  t: ThreadContext,
+  comment: ImportedComment,
+  parentId: number | null,
+  status: "published" | "pending" | "spam" | "removed",
+  parts: string[] | undefined,
+) {
+  const name = (comment.authorName ?? "").trim();
+  const owner = comment.byBlogOwner && t.ownerIdentity.kind === "post-author";
+  const body = parts
+    ? parts.join("\n\n")
+    : t.converters.commentBody(comment.html).trim() || "(This comment had no text.)";
+  const base: CommentFormValue = {
+    parentId: parentId ?? undefined,
+    anonymous: !owner && !name ? true : undefined,
+    name: owner || !name ? undefined : [...name].slice(0, 80).join(""),
+    email: comment.authorEmail ?? undefined,
+    website: comment.authorUrl ?? undefined,
+    body,
+  };
+  const options = {
+    identity: owner ? t.ownerIdentity : ({ kind: "guest-form" } as const),
+    at: new Date(comment.published),
+    imported: { status, parts },
+  };
+  const target = { slug: t.slug, commentsOpen: true };
+  let result = await submitComment(tx, target, t.rules, base, options);
+  if (!result.ok && (result.fieldErrors.email || result.fieldErrors.website || result.fieldErrors.name)) {
+    // An address the form would refuse (an old export's "http://", a bad email) is dropped, not the comment.
+    result = await submitComment(tx, target, t.rules, { ...base, email: undefined, website: undefined }, options);
+  }
+  if (!result.ok) {
+    throw new ImportFileError(
+      `Comment ${comment.sourceId} could not be stored: ${Object.values(result.fieldErrors).flat().join(" ")}`,
+    );
+  }
+  return result.comments;
+}
