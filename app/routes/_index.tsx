@@ -1,5 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { PageNav, pageHref } from "~/components/PageNav";
 import { PostList } from "~/components/PostList";
@@ -9,9 +9,17 @@ import { pageQuerySchema } from "~/posts/page-query";
 import { pageOf } from "~/posts/paging";
 import { listPosts } from "~/posts/posts.server";
 import { getSiteSettings } from "~/settings/site-settings.server";
+import { getDatabase } from "~/database.server";
+import { findRedirect } from "~/import/redirects.server";
 
 // Newest first, 20 a page (?page=n): a site with a thousand posts stays a light page.
 export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  // An imported WordPress post's old address (/?p=42, /?page_id=7) moves to its permalink.
+  if (url.searchParams.has("p") || url.searchParams.has("page_id")) {
+    const target = await findRedirect(await getDatabase(), url.pathname, url.searchParams);
+    if (target) return redirect(target, 301);
+  }
   const [site, all] = await Promise.all([getSiteSettings(), listPosts()]);
   const query = parseWithZod(new URL(request.url).searchParams, { schema: pageQuerySchema, disableAutoCoercion: true });
   const pageParam = query.status === "success" ? query.value.page : { ok: false as const };

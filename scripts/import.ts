@@ -1,0 +1,173 @@
+// `npm run import -- FILE [--dry-run] [--author SLUG] [--license ID] [--no-join] [--keep-pages]`:
+// brings a blog's posts and discussions into Staffroom (app/import/apply.server.ts).
+// Posts are written under content/ in the working directory (or CONTENT_ROOT),
+// comments into the database (DATABASE_URL, or the embedded one under
+// DATA_DIR). With the embedded database, stop the server first: a PGlite
+// folder can be opened by one process at a time.
+//
+// Exit codes: 0 done (or dry run printed), 1 the file or the run was refused
+// (nothing was written), 2 a usage error.
+import { open } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import cliProgress from "cli-progress";
+import { openDatabase } from "../db/client";
+import { applyImport, type ImportReport, type ImportSource } from "../app/import/apply.server";
+import { jsonModelSource } from "../app/import/json-model-source";
+import { ImportFileError } from "../app/import/model";
+import { isLicenseId } from "../app/licences/catalogue";
+import { listAuthors } from "../app/posts/posts.server";
+
+const usage =
+  "Usage: npm run import -- FILE [--dry-run] [--author SLUG] [--license ID|site-default] [--no-join] [--keep-pages]";
+
+/**
+ * The source for a file. Until the export parsers (app/import/formats/) are
+ * merged, only the JSON import model is read (see jsonModelSource); the
+ * parsers replace this with `parseExport(createReadStream(file), handlers)`.
+ */
+async function sourceFor(file: string): Promise<ImportSource> {
+  const handle = await open(file, "r");
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
+    const start = buffer.subarray(0, bytesRead).toString("utf8").trimStart();
+    if (start.startsWith("{")) return jsonModelSource(file);
+  } finally {
+    await handle.close();
+  }
+  throw new ImportFileError(
+    `${file}: this build reads only the JSON import model ({ blog, authors, posts, comments }); the Blogger, WordPress and Disqus readers are not in it yet.`,
+  );
+}
+
+function printReport(report: ImportReport): void {
+  const c = report.comments;
+  const lines = [
+    report.dryRun ? "Dry run: nothing was written. An import would do this:" : "Imported:",
+    `  format: ${report.format ?? "unknown"}`,
+    `  posts: ${report.posts.created.length} created, ${report.posts.skipped.length} skipped`,
+    ...report.posts.created.map((p) => `    + ${p.slug}  (${p.title})`),
+    ...report.posts.skipped.map((p) => `    - ${p.title || p.sourceId}: ${p.why}`),
+    `  comments: ${c.published} shown, ${c.pending} in the moderation queue, ${c.spam} spam, ${c.removed} tombstones, ${c.alreadyImported} already imported, ${c.skipped.length} skipped`,
+    ...c.skipped.map((s) => `    - ${s.sourceId}: ${s.why}`),
+    `  hand-split comments joined: ${report.joins.length}`,
+    ...report.joins.map((j) => `    ${j.postSlug}: ${j.sourceIds.join(" + ")}`),
+    `  redirects from old addresses: ${report.redirects}`,
+    `  tags: ${report.tags.length ? report.tags.join(", ") : "none"}`,
+    `  slug collisions: ${report.slugCollisions.length}`,
+    ...report.slugCollisions.map((s) => `    ${s.wanted} was taken: ${s.slug}`),
+    ...(report.notes.length ? ["  notes:", ...report.notes.map((n) => `    ${n}`)] : []),
+  ];
+  console.log(lines.join("\n"));
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions();
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    console.error(`Give exactly one export file.\n${usage}`);
+    return 2;
+  }
+  const file = path.resolve(positionals[0]);
+  if (values.license && values.license !== "site-default" && !isLicenseId(values.license)) {
+    console.error(`--license ${values.license} is not a licence Staffroom knows.\n${usage}`);
+    return 2;
+  }
+  const contentRoot = path.resolve(process.env.CONTENT_ROOT ?? process.cwd());
+  let authorSlug = values.author;
+  if (!authorSlug) {
+    const authors = await listAuthors();
+    if (authors.length !== 1) {
+      console.error(
+        `Say which author the posts are by with --author (one of: ${authors.map((a) => a.slug).join(", ") || "no author entries yet; add one in the editor"}).\n${usage}`,
+      );
+      return 2;
+    }
+    authorSlug = authors[0].slug;
+  }
+
+  let source: ImportSource;
+  try {
+    source = await sourceFor(file);
+  } catch (error) {
+    console.error(
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? `No such file: ${file}` : (error as Error).message,
+    );
+    return 1;
+  }
+
+  const handle = await openDatabase({
+    url: process.env.DATABASE_URL || null,
+    dataDir: path.join(path.resolve(process.env.DATA_DIR ?? ".data"), "pglite"),
+  });
+  const bar = process.stderr.isTTY
+    ? new cliProgress.SingleBar(
+        {
+          format: "{bar} {percentage}% | posts {posts} | comments {comments} | {rate}/s | {eta_formatted} left",
+          stream: process.stderr,
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const started = Date.now();
+  try {
+    await handle.migrate();
+    const report = await applyImport(handle.db, contentRoot, source, {
+      authorSlug,
+      license: values.license,
+      join: !values["no-join"],
+      keepPages: values["keep-pages"],
+      dryRun: values["dry-run"],
+      onTotals: (totals) => bar?.start(totals.posts + totals.comments, 0, { posts: 0, comments: 0, rate: 0 }),
+      onProgress: (done) => {
+        const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+        const items = done.posts + done.comments;
+        bar?.update(items, { ...done, rate: Math.round(items / seconds) });
+      },
+    });
+    bar?.stop();
+    printReport(report);
+    return 0;
+  } catch (error) {
+    bar?.stop();
+    const prefix = error instanceof ImportFileError ? "The file was refused" : "The import failed";
+    console.error(`${prefix}; nothing was imported. ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await handle.close();
+  }
+}
+
+function parseOptions() {
+  return parseArgs({
+    allowPositionals: true,
+    strict: true,
+    options: {
+      "dry-run": { type: "boolean", default: false },
+      author: { type: "string" },
+      license: { type: "string" },
+      "no-join": { type: "boolean", default: false },
+      "keep-pages": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error((error as Error).message);
+    process.exit(1);
+  },
+);
