@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { asc, eq, sql } from "drizzle-orm";
 import { beforeAll, beforeEach, expect, it } from "vitest";
-import { comments, commentSubmissions, outbox } from "../../db/schema";
+import { comments, commentSubmissions, importSources, outbox } from "../../db/schema";
 import { createAccount } from "~/auth/accounts.server";
 import { listThread } from "~/comments/thread-read.server";
 import { flattenThread } from "~/comments/thread";
@@ -183,6 +183,22 @@ describeEachDatabase("import apply", (db) => {
     expect(await db().select().from(comments)).toEqual([]);
     expect(await postFiles()).toEqual(before);
     expect((await readdir(root())).filter((f) => f.startsWith(".staffroom-import-"))).toEqual([]);
+  });
+
+  it("leaves no posts, comments or files when a step throws mid-way", async () => {
+    const before = await postFiles();
+    let calls = 0;
+    const failing = {
+      ...plainConverters,
+      commentBody(html: string) {
+        if (++calls === 5) throw new Error("converter broke");
+        return plainConverters.commentBody(html);
+      },
+    };
+    await expect(run(COMMENTS, { converters: failing })).rejects.toThrow("converter broke");
+    expect(await db().select().from(comments)).toEqual([]);
+    expect(await db().select().from(importSources)).toEqual([]);
+    expect(await postFiles()).toEqual(before);
   });
 
   it("writes nothing on a dry run but reports what it would do", async () => {
