@@ -168,11 +168,6 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   const rules: CommentRules = { limit: site.commentMaxChars, maxParts: IMPORT_MAX_PARTS, allowAnonymous: true };
   const coach = author.accountEmail ? await findAccountByEmail(tx as Database, author.accountEmail) : null;
   const ownerIdentity = commentIdentityFor(coach, author);
-  if (ownerIdentity.kind !== "post-author") {
-    report.notes.push(
-      `The blog owner's comments are shown under their name without the Author badge: no coach account has the email of author ${author.slug}.`,
-    );
-  }
 
   // Staging: every item of the file, in file order, in a table dropped at the end of the transaction.
   await tx.execute(
@@ -188,6 +183,7 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
     );
   let stagedPosts = 0;
   let stagedComments = 0;
+  let ownerComments = 0;
   await ctx.source({
     blog(blog) {
       format = blog.format;
@@ -200,6 +196,7 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
     },
     async comment(comment) {
       stagedComments++;
+      if (comment.byBlogOwner) ownerComments++;
       await stage("comment", comment.sourceId, comment.postSourceId, comment);
     },
     skipped(what, why) {
@@ -207,6 +204,11 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
     },
   });
   if (!format) throw new ImportFileError("The export never said what blog it holds.");
+  if (ownerComments > 0 && ownerIdentity.kind !== "post-author") {
+    report.notes.push(
+      `The blog owner's ${ownerComments} comment(s) are shown under their name without the Author badge: no coach account has the email of author ${author.slug}.`,
+    );
+  }
   options.onTotals?.({ posts: stagedPosts, comments: stagedComments });
   const fmt: ExportFormat = format;
   const progress = { posts: 0, comments: 0 };
