@@ -177,6 +177,45 @@ describeEachDatabase("import apply", (db) => {
     expect(submission.body).toBe("Part 1: the long story.\n\nPart 2: how it ended.");
   });
 
+  it("reports a slug taken by an existing post, and skips pages and drafts with their reasons", async () => {
+    const posts = [
+      post("1", "what-does-a-technology-coach-do"),
+      post("2", "about", { kind: "page" }),
+      post("3", "unfinished", { status: "draft", published: null }),
+    ];
+    const report = await applyImport(db(), root(), sourceOf(posts, []), { authorSlug: "morgan-ellery" });
+    expect(report.slugCollisions).toEqual([
+      {
+        sourceId: posts[0].sourceId,
+        wanted: "what-does-a-technology-coach-do",
+        slug: "what-does-a-technology-coach-do-2",
+      },
+    ]);
+    expect(report.posts.skipped.map((p) => p.why)).toEqual([
+      expect.stringContaining("a page"),
+      expect.stringContaining("a draft"),
+    ]);
+    // The existing post is untouched; the imported one sits beside it.
+    expect((await getPost("what-does-a-technology-coach-do"))?.title).toBe(
+      "What is the role of a technology integration specialist?",
+    );
+    expect((await getPost("what-does-a-technology-coach-do-2"))?.title).toBe(posts[0].title);
+  });
+
+  it("hangs a reply to a held comment under the held comment's own parent", async () => {
+    const list = [
+      comment("1", "1", { authorName: "Ana" }),
+      comment("2", "1", { authorName: "Dee", status: "pending", parentSourceId: "c1" }),
+      comment("3", "1", { authorName: "Ben", parentSourceId: "c2" }),
+    ];
+    await run(list);
+    const nodes = flattenThread(await listThread(db(), "team-teaching", 4));
+    expect(nodes.map((n) => [n.number, n.comment.displayName])).toEqual([
+      ["1", "Ana"],
+      ["1.1", "Ben"],
+    ]);
+  });
+
   it("leaves no posts, comments or files when a comment's post is missing", async () => {
     const before = await postFiles();
     await expect(run([...COMMENTS, comment("12", "99")])).rejects.toThrow(/neither in this file/);
