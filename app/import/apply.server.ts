@@ -400,38 +400,34 @@ async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
 
   /** Where a reply to a source comment hangs: its own id when numbered, else its nearest numbered ancestor's. */
   const anchorOf = new Map<string, number | null>();
-  const anchorFor = async (sourceId: string | null): Promise<number | null | undefined> => {
+  // What earlier runs brought in on this post, read once: a re-run skips it, and new replies find their parents in it.
+  const known = new Map(
+    (
+      await tx
+        .select({ sourceId: importSources.sourceId, commentId: importSources.commentId })
+        .from(importSources)
+        .where(
+          and(eq(importSources.format, fmt), eq(importSources.kind, "comment"), eq(importSources.postSlug, t.slug)),
+        )
+    ).map((row) => [row.sourceId, row.commentId]),
+  );
+  const anchorFor = (sourceId: string | null): number | null | undefined => {
     if (!sourceId) return null;
     if (anchorOf.has(sourceId)) return anchorOf.get(sourceId)!;
-    const [row] = await tx
-      .select({ commentId: importSources.commentId })
-      .from(importSources)
-      .where(
-        and(eq(importSources.format, fmt), eq(importSources.kind, "comment"), eq(importSources.sourceId, sourceId)),
-      );
-    return row ? row.commentId : undefined;
+    return known.get(sourceId);
   };
 
   for (const comment of ordered) {
     const group = groupOf.get(comment.sourceId);
     if (group && group[0] !== comment.sourceId) continue; // written with its group's first comment
     const members = (group ?? [comment.sourceId]).map((id) => bySource.get(id)!);
-    const [existing] = await tx
-      .select({ commentId: importSources.commentId })
-      .from(importSources)
-      .where(
-        and(
-          eq(importSources.format, fmt),
-          eq(importSources.kind, "comment"),
-          eq(importSources.sourceId, comment.sourceId),
-        ),
-      );
+    const existing = known.has(comment.sourceId) ? { commentId: known.get(comment.sourceId)! } : null;
     if (existing) {
       for (const m of members) anchorOf.set(m.sourceId, existing.commentId);
       report.comments.alreadyImported += members.length;
       continue;
     }
-    let parentId = await anchorFor(comment.parentSourceId);
+    let parentId = anchorFor(comment.parentSourceId);
     if (parentId === undefined) {
       report.notes.push(
         `Comment ${comment.sourceId} replied to ${comment.parentSourceId}, which is not in the export: shown at the top level.`,
