@@ -1,0 +1,182 @@
+/**
+ * The first step for every piece of HTML an import brings in (post bodies and
+ * comments): sanitize it with the comment allow-list (the security boundary,
+ * docs/architecture.md §6), widened only by the structural tags a converter
+ * needs to read (headings, images, figures, `div` paragraphs, `b`/`i`, embeds),
+ * and the Turndown rules post bodies and comments share (Blogger's `<br />`
+ * runs). Scripts, styles, event handlers and `javascript:` URLs never survive.
+ */
+import sanitizeHtml from "sanitize-html";
+import TurndownService from "turndown";
+import { SANITIZE_OPTIONS } from "../../comments/markdown.server";
+
+/** Tags read by the converters on top of the comment allow-list; anything else is unwrapped (its text kept). */
+const STRUCTURAL_TAGS = [
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "img",
+  "figure",
+  "figcaption",
+  "caption",
+  "tfoot",
+  "div",
+  "span",
+  "b",
+  "i",
+  "u",
+  "s",
+  "strike",
+  "sub",
+  "sup",
+  "iframe",
+  "embed",
+];
+
+/** Tags whose removal is worth telling the user about (they held content, not just formatting). */
+const REPORTED_TAGS = new Set([
+  "script",
+  "style",
+  "object",
+  "form",
+  "input",
+  "textarea",
+  "select",
+  "video",
+  "audio",
+  "svg",
+  "math",
+  "canvas",
+]);
+
+const BASE_ATTRIBUTES = SANITIZE_OPTIONS.allowedAttributes as Record<string, sanitizeHtml.AllowedAttribute[]>;
+
+const IMPORT_OPTIONS: sanitizeHtml.IOptions = {
+  ...SANITIZE_OPTIONS,
+  allowedTags: [...(SANITIZE_OPTIONS.allowedTags as string[]), ...STRUCTURAL_TAGS],
+  allowedAttributes: {
+    ...BASE_ATTRIBUTES,
+    a: ["href", "title"],
+    img: ["src", "alt", "title"],
+    iframe: ["src"],
+    embed: ["src"],
+    pre: ["class"],
+    table: ["class"],
+    td: [...(BASE_ATTRIBUTES.td ?? []), "class", "colspan", "rowspan"],
+    th: [...(BASE_ATTRIBUTES.th ?? []), "colspan", "rowspan"],
+  },
+  allowedClasses: {
+    code: [/^language-[\w-]+$/, /^lang-[\w-]+$/],
+    pre: [/^language-[\w-]+$/, /^lang-[\w-]+$/],
+    // Blogger draws a captioned image as a two-row table of these classes.
+    table: ["tr-caption-container"],
+    td: ["tr-caption"],
+  },
+  allowedSchemesAppliedToAttributes: ["href", "src"],
+  // The comment rule sets rel="ugc …" on links; the converters drop rel anyway.
+  transformTags: { ol: (SANITIZE_OPTIONS.transformTags as Record<string, sanitizeHtml.Transformer>).ol },
+  exclusiveFilter: (frame) =>
+    (frame.tag === "a" && !frame.attribs.href) ||
+    ((frame.tag === "img" || frame.tag === "iframe" || frame.tag === "embed") && !frame.attribs.src)
+      ? frame.tag === "a"
+        ? "excludeTag"
+        : true
+      : false,
+};
+
+/**
+ * Sanitizes imported HTML with the import allow-list (the comment allow-list
+ * plus structural tags) and says what it removed that held content: one note
+ * per kind of removed element (`<script>`, `<style>`, `<object>`, …) and one
+ * for event-handler attributes. Never throws; "" for empty input.
+ */
+export function sanitizeImportedHtml(html: string): { html: string; notes: string[] } {
+  const removed = new Set<string>();
+  let handlers = false;
+  const allowed = new Set(IMPORT_OPTIONS.allowedTags as string[]);
+  const clean = sanitizeHtml(html, {
+    ...IMPORT_OPTIONS,
+    // Called for every opening tag before the allow-list is applied: only records what goes.
+    onOpenTag: (name, attribs) => {
+      if (!allowed.has(name) && REPORTED_TAGS.has(name)) removed.add(name);
+      if (Object.keys(attribs).some((key) => /^on/i.test(key))) handlers = true;
+    },
+  });
+  const notes = [...removed].map((name) => `removed a <${name}> element`);
+  if (handlers) notes.push("removed event-handler attributes (on…)");
+  return { html: clean, notes };
+}
+
+const BLOCK_START =
+  /^<(?:p|div|h[1-6]|ul|ol|li|table|thead|tbody|tr|td|th|blockquote|pre|figure|hr|iframe|dl|dt|dd)\b/i;
+
+/**
+ * WordPress's wpautop in brief, for `post_content` and `comment_content`, which
+ * keep paragraphs as blank lines and breaks as newlines: blank lines split
+ * paragraphs, a lone newline becomes `<br />`, a chunk opening with a block
+ * tag stands as it is.
+ */
+export function newlinesToParagraphs(html: string): string {
+  return html
+    .replace(/\r\n?/g, "\n")
+    .split(/\n\s*\n/)
+    .map((chunk) => chunk.trim())
+    .filter((chunk) => chunk !== "")
+    .map((chunk) => {
+      if (BLOCK_START.test(chunk)) return chunk;
+      return `<p>${chunk.replace(/\n/g, "<br />\n")}</p>`;
+    })
+    .join("\n");
+}
+
+/** The element's next or previous sibling, skipping text that is only whitespace. */
+function sibling(node: HTMLElement, direction: "next" | "previous"): Node | null {
+  let current = direction === "next" ? node.nextSibling : node.previousSibling;
+  while (current && current.nodeType === 3 && !(current.textContent ?? "").trim()) {
+    current = direction === "next" ? current.nextSibling : current.previousSibling;
+  }
+  return current;
+}
+
+const isBr = (node: Node | null) => node !== null && node.nodeName === "BR";
+
+/**
+ * Turndown rule for Blogger's line breaks: one `<br>` is a hard line break
+ * (backslash-newline, which both Markdoc and marked read), a run of two or
+ * more ends the paragraph, and a `<br>` that ends a block adds nothing.
+ */
+export function addLineBreakRule(service: TurndownService): void {
+  service.addRule("lineBreaks", {
+    filter: "br",
+    replacement(_content, node) {
+      const element = node as HTMLElement;
+      if (isBr(sibling(element, "previous"))) return "";
+      if (isBr(sibling(element, "next"))) return "\n\n";
+      if (sibling(element, "next") === null) return "";
+      return "\\\n";
+    },
+  });
+}
+
+/** A Turndown instance with the settings every import conversion shares. */
+export function importTurndown(): TurndownService {
+  const service = new TurndownService({
+    headingStyle: "atx",
+    hr: "---",
+    bulletListMarker: "-",
+    codeBlockStyle: "fenced",
+    emDelimiter: "*",
+    strongDelimiter: "**",
+    linkStyle: "inlined",
+  });
+  addLineBreakRule(service);
+  service.addRule("underline", { filter: ["u"], replacement: (content) => content });
+  service.addRule("strikethrough", {
+    filter: (node) => ["S", "STRIKE", "DEL"].includes(node.nodeName),
+    replacement: (content) => (content.trim() ? `~~${content}~~` : content),
+  });
+  return service;
+}
