@@ -44,10 +44,13 @@ export function continuationMarker(markdown: string): string | null {
   return match ? match[0].trim() : null;
 }
 
-/** The same writer: same name (case and spacing aside) and, when both give one, the same email. */
+/** Names the old platforms give a writer who gave none: two of them may be two strangers. */
+const ANONYMOUS_NAMES = new Set(["", "anonymous", "anon", "guest", "unknown"]);
+
+/** The same writer: same name (case and spacing aside, never an anonymous one) and, when both give one, the same email. */
 function sameWriter(a: SplitCandidate, b: SplitCandidate): boolean {
   const name = (c: SplitCandidate) => (c.authorName ?? "").trim().replace(/\s+/g, " ").toLowerCase();
-  if (name(a) === "" || name(a) !== name(b)) return false;
+  if (ANONYMOUS_NAMES.has(name(a)) || name(a) !== name(b)) return false;
   if (a.authorEmail && b.authorEmail && a.authorEmail.trim().toLowerCase() !== b.authorEmail.trim().toLowerCase()) {
     return false;
   }

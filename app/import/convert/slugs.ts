@@ -27,12 +27,14 @@ function safeDecode(text: string): string {
 }
 
 /**
- * Words as a slug: NFC, transliterated and ASCII-folded, lower case, runs of
+ * Words as a slug: NFC, apostrophes dropped, transliterated and ASCII-folded, lower case, runs of
  * anything else as one hyphen, at most MAX_SLUG_LENGTH characters (cut at a
  * hyphen). "" when nothing Latin is left.
  */
 export function slugFromText(text: string): string {
-  let slug = slugify(text.normalize("NFC"), { decamelize: false, separator: "-" })
+  // Apostrophes vanish, as in the old platforms' own slugs ("What's" → "whats", not "what-s").
+  const words = text.normalize("NFC").replace(/['’ʼ]/g, "");
+  let slug = slugify(words, { decamelize: false, separator: "-" })
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
