@@ -1,4 +1,5 @@
 import Markdoc from "@markdoc/markdoc";
+import fc from "fast-check";
 import { fields } from "@keystatic/core";
 import { describe, expect, it } from "vitest";
 import { renderCommentMarkdown } from "~/comments/markdown.server";
@@ -193,6 +194,30 @@ describe("htmlToMarkdown: tables, embeds and what cannot be converted", () => {
     );
   });
 
+  it("ends a paragraph without a stray backslash when a <br /> comes before a block", () => {
+    const { markdown } = htmlToMarkdown(
+      "<div>Intro<br /><div>Next block</div></div><div>Last line<br /><span> </span></div>",
+    );
+    expect(markdown).toBe("Intro\n\nNext block\n\nLast line\n");
+    expect(rendered(markdown)).not.toContain("\\");
+  });
+
+  it("writes lists as the editor does and keeps an image's alt text as written", () => {
+    const html = `<ul><li>Plan</li><li><p>Co-teach</p><p>Reflect</p></li></ul><ol start="3"><li>Three</li><li>Four</li></ol>
+<p><img src="https://x.example/a (1).png" alt="Chart {% of %} [grades]" title="Grades"></p>`;
+    const { markdown } = htmlToMarkdown(html);
+    expect(markdown).toBe(
+      "- Plan\n- Co-teach\n\n  Reflect\n\n3. Three\n4. Four\n\n" +
+        '![Chart {% of %} [grades]](https://x.example/a%20%281%29.png "Grades")\n',
+    );
+    const page = rendered(markdown);
+    expect(page).toContain('<ol start="3">');
+    expect(page).toContain('alt="Chart {% of %} [grades]"');
+    expect(htmlToMarkdown('<img src="https://x.example/b.png" alt="one ] two">').markdown).toBe(
+      "![one ) two](https://x.example/b.png)\n",
+    );
+  });
+
   it("renders every fixture above through the site's renderer", () => {
     for (const html of [
       BLOGGER_BODY,
@@ -203,6 +228,38 @@ describe("htmlToMarkdown: tables, embeds and what cannot be converted", () => {
     ]) {
       expect(() => rendered(htmlToMarkdown(html).markdown)).not.toThrow();
     }
+  });
+});
+
+describe("hostile HTML, any arrangement", () => {
+  const fragments = [
+    "<script>alert(1)</script>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href=" jav&#x09;ascript:alert(1)">y</a>',
+    '<img src="x" onerror="alert(1)">',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    "<style>*{}</style>",
+    '<div onmouseover="alert(1)">z</div>',
+    "<svg><script>alert(1)</script></svg>",
+    "<p>{% if true %}</p>",
+    "<br />",
+    "text ünïcödé 中文",
+    '<table><tr><td onclick="alert(1)">c</td></tr></table>',
+    "<pre><code>{% x %}</code></pre>",
+  ];
+
+  it("never keeps script, handlers or javascript: URLs, and always renders", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 8 }), (parts) => {
+        const html = parts.join("");
+        const { markdown } = htmlToMarkdown(html);
+        const comment = commentHtmlToMarkdown(html);
+        for (const output of [markdown, rendered(markdown), comment, renderCommentMarkdown(comment)]) {
+          expect(output).not.toMatch(/<script|javascript:|onerror|onclick|onmouseover|alert\(/i);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 

@@ -120,6 +120,22 @@ function listItem(markdown: string): string {
   return `- ${lines.map((line, i) => (i === 0 || line === "" ? line : `  ${line}`)).join("\n")}`;
 }
 
+/**
+ * An image's alt text as Markdoc keeps it: taken as written between the
+ * brackets (no escapes read, no tags), so it is written unescaped, on one
+ * line, with brackets softened to parentheses only when unbalanced ones would
+ * end it early.
+ */
+function imageAlt(alt: string): string {
+  const text = alt.replace(/\s+/g, " ").trim();
+  let depth = 0;
+  for (const char of text) {
+    if (char === "[") depth++;
+    else if (char === "]" && --depth < 0) break;
+  }
+  return depth === 0 ? text : text.replace(/\[/g, "(").replace(/\]/g, ")");
+}
+
 function addBodyRules(service: TurndownService, notes: string[]): void {
   const note = (element: Element, why: string) => {
     notes.push(why);
@@ -132,6 +148,20 @@ function addBodyRules(service: TurndownService, notes: string[]): void {
     replacement: (content, node) => {
       const level = Math.max(2, Number(node.nodeName.charAt(1)));
       return content.trim() ? `\n\n${"#".repeat(level)} ${content.trim()}\n\n` : "";
+    },
+  });
+
+  service.addRule("image", {
+    filter: "img",
+    replacement: (_content, node) => {
+      const img = node as Element;
+      const src = (img.getAttribute("src") ?? "").replace(
+        /[\s<>()]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+      );
+      const alt = imageAlt(img.getAttribute("alt") ?? "");
+      const title = (img.getAttribute("title") ?? "").replace(/\s+/g, " ").trim();
+      return src ? `![${alt}](${src}${title ? ` "${title.replace(/"/g, '\\"')}"` : ""})` : "";
     },
   });
 

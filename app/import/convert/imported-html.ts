@@ -132,10 +132,30 @@ export function newlinesToParagraphs(html: string): string {
     .join("\n");
 }
 
-/** The element's next or previous sibling, skipping text that is only whitespace. */
+/** Elements that start a new block in Turndown's output: a break just before one adds nothing. */
+const BLOCKS = new Set(
+  "ADDRESS ARTICLE ASIDE BLOCKQUOTE CENTER DD DIV DL DT FIGCAPTION FIGURE H1 H2 H3 H4 H5 H6 HR LI OL P PRE SECTION TABLE TBODY TD TFOOT TH THEAD TR UL IFRAME".split(
+    " ",
+  ),
+);
+
+/** Whether a node shows nothing: whitespace text, or an element without text or image. */
+function blank(node: Node): boolean {
+  if (node.nodeType === 3) return !(node.textContent ?? "").trim();
+  if (node.nodeType !== 1) return true;
+  const element = node as Element;
+  return (
+    element.nodeName !== "BR" &&
+    element.nodeName !== "IMG" &&
+    !element.querySelector("img, iframe, embed") &&
+    !(element.textContent ?? "").trim()
+  );
+}
+
+/** The element's next or previous sibling, skipping nodes that show nothing. */
 function sibling(node: HTMLElement, direction: "next" | "previous"): Node | null {
   let current = direction === "next" ? node.nextSibling : node.previousSibling;
-  while (current && current.nodeType === 3 && !(current.textContent ?? "").trim()) {
+  while (current && blank(current)) {
     current = direction === "next" ? current.nextSibling : current.previousSibling;
   }
   return current;
@@ -146,7 +166,8 @@ const isBr = (node: Node | null) => node !== null && node.nodeName === "BR";
 /**
  * Turndown rule for Blogger's line breaks: one `<br>` is a hard line break
  * (backslash-newline, which both Markdoc and marked read), a run of two or
- * more ends the paragraph, and a `<br>` that ends a block adds nothing.
+ * more ends the paragraph, and a `<br>` that ends a block or comes just
+ * before one adds nothing (a backslash there would show as a character).
  */
 export function addLineBreakRule(service: TurndownService): void {
   service.addRule("lineBreaks", {
@@ -155,7 +176,8 @@ export function addLineBreakRule(service: TurndownService): void {
       const element = node as HTMLElement;
       if (isBr(sibling(element, "previous"))) return "";
       if (isBr(sibling(element, "next"))) return "\n\n";
-      if (sibling(element, "next") === null) return "";
+      const next = sibling(element, "next");
+      if (next === null || BLOCKS.has(next.nodeName)) return "";
       return "\\\n";
     },
   });
@@ -173,6 +195,22 @@ export function importTurndown(): TurndownService {
     linkStyle: "inlined",
   });
   addLineBreakRule(service);
+  // As Markdoc's formatter (the editor's serializer) writes list items: "- item", "1. item".
+  service.addRule("listItem", {
+    filter: "li",
+    replacement(content, node) {
+      const parent = node.parentNode as Element | null;
+      let prefix = "- ";
+      if (parent?.nodeName === "OL") {
+        const start = Number(parent.getAttribute("start") ?? 1);
+        prefix = `${start + Array.prototype.indexOf.call(parent.children, node)}. `;
+      }
+      const paragraph = /\n$/.test(content);
+      const text = content.replace(/^\n+|\n+$/g, "") + (paragraph ? "\n" : "");
+      const indented = text.replace(/\n/g, `\n${" ".repeat(prefix.length)}`).replace(/^ +$/gm, "");
+      return prefix + indented + (node.nextSibling ? "\n" : "");
+    },
+  });
   service.addRule("underline", { filter: ["u"], replacement: (content) => content });
   service.addRule("strikethrough", {
     filter: (node) => ["S", "STRIKE", "DEL"].includes(node.nodeName),
