@@ -370,6 +370,11 @@ describe("credits", () => {
       expect(parseCreditText(text)).toBeNull();
     }
     expect(extractCredit("Image: what coaching looks like\n\nPhotos by my class are in the hall.\n")).toBeNull();
+    expect(extractCredit("Image: a visit from the inspector at school\n")).toBeNull();
+    expect(extractCredit("Image: see [this chart](https://x.example/c) for the data\n")).toBeNull();
+    expect(extractCredit("Image: [Jane Doe](https://x.example/jane)\n")?.credit.sourceUrl).toBe(
+      "https://x.example/jane",
+    );
   });
 
   it("never reads a credit inside a code block", () => {

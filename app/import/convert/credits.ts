@@ -88,7 +88,7 @@ function parseRest(segments: Segment[], restStart: number, strict: boolean): Imp
   let creator = rest;
   let sourceName = "";
   let sourceAt = -1;
-  const via = /\s+(?:via|from|at)\s+/i.exec(rest);
+  const via = /\s+via\s+/i.exec(rest);
   const slash = /\s+[/|]\s+/.exec(rest);
   if (via) {
     creator = rest.slice(0, via.index);
@@ -102,13 +102,14 @@ function parseRest(segments: Segment[], restStart: number, strict: boolean): Imp
   creator = cleanPart(creator.replace(/^by\s+/i, ""));
   sourceName = cleanPart(sourceName);
   if (!creator || words(creator) > 8 || words(sourceName) > 5 || /[.!?]\s/.test(creator)) return null;
-  const hasLink = segments.some((s) => s.url);
-  const marked = Boolean(via || slash || licenceNamed || hasLink);
+  const creatorStart = line.indexOf(creator, restStart);
+  const creatorUrl = creatorStart >= 0 ? linkWithin(segments, creatorStart, creatorStart + creator.length) : null;
+  // A short linked name is a credit's mark too ("Image: [Jane Doe](…)"); a link inside a sentence is not.
+  const marked = Boolean(via || slash || licenceNamed || (creatorUrl && words(creator) <= 4));
   if (strict && !marked) return null;
   // "Credit: where credit is due, …" is a sentence, not a name.
   if (!marked && (words(creator) > 5 || /[,;]/.test(creator))) return null;
 
-  const creatorUrl = linkWithin(segments, restStart, restStart + creator.length + 4);
   const sourceUrl = creatorUrl ?? (sourceAt >= 0 ? linkWithin(segments, restStart + sourceAt, restEnd) : null);
   return { creator, sourceName, sourceUrl: sourceUrl === licenseUrl ? null : sourceUrl, licenseUrl };
 }

@@ -78,13 +78,11 @@ const IMPORT_OPTIONS: sanitizeHtml.IOptions = {
   allowedSchemesAppliedToAttributes: ["href", "src"],
   // The comment rule sets rel="ugc …" on links; the converters drop rel anyway.
   transformTags: { ol: (SANITIZE_OPTIONS.transformTags as Record<string, sanitizeHtml.Transformer>).ol },
-  exclusiveFilter: (frame) =>
-    (frame.tag === "a" && !frame.attribs.href) ||
-    ((frame.tag === "img" || frame.tag === "iframe" || frame.tag === "embed") && !frame.attribs.src)
-      ? frame.tag === "a"
-        ? "excludeTag"
-        : true
-      : false,
+  exclusiveFilter: (frame) => {
+    // A link whose URL was unsafe keeps its text; an image or frame without a safe source goes.
+    if (frame.tag === "a" && !frame.attribs.href) return "excludeTag";
+    return (frame.tag === "img" || frame.tag === "iframe" || frame.tag === "embed") && !frame.attribs.src;
+  },
 };
 
 /**
