@@ -10,6 +10,7 @@ import { htmlToMarkdown } from "~/import/convert/html-to-markdown";
 import { licenseFromNotice } from "~/import/convert/licence-notice";
 import { oldFeedPaths, oldPaths, postSlug, resolveSlug, slugFromOldUrl, slugFromText } from "~/import/convert/slugs";
 import { renderPostBody } from "~/posts/body.server";
+import { assertMarkdocWithinLimits } from "~/posts/markdoc-limits";
 import { postBodyComponents } from "~/posts/content-components";
 
 // The converters that turn an old blog's HTML into what Staffroom keeps. The
@@ -19,6 +20,8 @@ import { postBodyComponents } from "~/posts/content-components";
 
 /** What the site shows for a converted body: the Keystatic reader parses the file's body with Markdoc. */
 function rendered(markdown: string): string {
+  // The check the site makes before it parses a post file.
+  assertMarkdocWithinLimits(markdown);
   const ast = Markdoc.parse(markdown);
   const config = fields.markdoc.createMarkdocConfig({ components: postBodyComponents });
   const problems = Markdoc.validate(ast, config).filter(
