@@ -52,7 +52,7 @@ const marked = new Marked({
 
 const CODE_LANGUAGE_CLASS = /^language-[\w-]+$/;
 
-const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
     "p",
     "br",
