@@ -98,7 +98,7 @@ export interface ResolvedSlug {
  * (existing posts and those this import already placed); it is not changed:
  * the caller adds the result.
  */
-export function resolveSlug(wanted: string, taken: ReadonlySet<string>): ResolvedSlug {
+export function resolveSlug(wanted: string, taken: Pick<ReadonlySet<string>, "has">): ResolvedSlug {
   if (!taken.has(wanted)) return { slug: wanted, collision: null };
   const base = wanted.length > MAX_SLUG_LENGTH - 4 ? wanted.slice(0, MAX_SLUG_LENGTH - 4).replace(/-+$/, "") : wanted;
   for (let n = 2; ; n++) {

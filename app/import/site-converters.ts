@@ -1,0 +1,69 @@
+import { commentHtmlToMarkdown } from "./convert/comment-text";
+import { extractCredit, type ImportedCredit } from "./convert/credits";
+import { findHandSplitReplies } from "./convert/hand-split";
+import { htmlToMarkdown } from "./convert/html-to-markdown";
+import { postSlug, resolveSlug } from "./convert/slugs";
+import type { ImportConverters } from "./converters";
+import type { ExportFormat } from "./model";
+
+/**
+ * The converters an import of `format` uses (app/import/convert/): post
+ * bodies to the Markdoc the editor keeps, a typed photo credit made the
+ * structured credit of the image it describes, comment HTML to comment
+ * Markdown, slugs from the old permalinks, and hand-split replies found.
+ * WordPress keeps paragraphs as blank lines in `post_content` and
+ * `comment_content`, so its text is read that way.
+ */
+export function siteConverters(format: ExportFormat): ImportConverters {
+  const newlineParagraphs = format === "wxr";
+  return {
+    postBody(html) {
+      const converted = htmlToMarkdown(html, { newlineParagraphs });
+      const credited = creditFirstImage(converted.markdown);
+      return { markdown: credited ?? converted.markdown, notes: converted.notes };
+    },
+    commentBody: (html) => commentHtmlToMarkdown(html, { newlineParagraphs }),
+    slugFor: (post, taken) => resolveSlug(postSlug(post), { has: taken }).slug,
+    handSplitGroups(comments) {
+      const candidates = comments.map((c) => ({
+        ...c,
+        markdown: commentHtmlToMarkdown(c.html, { newlineParagraphs }),
+      }));
+      return findHandSplitReplies(candidates).map((group) => group.sourceIds);
+    },
+  };
+}
+
+/** A Markdown image, `![alt](src)` or `![alt](src "title")`, alone or in a paragraph. */
+const PLAIN_IMAGE = /!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"\n]*")?\s*\)/;
+
+/**
+ * A body whose typed credit line ("Photo Credit: NAME via SITE cc") becomes
+ * the credit of its first uncredited image: the line is taken out and the
+ * image becomes an "Image with credit" block (creator, source, licence), as
+ * if the coach had used the editor's block. Null when the body has no credit
+ * line or no plain image to give it to (the line then stays as it was typed).
+ */
+function creditFirstImage(markdown: string): string | null {
+  const extracted = extractCredit(markdown);
+  if (!extracted) return null;
+  const match = PLAIN_IMAGE.exec(extracted.markdown);
+  if (!match) return null;
+  const block = creditedImageBlock(match[2], match[1], extracted.credit);
+  const before = extracted.markdown.slice(0, match.index);
+  const after = extracted.markdown.slice(match.index + match[0].length);
+  return `${before}\n\n${block}\n\n${after}`.replace(/\n{3,}/g, "\n\n").replace(/^\n+/, "");
+}
+
+/** `{% creditedImage … /%}` as the editor writes it (app/posts/content-components.ts). */
+function creditedImageBlock(src: string, alt: string, credit: ImportedCredit): string {
+  const attributes: [string, string][] = [
+    ["src", src],
+    ["alt", alt],
+    ["creator", credit.creator],
+    ["sourceName", credit.sourceName],
+  ];
+  if (credit.sourceUrl) attributes.push(["sourceUrl", credit.sourceUrl]);
+  if (credit.licenseUrl) attributes.push(["licenseUrl", credit.licenseUrl]);
+  return `{% creditedImage ${attributes.map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(" ")} /%}`;
+}
