@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -5,6 +6,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { JSDOM } from "jsdom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../db/client";
 import { commentSubmissions, comments } from "../../db/schema";
 import { removeComment, submitComment } from "~/comments/submission.server";
 import { commentRulesOf } from "~/comments/validation";
@@ -299,4 +301,58 @@ describeEachDatabase("export", (db) => {
       expect(discussion).toMatch(/## Held for moderation\n+### \(top level\) · Mallory/);
     });
   });
+});
+
+/** Runs `npm run export -- …` (scripts/export.ts) without any database setting but `env`. */
+function runExportCommand(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete childEnv.DATABASE_URL;
+  if (!env.DATA_DIR) delete childEnv.DATA_DIR;
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), [path.resolve("scripts/export.ts"), ...args], {
+      env: childEnv,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}
+
+describe("npm run export", () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), "staffroom-export-cli-"));
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("answers a missing or unknown format, a Markdown export without a folder and an unknown option with usage and exit 2", async () => {
+    for (const args of [[], ["--format", "pdf"], ["--format", "markdown"], ["--format", "json", "--bogus"]]) {
+      const { code, stderr } = await runExportCommand(args);
+      expect(code, args.join(" ")).toBe(2);
+      expect(stderr, args.join(" ")).toContain("Usage: npm run export -- --format wxr|json|markdown");
+    }
+  }, 60_000);
+
+  it("writes the WXR file of the site in its folder into --out", async () => {
+    const dataDir = path.join(work, "data");
+    const handle = await openDatabase({ dataDir: path.join(dataDir, "pglite") });
+    await handle.migrate();
+    expect(await loadDemoContent(handle.db)).toBe(22);
+    await handle.close();
+    const out = path.join(work, "out");
+    const { code, stderr } = await runExportCommand(["--format", "wxr", "--out", out], { DATA_DIR: dataDir });
+    expect(code, stderr).toBe(0);
+    const [file] = await readdir(out);
+    expect(file).toMatch(/^staffroom-export-\d{4}-\d{2}-\d{2}\.wxr\.xml$/);
+    expect(stderr).toContain(path.join(out, file));
+    const channel = child(parseStrictXml(await readFile(path.join(out, file), "utf8")), "", "channel");
+    expect(children(child(channel, "", "item"), WP_NS, "comment")).toHaveLength(21);
+  }, 120_000);
 });
