@@ -12,7 +12,13 @@ import {
   type ExportedPost,
   type ExportedSite,
 } from "./json-format";
-import { readPostComments, readPostForExport, readSiteForExport, type CommentForExport } from "./site-read.server";
+import {
+  readPostComments,
+  readPostForExport,
+  readSiteForExport,
+  slugsOfOrphanThreads,
+  type CommentForExport,
+} from "./site-read.server";
 
 /**
  * The whole site in Staffroom's own JSON format (app/export/json-format.ts),
@@ -68,9 +74,11 @@ export async function* jsonExportChunks(db: Executor, options: JsonExportOptions
   )},"site":${JSON.stringify(head)},"authors":${JSON.stringify(authors)},"posts":[`;
 
   let firstPost = true;
+  const exported: string[] = [];
   for (const summary of site.posts) {
     const read = await readPostForExport(summary.slug, settings);
     if (!read) continue;
+    exported.push(summary.slug);
     const { post } = read;
     const base = postUrl(post.slug);
     const fields: Omit<ExportedPost, "comments"> = {
@@ -97,7 +105,22 @@ export async function* jsonExportChunks(db: Executor, options: JsonExportOptions
     }
     yield "]}";
   }
-  yield "]}\n";
+  yield "]";
+
+  const orphans = await slugsOfOrphanThreads(db, exported);
+  if (orphans.length > 0) {
+    yield ',"orphanThreads":[';
+    for (const [n, postSlug] of orphans.entries()) {
+      yield `${n === 0 ? "" : ","}{"postSlug":${JSON.stringify(postSlug)},"comments":[`;
+      const thread = await readPostComments(db, postSlug, site.commentLicense);
+      for (let i = 0; i < thread.length; i++) {
+        yield (i === 0 ? "" : ",") + JSON.stringify(commentOf(thread[i], options));
+      }
+      yield "]}";
+    }
+    yield "]";
+  }
+  yield "}\n";
 }
 
 function licenseOf(license: License): ExportedLicense {

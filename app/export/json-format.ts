@@ -151,6 +151,11 @@ export const staffroomExportSchema = z.object({
   site: exportedSiteSchema,
   authors: z.array(exportedAuthorSchema),
   posts: z.array(exportedPostSchema),
+  /**
+   * Threads whose post has no readable file any more (deleted or renamed in
+   * the editor): kept so that nothing is lost. Absent when there are none.
+   */
+  orphanThreads: z.array(z.object({ postSlug: z.string(), comments: z.array(exportedCommentSchema) })).optional(),
 });
 
 export type ExportedLicense = z.infer<typeof exportedLicenseSchema>;

@@ -15,7 +15,8 @@ import { readPostComments, readPostForExport, readSiteForExport, type CommentFor
  * each comment under a heading with its number, name and date (UTC), replies
  * nested below the comment they answer (one heading level deeper, down to
  * level 6), tombstones as "This comment was removed", then the comments that
- * have no number yet (held for moderation, spam).
+ * have no number yet (held for moderation, spam). A thread whose post has
+ * no readable file is left out here; the JSON export keeps it.
  */
 
 /** What was written: the post files and discussion files, as paths under the folder. */

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, notInArray, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { commentSubmissions, comments, type Comment } from "../../db/schema";
 import type { License } from "../licences/catalogue";
@@ -121,4 +121,18 @@ export async function readPostComments(
     submissionBody,
     license: storedCommentLicense(row.license, currentLicense),
   }));
+}
+
+/**
+ * Slugs that have comments but no readable post file (a post deleted or
+ * renamed in the editor, or a file that no longer parses), so an export
+ * can still carry their threads. Sorted.
+ */
+export async function slugsOfOrphanThreads(db: Executor, postSlugs: readonly string[]): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ postSlug: comments.postSlug })
+    .from(comments)
+    .where(postSlugs.length > 0 ? notInArray(comments.postSlug, [...postSlugs]) : undefined)
+    .orderBy(asc(comments.postSlug));
+  return rows.map((row) => row.postSlug);
 }

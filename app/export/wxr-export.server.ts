@@ -32,6 +32,8 @@ import { readPostComments, readPostForExport, readSiteForExport, type CommentFor
  *   number another (`staffroom_number`);
  * - the coach's replies on their own post carry the post author's
  *   `wp:author_id` as `wp:comment_user_id`; everyone else's is 0;
+ * - a thread whose post has no readable file is left out (a WordPress
+ *   comment needs its post); the JSON export keeps it (`orphanThreads`);
  * - dates are UTC: `wp:post_date` equals `wp:post_date_gmt` (a post has a
  *   calendar date only, so 00:00:00), likewise for comments.
  *

@@ -96,6 +96,15 @@ describeEachDatabase("export", (db) => {
     );
     if (!spam.ok) throw new Error(JSON.stringify(spam.fieldErrors));
     expect(spam.status).toBe("spam");
+    // A thread whose post file was deleted in the editor.
+    const orphan = await submitComment(
+      db(),
+      { slug: "a-deleted-post", commentsOpen: true },
+      rules,
+      { name: "Orphan Writer", body: "Where did the post go?" },
+      { at: new Date("2016-05-05T05:05:05.000Z") },
+    );
+    if (!orphan.ok) throw new Error(JSON.stringify(orphan.fieldErrors));
     const [twelve] = await db()
       .select({ id: comments.id })
       .from(comments)
@@ -260,6 +269,22 @@ describeEachDatabase("export", (db) => {
       expect(thread.find((c) => c.createdAt === SPAM_AT)).toMatchObject({ status: "spam", number: null });
       expect(thread.every((c) => !("email" in c))).toBe(true);
       expect(thread.every((c) => c.license.id === "cc-by-nc-sa-3.0")).toBe(true);
+    });
+
+    it("keeps the thread of a post whose file is gone", () => {
+      expect(document.orphanThreads).toEqual([
+        {
+          postSlug: "a-deleted-post",
+          comments: [
+            expect.objectContaining({
+              number: "1",
+              name: "Orphan Writer",
+              body: "Where did the post go?",
+              createdAt: "2016-05-05T05:05:05.000Z",
+            }),
+          ],
+        },
+      ]);
     });
 
     it("includes emails only when asked", async () => {
