@@ -14,7 +14,7 @@ import { readPostComments, readPostForExport, readSiteForExport, type CommentFor
  * importer (Tools → Import → WordPress) reads: channel head, authors, tag
  * definitions, then one `<item>` per post with its comments. Element names,
  * their order and which values are CDATA follow WordPress's own exporter
- * (wp-admin/includes/export.php).
+ * (Tools → Export).
  *
  * How Staffroom maps onto WordPress:
  * - posts are `post`s with status `publish`, numbered 1, 2, … oldest first
@@ -263,7 +263,7 @@ function cdata(parent: XMLBuilderCB, name: string, value: string): void {
  * Writes `value` into `element` as CDATA. A CDATA section cannot hold
  * `]]>`, so the text is split there into adjacent sections
  * (`]]` ends one, `>` starts the next), which an XML reader joins back into
- * the same text; WordPress's `wxr_cdata` does the same.
+ * the same text; WordPress's own exporter splits it the same way.
  */
 function cdataInto(element: XMLBuilderCB, value: string): void {
   const pieces = xmlSafe(value).split("]]>");
