@@ -1,0 +1,303 @@
+import { createCB } from "xmlbuilder2";
+import type { XMLBuilderCB } from "xmlbuilder2/lib/interfaces";
+import type { Executor } from "../../db/client";
+import { renderCommentMarkdown } from "../comments/markdown.server";
+import { absolutizeUrls } from "../feeds/absolute-urls";
+import { xmlSafe } from "../feeds/xml-safe";
+import { creditedFigureHtml } from "../posts/body.server";
+import type { CoverImage } from "../posts/posts.server";
+import { postUrl } from "../site/urls.server";
+import { readPostComments, readPostForExport, readSiteForExport, type CommentForExport } from "./site-read.server";
+
+/**
+ * The whole site as WordPress eXtended RSS 1.2, the file WordPress's own
+ * importer (Tools → Import → WordPress) reads: channel head, authors, tag
+ * definitions, then one `<item>` per post with its comments. Element names,
+ * their order and which values are CDATA follow WordPress's own exporter
+ * (Tools → Export).
+ *
+ * How Staffroom maps onto WordPress:
+ * - posts are `post`s with status `publish`, numbered 1, 2, … oldest first
+ *   (`wp:post_id`); the body is the post rendered by the site's renderer
+ *   (app/posts/body.server.ts), cover figure with its credit first, every URL
+ *   absolute; tags are `post_tag` terms;
+ * - a comment's `wp:comment_id` is Staffroom's comment id; statuses map to
+ *   `wp:comment_approved` as published → 1, pending → 0, spam → spam,
+ *   removed → trash (a tombstone: no name, website or text);
+ * - WordPress has no comment parts: a submission split into several parts is
+ *   ONE WordPress comment, with the id of its first part and the whole
+ *   submission as its content; a reply to any of its parts replies to it;
+ * - the comment's licence is a `wp:commentmeta` (`staffroom_license`: the
+ *   deed's URL, or the licence's name when it has none), and its Staffroom
+ *   number another (`staffroom_number`);
+ * - the coach's replies on their own post carry the post author's
+ *   `wp:author_id` as `wp:comment_user_id`; everyone else's is 0;
+ * - a thread whose post has no readable file is left out (a WordPress
+ *   comment needs its post); the JSON export keeps it (`orphanThreads`);
+ * - dates are UTC: `wp:post_date` equals `wp:post_date_gmt` (a post has a
+ *   calendar date only, so 00:00:00), likewise for comments.
+ *
+ * Text XML 1.0 cannot carry (most C0 controls, unpaired surrogates) is
+ * dropped; CDATA holding `]]>` is split into adjacent sections as WordPress
+ * does, so hostile text always yields well-formed XML.
+ */
+
+/** What the WXR export may add beyond what readers see. */
+export interface WxrExportOptions {
+  /** Include commenters' and coaches' email addresses (never by default). */
+  includeEmails?: boolean;
+  /** The export's time (UTC); defaults to now. */
+  now?: Date;
+}
+
+const NAMESPACES = {
+  version: "2.0",
+  "xmlns:excerpt": "http://wordpress.org/export/1.2/excerpt/",
+  "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+  "xmlns:wfw": "http://wellformedweb.org/CommentAPI/",
+  "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+  "xmlns:wp": "http://wordpress.org/export/1.2/",
+};
+
+/** `wp:comment_approved` for each Staffroom status. */
+const APPROVED: Record<CommentForExport["row"]["status"], string> = {
+  published: "1",
+  pending: "0",
+  spam: "spam",
+  removed: "trash",
+};
+
+/**
+ * Yields the WXR document in chunks (UTF-8 text), one post's item (and
+ * within it one comment) at a time. Reads the content under CONTENT_ROOT and
+ * the comments in `db`. Throws whatever reading throws.
+ */
+export async function* wxrExportChunks(db: Executor, options: WxrExportOptions = {}): AsyncGenerator<string> {
+  const site = await readSiteForExport();
+  let pending: string[] = [];
+  const flush = () => {
+    const chunk = pending.join("");
+    pending = [];
+    return chunk;
+  };
+  // No pretty printing: it would indent the CDATA inside text elements, and
+  // WordPress reads that whitespace as part of the value. Line breaks between
+  // elements (`open`, `close`) keep the file readable and line-based readers happy.
+  const xml = createCB({ data: (chunk: string) => pending.push(chunk) });
+
+  xml.dec({ version: "1.0", encoding: "UTF-8" });
+  const rss = xml.ele("rss", NAMESPACES);
+  const channel = open(rss, "channel");
+  text(channel, "title", site.settings.title);
+  text(channel, "link", site.origin);
+  text(channel, "description", site.settings.tagline);
+  text(channel, "pubDate", (options.now ?? new Date()).toUTCString().replace("GMT", "+0000"));
+  text(channel, "language", "en");
+  text(channel, "wp:wxr_version", "1.2");
+  text(channel, "wp:base_site_url", site.origin);
+  text(channel, "wp:base_blog_url", site.origin);
+
+  const authorIds = new Map<string, number>();
+  site.authors.forEach((author, i) => {
+    authorIds.set(author.slug, i + 1);
+    const element = open(channel, "wp:author");
+    text(element, "wp:author_id", String(i + 1));
+    cdata(element, "wp:author_login", author.slug);
+    cdata(element, "wp:author_email", options.includeEmails ? (author.accountEmail ?? "") : "");
+    cdata(element, "wp:author_display_name", author.name);
+    cdata(element, "wp:author_first_name", "");
+    cdata(element, "wp:author_last_name", "");
+    close(element);
+  });
+
+  const tagSlugs = new Map<string, string>();
+  for (const post of site.posts) {
+    for (const tag of post.tags) {
+      if (tagSlugs.has(tag)) continue;
+      tagSlugs.set(tag, uniqueSlug(tagSlug(tag), new Set(tagSlugs.values())));
+      const element = open(channel, "wp:tag");
+      text(element, "wp:term_id", String(tagSlugs.size));
+      cdata(element, "wp:tag_slug", tagSlugs.get(tag)!);
+      cdata(element, "wp:tag_name", tag);
+      close(element);
+    }
+  }
+  yield flush();
+
+  let postId = 0;
+  for (const summary of site.posts) {
+    postId++;
+    const read = await readPostForExport(summary.slug, site.settings);
+    if (!read) continue;
+    const { post } = read;
+    const url = postUrl(post.slug);
+    const date = `${post.published} 00:00:00`;
+    const authorLogin = post.author?.slug ?? "";
+    const item = open(channel, "item");
+    text(item, "title", post.title);
+    text(item, "link", url);
+    text(item, "pubDate", new Date(`${post.published}T00:00:00Z`).toUTCString().replace("GMT", "+0000"));
+    cdata(item, "dc:creator", authorLogin);
+    open(item, "guid", { isPermaLink: "false" }).txt(xmlSafe(url)).up();
+    text(item, "description", "");
+    cdata(item, "content:encoded", absolutizeUrls(coverHtml(post.cover, url) + post.bodyHtml, url));
+    cdata(item, "excerpt:encoded", post.summary);
+    text(item, "wp:post_id", String(postId));
+    text(item, "wp:post_date", date);
+    text(item, "wp:post_date_gmt", date);
+    text(item, "wp:comment_status", post.commentsOpen ? "open" : "closed");
+    text(item, "wp:ping_status", "closed");
+    text(item, "wp:post_name", post.slug);
+    text(item, "wp:status", "publish");
+    text(item, "wp:post_parent", "0");
+    text(item, "wp:menu_order", "0");
+    text(item, "wp:post_type", "post");
+    text(item, "wp:post_password", "");
+    text(item, "wp:is_sticky", "0");
+    for (const tag of post.tags) {
+      const category = open(item, "category", { domain: "post_tag", nicename: tagSlugs.get(tag) ?? tagSlug(tag) });
+      cdataInto(category, tag);
+      category.up();
+    }
+    postMeta(item, "staffroom_license", read.license.url ?? read.license.fullName);
+    yield flush();
+
+    const thread = await readPostComments(db, post.slug, site.commentLicense);
+    // A split submission is one WordPress comment: its first part's id stands for every part.
+    const wordpressId = new Map<number, number>();
+    const firstPartOf = new Map<string, number>();
+    for (const { row } of thread) {
+      if (row.partIndex === 1) firstPartOf.set(row.submissionId, row.id);
+      wordpressId.set(row.id, firstPartOf.get(row.submissionId) ?? row.id);
+    }
+    const coachId = post.author ? (authorIds.get(post.author.slug) ?? 0) : 0;
+    for (const comment of thread) {
+      const { row } = comment;
+      if (wordpressId.get(row.id) !== row.id) continue; // a later part: already in its submission's comment
+      const removed = row.status === "removed";
+      const when = wordpressDate(row.createdAt);
+      const element = open(item, "wp:comment");
+      text(element, "wp:comment_id", String(row.id));
+      cdata(element, "wp:comment_author", removed ? "" : row.displayName);
+      text(element, "wp:comment_author_email", options.includeEmails && !removed ? (row.email ?? "") : "");
+      text(element, "wp:comment_author_url", removed ? "" : (row.website ?? ""));
+      text(element, "wp:comment_author_IP", "");
+      text(element, "wp:comment_date", when);
+      text(element, "wp:comment_date_gmt", when);
+      cdata(element, "wp:comment_content", removed ? "" : renderCommentMarkdown(comment.submissionBody ?? row.body));
+      text(element, "wp:comment_approved", APPROVED[row.status]);
+      text(element, "wp:comment_type", "comment");
+      text(element, "wp:comment_parent", String(row.parentId === null ? 0 : (wordpressId.get(row.parentId) ?? 0)));
+      text(element, "wp:comment_user_id", String(row.authorKind === "author" ? coachId : 0));
+      commentMeta(element, "staffroom_license", comment.license.url ?? comment.license.fullName);
+      if (comment.number) commentMeta(element, "staffroom_number", comment.number);
+      close(element);
+      yield flush();
+    }
+    close(item);
+    yield flush();
+  }
+  close(channel);
+  close(rss);
+  xml.end();
+  yield `${flush()}\n`;
+}
+
+/** A "YYYY-MM-DD HH:MM:SS" UTC time, as WordPress stores dates. */
+function wordpressDate(at: Date): string {
+  return at.toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** The cover as the post page draws it, credit included, or "" without one. */
+function coverHtml(cover: CoverImage | null, base: string): string {
+  if (!cover) return "";
+  const src = new URL(cover.src, base).href;
+  return creditedFigureHtml({
+    id: "cover",
+    className: "cover",
+    about: src,
+    src,
+    alt: cover.alt,
+    caption: "",
+    creator: cover.creator,
+    sourceName: cover.sourceName,
+    sourceUrl: cover.sourceUrl,
+    licenseUrl: cover.licenseUrl,
+    reuseAnchor: "reuse-cover",
+  });
+}
+
+/** A WordPress-style term slug ("Professional Development" → "professional-development"); non-Latin text is kept percent-encoded as WordPress does. */
+function tagSlug(tag: string): string {
+  const ascii = tag
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "");
+  return encodeURIComponent(ascii || "tag").toLowerCase();
+}
+
+function uniqueSlug(slug: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(slug)) return slug;
+  let n = 2;
+  while (taken.has(`${slug}-${n}`)) n++;
+  return `${slug}-${n}`;
+}
+
+/** `<name>value</name>`: escaped text, with characters XML cannot carry dropped. */
+function text(parent: XMLBuilderCB, name: string, value: string): void {
+  const element = open(parent, name);
+  if (value) element.txt(xmlSafe(value));
+  element.up();
+}
+
+/** `<name><![CDATA[value]]></name>`, as WordPress's exporter writes text fields. */
+function cdata(parent: XMLBuilderCB, name: string, value: string): void {
+  const element = open(parent, name);
+  cdataInto(element, value);
+  element.up();
+}
+
+/**
+ * Writes `value` into `element` as CDATA. A CDATA section cannot hold
+ * `]]>`, so the text is split there into adjacent sections
+ * (`]]` ends one, `>` starts the next), which an XML reader joins back into
+ * the same text; WordPress's own exporter splits it the same way.
+ */
+function cdataInto(element: XMLBuilderCB, value: string): void {
+  const pieces = xmlSafe(value).split("]]>");
+  pieces.forEach((piece, i) => {
+    const section = (i > 0 ? ">" : "") + piece + (i < pieces.length - 1 ? "]]" : "");
+    element.dat(section);
+  });
+}
+
+function postMeta(item: XMLBuilderCB, key: string, value: string): void {
+  const meta = open(item, "wp:postmeta");
+  text(meta, "wp:meta_key", key);
+  cdata(meta, "wp:meta_value", value);
+  close(meta);
+}
+
+function commentMeta(comment: XMLBuilderCB, key: string, value: string): void {
+  const meta = open(comment, "wp:commentmeta");
+  text(meta, "wp:meta_key", key);
+  cdata(meta, "wp:meta_value", value);
+  close(meta);
+}
+
+/** Starts an element on a new line (`parent` and the result are the same streaming builder, now inside the element). */
+function open(parent: XMLBuilderCB, name: string, attributes?: Record<string, string>): XMLBuilderCB {
+  return parent
+    .txt("\n")
+    .ele(
+      name,
+      attributes ? Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, xmlSafe(v)])) : undefined,
+    );
+}
+
+/** Ends a container element on a line of its own. */
+function close(element: XMLBuilderCB): void {
+  element.txt("\n").up();
+}
