@@ -19,7 +19,7 @@ import {
   ImportFileError,
 } from "../model";
 import { atomAuthor, atomLink, bloggerEntryId, bloggerSlug, withoutTrailingSlash } from "./atom";
-import { NS } from "./detect";
+import { ACCEPTED_FORMATS, NS } from "./detect";
 import { instant } from "./instants";
 import { type Emit, type XmlElement, type XmlRecordReader, attribute, child, childText, childrenNamed } from "./xml";
 
@@ -50,8 +50,10 @@ export function licenseNoticeIn(html: string): string | null {
     .replace(/^[^<]*>/, "")
     .replace(/<[^>]*>?/g, " ")
     .replace(/\s+/g, " ")
+    .replace(/ ([.,;])/g, "$1")
     .trim();
-  const sentence = /^.*?licen[sc]e[^.]*\.?/i.exec(text)?.[0] ?? text.slice(0, 200);
+  // Up to the end of the sentence that speaks of the licence ("4.0" is no sentence end).
+  const sentence = /^.*?licen[sc]e.*?(?:\.(?=\s|$)|$)/i.exec(text)?.[0] ?? text.slice(0, 200);
   return `${sentence.trim()} ${match[0]}`.trim();
 }
 
@@ -66,11 +68,19 @@ export function bloggerAtomReader(handlers: ImportHandlers, emit: Emit): XmlReco
   const authorsSent = new Set<string>();
   let settings = 0;
 
+  // What comes before the first post (the template, settings) waits, so that `blog`, which
+  // carries the licence notice read from the template, is the first thing handed on.
+  const held: Array<() => void | Promise<void>> = [];
   const sendBlog = () => {
     if (blogSent) return;
     blogSent = true;
     const copy = { ...blog };
     emit(() => handlers.blog(copy));
+    for (const call of held.splice(0)) emit(call);
+  };
+  const afterBlog = (call: () => void | Promise<void>) => {
+    if (blogSent) emit(call);
+    else held.push(call);
   };
 
   const kindOf = (entry: XmlElement): string | null => {
@@ -90,6 +100,7 @@ export function bloggerAtomReader(handlers: ImportHandlers, emit: Emit): XmlReco
   };
 
   const post = (entry: XmlElement, id: string, kind: "post" | "page") => {
+    sendBlog();
     const author = atomAuthor(entry);
     let authorSourceId: string | null = null;
     if (author) {
@@ -131,11 +142,11 @@ export function bloggerAtomReader(handlers: ImportHandlers, emit: Emit): XmlReco
       slugHint: permalink ? bloggerSlug(permalink) : null,
       commentsOpen: true,
     };
-    sendBlog();
     emit(() => handlers.post(record));
   };
 
   const comment = (entry: XmlElement, id: string) => {
+    sendBlog();
     const inReplyTo = child(entry, "in-reply-to", NS.thread);
     const postSourceId = inReplyTo ? attribute(inReplyTo, "ref") : null;
     if (!postSourceId) {
@@ -172,7 +183,6 @@ export function bloggerAtomReader(handlers: ImportHandlers, emit: Emit): XmlReco
       type: "comment",
       oldUrls: alternate ? [alternate] : [],
     };
-    sendBlog();
     emit(() => handlers.comment(record));
   };
 
@@ -213,11 +223,11 @@ export function bloggerAtomReader(handlers: ImportHandlers, emit: Emit): XmlReco
       if (kind === null) {
         if (!feedId?.startsWith("tag:blogger.com")) {
           throw new ImportFileError(
-            "this Atom feed is not a Blogger export (its entries carry no Blogger kind category); an import accepts a Blogger export (the classic Atom export, or feed.atom from Google Takeout), a WordPress export (WXR 1.1 or 1.2) or a Disqus export",
+            `this Atom feed is not a Blogger export (its entries carry no Blogger kind category); ${ACCEPTED_FORMATS}`,
             element.line,
           );
         }
-        emit(() =>
+        afterBlog(() =>
           handlers.skipped(`entry ${id}`, "it carries no Blogger kind, so it is neither a post nor a comment"),
         );
         return;
@@ -227,7 +237,7 @@ export function bloggerAtomReader(handlers: ImportHandlers, emit: Emit): XmlReco
       if (kind === "template") {
         const notice = licenseNoticeIn(child(element, "content", NS.atom)?.text ?? "");
         if (notice && !blog.licenseNotice) blog.licenseNotice = notice;
-        emit(() =>
+        afterBlog(() =>
           handlers.skipped(
             "the blog's template",
             "Staffroom has its own layout; only a licence notice is read from it",
@@ -242,12 +252,12 @@ export function bloggerAtomReader(handlers: ImportHandlers, emit: Emit): XmlReco
         settings += 1;
         return;
       }
-      emit(() => handlers.skipped(`entry ${id}`, `Blogger kind "${kind}" is not imported`));
+      afterBlog(() => handlers.skipped(`entry ${id}`, `Blogger kind "${kind}" is not imported`));
     },
     end() {
       if (settings > 0) {
         const count = settings;
-        emit(() => handlers.skipped(`${count} Blogger settings entries`, "Staffroom's settings are its own"));
+        afterBlog(() => handlers.skipped(`${count} Blogger settings entries`, "Staffroom's settings are its own"));
       }
       sendBlog();
     },

@@ -57,9 +57,11 @@ export function bloggerTakeoutReader(handlers: ImportHandlers, emit: Emit): XmlR
 
   const post = (entry: XmlElement, id: string, kind: "post" | "page", status: string) => {
     if (status === "DELETED" || status === "SOFT_TRASHED" || status === "TRASHED") {
+      sendBlog();
       emit(() => handlers.skipped(`${kind} ${id}`, `it was deleted on Blogger (status ${status})`));
       return;
     }
+    sendBlog();
     const author = atomAuthor(entry);
     const authorSourceId = author ? (author.uri ?? author.name) : null;
     if (author?.uri) ownerUris.add(author.uri);
@@ -96,11 +98,11 @@ export function bloggerTakeoutReader(handlers: ImportHandlers, emit: Emit): XmlR
       slugHint: filename ? bloggerSlug(filename) : permalink ? bloggerSlug(permalink) : null,
       commentsOpen: true,
     };
-    sendBlog();
     emit(() => handlers.post(record));
   };
 
   const comment = (entry: XmlElement, id: string, status: string) => {
+    sendBlog();
     const postSourceId = bloggerText(entry, "parent");
     if (!postSourceId) {
       throw new ImportFileError("a COMMENT entry has no <blogger:parent>; expected the post it belongs to", entry.line);
@@ -163,6 +165,7 @@ export function bloggerTakeoutReader(handlers: ImportHandlers, emit: Emit): XmlR
       if (type === "POST") return post(element, id, "post", status);
       if (type === "PAGE") return post(element, id, "page", status);
       if (type === "COMMENT") return comment(element, id, status);
+      sendBlog();
       emit(() => handlers.skipped(`entry ${id}`, `Blogger type "${type || "none"}" is not imported`));
     },
     end() {
