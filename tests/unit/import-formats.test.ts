@@ -402,6 +402,16 @@ describe("files an import refuses", () => {
     expect(error.message).toContain("longer than 65536 characters");
   });
 
+  it("refuses an element with hundreds of attributes, and a record of more than 100,000 elements", async () => {
+    const attributes = Array.from({ length: 300 }, (_, i) => `a${i}="x"`).join(" ");
+    const many = await refusal(textChunks(`<disqus xmlns="http://disqus.com">\n<thread ${attributes}/></disqus>`));
+    expect(many.message).toContain("more than 256 attributes");
+    const crowd = await refusal(
+      textChunks('<disqus xmlns="http://disqus.com">\n<post>', "<x/>".repeat(100_001), "</post></disqus>"),
+    );
+    expect(crowd.message).toContain("the record opened on line 2 holds more than 100000 elements");
+  });
+
   it("refuses a text of more than 16 Mi characters without holding it all", async () => {
     async function* huge() {
       yield '<disqus xmlns="http://disqus.com"><post><message>';
@@ -412,6 +422,42 @@ describe("files an import refuses", () => {
     }
     const error = await refusal(huge());
     expect(error.message).toMatch(/more than 16777216 characters/);
+  });
+});
+
+describe("encodings", () => {
+  const latin1Disqus = (encoding: string) =>
+    Buffer.from(
+      `<?xml version="1.0" encoding="${encoding}"?>\n<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals"><thread dsq:id="1"><link>https://x.example/a</link><title>Caf\u00e9 cr\u00e8me</title><createdAt>2013-06-14T05:33:00Z</createdAt></thread></disqus>`,
+      "latin1",
+    );
+
+  async function* bytes(buffer: Buffer, size: number) {
+    for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
+  }
+
+  async function titles(input: AsyncIterable<Buffer>): Promise<string[]> {
+    const found: string[] = [];
+    await parseExport(input, { ...noop, post: (p) => void found.push(p.title) });
+    return found;
+  }
+
+  it("reads an ISO-8859-1 export as its declaration says, even in small chunks", async () => {
+    expect(await titles(bytes(latin1Disqus("ISO-8859-1"), 5))).toEqual(["Café crème"]);
+  });
+
+  it("reads UTF-16 with its byte-order mark", async () => {
+    const text =
+      '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals"><thread dsq:id="1"><title>学习共同体 🎓</title></thread></disqus>';
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    expect(await titles(bytes(utf16, 3))).toEqual(["学习共同体 🎓"]);
+  });
+
+  it("refuses an encoding it cannot read", async () => {
+    const error = await refusal(bytes(latin1Disqus("x-klingon"), 1000));
+    expect(error.message).toBe(
+      'Line 1: the file declares the encoding "x-klingon", which an import cannot read; save it as UTF-8',
+    );
   });
 });
 

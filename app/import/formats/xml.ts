@@ -12,7 +12,6 @@
  * never the file.
  */
 import type { Readable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
 import { SaxesParser, type SaxesTagNS } from "saxes";
 import { ImportFileError } from "../model";
 
@@ -26,6 +25,10 @@ export const XML_LIMITS = {
   maxTextChars: 16 * 1024 * 1024,
   /** Characters one captured record (an entry, an item, a comment) may hold in all. */
   maxRecordChars: 64 * 1024 * 1024,
+  /** Elements one captured record may hold: a Blogger entry has about twenty. */
+  maxRecordElements: 100_000,
+  /** Attributes on one element: real exports write at most a handful. */
+  maxAttributes: 256,
 } as const;
 
 /** Input is fed to the parser in pieces of this many characters, so the limits are checked often. */
@@ -104,24 +107,73 @@ function stripPosition(message: string): string {
   return message.replace(/^\d+:\d+: /, "");
 }
 
+/**
+ * The decoder for a file, from its first bytes: a UTF-16 byte-order mark, or
+ * the `encoding` its XML declaration names (old WordPress sites export in
+ * ISO-8859-1 or windows-1252), else UTF-8.
+ * @throws ImportFileError when the declared encoding is unknown.
+ */
+function decoderFor(head: Buffer): TextDecoder {
+  if (head[0] === 0xff && head[1] === 0xfe) return new TextDecoder("utf-16le");
+  if (head[0] === 0xfe && head[1] === 0xff) return new TextDecoder("utf-16be");
+  const declared = /^(?:\uFEFF)?<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(
+    head.subarray(0, 200).toString("latin1"),
+  )?.[1];
+  try {
+    return new TextDecoder(declared ?? "utf-8");
+  } catch {
+    throw new ImportFileError(
+      `the file declares the encoding "${declared}", which an import cannot read; save it as UTF-8`,
+      1,
+      null,
+    );
+  }
+}
+
+/** Bytes to hold back before choosing a decoder: enough for any XML declaration. */
+const HEAD_BYTES = 256;
+
 async function* chunksOf(input: AsyncIterable<string | Buffer> | Readable): AsyncGenerator<string> {
-  const decoder = new StringDecoder("utf8");
+  let decoder: TextDecoder | null = null;
+  let head: Buffer[] = [];
+  let headBytes = 0;
   let first = true;
-  for await (const chunk of input as AsyncIterable<string | Buffer>) {
-    let text = typeof chunk === "string" ? chunk : decoder.write(chunk);
-    if (first && text.length > 0) {
+  function* pieces(text: string): Generator<string> {
+    let rest = text;
+    if (first && rest.length > 0) {
       // A byte-order mark is not part of the document.
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (rest.charCodeAt(0) === 0xfeff) rest = rest.slice(1);
       first = false;
     }
-    for (let i = 0; i < text.length; i += PIECE_CHARS) yield text.slice(i, i + PIECE_CHARS);
+    for (let i = 0; i < rest.length; i += PIECE_CHARS) yield rest.slice(i, i + PIECE_CHARS);
   }
-  const rest = decoder.end();
-  if (rest) yield rest;
+  for await (const chunk of input as AsyncIterable<string | Buffer>) {
+    if (typeof chunk === "string") {
+      yield* pieces(chunk);
+      continue;
+    }
+    if (decoder === null) {
+      head.push(chunk);
+      headBytes += chunk.length;
+      if (headBytes < HEAD_BYTES) continue;
+      const bytes = Buffer.concat(head);
+      head = [];
+      decoder = decoderFor(bytes);
+      yield* pieces(decoder.decode(bytes, { stream: true }));
+      continue;
+    }
+    yield* pieces(decoder.decode(chunk, { stream: true }));
+  }
+  if (decoder === null && headBytes > 0) {
+    const bytes = Buffer.concat(head);
+    decoder = decoderFor(bytes);
+    yield* pieces(decoder.decode(bytes, { stream: true }));
+  }
+  if (decoder) yield* pieces(decoder.decode());
 }
 
 /**
- * Streams `input` (UTF-8 bytes or text) through saxes. `chooseReader` is
+ * Streams `input` (bytes in UTF-8, UTF-16 or the encoding the XML declaration names; or text) through saxes. `chooseReader` is
  * called once with the root element and returns the reader for the rest (it
  * throws `ImportFileError` for a root no format has). Handler calls the
  * readers queue through `emit` are awaited in order as the file is read.
@@ -151,6 +203,8 @@ export async function readXml(
   // The record being captured: its open elements (innermost last) and the characters it holds.
   const capture: XmlElement[] = [];
   let captureChars = 0;
+  let captureElements = 0;
+  let attributeCount = 0;
   let rootClosed = false;
   // Position of the last event: a gap longer than a text node may be is one token growing without bound.
   let lastEvent = 0;
@@ -179,9 +233,14 @@ export async function readXml(
   });
   parser.on("opentagstart", () => {
     lastEvent = parser.position;
+    attributeCount = 0;
   });
   parser.on("attribute", (attr) => {
     lastEvent = parser.position;
+    attributeCount += 1;
+    if (attributeCount > XML_LIMITS.maxAttributes) {
+      refuse(`an element has more than ${XML_LIMITS.maxAttributes} attributes; no export writes that many`);
+    }
     if (attr.value.length > XML_LIMITS.maxAttributeChars) {
       refuse(`the attribute ${attr.name} is longer than ${XML_LIMITS.maxAttributeChars} characters`);
     }
@@ -212,11 +271,18 @@ export async function readXml(
       );
     }
     if (capture.length > 0) {
+      captureElements += 1;
+      if (captureElements > XML_LIMITS.maxRecordElements) {
+        refuse(
+          `the record opened on line ${capture[0]?.line} holds more than ${XML_LIMITS.maxRecordElements} elements`,
+        );
+      }
       capture[capture.length - 1]?.children.push(element);
       capture.push(element);
     } else if (reader.open(path, element)) {
       capture.push(element);
       captureChars = 0;
+      captureElements = 1;
     }
     path.push(element.local);
     openedOn.push(parser.line);
