@@ -225,10 +225,15 @@ export async function readXml(
   };
 
   parser.on("error", (error) => refuse(`${stripPosition(error.message)}; the file is not well-formed XML`));
+  // saxes reports a DOCTYPE where it ends; the person fixing the file wants where it begins.
+  let doctypeLine: number | null = null;
   parser.on("doctype", (doctype) => {
     const what = /<!ENTITY/i.test(doctype) ? "an ENTITY declaration (inside a DOCTYPE)" : "a DOCTYPE declaration";
+    const ends = parser.line;
     refuse(
-      `the file contains ${what}; an export never needs one, and an import refuses them so that no external entity is fetched and no entity is expanded`,
+      `the file contains ${what}${doctypeLine !== null && doctypeLine !== ends ? ` (lines ${doctypeLine} to ${ends})` : ""}; an export never needs one, and an import refuses them so that no external entity is fetched and no entity is expanded`,
+      doctypeLine ?? ends,
+      doctypeLine === null ? parser.column : null,
     );
   });
   parser.on("opentagstart", () => {
@@ -330,6 +335,10 @@ export async function readXml(
     if (!started && piece.trim() !== "") {
       started = true;
       checkStart(piece.trimStart());
+    }
+    if (reader === null && doctypeLine === null) {
+      const at = piece.indexOf("<!DOCTYPE");
+      if (at >= 0) doctypeLine = parser.line + (piece.slice(0, at).match(/\n/g)?.length ?? 0);
     }
     parser.write(piece);
     if (parser.position - lastEvent > XML_LIMITS.maxTextChars + PIECE_CHARS) {
