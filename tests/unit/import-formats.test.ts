@@ -365,6 +365,30 @@ describe("files an import refuses", () => {
     expect(error.message).toContain("truncated");
   });
 
+  it("names the element a cut-off WordPress export ends in, with its prefix", async () => {
+    const error = await refusal(
+      textChunks(
+        '<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n<item><wp:post_id>1</wp:post_id>\n<wp:comment><wp:comment_id>7',
+      ),
+    );
+    expect(error.message).toBe(
+      "Line 3, column 28: the file ends inside <wp:comment_id> (opened on line 3); expected </wp:comment_id>: the file looks truncated",
+    );
+  });
+
+  it("stops at a handler's error and passes it on", async () => {
+    let comments = 0;
+    const failing = parseExport(createReadStream(fixture("wordpress-1.2.xml")), {
+      ...noop,
+      comment: () => {
+        comments += 1;
+        if (comments === 2) throw new Error("database is down");
+      },
+    });
+    await expect(failing).rejects.toThrow("database is down");
+    expect(comments).toBe(2);
+  });
+
   it("refuses a file that is not XML, naming the formats it accepts", async () => {
     const error = await fileRefusal("not-xml.txt");
     expect(error.line).toBe(1);

@@ -199,7 +199,7 @@ export async function readXml(
   let reader: XmlRecordReader | null = null;
   // Names of the open elements, root first; and where each opened, for "ends inside" messages.
   const path: string[] = [];
-  const openedOn: number[] = [];
+  const openedOn: Array<{ name: string; line: number }> = [];
   // The record being captured: its open elements (innermost last) and the characters it holds.
   const capture: XmlElement[] = [];
   let captureChars = 0;
@@ -290,7 +290,7 @@ export async function readXml(
       captureElements = 1;
     }
     path.push(element.local);
-    openedOn.push(parser.line);
+    openedOn.push({ name: tag.name, line: parser.line });
   });
   parser.on("closetag", () => {
     lastEvent = parser.position;
@@ -349,9 +349,9 @@ export async function readXml(
     await drain();
   }
   if (path.length > 0) {
-    const inside = path[path.length - 1] ?? "";
+    const inside = openedOn[openedOn.length - 1];
     refuse(
-      `the file ends inside <${inside}> (opened on line ${openedOn[openedOn.length - 1]}); expected </${inside}>: the file looks truncated`,
+      `the file ends inside <${inside?.name}> (opened on line ${inside?.line}); expected </${inside?.name}>: the file looks truncated`,
     );
   }
   if (reader === null) refuse("the file has no root element; expected an XML export", parser.line, null);
