@@ -217,6 +217,7 @@ describe("Blogger Takeout feed.atom", () => {
     expect(parsed.posts[3]?.html).toBe(learningCommunities);
     expect(parsed.skipped).toEqual([
       { what: "post tag:blogger.com,1999:blog-8000.post-105", why: "it was deleted on Blogger (status SOFT_TRASHED)" },
+      { what: "comment tag:blogger.com,1999:blog-8000.post-210", why: "its post was deleted on Blogger" },
     ]);
 
     expect(parsed.comments).toHaveLength(9);
@@ -271,8 +272,10 @@ describe.each([
     expect(about?.commentsOpen).toBe(false);
     expect(about?.oldUrls).toContain("https://coachingnotes.example/?page_id=103");
     expect(communities?.html).toBe(learningCommunities);
-    expect(parsed.skipped).toHaveLength(1);
-    expect(parsed.skipped[0]?.what).toBe('attachment 110 "door"');
+    // The attachment goes, and the comment left on its page goes with it.
+    expect(parsed.skipped.map((x) => x.what)).toEqual(["comment 211", 'attachment 110 "door"']);
+    expect(parsed.skipped[0]?.why).toContain("its attachment is not imported");
+    expect(parsed.comments.some((c) => c.html.includes("Lovely door"))).toBe(false);
   });
 
   it("reads the comments: parents, approval, owner, anonymous, pingbacks", async () => {
@@ -319,7 +322,7 @@ describe("Disqus export", () => {
         false,
       ],
     ]);
-    expect(parsed.skipped.map((s) => s.why)).toEqual(["it was deleted on Disqus"]);
+    expect(parsed.skipped.map((s) => s.why)).toEqual(["it was deleted on Disqus", "its thread was deleted on Disqus"]);
     expect(parsed.comments).toHaveLength(9);
     expectTheFirstDayThread(parsed);
     expectPendingAndSpam(parsed.comments);

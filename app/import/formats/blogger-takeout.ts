@@ -7,6 +7,10 @@
  * SPAM…); a comment names its post in `blogger:parent` and the comment it
  * answers in `blogger:inReplyTo` (empty at the top level); a post's path on the
  * blog is `blogger:filename` ("/2013/06/first-day.html").
+ *
+ * Takeout's feed does not state the blog's address; when it has no
+ * `<link rel="alternate">` either, a post's `oldUrls` hold the path alone
+ * ("/2013/06/first-day.html") for the importer to join to the address it is given.
  */
 import {
   type ImportHandlers,
@@ -45,6 +49,8 @@ export function bloggerTakeoutReader(handlers: ImportHandlers, emit: Emit): XmlR
   const authorsSent = new Set<string>();
   // A post's permalink, for its comments' `?showComment=` addresses (one string per post).
   const permalinks = new Map<string, string>();
+  // Posts deleted on Blogger: their comments are not imported either (few, whatever the blog's size).
+  const deletedPosts = new Set<string>();
 
   const sendBlog = () => {
     if (blogSent) return;
@@ -57,6 +63,7 @@ export function bloggerTakeoutReader(handlers: ImportHandlers, emit: Emit): XmlR
 
   const post = (entry: XmlElement, id: string, kind: "post" | "page", status: string) => {
     if (status === "DELETED" || status === "SOFT_TRASHED" || status === "TRASHED") {
+      deletedPosts.add(id);
       sendBlog();
       emit(() => handlers.skipped(`${kind} ${id}`, `it was deleted on Blogger (status ${status})`));
       return;
@@ -106,6 +113,10 @@ export function bloggerTakeoutReader(handlers: ImportHandlers, emit: Emit): XmlR
     const postSourceId = bloggerText(entry, "parent");
     if (!postSourceId) {
       throw new ImportFileError("a COMMENT entry has no <blogger:parent>; expected the post it belongs to", entry.line);
+    }
+    if (deletedPosts.has(postSourceId)) {
+      emit(() => handlers.skipped(`comment ${id}`, "its post was deleted on Blogger"));
+      return;
     }
     // `inReplyTo` holds the parent comment's id, whole or as its number alone.
     const inReplyTo = bloggerText(entry, "inReplyTo");

@@ -29,6 +29,8 @@ function flag(element: XmlElement, local: string): boolean {
 export function disqusReader(handlers: ImportHandlers, emit: Emit): XmlRecordReader {
   // The username that opened each thread (its site's moderator): one short string per thread.
   const threadOwners = new Map<string, string>();
+  // Threads deleted on Disqus: their comments go with them.
+  const deletedThreads = new Set<string>();
 
   const thread = (element: XmlElement) => {
     const id = dsqId(element);
@@ -36,6 +38,7 @@ export function disqusReader(handlers: ImportHandlers, emit: Emit): XmlRecordRea
     const link = childText(element, "link", NS.disqus);
     const title = childText(element, "title", NS.disqus) ?? "";
     if (flag(element, "isDeleted")) {
+      deletedThreads.add(id);
       emit(() => handlers.skipped(`thread ${id} (${link ?? title})`, "it was deleted on Disqus"));
       return;
     }
@@ -66,6 +69,10 @@ export function disqusReader(handlers: ImportHandlers, emit: Emit): XmlRecordRea
     const threadId = dsqId(child(element, "thread", NS.disqus));
     if (!threadId)
       throw new ImportFileError(`post ${id} has no <thread dsq:id=…>; expected the thread it belongs to`, element.line);
+    if (deletedThreads.has(threadId)) {
+      emit(() => handlers.skipped(`comment ${id}`, "its thread was deleted on Disqus"));
+      return;
+    }
     const published = instant(childText(element, "createdAt", NS.disqus));
     if (!published) throw new ImportFileError(`post ${id} has no readable <createdAt>`, element.line);
     const author = child(element, "author", NS.disqus);

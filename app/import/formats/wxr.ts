@@ -47,6 +47,22 @@ function commentStatus(approved: string | null): ImportedCommentStatus {
   }
 }
 
+/**
+ * Why an item is not imported, or null for a post or page that is: attachments
+ * and other post types (menu entries, revisions, custom types), and items
+ * trashed or never saved. Read from the item's fields so far; WXR writes
+ * `wp:post_type` and `wp:status` before the comments.
+ */
+function skipReason(fields: XmlElement): string | null {
+  const type = wp(fields, "post_type") ?? "post";
+  if (type === "attachment") return "attachments are files; images keep their addresses in the posts that show them";
+  if (type !== "post" && type !== "page") return `WordPress post type "${type}" is not a post or a page`;
+  const status = wp(fields, "status") ?? "publish";
+  if (status === "trash" || status === "auto-draft" || status === "inherit")
+    return `its WordPress status is "${status}"`;
+  return null;
+}
+
 /** A WordPress author as the items name them (`dc:creator` is the login). */
 interface WxrAuthor {
   id: string | null;
@@ -80,6 +96,14 @@ export function wxrReader(handlers: ImportHandlers, emit: Emit): XmlRecordReader
     const postSourceId = wp(fields, "post_id") ?? "";
     const id = wp(element, "comment_id");
     if (!id) throw new ImportFileError("a <wp:comment> has no <wp:comment_id>", element.line);
+    // The comments of an item that is not imported (an attachment's, a trashed post's) go with it.
+    const itemSkipped = skipReason(fields);
+    if (itemSkipped !== null) {
+      emit(() =>
+        handlers.skipped(`comment ${id}`, `its ${wp(fields, "post_type") ?? "post"} is not imported: ${itemSkipped}`),
+      );
+      return;
+    }
     const rawType = wp(element, "comment_type") ?? "comment";
     if (rawType !== "comment" && rawType !== "pingback" && rawType !== "trackback") {
       emit(() => handlers.skipped(`comment ${id}`, `WordPress comment type "${rawType}" is not a comment`));
@@ -118,19 +142,12 @@ export function wxrReader(handlers: ImportHandlers, emit: Emit): XmlRecordReader
     const title = body(fields, "title", (u) => u === "")?.trim() ?? "";
     const what = `${type} ${id ?? "without an id"}${title ? ` "${title}"` : ""}`;
     if (!id) throw new ImportFileError(`an <item> (${what}) has no <wp:post_id>`, fields.line);
-    if (type !== "post" && type !== "page") {
-      const why =
-        type === "attachment"
-          ? "attachments are files; images keep their addresses in the posts that show them"
-          : `WordPress post type "${type}" is not a post or a page`;
-      emit(() => handlers.skipped(what, why));
+    const why = skipReason(fields);
+    if (why !== null || (type !== "post" && type !== "page")) {
+      emit(() => handlers.skipped(what, why ?? ""));
       return;
     }
     const wpStatus = wp(fields, "status") ?? "publish";
-    if (wpStatus === "trash" || wpStatus === "auto-draft" || wpStatus === "inherit") {
-      emit(() => handlers.skipped(what, `its WordPress status is "${wpStatus}"`));
-      return;
-    }
     // "future" (scheduled), "private" and "pending" are not public yet: they stay drafts.
     const live = wpStatus === "publish";
     const link = body(fields, "link", (u) => u === "")?.trim() || null;
