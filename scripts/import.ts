@@ -7,24 +7,28 @@
 //
 // Exit codes: 0 done (or dry run printed), 1 the file or the run was refused
 // (nothing was written), 2 a usage error.
+import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { openDatabase } from "../db/client";
 import { applyImport, type ImportReport, type ImportSource } from "../app/import/apply.server";
+import { parseExport } from "../app/import/formats/parse";
 import { jsonModelSource } from "../app/import/json-model-source";
+import { siteConverters } from "../app/import/site-converters";
 import { ImportFileError } from "../app/import/model";
 import { isLicenseId } from "../app/licences/catalogue";
 import { listAuthors } from "../app/posts/posts.server";
 
 const usage =
-  "Usage: npm run import -- FILE [--dry-run] [--author SLUG] [--license ID|site-default] [--no-join] [--keep-pages]";
+  "Usage: npm run import -- FILE [--dry-run] [--author SLUG] [--license ID|site-default] [--no-join] [--keep-pages]\n" +
+  "       [--map OLD-URL=SLUG ...] [--rewrite OLD-PREFIX=NEW-PREFIX]   (Disqus: which post each thread discusses)";
 
 /**
- * The source for a file. Until the export parsers (app/import/formats/) are
- * merged, only the JSON import model is read (see jsonModelSource); the
- * parsers replace this with `parseExport(createReadStream(file), handlers)`.
+ * The source for a file: an export from Blogger, WordPress or Disqus (the
+ * format read from the content by app/import/formats/), or the import model
+ * as JSON (`{ blog, authors, posts, comments }`, for scripts and tests).
  */
 async function sourceFor(file: string): Promise<ImportSource> {
   const handle = await open(file, "r");
@@ -35,9 +39,9 @@ async function sourceFor(file: string): Promise<ImportSource> {
   } finally {
     await handle.close();
   }
-  throw new ImportFileError(
-    `${file}: this build reads only the JSON import model ({ blog, authors, posts, comments }); the Blogger, WordPress and Disqus readers are not in it yet.`,
-  );
+  return async (handlers) => {
+    await parseExport(createReadStream(file), handlers);
+  };
 }
 
 function printReport(report: ImportReport): void {
@@ -47,6 +51,7 @@ function printReport(report: ImportReport): void {
     `  format: ${report.format ?? "unknown"}`,
     `  posts: ${report.posts.created.length} created, ${report.posts.skipped.length} skipped`,
     ...report.posts.created.map((p) => `    + ${p.slug}  (${p.title})`),
+    ...report.posts.matched.map((p) => `    = ${p.url} is the discussion of ${p.slug}`),
     ...report.posts.skipped.map((p) => `    - ${p.title || p.sourceId}: ${p.why}`),
     `  comments: ${c.published} shown, ${c.pending} in the moderation queue, ${c.spam} spam, ${c.removed} tombstones, ${c.alreadyImported} already imported, ${c.skipped.length} skipped`,
     ...c.skipped.map((s) => `    - ${s.sourceId}: ${s.why}`),
@@ -83,6 +88,23 @@ async function main(): Promise<number> {
     console.error(`--license ${values.license} is not a licence Staffroom knows.\n${usage}`);
     return 2;
   }
+  const threadMap = new Map<string, string>();
+  for (const pair of values.map) {
+    const at = pair.lastIndexOf("=");
+    if (at <= 0 || at === pair.length - 1) {
+      console.error(`--map ${pair}: write it as OLD-URL=SLUG.\n${usage}`);
+      return 2;
+    }
+    threadMap.set(pair.slice(0, at), pair.slice(at + 1));
+  }
+  const rewriteAt = values.rewrite?.indexOf("=") ?? -1;
+  if (values.rewrite && rewriteAt <= 0) {
+    console.error(`--rewrite ${values.rewrite}: write it as OLD-PREFIX=NEW-PREFIX.\n${usage}`);
+    return 2;
+  }
+  const rewrite = values.rewrite
+    ? { from: values.rewrite.slice(0, rewriteAt), to: values.rewrite.slice(rewriteAt + 1) }
+    : undefined;
   const contentRoot = path.resolve(process.env.CONTENT_ROOT ?? process.cwd());
   let authorSlug = values.author;
   if (!authorSlug) {
@@ -129,6 +151,9 @@ async function main(): Promise<number> {
       join: !values["no-join"],
       keepPages: values["keep-pages"],
       dryRun: values["dry-run"],
+      converters: siteConverters,
+      threadMap,
+      rewrite,
       onTotals: (totals) => bar?.start(totals.posts + totals.comments, 0, { posts: 0, comments: 0, rate: 0 }),
       onProgress: (done) => {
         const seconds = Math.max((Date.now() - started) / 1000, 0.001);
@@ -159,6 +184,8 @@ function parseOptions() {
       license: { type: "string" },
       "no-join": { type: "boolean", default: false },
       "keep-pages": { type: "boolean", default: false },
+      map: { type: "string", multiple: true, default: [] },
+      rewrite: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });

@@ -12,6 +12,7 @@ import type { CommentFormValue, CommentRules } from "../comments/validation";
 import { commentPath, postPath } from "../discovery/paths";
 import { listAuthors } from "../posts/posts.server";
 import { getSiteSettings } from "../settings/site-settings.server";
+import { licenseFromNotice } from "./convert/licence-notice";
 import { type ImportConverters, plainConverters } from "./converters";
 import {
   type ExportFormat,
@@ -21,7 +22,7 @@ import {
   type ImportedPost,
   type ImportHandlers,
 } from "./model";
-import { recordRedirect } from "./redirects.server";
+import { oldPathOf, recordRedirect, redirectTarget } from "./redirects.server";
 
 /**
  * Writing an imported blog into Staffroom (docs/architecture.md §2–§4): posts
@@ -51,7 +52,17 @@ export interface ApplyImportOptions {
   keepPages?: boolean;
   /** Do everything in a transaction that is rolled back, and write no files. */
   dryRun?: boolean;
-  converters?: ImportConverters;
+  /** The conversions to use, or a function choosing them by the file's format once it is known; default `plainConverters`. */
+  converters?: ImportConverters | ((format: ExportFormat) => ImportConverters);
+  /**
+   * Disqus only: thread addresses matched to posts by hand, old URL → slug
+   * (`--map old-url=slug`). Other threads are matched through the old
+   * addresses an earlier import recorded, then through `rewrite`, then by the
+   * address's last segment as a slug.
+   */
+  threadMap?: ReadonlyMap<string, string>;
+  /** Disqus only: a prefix of thread addresses replaced before matching (`--rewrite https://old.example/blog/=/posts/`). */
+  rewrite?: { from: string; to: string };
   /** Called after each post and each comment is written (counts so far). */
   onProgress?: (done: { posts: number; comments: number }) => void;
   /** Called with the staged totals once the file is read. */
@@ -64,6 +75,8 @@ export interface ImportReport {
   dryRun: boolean;
   posts: {
     created: { sourceId: string; slug: string; title: string }[];
+    /** Disqus threads matched to existing posts. */
+    matched: { sourceId: string; url: string; slug: string }[];
     skipped: { sourceId: string; title: string; why: string }[];
   };
   comments: {
@@ -115,7 +128,7 @@ export async function applyImport(
   const report: ImportReport = {
     format: null,
     dryRun: options.dryRun ?? false,
-    posts: { created: [], skipped: [] },
+    posts: { created: [], matched: [], skipped: [] },
     comments: { published: 0, pending: 0, spam: 0, removed: 0, alreadyImported: 0, skipped: [] },
     joins: [],
     redirects: 0,
@@ -160,8 +173,8 @@ interface StagedRow {
 }
 
 async function run(tx: Executor, ctx: RunContext): Promise<void> {
-  const { options, report } = ctx;
-  const converters = options.converters ?? plainConverters;
+  const { report } = ctx;
+  let { options } = ctx;
   const author = (await listAuthors()).find((a) => a.slug === options.authorSlug);
   if (!author) throw new Error(`There is no author entry content/authors/${options.authorSlug}.yaml.`);
   const site = await getSiteSettings();
@@ -177,6 +190,7 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   );
   await tx.execute(sql.raw("create index on import_staging (kind, post_source_id, seq)"));
   let format: ExportFormat | null = null;
+  let licenseNotice: string | null = null;
   const stage = (kind: string, sourceId: string, postSourceId: string | null, data: unknown) =>
     tx.execute(
       sql`insert into import_staging (kind, source_id, post_source_id, data) values (${kind}, ${sourceId}, ${postSourceId}, ${JSON.stringify(data)})`,
@@ -187,6 +201,7 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   await ctx.source({
     blog(blog) {
       format = blog.format;
+      licenseNotice = blog.licenseNotice;
       report.format = blog.format;
     },
     async author() {},
@@ -211,6 +226,15 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   }
   options.onTotals?.({ posts: stagedPosts, comments: stagedComments });
   const fmt: ExportFormat = format;
+  const converters =
+    typeof options.converters === "function" ? options.converters(fmt) : (options.converters ?? plainConverters);
+  // A licence notice on the old site names the posts' licence, unless --license says otherwise.
+  const noticeLicense = licenseNotice ? licenseFromNotice(licenseNotice) : null;
+  if (!options.license && noticeLicense) {
+    options = { ...options, license: noticeLicense };
+    ctx.options = options;
+    report.notes.push(`Posts are under ${noticeLicense}, as the old site's licence notice says.`);
+  }
   const progress = { posts: 0, comments: 0 };
   const tags = new Set<string>();
   const slugsThisRun = new Set<string>();
@@ -263,6 +287,41 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   }
 }
 
+/**
+ * A Disqus thread is a discussion of a post that lives elsewhere: it is
+ * matched to a Staffroom post (see `ApplyImportOptions.threadMap`), never
+ * made a post of its own. Returns why it was skipped, or null once matched.
+ */
+async function matchThread(
+  tx: Executor,
+  ctx: RunContext,
+  thread: ImportedPost,
+  slugsThisRun: ReadonlySet<string>,
+): Promise<string | null> {
+  const { options } = ctx;
+  const exists = (slug: string) => slugsThisRun.has(slug) || existsSync(path.join(ctx.postsDir, `${slug}.md`));
+  for (const url of thread.oldUrls) {
+    const candidates: (string | null)[] = [options.threadMap?.get(url) ?? null];
+    const recorded = await redirectTarget(tx, oldPathOf(url) ?? "");
+    candidates.push(recorded?.startsWith("/posts/") ? decodeURIComponent(recorded.slice("/posts/".length)) : null);
+    const rewritten =
+      options.rewrite && url.startsWith(options.rewrite.from)
+        ? options.rewrite.to + url.slice(options.rewrite.from.length)
+        : url;
+    const last = (oldPathOf(rewritten) ?? "").split("?")[0].split("/").filter(Boolean).at(-1) ?? "";
+    candidates.push(last.replace(/\.html?$/i, "") || null);
+    const slug = candidates.find((c): c is string => c !== null && exists(c));
+    if (slug) {
+      await tx
+        .insert(importSources)
+        .values({ format: "disqus", kind: "post", sourceId: thread.sourceId, postSlug: slug });
+      ctx.report.posts.matched.push({ sourceId: thread.sourceId, url, slug });
+      return null;
+    }
+  }
+  return `no Staffroom post matches its address ${thread.oldUrls[0] ?? "(none)"}: give one with --map URL=SLUG or --rewrite`;
+}
+
 async function importedPostSlug(tx: Executor, fmt: ExportFormat, sourceId: string): Promise<string | null> {
   const [row] = await tx
     .select({ slug: importSources.postSlug })
@@ -283,6 +342,7 @@ async function writePost(
 ): Promise<string | null> {
   const { report, options } = ctx;
   if (await importedPostSlug(tx, fmt, post.sourceId)) return ALREADY_IMPORTED;
+  if (fmt === "disqus") return matchThread(tx, ctx, post, slugsThisRun);
   if (post.kind === "page" && !options.keepPages) return "a page (--keep-pages imports pages as posts)";
   if (post.status === "draft") {
     return "a draft: Staffroom posts have no draft state yet, so importing it would publish it";
