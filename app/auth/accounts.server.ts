@@ -84,7 +84,7 @@ export async function getAccount(db: Database, id: string): Promise<SessionUser 
 }
 
 /** One account by email, or null. */
-export async function findAccountByEmail(db: Database, email: string): Promise<SessionUser | null> {
+export async function findAccountByEmail(db: Executor, email: string): Promise<SessionUser | null> {
   const [user] = await db
     .select()
     .from(users)

@@ -179,7 +179,7 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   if (!author) throw new Error(`There is no author entry content/authors/${options.authorSlug}.yaml.`);
   const site = await getSiteSettings();
   const rules: CommentRules = { limit: site.commentMaxChars, maxParts: IMPORT_MAX_PARTS, allowAnonymous: true };
-  const coach = author.accountEmail ? await findAccountByEmail(tx as Database, author.accountEmail) : null;
+  const coach = author.accountEmail ? await findAccountByEmail(tx, author.accountEmail) : null;
   const ownerIdentity = commentIdentityFor(coach, author);
 
   // Staging: every item of the file, in file order, in a table dropped at the end of the transaction.
