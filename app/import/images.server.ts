@@ -312,7 +312,8 @@ async function filesByName(folder: ImageFolder): Promise<Map<string, string[]>> 
   if (folder.byName) return folder.byName;
   const byName = new Map<string, string[]>();
   const walk = async (rel: string) => {
-    const entries = await readdir(path.join(folder.dir, rel), { withFileTypes: true });
+    // A folder that cannot be read holds nothing to copy; it does not stop the import.
+    const entries = await readdir(path.join(folder.dir, rel), { withFileTypes: true }).catch(() => []);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;

@@ -196,6 +196,38 @@ describeEachDatabase("import images", (db) => {
     expect(report.images?.kept).toEqual([]);
   });
 
+  it("gives two different files of one name their own names, and refuses a name Takeout holds twice with different bytes", async () => {
+    await mkdir(path.join(uploads, "2014/01"), { recursive: true });
+    await writeFile(path.join(uploads, "2014/01/photo.jpg"), TEAM);
+    await mkdir(path.join(takeout, "Blogger/Albums/Other Blog"), { recursive: true });
+    await writeFile(path.join(takeout, "Blogger/Albums/Other Blog/team photo.jpg"), RESIZED);
+    try {
+      const wordpress = post(
+        "103",
+        "two-photos",
+        `<img src="${WP}/2013/06/photo.jpg" /><img src="${WP}/2014/01/photo.jpg" />`,
+      );
+      await run("wxr", [wordpress], uploads);
+      expect(await readFile(path.join(imagesOf("two-photos"), "photo.jpg"))).toEqual(ORIGINAL);
+      expect(await readFile(path.join(imagesOf("two-photos"), "photo-2.jpg"))).toEqual(TEAM);
+      expect(await postText("two-photos")).toContain(
+        "![](/images/posts/two-photos/photo.jpg)![](/images/posts/two-photos/photo-2.jpg)",
+      );
+
+      const report = await run("blogger-atom", [BLOGGER_POST], takeout);
+      expect(report.images?.kept).toEqual([
+        {
+          postSlug: "team-photos",
+          url: "https://1.bp.blogspot.com/-abc/UcR/AAAAAAAAAOk/xyz/s1600/team%20photo.jpg",
+          why: expect.stringMatching(/several different files are named team photo\.jpg/),
+        },
+      ]);
+    } finally {
+      await rm(path.join(uploads, "2014"), { recursive: true });
+      await rm(path.join(takeout, "Blogger/Albums/Other Blog"), { recursive: true });
+    }
+  });
+
   it("copies nothing on a dry run but reports what it would copy", async () => {
     const report = await run("wxr", [WORDPRESS_POST], uploads, { dryRun: true });
     expect(report.images?.copied.map((c) => c.src)).toEqual([
