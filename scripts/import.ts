@@ -1,4 +1,4 @@
-// `npm run import -- FILE [--dry-run] [--author SLUG] [--license ID] [--no-join] [--keep-pages]`:
+// `npm run import -- FILE [--dry-run] [--author SLUG] [--license ID] [--no-join] [--keep-pages] [--images DIR]`:
 // brings a blog's posts and discussions into Staffroom (app/import/apply.server.ts).
 // Posts are written under content/ in the working directory (or CONTENT_ROOT),
 // comments into the database (DATABASE_URL, or the embedded one under
@@ -23,6 +23,7 @@ import { listAuthors } from "../app/posts/posts.server";
 
 const usage =
   "Usage: npm run import -- FILE [--dry-run] [--author SLUG] [--license ID|site-default] [--no-join] [--keep-pages]\n" +
+  "       [--images DIR]   (a wp-content/uploads or Takeout folder: its images are copied with the posts)\n" +
   "       [--map OLD-URL=SLUG ...] [--rewrite OLD-PREFIX=NEW-PREFIX]   (Disqus: which post each thread discusses)";
 
 /**
@@ -61,6 +62,13 @@ function printReport(report: ImportReport): void {
     `  tags: ${report.tags.length ? report.tags.join(", ") : "none"}`,
     `  slug collisions: ${report.slugCollisions.length}`,
     ...report.slugCollisions.map((s) => `    ${s.wanted} was taken: ${s.slug}`),
+    ...(report.images
+      ? [
+          `  images: ${report.images.copied.length} copied, ${report.images.kept.length} kept at their old address`,
+          ...report.images.copied.map((i) => `    + ${i.postSlug}: ${i.url} -> ${i.src}`),
+          ...report.images.kept.map((i) => `    - ${i.postSlug}: ${i.url}: ${i.why}`),
+        ]
+      : []),
     ...(report.notes.length ? ["  notes:", ...report.notes.map((n) => `    ${n}`)] : []),
   ];
   console.log(lines.join("\n"));
@@ -154,6 +162,7 @@ async function main(): Promise<number> {
       converters: siteConverters,
       threadMap,
       rewrite,
+      images: values.images ? { dir: path.resolve(values.images) } : undefined,
       onTotals: (totals) => bar?.start(totals.posts + totals.comments, 0, { posts: 0, comments: 0, rate: 0 }),
       onProgress: (done) => {
         const seconds = Math.max((Date.now() - started) / 1000, 0.001);
@@ -186,6 +195,7 @@ function parseOptions() {
       "keep-pages": { type: "boolean", default: false },
       map: { type: "string", multiple: true, default: [] },
       rewrite: { type: "string" },
+      images: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });

@@ -57,7 +57,7 @@ export const SITE_FILE = "content/site.yaml";
  * without this list a coach could publish an `.html` page, or an `.svg` with a
  * script, that runs as the site when an admin opens it. Admins are not limited.
  */
-const COACH_IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(["png", "jpg", "jpeg", "gif", "webp", "avif"]);
+export const COACH_IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(["png", "jpg", "jpeg", "gif", "webp", "avif"]);
 
 /** One file Keystatic is asked to write: repository-relative path and raw bytes. */
 export interface KeystaticAddition {

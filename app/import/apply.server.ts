@@ -15,6 +15,14 @@ import { getSiteSettings } from "../settings/site-settings.server";
 import { licenseFromNotice } from "./convert/licence-notice";
 import { type ImportConverters, plainConverters } from "./converters";
 import {
+  type ImageCopy,
+  type ImageFolder,
+  moveStagedImages,
+  openImageFolder,
+  relinkPostImages,
+  stageImageCopies,
+} from "./images.server";
+import {
   type ExportFormat,
   type ImportedComment,
   type ImportedCommentStatus,
@@ -63,6 +71,12 @@ export interface ApplyImportOptions {
   threadMap?: ReadonlyMap<string, string>;
   /** Disqus only: a prefix of thread addresses replaced before matching (`--rewrite https://old.example/blog/=/posts/`). */
   rewrite?: { from: string; to: string };
+  /**
+   * A folder of the old blog's image files (`--images DIR`: WordPress's
+   * `wp-content/uploads`, or Blogger's from Takeout): the images it holds are
+   * copied under `public/images/posts/<slug>/` and relinked (./images.server.ts).
+   */
+  images?: { dir: string };
   /** Called after each post and each comment is written (counts so far). */
   onProgress?: (done: { posts: number; comments: number }) => void;
   /** Called with the staged totals once the file is read. */
@@ -95,6 +109,11 @@ export interface ImportReport {
   slugCollisions: { sourceId: string; wanted: string; slug: string }[];
   /** Things in the export that were not imported (the parser's `skipped`), and converter notes. */
   notes: string[];
+  /** With `images`: the images copied (or, dry, that would be) and those kept at their old address, and why. */
+  images?: {
+    copied: { postSlug: string; url: string; src: string }[];
+    kept: { postSlug: string; url: string; why: string }[];
+  };
 }
 
 class DryRunRollback extends Error {}
@@ -135,13 +154,16 @@ export async function applyImport(
     tags: [],
     slugCollisions: [],
     notes: [],
+    images: options.images ? { copied: [], kept: [] } : undefined,
   };
+  const imageFolder = options.images ? await openImageFolder(options.images.dir, contentRoot) : null;
+  const imageCopies: ImageCopy[] = [];
   const postsDir = path.join(contentRoot, "content/posts");
   const staging = report.dryRun ? null : await mkdtemp(path.join(contentRoot, ".staffroom-import-"));
   const written: string[] = [];
   try {
     await db.transaction(async (tx) => {
-      await run(tx, { contentRoot, postsDir, staging, written, source, options, report });
+      await run(tx, { contentRoot, postsDir, staging, written, source, options, report, imageFolder, imageCopies });
       if (report.dryRun) throw new DryRunRollback();
     });
   } catch (error) {
@@ -150,6 +172,7 @@ export async function applyImport(
     return report;
   }
   if (staging) {
+    await moveStagedImages(imageCopies, staging, contentRoot);
     await mkdir(postsDir, { recursive: true });
     for (const slug of written) await rename(path.join(staging, `${slug}.md`), path.join(postsDir, `${slug}.md`));
     await rm(staging, { recursive: true, force: true });
@@ -165,6 +188,9 @@ interface RunContext {
   source: ImportSource;
   options: ApplyImportOptions;
   report: ImportReport;
+  imageFolder: ImageFolder | null;
+  /** Images copied into the staging folder, moved into place with the posts. */
+  imageCopies: ImageCopy[];
 }
 
 interface StagedRow {
@@ -362,7 +388,8 @@ async function writePost(
   if (wanted !== slug) report.slugCollisions.push({ sourceId: post.sourceId, wanted, slug });
   slugsThisRun.add(slug);
 
-  const { markdown, notes } = converters.postBody(post.html);
+  const { markdown: converted, notes } = converters.postBody(post.html);
+  const markdown = await relinkImages(ctx, converted, slug);
   for (const note of notes) report.notes.push(`${slug}: ${note}`);
   const published = (post.published ?? post.updated ?? new Date().toISOString()).slice(0, 10);
   for (const tag of post.tags) tags.add(tag);
@@ -386,6 +413,17 @@ async function writePost(
   for (const url of post.oldUrls) if (await recordRedirect(tx, url, postPath(slug))) report.redirects++;
   report.posts.created.push({ sourceId: post.sourceId, slug, title: post.title });
   return null;
+}
+
+/** With `--images`: the body's images found in the folder relinked, and copied into the staging folder (not when dry). */
+async function relinkImages(ctx: RunContext, markdown: string, slug: string): Promise<string> {
+  if (!ctx.imageFolder || !ctx.report.images) return markdown;
+  const relinked = await relinkPostImages(ctx.imageFolder, markdown, slug);
+  if (ctx.staging) await stageImageCopies(relinked.copies, ctx.staging);
+  ctx.imageCopies.push(...relinked.copies);
+  for (const c of relinked.copies) ctx.report.images.copied.push({ postSlug: slug, url: c.url, src: c.src });
+  for (const k of relinked.kept) ctx.report.images.kept.push({ postSlug: slug, ...k });
+  return relinked.markdown;
 }
 
 /**
