@@ -57,6 +57,11 @@ describe("htmlToMarkdown: Blogger's markup", () => {
     expect(html).toContain("old school.<br");
   });
 
+  it("keeps an image an older post links protocol-relative (//host/…), as https", () => {
+    const { markdown } = htmlToMarkdown('<p><img src="//1.bp.blogspot.com/-abc/s1600/door.jpg" alt="The door"></p>');
+    expect(markdown).toBe("![The door](https://1.bp.blogspot.com/-abc/s1600/door.jpg)\n");
+  });
+
   it("turns a tr-caption-container table into a credited image, its credit read from the caption", () => {
     const html = `<table align="center" cellpadding="0" cellspacing="0" class="tr-caption-container" style="margin-left: auto;"><tbody>
 <tr><td style="text-align: center;"><a href="https://blogger.googleusercontent.com/img/s1600/lab.jpg"><img alt="Students in the lab" border="0" src="https://blogger.googleusercontent.com/img/s400/lab.jpg" /></a></td></tr>

@@ -89,13 +89,17 @@ const IMPORT_OPTIONS: sanitizeHtml.IOptions = {
  * Sanitizes imported HTML with the import allow-list (the comment allow-list
  * plus structural tags) and says what it removed that held content: one note
  * per kind of removed element (`<script>`, `<style>`, `<object>`, …) and one
- * for event-handler attributes. Never throws; "" for empty input.
+ * for event-handler attributes. Protocol-relative sources and links
+ * (`//host/…`) are read as https. Never throws; "" for empty input.
  */
 export function sanitizeImportedHtml(html: string): { html: string; notes: string[] } {
   const removed = new Set<string>();
   let handlers = false;
   const allowed = new Set(IMPORT_OPTIONS.allowedTags as string[]);
-  const clean = sanitizeHtml(html, {
+  // Older Blogger posts link images protocol-relative (`//1.bp.blogspot.com/…`),
+  // which the allow-list refuses: read them as https, so no image is lost.
+  const absolute = html.replace(/(\s(?:src|href)\s*=\s*["']?)\/\/(?=[a-z0-9])/gi, "$1https://");
+  const clean = sanitizeHtml(absolute, {
     ...IMPORT_OPTIONS,
     // Called for every opening tag before the allow-list is applied: only records what goes.
     onOpenTag: (name, attribs) => {
