@@ -123,6 +123,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const { headers } = await requireUser(request, { roles: ["admin"] });
   const uploads = path.join(getEnv().DATA_DIR, "imports");
   let formData: FormData;
+  // Where the file handler put the upload, so a refused one's folder goes too.
+  let uploadPath: string | null = null;
   try {
     formData = await unstable_parseMultipartFormData(
       request,
@@ -130,11 +132,13 @@ export async function action({ request }: ActionFunctionArgs) {
         unstable_createFileUploadHandler({
           directory: uploads,
           // A folder of its own per upload: the name the admin knows, no clash, no path from the browser.
-          file: ({ filename }) =>
-            path.join(
+          file: ({ filename }) => {
+            uploadPath = path.join(
               randomBytes(9).toString("hex"),
               path.basename(filename.replaceAll("\\", "/")).replace(/[^\w.-]+/g, "_") || "export",
-            ),
+            );
+            return uploadPath;
+          },
           filter: ({ name }) => name === "file",
           maxPartSize: MAX_UPLOAD_BYTES,
         }),
@@ -142,11 +146,12 @@ export async function action({ request }: ActionFunctionArgs) {
       ),
     );
   } catch (error) {
+    if (uploadPath) await discardUpload(path.join(uploads, uploadPath));
     if (error instanceof MaxPartSizeExceededError) {
       const limit = `${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
       throw new Response(
         error.field === "file"
-          ? `The file is larger than ${limit}, the most this page takes. Import it with the command line instead: stop the server, then run \`npm run import -- FILE --author SLUG\` on the server (\`--dry-run\` first to preview), and start the server again.`
+          ? `The file is larger than ${limit}, the most this page takes. Import it with the command line on the server instead: \`npm run import -- FILE --author SLUG\` (\`--dry-run\` first to preview). With the embedded database (no DATABASE_URL), stop the server while it runs: only one process can open it.`
           : `The field ${error.field} is too long.`,
         { status: 413, headers },
       );
