@@ -4,6 +4,7 @@ import { rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { getDatabase } from "../database.server";
 import { contentRoot } from "../posts/content-files.server";
+import { listAuthors } from "../posts/posts.server";
 import { applyImport } from "./apply.server";
 import { parseExport } from "./formats/parse";
 import { ImportFileError } from "./model";
@@ -74,21 +75,30 @@ let running: Job | null = null;
  * Starts an import in the background.
  *
  * @returns `{ ok: true, id }` (the job's page is `/admin/import/<id>`), or
- *   `{ ok: false, message, runningId }` when another import is still running
- *   (the file is deleted then: nothing will read it). Never throws; the
- *   job's own failures are recorded on it.
+ *   `{ ok: false, field, message }`: `field` "author" when there is no such
+ *   author entry, null when another import is still running. The file is
+ *   deleted then (nothing will read it). Never rejects; the job's own
+ *   failures are recorded on it.
  */
-export function startImportJob(
+export async function startImportJob(
   request: ImportJobRequest,
-): { ok: true; id: string } | { ok: false; message: string; runningId: string } {
+): Promise<{ ok: true; id: string } | { ok: false; field: "author" | null; message: string }> {
   if (running) {
-    void discardUpload(request.file);
+    await discardUpload(request.file);
     return {
       ok: false,
-      runningId: running.id,
+      field: null,
       message: `Another import (${running.fileName}) is still running; only one runs at a time. Wait for it to finish, then send the file again.`,
     };
   }
+  // Checked here as well as by the import, so the form can say it next to the field.
+  const authors = await listAuthors().catch(() => []);
+  if (!authors.some((a) => a.slug === request.authorSlug)) {
+    await discardUpload(request.file);
+    return { ok: false, field: "author", message: "Choose one of the author entries (add one in the editor first)." };
+  }
+  // A second request may have started a job while the authors were read.
+  if (running) return startImportJob(request);
   const id = randomBytes(12).toString("base64url");
   const job: Job = {
     id,

@@ -180,12 +180,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return refuse(Object.fromEntries(Object.entries(fieldErrors).map(([k, v]) => [k, v ?? []])));
   }
   const value = submission.value;
-  const authors = await listAuthors();
-  if (!authors.some((a) => a.slug === value.author)) {
-    return refuse({ author: ["Choose one of the author entries (add one in the editor first)."] });
-  }
-
-  const started = startImportJob({
+  const started = await startImportJob({
     file: value.file.getFilePath(),
     fileName: value.file.name,
     authorSlug: value.author,
@@ -197,6 +192,7 @@ export async function action({ request }: ActionFunctionArgs) {
     rewrite: value.rewrite,
   });
   if (!started.ok) {
+    if (started.field) return refuse({ [started.field]: [started.message] });
     return json<ActionData>(
       { result: submission.reply({ hideFields: ["file"], formErrors: [started.message, FILE_NOT_KEPT] }) },
       { status: 409, headers },

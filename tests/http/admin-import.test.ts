@@ -118,6 +118,16 @@ describe("admin import page", () => {
     );
   });
 
+  it("refuses an author with no entry next to the field, and keeps no upload", async () => {
+    const reply = await admin.send("/admin/import", {
+      method: "POST",
+      body: await form({ intent: "import", author: "nobody-here", join: "on" }, "wordpress-1.2.xml"),
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.text).toContain("Choose one of the author entries");
+    expect(await readdir(path.join(server.dataDir, "imports"))).toEqual([]);
+  });
+
   it("previews an import: the report shows what would be created and nothing reaches the site", async () => {
     const page = await finished(await start("preview", "wordpress-1.2.xml"));
     expect(page).toContain("Dry run: nothing was written");
