@@ -229,7 +229,10 @@ export default function AdminImport() {
         <FormError id={form.errorId} errors={form.errors} />
         <div className="field">
           <label htmlFor={fields.file.id}>Export file (at most {maxMegabytes} MB)</label>
-          <input {...getInputProps(fields.file, { type: "file" })} accept=".xml,.atom,.json,application/xml" />
+          <input
+            {...getInputProps(fields.file, { type: "file" })}
+            accept=".xml,.atom,application/xml,application/atom+xml"
+          />
           {errorOf(fields.file)}
         </div>
         <div className="field">
