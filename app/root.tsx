@@ -90,6 +90,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
                 {data.user.role !== "member" ? <a href="/keystatic">Editor</a> : null}
                 {data.user.role !== "member" ? <Link to="/moderation">Moderation</Link> : null}
                 {data.user.role === "admin" ? <Link to="/admin/accounts">Accounts</Link> : null}
+                {data.user.role === "admin" ? <Link to="/admin/import">Import/Export</Link> : null}
                 <Form method="post" action="/signout" className="inline-form">
                   <button type="submit" className="link-button">
                     Sign out

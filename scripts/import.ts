@@ -13,11 +13,12 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { openDatabase } from "../db/client";
-import { applyImport, type ImportReport, type ImportSource } from "../app/import/apply.server";
+import { applyImport, type ImportSource } from "../app/import/apply.server";
 import { parseExport } from "../app/import/formats/parse";
 import { jsonModelSource } from "../app/import/json-model-source";
 import { siteConverters } from "../app/import/site-converters";
 import { ImportFileError } from "../app/import/model";
+import { reportLines } from "../app/import/report";
 import { isLicenseId } from "../app/licences/catalogue";
 import { listAuthors } from "../app/posts/posts.server";
 
@@ -43,35 +44,6 @@ async function sourceFor(file: string): Promise<ImportSource> {
   return async (handlers) => {
     await parseExport(createReadStream(file), handlers);
   };
-}
-
-function printReport(report: ImportReport): void {
-  const c = report.comments;
-  const lines = [
-    report.dryRun ? "Dry run: nothing was written. An import would do this:" : "Imported:",
-    `  format: ${report.format ?? "unknown"}`,
-    `  posts: ${report.posts.created.length} created, ${report.posts.skipped.length} skipped`,
-    ...report.posts.created.map((p) => `    + ${p.slug}  (${p.title})`),
-    ...report.posts.matched.map((p) => `    = ${p.url} is the discussion of ${p.slug}`),
-    ...report.posts.skipped.map((p) => `    - ${p.title || p.sourceId}: ${p.why}`),
-    `  comments: ${c.published} shown, ${c.pending} in the moderation queue, ${c.spam} spam, ${c.removed} tombstones, ${c.alreadyImported} already imported, ${c.skipped.length} skipped`,
-    ...c.skipped.map((s) => `    - ${s.sourceId}: ${s.why}`),
-    `  hand-split comments joined: ${report.joins.length}`,
-    ...report.joins.map((j) => `    ${j.postSlug}: ${j.sourceIds.join(" + ")}`),
-    `  redirects from old addresses: ${report.redirects}`,
-    `  tags: ${report.tags.length ? report.tags.join(", ") : "none"}`,
-    `  slug collisions: ${report.slugCollisions.length}`,
-    ...report.slugCollisions.map((s) => `    ${s.wanted} was taken: ${s.slug}`),
-    ...(report.images
-      ? [
-          `  images: ${report.images.copied.length} copied, ${report.images.kept.length} kept at their old address`,
-          ...report.images.copied.map((i) => `    + ${i.postSlug}: ${i.url} -> ${i.src}`),
-          ...report.images.kept.map((i) => `    - ${i.postSlug}: ${i.url}: ${i.why}`),
-        ]
-      : []),
-    ...(report.notes.length ? ["  notes:", ...report.notes.map((n) => `    ${n}`)] : []),
-  ];
-  console.log(lines.join("\n"));
 }
 
 async function main(): Promise<number> {
@@ -171,7 +143,7 @@ async function main(): Promise<number> {
       },
     });
     bar?.stop();
-    printReport(report);
+    console.log(reportLines(report).join("\n"));
     return 0;
   } catch (error) {
     bar?.stop();

@@ -1,0 +1,39 @@
+import type { ImportReport } from "./apply.server";
+
+/**
+ * The lines of an import's report, as `npm run import` prints them and the
+ * admin's import page (/admin/import/<job>) shows them: what was created,
+ * matched and skipped (and why), the comments by status, the hand-split
+ * comments joined, the redirects, tags, slug collisions, images copied or
+ * kept at their old address, and the notes. The
+ * first line says whether it was a dry run. Indentation (two spaces a level)
+ * carries the structure, so the lines read the same in a terminal and in a
+ * `<pre>`.
+ */
+export function reportLines(report: ImportReport): string[] {
+  const c = report.comments;
+  return [
+    report.dryRun ? "Dry run: nothing was written. An import would do this:" : "Imported:",
+    `  format: ${report.format ?? "unknown"}`,
+    `  posts: ${report.posts.created.length} created, ${report.posts.skipped.length} skipped`,
+    ...report.posts.created.map((p) => `    + ${p.slug}  (${p.title})`),
+    ...report.posts.matched.map((p) => `    = ${p.url} is the discussion of ${p.slug}`),
+    ...report.posts.skipped.map((p) => `    - ${p.title || p.sourceId}: ${p.why}`),
+    `  comments: ${c.published} shown, ${c.pending} in the moderation queue, ${c.spam} spam, ${c.removed} tombstones, ${c.alreadyImported} already imported, ${c.skipped.length} skipped`,
+    ...c.skipped.map((s) => `    - ${s.sourceId}: ${s.why}`),
+    `  hand-split comments joined: ${report.joins.length}`,
+    ...report.joins.map((j) => `    ${j.postSlug}: ${j.sourceIds.join(" + ")}`),
+    `  redirects from old addresses: ${report.redirects}`,
+    `  tags: ${report.tags.length ? report.tags.join(", ") : "none"}`,
+    `  slug collisions: ${report.slugCollisions.length}`,
+    ...report.slugCollisions.map((s) => `    ${s.wanted} was taken: ${s.slug}`),
+    ...(report.images
+      ? [
+          `  images: ${report.images.copied.length} copied, ${report.images.kept.length} kept at their old address`,
+          ...report.images.copied.map((i) => `    + ${i.postSlug}: ${i.url} -> ${i.src}`),
+          ...report.images.kept.map((i) => `    - ${i.postSlug}: ${i.url}: ${i.why}`),
+        ]
+      : []),
+    ...(report.notes.length ? ["  notes:", ...report.notes.map((n) => `    ${n}`)] : []),
+  ];
+}
