@@ -527,7 +527,9 @@ async function storeComment(
   status: "published" | "pending" | "spam" | "removed",
   parts: string[] | undefined,
 ) {
-  const name = (comment.authorName ?? "").trim();
+  // "Anonymous" is the name old sites show for a writer who gave none (Disqus exports it as the name): no name.
+  const given = (comment.authorName ?? "").trim();
+  const name = /^anonymous$/i.test(given) && !comment.authorUrl ? "" : given;
   const owner = comment.byBlogOwner && t.ownerIdentity.kind === "post-author";
   const body = parts
     ? parts.join("\n\n")
