@@ -141,12 +141,10 @@ describeEachDatabase("export and import again", (db) => {
     });
   });
 
-  // Known defect, not fixed here: the export writes each comment's licence (a
-  // `staffroom_license` commentmeta), but the import model has no comment
-  // licence and the WXR reader does not read it, so imported comments record
-  // none and show the site's current comment licence instead of the one they
-  // were written under.
-  it.fails("keeps the licence each comment was written under", async () => {
+  // The export writes each comment's licence as a `staffroom_license`
+  // commentmeta; the import reads it back (the demo's comments were written
+  // under the fixture site's CC BY-NC-SA 3.0).
+  it("keeps the licence each comment was written under", async () => {
     const rows = await db().select().from(comments).where(eq(comments.postSlug, SLUG));
     expect(rows.map((c) => c.license)).toEqual(rows.map(() => "cc-by-nc-sa-3.0"));
   });
