@@ -10,6 +10,7 @@ import { findAccountByEmail } from "../auth/accounts.server";
 import { type CommentIdentity, commentIdentityFor, submitComment } from "../comments/submission.server";
 import type { CommentFormValue, CommentRules } from "../comments/validation";
 import { commentPath, postPath } from "../discovery/paths";
+import { findLicenseByUrl } from "../licences/catalogue";
 import { listAuthors } from "../posts/posts.server";
 import { getSiteSettings } from "../settings/site-settings.server";
 import { licenseFromNotice } from "./convert/licence-notice";
@@ -565,7 +566,9 @@ async function storeComment(
   status: "published" | "pending" | "spam" | "removed",
   parts: string[] | undefined,
 ) {
-  const name = (comment.authorName ?? "").trim();
+  // "Anonymous" is the name old sites show for a writer who gave none (Disqus exports it as the name): no name.
+  const given = (comment.authorName ?? "").trim();
+  const name = /^anonymous$/i.test(given) && !comment.authorUrl ? "" : given;
   const owner = comment.byBlogOwner && t.ownerIdentity.kind === "post-author";
   const body = parts
     ? parts.join("\n\n")
@@ -581,6 +584,8 @@ async function storeComment(
   const options = {
     identity: owner ? t.ownerIdentity : ({ kind: "guest-form" } as const),
     at: new Date(comment.published),
+    // The licence it was written under, when the export says and Staffroom knows it (else none recorded, as before).
+    license: comment.licenseUrl ? (findLicenseByUrl(comment.licenseUrl)?.id ?? null) : null,
     imported: { status, parts },
   };
   const target = { slug: t.slug, commentsOpen: true };

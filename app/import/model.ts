@@ -91,6 +91,12 @@ export interface ImportedComment {
   type: "comment" | "pingback" | "trackback";
   /** Absolute addresses of the comment on the old site (Blogger `?showComment=ID#cID`), for redirects. */
   oldUrls: string[];
+  /**
+   * The licence the comment was written under, as a deed URL, when the export
+   * says (Staffroom's own WXR: the `staffroom_license` commentmeta); optional,
+   * absent or null: not recorded, the site's comment licence is shown.
+   */
+  licenseUrl?: string | null;
 }
 
 /**

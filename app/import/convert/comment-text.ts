@@ -40,5 +40,15 @@ export function commentHtmlToMarkdown(html: string, options: CommentTextOptions 
       return page ? `\n\n[${page}](${page})\n\n` : "";
     },
   });
+  // A link whose text is its own address is what the renderer makes of a bare
+  // URL (GFM autolink): written back as the bare URL, so a Staffroom comment
+  // exported and imported again keeps its text exactly.
+  service.addRule("bareUrl", {
+    filter: (node) => {
+      const href = node.nodeName === "A" ? node.getAttribute("href") : null;
+      return !!href && /^https?:\/\/\S+$/i.test(href) && node.textContent === href;
+    },
+    replacement: (_content, node) => (node as Element).getAttribute("href") ?? "",
+  });
   return service.turndown(clean).trim();
 }

@@ -101,7 +101,8 @@ function parseRest(segments: Segment[], restStart: number, strict: boolean): Imp
   }
   creator = cleanPart(creator.replace(/^by\s+/i, ""));
   sourceName = cleanPart(sourceName);
-  if (!creator || words(creator) > 8 || words(sourceName) > 5 || /[.!?]\s/.test(creator)) return null;
+  // A full stop inside the name ends a sentence, unless it follows an initial ("A. Photographer").
+  if (!creator || words(creator) > 8 || words(sourceName) > 5 || /(?<!\b[A-Z])[.!?]\s/.test(creator)) return null;
   const creatorStart = line.indexOf(creator, restStart);
   const creatorUrl = creatorStart >= 0 ? linkWithin(segments, creatorStart, creatorStart + creator.length) : null;
   // A short linked name is a credit's mark too ("Image: [Jane Doe](…)"); a link inside a sentence is not.

@@ -176,7 +176,9 @@ function addBodyRules(service: TurndownService, notes: string[]): void {
       const figure = node as Element;
       const images = figure.querySelectorAll("img");
       if (images.length !== 1) return content;
-      return creditedImage(images[0], textOf(figure.querySelector("figcaption")));
+      // Staffroom's own figures (its WXR export) end the credit with a "Reuse this image" link: not part of it.
+      const caption = textOf(figure.querySelector("figcaption")).replace(/\s*·\s*Reuse this image$/, "");
+      return creditedImage(images[0], caption);
     },
   });
 

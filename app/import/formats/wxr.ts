@@ -25,6 +25,16 @@ function wp(element: XmlElement, local: string): string | null {
   return null;
 }
 
+/** The value of a `wp:commentmeta` with key `key` (Staffroom's export writes `staffroom_license`), or null. */
+function commentMeta(element: XmlElement, key: string): string | null {
+  for (const meta of element.children) {
+    if (meta.local === "commentmeta" && isWxrNamespace(meta.uri) && wp(meta, "meta_key") === key) {
+      return wp(meta, "meta_value");
+    }
+  }
+  return null;
+}
+
 /** The raw text (untrimmed: bodies keep their white space) of the first child `local` in namespace `uri`. */
 function body(element: XmlElement, local: string, uriTest: (uri: string) => boolean): string | null {
   for (const c of element.children) if (c.local === local && uriTest(c.uri)) return c.text;
@@ -132,6 +142,7 @@ export function wxrReader(handlers: ImportHandlers, emit: Emit): XmlRecordReader
       status: commentStatus(wp(element, "comment_approved")),
       type: rawType,
       oldUrls: [],
+      licenseUrl: commentMeta(element, "staffroom_license"),
     };
     emit(() => handlers.comment(record));
   };
