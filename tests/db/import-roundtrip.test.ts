@@ -139,17 +139,11 @@ describeEachDatabase("export and import again", (db) => {
     });
   });
 
-  // Known defect, not fixed here: the WXR export draws the cover as a figure
-  // at the top of the body, and the import model (app/import/model.ts) has no
-  // cover, so it comes back as the body's first image (with its credit, the
-  // test above), and the post has no cover.
-  it.fails("brings the cover back as the post's cover with its credit", async () => {
-    expect((await getPost(SLUG))?.cover).toMatchObject({
-      alt: "Teachers gathered around a laptop in a staffroom",
-      creator: "A. Photographer",
-      sourceName: "a photo-sharing site",
-    });
-  });
+  // Not yet: the WXR export draws the cover as a figure at the top of the
+  // body and the import model (app/import/model.ts) has no cover, so the
+  // cover comes back as the body's first image with its credit (the test
+  // above) and the post has no cover; the README's "Importing and exporting"
+  // lists it among the known limits.
 
   // The export writes each comment's licence as a `staffroom_license`
   // commentmeta; the import reads it back (the demo's comments were written
