@@ -46,6 +46,8 @@ async function sourceFor(file: string): Promise<ImportSource> {
 
 function printReport(report: ImportReport): void {
   const c = report.comments;
+  const u = report.unlisted;
+  const more = (n: number) => (n > 0 ? [`    … and ${n} more`] : []);
   const lines = [
     report.dryRun ? "Dry run: nothing was written. An import would do this:" : "Imported:",
     `  format: ${report.format ?? "unknown"}`,
@@ -53,15 +55,17 @@ function printReport(report: ImportReport): void {
     ...report.posts.created.map((p) => `    + ${p.slug}  (${p.title})`),
     ...report.posts.matched.map((p) => `    = ${p.url} is the discussion of ${p.slug}`),
     ...report.posts.skipped.map((p) => `    - ${p.title || p.sourceId}: ${p.why}`),
-    `  comments: ${c.published} shown, ${c.pending} in the moderation queue, ${c.spam} spam, ${c.removed} tombstones, ${c.alreadyImported} already imported, ${c.skipped.length} skipped`,
+    `  comments: ${c.published} shown, ${c.pending} in the moderation queue, ${c.spam} spam, ${c.removed} tombstones, ${c.alreadyImported} already imported, ${c.skipped.length + u.skippedComments} skipped`,
     ...c.skipped.map((s) => `    - ${s.sourceId}: ${s.why}`),
-    `  hand-split comments joined: ${report.joins.length}`,
+    ...more(u.skippedComments),
+    `  hand-split comments joined: ${report.joins.length + u.joins}`,
     ...report.joins.map((j) => `    ${j.postSlug}: ${j.sourceIds.join(" + ")}`),
+    ...more(u.joins),
     `  redirects from old addresses: ${report.redirects}`,
     `  tags: ${report.tags.length ? report.tags.join(", ") : "none"}`,
     `  slug collisions: ${report.slugCollisions.length}`,
     ...report.slugCollisions.map((s) => `    ${s.wanted} was taken: ${s.slug}`),
-    ...(report.notes.length ? ["  notes:", ...report.notes.map((n) => `    ${n}`)] : []),
+    ...(report.notes.length ? ["  notes:", ...report.notes.map((n) => `    ${n}`), ...more(u.notes)] : []),
   ];
   console.log(lines.join("\n"));
 }

@@ -95,6 +95,21 @@ export interface ImportReport {
   slugCollisions: { sourceId: string; wanted: string; slug: string }[];
   /** Things in the export that were not imported (the parser's `skipped`), and converter notes. */
   notes: string[];
+  /**
+   * Items of `notes`, `joins` and `comments.skipped` counted but not listed:
+   * each list keeps its first REPORT_LIST_LIMIT items, so the report's memory
+   * does not grow with the file.
+   */
+  unlisted: { notes: number; joins: number; skippedComments: number };
+}
+
+/** Items each of the report's per-comment lists keeps; the rest are counted in `ImportReport.unlisted`. */
+export const REPORT_LIST_LIMIT = 500;
+
+/** Lists `item` in `list` while it has room, else counts it under `key` of `report.unlisted`. */
+function listIn<T>(report: ImportReport, list: T[], key: keyof ImportReport["unlisted"], item: T): void {
+  if (list.length < REPORT_LIST_LIMIT) list.push(item);
+  else report.unlisted[key]++;
 }
 
 class DryRunRollback extends Error {}
@@ -138,6 +153,7 @@ export async function applyImport(
     tags: [],
     slugCollisions: [],
     notes: [],
+    unlisted: { notes: 0, joins: 0, skippedComments: 0 },
   };
   const postsDir = path.join(contentRoot, "content/posts");
   const staging = report.dryRun ? null : await mkdtemp(path.join(contentRoot, ".staffroom-import-"));
@@ -228,7 +244,7 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
       await stage("comment", comment.sourceId, comment.postSourceId, comment);
     },
     skipped(what, why) {
-      report.notes.push(`Skipped ${what}: ${why}`);
+      listIn(report, report.notes, "notes", `Skipped ${what}: ${why}`);
     },
   });
   await flushStaged();
@@ -288,7 +304,12 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
     );
     const list = rows.map((r) => JSON.parse(r.data) as ImportedComment);
     if (skippedPosts.has(postSourceId)) {
-      for (const c of list) report.comments.skipped.push({ sourceId: c.sourceId, why: "its post was not imported" });
+      for (const c of list) {
+        listIn(report, report.comments.skipped, "skippedComments", {
+          sourceId: c.sourceId,
+          why: "its post was not imported",
+        });
+      }
       continue;
     }
     const slug = await importedPostSlug(tx, fmt, postSourceId);
@@ -377,7 +398,7 @@ async function writePost(
   slugsThisRun.add(slug);
 
   const { markdown, notes } = converters.postBody(post.html);
-  for (const note of notes) report.notes.push(`${slug}: ${note}`);
+  for (const note of notes) listIn(report, report.notes, "notes", `${slug}: ${note}`);
   const published = (post.published ?? post.updated ?? new Date().toISOString()).slice(0, 10);
   for (const tag of post.tags) tags.add(tag);
   const file = postFile(
@@ -512,7 +533,10 @@ async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
     }
     let parentId = anchorFor(comment.parentSourceId);
     if (parentId === undefined) {
-      report.notes.push(
+      listIn(
+        report,
+        report.notes,
+        "notes",
         `Comment ${comment.sourceId} replied to ${comment.parentSourceId}, which is not in the export: shown at the top level.`,
       );
       parentId = null;
@@ -535,7 +559,7 @@ async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
       if (sourceRows.length >= STAGE_BATCH) await flushSources();
       for (const url of m.oldUrls) if (await recordRedirect(tx, url, commentPath(part.id))) report.redirects++;
     }
-    if (group) report.joins.push({ postSlug: t.slug, sourceIds: [...group] });
+    if (group) listIn(report, report.joins, "joins", { postSlug: t.slug, sourceIds: [...group] });
     report.comments[status]++;
     t.progress.comments += members.length;
     t.options.onProgress?.({ ...t.progress });
