@@ -15,7 +15,7 @@
 //    page, /feed.atom and /sitemap.xml (each "not available" unless it answers
 //    200), then the time for a search to see an edited post.
 //
-// 3. Import (only when asked: BENCH_CASES=import): a WordPress export made by
+// 3. Import: a WordPress export made by
 //    scripts/generate-export.ts (BENCH_IMPORT_POSTS posts, default 500, and
 //    BENCH_IMPORT_COMMENTS comments, default 20,000), first read by the parser
 //    alone (scripts/bench-parse.ts: counting handlers), then imported with
@@ -24,7 +24,7 @@
 //    present, else the child's own maxRSS). The size:
 //    BENCH_CASES=import BENCH_IMPORT_POSTS=5000 BENCH_IMPORT_COMMENTS=200000 npm run bench
 //
-// BENCH_CASES=thread,posts,import picks the cases (default thread,posts);
+// BENCH_CASES=thread,posts,import picks the cases (default all three);
 // BENCH_POSTS sets the number of generated posts (default 1,000).
 //
 // The server runs in a throw-away copy of content/, db/ and public/ (as the
@@ -46,7 +46,7 @@ const longComments = Number(process.env.BENCH_LONG_COMMENTS ?? 10_000);
 // BENCH_ANALYZE=1 also runs ANALYZE right after seeding. The server analyzes
 // a PGlite database at start-up anyway (app/boot.server.ts), as a site does.
 const analyze = process.env.BENCH_ANALYZE === "1";
-const cases = new Set((process.env.BENCH_CASES ?? "thread,posts").split(",").map((c) => c.trim()));
+const cases = new Set((process.env.BENCH_CASES ?? "thread,posts,import").split(",").map((c) => c.trim()));
 const postCount = Number(process.env.BENCH_POSTS ?? 1_000);
 const importPosts = Number(process.env.BENCH_IMPORT_POSTS ?? 500);
 const importComments = Number(process.env.BENCH_IMPORT_COMMENTS ?? 20_000);
