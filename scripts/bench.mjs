@@ -15,15 +15,24 @@
 //    page, /feed.atom and /sitemap.xml (each "not available" unless it answers
 //    200), then the time for a search to see an edited post.
 //
-// BENCH_CASES=thread,posts picks the cases (default both); BENCH_POSTS sets
-// the number of generated posts (default 1,000).
+// 3. Import: a WordPress export made by
+//    scripts/generate-export.ts (BENCH_IMPORT_POSTS posts, default 500, and
+//    BENCH_IMPORT_COMMENTS comments, default 20,000), first read by the parser
+//    alone (scripts/bench-parse.ts: counting handlers), then imported with
+//    `npm run import` into a fresh data folder and content copy: wall time,
+//    posts/s, comments/s and each child's peak RSS (/usr/bin/time -v when
+//    present, else the child's own maxRSS). The issue's size:
+//    BENCH_CASES=import BENCH_IMPORT_POSTS=5000 BENCH_IMPORT_COMMENTS=200000 npm run bench
+//
+// BENCH_CASES=thread,posts,import picks the cases (default all three);
+// BENCH_POSTS sets the number of generated posts (default 1,000).
 //
 // The server runs in a throw-away copy of content/, db/ and public/ (as the
 // tests' sandbox does) holding the extra post, so the repository's content is
 // never touched. The long thread is seeded before the server starts: a PGlite
 // folder opens in one process at a time.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -37,8 +46,10 @@ const longComments = Number(process.env.BENCH_LONG_COMMENTS ?? 10_000);
 // BENCH_ANALYZE=1 also runs ANALYZE right after seeding. The server analyzes
 // a PGlite database at start-up anyway (app/boot.server.ts), as a site does.
 const analyze = process.env.BENCH_ANALYZE === "1";
-const cases = new Set((process.env.BENCH_CASES ?? "thread,posts").split(",").map((c) => c.trim()));
+const cases = new Set((process.env.BENCH_CASES ?? "thread,posts,import").split(",").map((c) => c.trim()));
 const postCount = Number(process.env.BENCH_POSTS ?? 1_000);
+const importPosts = Number(process.env.BENCH_IMPORT_POSTS ?? 500);
+const importComments = Number(process.env.BENCH_IMPORT_COMMENTS ?? 20_000);
 const tsx = path.join(root, "node_modules/.bin/tsx");
 const DEMO_SLUG = "what-does-a-technology-coach-do";
 const LONG_SLUG = "a-very-long-discussion";
@@ -284,7 +295,84 @@ async function benchManyPosts() {
   }
 }
 
+/**
+ * Runs a child to the end under /usr/bin/time -v when there is one; returns
+ * its exit status, stdout, seconds and peak RSS in KB (null when unknown).
+ */
+function timedRun(command, args, options) {
+  const useTime = existsSync("/usr/bin/time");
+  const started = performance.now();
+  const child = useTime
+    ? spawnSync("/usr/bin/time", ["-v", command, ...args], {
+        ...options,
+        stdio: ["ignore", "pipe", "pipe"],
+        maxBuffer: 1 << 28,
+        encoding: "utf8",
+      })
+    : spawnSync(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - started) / 1000;
+  const hwm = useTime ? child.stderr.match(/Maximum resident set size \(kbytes\): (\d+)/) : null;
+  const stderr = useTime ? child.stderr.replace(/\s*Command being timed:[\s\S]*$/, "") : child.stderr;
+  return { status: child.status, stdout: child.stdout, stderr, seconds, peakKb: hwm ? Number(hwm[1]) : null };
+}
+
+async function benchImport() {
+  const work = mkdtempSync(path.join(os.tmpdir(), "staffroom-bench-import-"));
+  try {
+    const file = path.join(work, "export.xml");
+    console.log(
+      `\nImport: generating a WordPress export of ${importPosts.toLocaleString("en-GB")} posts and ${importComments.toLocaleString("en-GB")} comments…`,
+    );
+    const generated = spawnSync(
+      tsx,
+      [
+        path.join(root, "scripts/generate-export.ts"),
+        "--posts",
+        String(importPosts),
+        "--comments",
+        String(importComments),
+        "--out",
+        file,
+        "--json",
+      ],
+      { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" },
+    );
+    if (generated.status !== 0) throw new Error(`Generating the export failed (exit ${generated.status})`);
+    const summary = JSON.parse(generated.stdout.trim().split("\n").at(-1));
+    const parse = timedRun(tsx, [path.join(root, "scripts/bench-parse.ts"), file], { cwd: root });
+    if (parse.status !== 0) throw new Error(`Parsing failed (exit ${parse.status}): ${parse.stderr}`);
+    const parsed = JSON.parse(parse.stdout.trim().split("\n").at(-1));
+
+    cpSync(path.join(root, "tests/fixtures/content"), path.join(work, "content"), { recursive: true });
+    const env = { ...cleanEnv(path.join(work, "data")), CONTENT_ROOT: work };
+    const imported = timedRun(tsx, [path.join(root, "scripts/import.ts"), file, "--author", "morgan-ellery"], {
+      cwd: root,
+      env,
+    });
+    if (imported.status !== 0) throw new Error(`The import failed (exit ${imported.status}): ${imported.stderr}`);
+    const shown = imported.stdout.match(
+      /comments: (\d+) shown, (\d+) in the moderation queue, (\d+) spam, (\d+) tombstones/,
+    );
+
+    console.log(`\n${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}, Node ${process.version}, PGlite`);
+    console.log(
+      `export: ${(summary.bytes / 1e6).toFixed(1)} MB, ${summary.posts.toLocaleString("en-GB")} posts, ${summary.comments.toLocaleString("en-GB")} comments` +
+        (shown ? `; imported as ${shown[1]} shown, ${shown[2]} held, ${shown[3]} spam, ${shown[4]} tombstones` : ""),
+    );
+    console.log(`\n${"step".padEnd(34)}   wall s   posts/s  comments/s    MB/s  peak RSS MB`);
+    const row = (name, seconds, peakKb) =>
+      console.log(
+        `${name.padEnd(34)} ${seconds.toFixed(1).padStart(8)} ${(summary.posts / seconds).toFixed(0).padStart(9)} ${(summary.comments / seconds).toFixed(0).padStart(11)} ${(summary.bytes / 1e6 / seconds).toFixed(1).padStart(7)} ${(peakKb === null ? "?" : (peakKb / 1024).toFixed(0)).padStart(12)}`,
+      );
+    row("parse only (counting handlers)", parsed.seconds, parse.peakKb ?? parsed.peakRssKb);
+    row("npm run import (PGlite)", imported.seconds, imported.peakKb);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 try {
+  if (cases.has("import")) await benchImport();
   if (cases.has("thread")) await benchLongThread();
   if (cases.has("posts") && postCount > 0) await benchManyPosts();
 } finally {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import { dump as dumpYaml } from "js-yaml";
 import type { Database, Executor } from "../../db/client";
 import { queryRows } from "../../db/client";
@@ -115,6 +115,21 @@ export interface ImportReport {
     copied: { postSlug: string; url: string; src: string }[];
     kept: { postSlug: string; url: string; why: string }[];
   };
+  /**
+   * Items of `notes`, `joins` and `comments.skipped` counted but not listed:
+   * each list keeps its first REPORT_LIST_LIMIT items, so the report's memory
+   * does not grow with the file.
+   */
+  unlisted: { notes: number; joins: number; skippedComments: number };
+}
+
+/** Items each of the report's per-comment lists keeps; the rest are counted in `ImportReport.unlisted`. */
+export const REPORT_LIST_LIMIT = 500;
+
+/** Lists `item` in `list` while it has room, else counts it under `key` of `report.unlisted`. */
+function listIn<T>(report: ImportReport, list: T[], key: keyof ImportReport["unlisted"], item: T): void {
+  if (list.length < REPORT_LIST_LIMIT) list.push(item);
+  else report.unlisted[key]++;
 }
 
 class DryRunRollback extends Error {}
@@ -127,6 +142,9 @@ const STATUS_OF: Record<ImportedCommentStatus, "published" | "pending" | "spam" 
   spam: "spam",
   deleted: "removed",
 };
+
+/** Items staged per insert (a few hundred keeps each statement well under PostgreSQL's 65,535 parameters). */
+const STAGE_BATCH = 200;
 
 /** Imported comments may be long: the site's per-part limit still applies, but never refuses one for its parts. */
 const IMPORT_MAX_PARTS = 1000;
@@ -156,6 +174,7 @@ export async function applyImport(
     slugCollisions: [],
     notes: [],
     images: options.images ? { copied: [], kept: [] } : undefined,
+    unlisted: { notes: 0, joins: 0, skippedComments: 0 },
   };
   const imageFolder = options.images ? await openImageFolder(options.images.dir, contentRoot) : null;
   const imageCopies: ImageCopy[] = [];
@@ -218,10 +237,20 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   await tx.execute(sql.raw("create index on import_staging (kind, post_source_id, seq)"));
   let format: ExportFormat | null = null;
   let licenseNotice: string | null = null;
-  const stage = (kind: string, sourceId: string, postSourceId: string | null, data: unknown) =>
-    tx.execute(
-      sql`insert into import_staging (kind, source_id, post_source_id, data) values (${kind}, ${sourceId}, ${postSourceId}, ${JSON.stringify(data)})`,
+  // Staged a batch at a time: one insert per item was a round trip per comment, a tenth of an import's time.
+  let pending: SQL[] = [];
+  const flushStaged = async () => {
+    if (pending.length === 0) return;
+    const rows = pending;
+    pending = [];
+    await tx.execute(
+      sql`insert into import_staging (kind, source_id, post_source_id, data) values ${sql.join(rows, sql`, `)}`,
     );
+  };
+  const stage = async (kind: string, sourceId: string, postSourceId: string | null, data: unknown) => {
+    pending.push(sql`(${kind}, ${sourceId}, ${postSourceId}, ${JSON.stringify(data)})`);
+    if (pending.length >= STAGE_BATCH) await flushStaged();
+  };
   let stagedPosts = 0;
   let stagedComments = 0;
   let ownerComments = 0;
@@ -242,9 +271,10 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
       await stage("comment", comment.sourceId, comment.postSourceId, comment);
     },
     skipped(what, why) {
-      report.notes.push(`Skipped ${what}: ${why}`);
+      listIn(report, report.notes, "notes", `Skipped ${what}: ${why}`);
     },
   });
+  await flushStaged();
   if (!format) throw new ImportFileError("The export never said what blog it holds.");
   if (ownerComments > 0 && ownerIdentity.kind !== "post-author") {
     report.notes.push(
@@ -301,7 +331,12 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
     );
     const list = rows.map((r) => JSON.parse(r.data) as ImportedComment);
     if (skippedPosts.has(postSourceId)) {
-      for (const c of list) report.comments.skipped.push({ sourceId: c.sourceId, why: "its post was not imported" });
+      for (const c of list) {
+        listIn(report, report.comments.skipped, "skippedComments", {
+          sourceId: c.sourceId,
+          why: "its post was not imported",
+        });
+      }
       continue;
     }
     const slug = await importedPostSlug(tx, fmt, postSourceId);
@@ -391,7 +426,7 @@ async function writePost(
 
   const { markdown: converted, notes } = converters.postBody(post.html);
   const markdown = await relinkImages(ctx, converted, slug);
-  for (const note of notes) report.notes.push(`${slug}: ${note}`);
+  for (const note of notes) listIn(report, report.notes, "notes", `${slug}: ${note}`);
   const published = (post.published ?? post.updated ?? new Date().toISOString()).slice(0, 10);
   for (const tag of post.tags) tags.add(tag);
   const file = postFile(
@@ -516,6 +551,15 @@ async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
     return known.get(sourceId);
   };
 
+  // The comments' source ids are recorded a batch at a time (one insert per comment was a round trip each);
+  // nothing in this thread reads them back: `anchorOf` answers for what this run wrote.
+  let sourceRows: (typeof importSources.$inferInsert)[] = [];
+  const flushSources = async () => {
+    if (sourceRows.length === 0) return;
+    const rows = sourceRows;
+    sourceRows = [];
+    await tx.insert(importSources).values(rows);
+  };
   for (const comment of ordered) {
     const group = groupOf.get(comment.sourceId);
     if (group && group[0] !== comment.sourceId) continue; // written with its group's first comment
@@ -528,7 +572,10 @@ async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
     }
     let parentId = anchorFor(comment.parentSourceId);
     if (parentId === undefined) {
-      report.notes.push(
+      listIn(
+        report,
+        report.notes,
+        "notes",
         `Comment ${comment.sourceId} replied to ${comment.parentSourceId}, which is not in the export: shown at the top level.`,
       );
       parentId = null;
@@ -540,7 +587,7 @@ async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
     for (const [i, m] of members.entries()) {
       const part = stored[Math.min(i, stored.length - 1)];
       anchorOf.set(m.sourceId, numbered ? stored.at(-1)!.id : parentId);
-      await tx.insert(importSources).values({
+      sourceRows.push({
         format: fmt,
         kind: "comment",
         sourceId: m.sourceId,
@@ -548,13 +595,15 @@ async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
         submissionId: part.submissionId,
         commentId: part.id,
       });
+      if (sourceRows.length >= STAGE_BATCH) await flushSources();
       for (const url of m.oldUrls) if (await recordRedirect(tx, url, commentPath(part.id))) report.redirects++;
     }
-    if (group) report.joins.push({ postSlug: t.slug, sourceIds: [...group] });
+    if (group) listIn(report, report.joins, "joins", { postSlug: t.slug, sourceIds: [...group] });
     report.comments[status]++;
     t.progress.comments += members.length;
     t.options.onProgress?.({ ...t.progress });
   }
+  await flushSources();
 }
 
 /** Stores one comment (or one joined hand-split group) through the comment service; returns its parts. */

@@ -6,12 +6,15 @@ import type { ImportReport } from "./apply.server";
  * matched and skipped (and why), the comments by status, the hand-split
  * comments joined, the redirects, tags, slug collisions, images copied or
  * kept at their old address, and the notes. The
- * first line says whether it was a dry run. Indentation (two spaces a level)
+ * first line says whether it was a dry run; a long list shows its first
+ * items and "… and N more". Indentation (two spaces a level)
  * carries the structure, so the lines read the same in a terminal and in a
  * `<pre>`.
  */
 export function reportLines(report: ImportReport): string[] {
   const c = report.comments;
+  const u = report.unlisted;
+  const more = (n: number) => (n > 0 ? [`    … and ${n} more`] : []);
   return [
     report.dryRun ? "Dry run: nothing was written. An import would do this:" : "Imported:",
     `  format: ${report.format ?? "unknown"}`,
@@ -19,10 +22,12 @@ export function reportLines(report: ImportReport): string[] {
     ...report.posts.created.map((p) => `    + ${p.slug}  (${p.title})`),
     ...report.posts.matched.map((p) => `    = ${p.url} is the discussion of ${p.slug}`),
     ...report.posts.skipped.map((p) => `    - ${p.title || p.sourceId}: ${p.why}`),
-    `  comments: ${c.published} shown, ${c.pending} in the moderation queue, ${c.spam} spam, ${c.removed} tombstones, ${c.alreadyImported} already imported, ${c.skipped.length} skipped`,
+    `  comments: ${c.published} shown, ${c.pending} in the moderation queue, ${c.spam} spam, ${c.removed} tombstones, ${c.alreadyImported} already imported, ${c.skipped.length + u.skippedComments} skipped`,
     ...c.skipped.map((s) => `    - ${s.sourceId}: ${s.why}`),
-    `  hand-split comments joined: ${report.joins.length}`,
+    ...more(u.skippedComments),
+    `  hand-split comments joined: ${report.joins.length + u.joins}`,
     ...report.joins.map((j) => `    ${j.postSlug}: ${j.sourceIds.join(" + ")}`),
+    ...more(u.joins),
     `  redirects from old addresses: ${report.redirects}`,
     `  tags: ${report.tags.length ? report.tags.join(", ") : "none"}`,
     `  slug collisions: ${report.slugCollisions.length}`,
@@ -34,6 +39,6 @@ export function reportLines(report: ImportReport): string[] {
           ...report.images.kept.map((i) => `    - ${i.postSlug}: ${i.url}: ${i.why}`),
         ]
       : []),
-    ...(report.notes.length ? ["  notes:", ...report.notes.map((n) => `    ${n}`)] : []),
+    ...(report.notes.length ? ["  notes:", ...report.notes.map((n) => `    ${n}`), ...more(u.notes)] : []),
   ];
 }
