@@ -3,9 +3,8 @@
 // WordPress WXR 1.2, Staffroom's own JSON, or a folder of Markdown. Without
 // --out, JSON and WXR go to standard output. With the embedded database, stop
 // the server first: a PGlite folder can be opened by one process at a time.
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { openDatabase } from "../db/client";
+import { openSiteDatabase } from "./site-database";
 import { runExport, SITE_EXPORT_FORMATS, type SiteExportFormat } from "../app/export/export.server";
 
 const usage =
@@ -48,10 +47,7 @@ async function main(): Promise<number> {
     console.error(`A Markdown export is a folder: give one with --out DIR.\n${usage}`);
     return 2;
   }
-  const handle = await openDatabase({
-    url: process.env.DATABASE_URL || null,
-    dataDir: path.join(path.resolve(process.env.DATA_DIR ?? ".data"), "pglite"),
-  });
+  const handle = await openSiteDatabase();
   try {
     await handle.migrate();
     const outcome = await runExport(handle.db, {

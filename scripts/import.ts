@@ -12,7 +12,7 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { openDatabase } from "../db/client";
+import { openSiteDatabase } from "./site-database";
 import { applyImport, type ImportSource } from "../app/import/apply.server";
 import { parseExport } from "../app/import/formats/parse";
 import { jsonModelSource } from "../app/import/json-model-source";
@@ -108,10 +108,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const handle = await openDatabase({
-    url: process.env.DATABASE_URL || null,
-    dataDir: path.join(path.resolve(process.env.DATA_DIR ?? ".data"), "pglite"),
-  });
+  const handle = await openSiteDatabase();
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(
         {

@@ -3,11 +3,10 @@
 // STAFFROOM_PASSWORD or a prompt, never from a flag (flags end up in shell
 // history). With the embedded database, stop the server first: a PGlite
 // folder can be opened by one process at a time.
-import path from "node:path";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
-import { openDatabase } from "../db/client";
+import { openSiteDatabase } from "./site-database";
 import { createAccount } from "../app/auth/accounts.server";
 import { signUpSchema } from "../app/auth/forms";
 
@@ -67,10 +66,7 @@ async function main(): Promise<number> {
     for (const issue of parsed.error.issues) console.error(`${issue.path.join(".")}: ${issue.message}`);
     return 1;
   }
-  const handle = await openDatabase({
-    url: process.env.DATABASE_URL || null,
-    dataDir: path.join(path.resolve(process.env.DATA_DIR ?? ".data"), "pglite"),
-  });
+  const handle = await openSiteDatabase();
   try {
     await handle.migrate();
     const result = await createAccount(handle.db, {
