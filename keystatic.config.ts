@@ -1,6 +1,13 @@
 import { collection, config, fields, singleton } from "@keystatic/core";
+import { getCountries } from "libphonenumber-js/min";
 import { LICENSES } from "./app/licences/catalogue";
 import { imageCreditFields, postBodyComponents } from "./app/posts/content-components";
+
+const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
+/** Every country libphonenumber-js knows a numbering plan for, by English name (ISO 3166-1 alpha-2 values). */
+const phoneRegionOptions = getCountries()
+  .map((code) => ({ value: code, label: `${regionNames.of(code) ?? code} (${code})` }))
+  .sort((a, b) => a.label.localeCompare(b.label, "en"));
 
 /**
  * Keystatic schema for Staffroom's content (DESIGN §2): posts and authors are
@@ -156,6 +163,13 @@ export default config({
           description: "The licence comments are published under, stated on the comment form and in each page's data.",
           options: [{ label: "Same as the default licence", value: "site-default" }, ...licenseSelectOptions],
           defaultValue: "site-default",
+        }),
+        phoneRegion: fields.select({
+          label: "Phone numbers without a country code",
+          description:
+            "The country whose national format a phone number in a comment is read in when written without +country code (numbers with it are recognised anyway). The comment form asks before publishing a phone number.",
+          options: phoneRegionOptions,
+          defaultValue: "US",
         }),
         commentLicenseText: fields.text({
           label: "Comment licence note",

@@ -64,11 +64,11 @@ export async function editComment(
   if (!own) return { kind: "not-found" };
   const limited = await commentRateLimit(db, input.clientAddress, account?.id ?? null);
   if (limited) return { kind: "rate-limited", retryAfterSeconds: limited };
-  const details = findContactDetails(input.body);
+  const [site, post] = await Promise.all([getSiteSettings(), getPost(own.postSlug)]);
+  const details = findContactDetails(input.body, { phoneRegion: site.phoneRegion });
   if (details.length > 0 && input.contactChoice !== "publish") {
     return { kind: "needs-confirmation", contactDetails: details.map((d) => d.text) };
   }
-  const [site, post] = await Promise.all([getSiteSettings(), getPost(own.postSlug)]);
   const staff = moderatesPost(account, post?.author ?? null);
   const result = await editSubmission(db, own, commentRulesOf(site), input.body, {
     moderation: { holdFirstTimeGuests: site.holdFirstTimeGuests, maxLinks: site.maxLinks },

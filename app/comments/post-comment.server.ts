@@ -107,7 +107,7 @@ export async function postComment(db: Executor, input: PostCommentInput): Promis
   if (!value) return { kind: "invalid", setCookie: null };
   const limited = await commentRateLimit(db, input.clientAddress, account?.id ?? null);
   if (limited) return { kind: "rate-limited", retryAfterSeconds: limited, setCookie: null };
-  const contactDetails = findContactDetails(value.body);
+  const contactDetails = findContactDetails(value.body, { phoneRegion: site.phoneRegion });
   if (contactDetails.length > 0 && input.contactChoice !== "publish") {
     if (input.contactChoice === "private") return { ...(await sendPrivately(db, input, value)), setCookie: null };
     return { kind: "needs-confirmation", contactDetails: contactDetails.map((d) => d.text), setCookie: null };

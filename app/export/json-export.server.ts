@@ -58,6 +58,7 @@ export async function* jsonExportChunks(db: Executor, options: JsonExportOptions
     allowAnonymous: settings.allowAnonymous,
     holdFirstTimeGuests: settings.holdFirstTimeGuests,
     maxLinks: settings.maxLinks,
+    phoneRegion: settings.phoneRegion,
   };
   const authors: ExportedAuthor[] = site.authors.map((author) => ({
     slug: author.slug,

@@ -64,6 +64,8 @@ export const exportedSiteSchema = z.object({
   allowAnonymous: z.boolean(),
   holdFirstTimeGuests: z.boolean(),
   maxLinks: z.number().int(),
+  /** ISO 3166-1 alpha-2 region whose national phone formats the contact-details nudge reads; absent in exports before 2026-12-05. */
+  phoneRegion: z.string().optional(),
 });
 
 export const exportedAuthorSchema = z.object({

@@ -27,6 +27,12 @@ export interface SiteSettings {
   commentLicense: string;
   /** Extra words shown on the comment form under the licence notice (may be empty). */
   commentLicenseText: string;
+  /**
+   * The country (ISO 3166-1 alpha-2) whose national format a phone number in
+   * a comment is read in when written without "+country code"; the comment
+   * form asks before publishing one (app/comments/contact-details.ts).
+   */
+  phoneRegion: string;
 }
 
 /** What applies when content/site.yaml is missing, unreadable or leaves a setting out. */
@@ -44,6 +50,7 @@ const SITE_DEFAULTS: SiteSettings = {
   maxLinks: 2,
   commentLicense: "site-default",
   commentLicenseText: "",
+  phoneRegion: "US",
 };
 
 const SITE_FILE = "content/site.yaml";
@@ -88,5 +95,6 @@ async function readSiteSettings(): Promise<SiteSettings> {
     maxLinks: site.maxLinks ?? SITE_DEFAULTS.maxLinks,
     commentLicense: site.commentLicense,
     commentLicenseText: site.commentLicenseText,
+    phoneRegion: site.phoneRegion || SITE_DEFAULTS.phoneRegion,
   };
 }

@@ -24,7 +24,6 @@ describe("contact details in a public comment", () => {
   it.each([
     ["Write to me at jo.reader@example.org any time.", "email", "jo.reader@example.org"],
     ["Call me on +44 20 7946 0958 after school.", "phone", "+44 20 7946 0958"],
-    ["My number: (555) 123-4567", "phone", "(555) 123-4567"],
     ["my WhatsApp is +61 400 000 000", "handle", "my WhatsApp is +61"],
     ["My Skype name is coach.jo", "handle", "My Skype name is coach.jo"],
     ["You can reach me on Telegram as @coachjo", "handle", "reach me on Telegram as @coachjo"],
@@ -48,5 +47,55 @@ describe("contact details in a public comment", () => {
     "Meet me at school at nine.",
   ])("leaves ordinary text alone: %j", (text) => {
     expect(findContactDetails(text)).toEqual([]);
+  });
+
+  describe("phone numbers, read by their countries' numbering plans", () => {
+    it.each([
+      // [text, the site's country, the number as written]
+      ["Call me on +44 20 7946 0958 after school.", undefined, "+44 20 7946 0958"],
+      ["My mobile is +61 412 345 678.", "US", "+61 412 345 678"],
+      ["Le bureau : +33 1 42 68 53 00", "GB", "+33 1 42 68 53 00"],
+      ["Erreichbar unter +49 30 12345678", undefined, "+49 30 12345678"],
+      ["携帯 +81 90-1234-5678 まで", undefined, "+81 90-1234-5678"],
+      ["My number: (212) 555-0123", "US", "(212) 555-0123"],
+      ["call 415-555-2671 tonight", "US", "415-555-2671"],
+      ["ring me on 020 7946 0958", "GB", "020 7946 0958"],
+      ["text 0412 345 678 any time", "AU", "0412 345 678"],
+    ])("finds %j (site country %s)", (text, phoneRegion, written) => {
+      const phones = findContactDetails(text, { phoneRegion }).filter((d) => d.kind === "phone");
+      expect(phones.map((d) => d.text)).toEqual([written]);
+    });
+
+    it("reads a national number only in the site's own country's format", () => {
+      expect(findContactDetails("ring me on 020 7946 0958", { phoneRegion: "US" })).toEqual([]);
+      expect(findContactDetails("My number: (212) 555-0123", { phoneRegion: "GB" })).toEqual([]);
+      expect(findContactDetails("My number: (212) 555-0123")).toEqual([]);
+    });
+
+    it.each([
+      "ISBN 978-0-306-40615-7 is the book we read.",
+      "ISBN-13: 9780306406157",
+      "The second edition is 978-3-16-148410-0.",
+      "Order number 4455667788 arrived on Monday.",
+      "My ticket #12345678 is still open.",
+      "Invoice no. 202-555-0199 was paid.",
+      "Reference: 4155552671",
+      "We met on 12.06.2013 at 14:30 and again on 2013-06-19.",
+      "From 08:15 to 15:30, 5 days a week, 2013-2014.",
+      "The budget was 1,234,567.89 dollars, 12 345 678 yen.",
+      "Room 4155552671 is not a room.",
+    ])("leaves identifiers, dates, times and amounts alone: %j", (text) => {
+      expect(findContactDetails(text, { phoneRegion: "US" }).filter((d) => d.kind === "phone")).toEqual([]);
+    });
+  });
+
+  it("finds email addresses written plainly or as mailto links", () => {
+    const found = findContactDetails(
+      "Slides: [write to me](mailto:ana.lopez@colegio.example.es) or jo@schüle.example.de",
+    );
+    expect(found.filter((d) => d.kind === "email").map((d) => d.text)).toEqual([
+      "ana.lopez@colegio.example.es",
+      "jo@schüle.example.de",
+    ]);
   });
 });
