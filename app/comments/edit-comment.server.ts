@@ -1,8 +1,7 @@
 import type { Executor } from "../../db/client";
 import { commentRateLimit } from "../moderation/limits.server";
-import { moderatesPost } from "../moderation/rules";
+import { isStaffAccount } from "../moderation/rules";
 import { announceSubmission } from "../notifications/announce.server";
-import { getPost } from "../posts/posts.server";
 import { getSiteSettings } from "../settings/site-settings.server";
 import { findContactDetails } from "./contact-details";
 import { editSubmission, ownSubmission } from "./edits.server";
@@ -64,15 +63,14 @@ export async function editComment(
   if (!own) return { kind: "not-found" };
   const limited = await commentRateLimit(db, input.clientAddress, account?.id ?? null);
   if (limited) return { kind: "rate-limited", retryAfterSeconds: limited };
-  const [site, post] = await Promise.all([getSiteSettings(), getPost(own.postSlug)]);
+  const site = await getSiteSettings();
   const details = findContactDetails(input.body, { phoneRegion: site.phoneRegion });
   if (details.length > 0 && input.contactChoice !== "publish") {
     return { kind: "needs-confirmation", contactDetails: details.map((d) => d.text) };
   }
-  const staff = moderatesPost(account, post?.author ?? null);
   const result = await editSubmission(db, own, commentRulesOf(site), input.body, {
     moderation: { holdFirstTimeGuests: site.holdFirstTimeGuests, maxLinks: site.maxLinks },
-    writer: staff ? "staff" : account ? "member" : "guest",
+    writer: isStaffAccount(account) ? "staff" : account ? "member" : "guest",
   });
   if (!result.ok) return { kind: "refused", errors: result.fieldErrors };
   if (result.held) await announceSubmission(db, own.submissionId);

@@ -2,7 +2,13 @@ import { and, asc, eq, gt, ne, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { commentSubmissions, comments, type Comment } from "../../db/schema";
 import { digest } from "../auth/signing.server";
-import { countLinks, decideHold, isPostAuthorAccount, type ModerationSettings } from "../moderation/rules";
+import {
+  countLinks,
+  decideHold,
+  isPostAuthorAccount,
+  isStaffAccount,
+  type ModerationSettings,
+} from "../moderation/rules";
 import { isTrustedGuest } from "../moderation/trusted-guests.server";
 import { nextPosition, numberOf } from "./numbering.server";
 import { splitComment } from "./split";
@@ -24,25 +30,29 @@ export interface CommentTarget {
 /**
  * Who is writing, decided by server code from the session, never from a form
  * field (docs/architecture.md §6): a guest (name from the form, or "Anonymous"), a signed-in
- * member, or the post's own author (a coach whose account is linked to the
- * post's author entry), whose comments carry the "Author" badge.
+ * member, another member of staff (a coach or admin writing on someone else's
+ * post: trusted like the author, no badge), or the post's own author (a coach
+ * whose account is linked to the post's author entry), whose comments carry
+ * the "Author" badge.
  */
 export type CommentIdentity =
   | { kind: "guest-form" }
   | { kind: "member"; userId: string; name: string }
+  | { kind: "staff"; userId: string; name: string }
   | { kind: "post-author"; userId: string; name: string };
 
 /**
  * The identity a signed-in user (or a guest, for null) writes with on a
  * post: the post's author when the user is a coach or admin whose email is
- * the author entry's account email, otherwise a member.
+ * the author entry's account email, staff for any other coach or admin
+ * (`isStaffAccount`), otherwise a member.
  */
 export function commentIdentityFor(
   user: { id: string; email: string; displayName: string; role: string } | null,
   postAuthor: { accountEmail: string | null } | null,
 ): CommentIdentity {
   if (!user) return { kind: "guest-form" };
-  const kind = isPostAuthorAccount(user, postAuthor) ? "post-author" : "member";
+  const kind = isPostAuthorAccount(user, postAuthor) ? "post-author" : isStaffAccount(user) ? "staff" : "member";
   return { kind, userId: user.id, name: user.displayName };
 }
 
@@ -150,7 +160,7 @@ export async function submitComment(
   const authorKind: Comment["authorKind"] =
     identity.kind === "post-author"
       ? "author"
-      : identity.kind === "member"
+      : identity.kind === "member" || identity.kind === "staff"
         ? "member"
         : anonymous
           ? "anonymous"
@@ -218,7 +228,12 @@ export async function submitComment(
       ? ({ status: options.imported.status, reason: null } as const)
       : options.moderation
         ? decideHold({
-            writer: identity.kind === "post-author" ? "staff" : identity.kind === "member" ? "member" : "guest",
+            writer:
+              identity.kind === "post-author" || identity.kind === "staff"
+                ? "staff"
+                : identity.kind === "member"
+                  ? "member"
+                  : "guest",
             trustedGuest: guest && (await isTrustedGuest(txDb, { email, guestTokenHash })),
             links: countLinks(split.normalized),
             honeypot: options.honeypot ?? false,

@@ -65,6 +65,14 @@ export interface Account {
 }
 
 /**
+ * Whether an account is staff: a coach or an admin. Staff are trusted by the
+ * moderation rules (`decideHold`) on every post, their own or not.
+ */
+export function isStaffAccount(user: Account | null): boolean {
+  return !!user && (user.role === "coach" || user.role === "admin");
+}
+
+/**
  * Whether an account is the post's author: a coach (or admin) whose email is
  * the author entry's account email (compared without case). Their comments
  * carry the Author badge; they may edit the post and moderate its discussion.

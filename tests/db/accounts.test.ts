@@ -127,13 +127,14 @@ describe("commentIdentityFor (the Author badge rule)", () => {
     });
   });
 
-  it("makes a coach on someone else's post (or a post with no linked account) a member", () => {
-    expect(commentIdentityFor(coach, { accountEmail: "someone.else@example.org" }).kind).toBe("member");
-    expect(commentIdentityFor(coach, { accountEmail: null }).kind).toBe("member");
-    expect(commentIdentityFor(coach, { accountEmail: "" }).kind).toBe("member");
-    expect(commentIdentityFor(coach, null).kind).toBe("member");
+  it("makes a coach on someone else's post (or a post with no linked account) staff, without the Author badge", () => {
+    expect(commentIdentityFor(coach, { accountEmail: "someone.else@example.org" }).kind).toBe("staff");
+    expect(commentIdentityFor(coach, { accountEmail: null }).kind).toBe("staff");
+    expect(commentIdentityFor(coach, { accountEmail: "" }).kind).toBe("staff");
+    expect(commentIdentityFor(coach, null).kind).toBe("staff");
     // A look-alike address is someone else.
-    expect(commentIdentityFor(coach, { accountEmail: "morgan@practice-notes.example.org.evil" }).kind).toBe("member");
+    expect(commentIdentityFor(coach, { accountEmail: "morgan@practice-notes.example.org.evil" }).kind).toBe("staff");
+    expect(commentIdentityFor({ ...coach, role: "admin" }, null).kind).toBe("staff");
   });
 
   it("leaves a signed-out writer to the guest form", () => {

@@ -37,6 +37,7 @@ const OTHER_SLUG = "a-post-by-someone-else";
 const OTHER_PATH = `/posts/${OTHER_SLUG}`;
 const ADMIN = { email: "ada.admin@example.org", name: "Ada Admin", password: "granite meadow copper 19" };
 const MEMBER = { email: "mo.member@example.org", displayName: "Mo Member" };
+const OTHER_COACH = { email: "cora.coach@example.org", name: "Cora Coach", password: "harbour lantern willow 42" };
 
 const HELD_LOCATION = (slug: string) => new RegExp(`^/posts/${slug}\\?held=1#comment-held-(\\d+)$`);
 const PUBLISHED_LOCATION = (slug: string) => new RegExp(`^/posts/${slug}#comment-(\\d+(?:-\\d+)*)$`);
@@ -623,13 +624,18 @@ describe("timing and rate limits (COMMENT_MIN_SECONDS=3, COMMENT_RATE_LIMIT=3)",
     server = await startTestServer({
       moderation: true,
       sandbox: true,
-      env: { COMMENT_RATE_LIMIT: "3", TRUSTED_PROXIES: "127.0.0.1" },
+      env: { COMMENT_RATE_LIMIT: "3", TRUSTED_PROXIES: "127.0.0.1", DEMO_COACH_PASSWORD },
       beforeStart: async (dataDir, cwd) => {
-        const created = await runUserCreate(["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin"], {
-          cwd,
-          env: { DATA_DIR: dataDir, STAFFROOM_PASSWORD: ADMIN.password },
-        });
-        assertSucceeded("user:create", created);
+        for (const account of [
+          { ...ADMIN, role: "admin" },
+          { ...OTHER_COACH, role: "coach" },
+        ]) {
+          const created = await runUserCreate(
+            ["--email", account.email, "--name", account.name, "--role", account.role],
+            { cwd, env: { DATA_DIR: dataDir, STAFFROOM_PASSWORD: account.password } },
+          );
+          assertSucceeded("user:create", created);
+        }
       },
     });
     admin = await signIn(server, ADMIN.email, ADMIN.password);
@@ -638,6 +644,31 @@ describe("timing and rate limits (COMMENT_MIN_SECONDS=3, COMMENT_RATE_LIMIT=3)",
   afterAll(async () => {
     await server?.stop();
   }, HOOK_TIMEOUT);
+
+  // Staff are trusted on every post (moderation/rules.ts, README "What happens to a new comment"):
+  // a form sent at once with more links than allowed is published for them and held for a member.
+  it("staff are never held: the admin, another coach and the post's coach publish a fast, link-heavy reply; a member's is held", {
+    timeout: SLOW_TEST,
+  }, async () => {
+    const links = "See [one](https://one.example.org), <https://two.example.org> and https://three.example.org";
+    const writers = [
+      { who: "the admin", email: ADMIN.email, password: ADMIN.password, address: "10.3.0.1" },
+      { who: "another coach", email: OTHER_COACH.email, password: OTHER_COACH.password, address: "10.3.0.2" },
+      { who: "the post's coach", email: DEMO_COACH_EMAIL, password: DEMO_COACH_PASSWORD, address: "10.3.0.3" },
+    ];
+    for (const writer of writers) {
+      const who = client(writer.address);
+      const reply = await who.signIn(writer.email, writer.password);
+      expect(reply.status, `${writer.who} signs in`).toBe(302);
+      const body = `${links} (from ${writer.who})`;
+      const number = publishedNumber(await comment(who, { body }));
+      expect(commentAround(await page(client("10.3.0.9")), `(from ${writer.who})`)?.number, writer.who).toBe(number);
+    }
+    const member = client("10.3.0.4");
+    expect((await member.signUp({ email: "fast.member@example.org", displayName: "Fast Member" })).status).toBe(302);
+    heldId(await comment(member, { body: `${links} (from a member)` }));
+    expect((await entryFor(admin, "pending", `${links} (from a member)`)).text).toMatch(/Held: sent within seconds/);
+  });
 
   it(
     "a form posted at once is held (“sent within seconds…”); once trusted, a form posted after 3.5 s is published",
