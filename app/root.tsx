@@ -160,7 +160,7 @@ export function ErrorBoundary() {
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <section className="error-page">
-      <h1>{status === 500 ? "Something went wrong" : `Error ${status}`}</h1>
+      <h1>{status === 500 ? "Something went wrong" : status === 413 ? "Too large to post" : `Error ${status}`}</h1>
       <p>
         {isRouteErrorResponse(error) && typeof error.data === "string"
           ? error.data

@@ -100,6 +100,11 @@ export type SplitResult =
       reason: "too-many-parts";
       /** Parts the submission would need (> maxParts). */
       partsNeeded: number;
+      /**
+       * Characters (grapheme clusters) to cut at least, at the end, for the
+       * rest to fit in `maxParts` parts: what follows the last allowed part.
+       */
+      charactersToCut: number;
       /** A sentence to show the author. */
       message: string;
     };
@@ -114,6 +119,8 @@ export interface SplitPlan {
   parts: number;
   /** True when `parts > maxParts`: the server would refuse it. */
   tooLong: boolean;
+  /** When `tooLong`: characters to cut at least for it to fit (as `splitComment`'s); else 0. */
+  charactersToCut: number;
 }
 
 /**
@@ -137,14 +144,15 @@ export interface SplitPlan {
 export function splitComment(input: string, options: SplitOptions): SplitResult {
   checkOptions(options);
   const normalized = normalizeText(input);
-  const parts = splitNormalized(normalized, options.limit);
+  const { parts, charactersAfter } = splitNormalized(normalized, options.limit, options.maxParts);
   if (parts.length > options.maxParts) {
     return {
       ok: false,
       normalized,
       reason: "too-many-parts",
       partsNeeded: parts.length,
-      message: tooManyPartsMessage(parts.length, options),
+      charactersToCut: charactersAfter,
+      message: tooManyPartsMessage(parts.length, charactersAfter, options),
     };
   }
   return { ok: true, normalized, parts };
@@ -173,13 +181,15 @@ export function planSplit(input: string, options: SplitOptions): SplitPlan {
   checkOptions(options);
   const normalized = normalizeText(input);
   const characters = graphemeBoundaries(normalized).length - 1;
-  const parts = splitNormalized(normalized, options.limit).length;
+  const split = splitNormalized(normalized, options.limit, options.maxParts);
+  const parts = split.parts.length;
   return {
     characters,
     limit: options.limit,
     maxParts: options.maxParts,
     parts,
     tooLong: parts > options.maxParts,
+    charactersToCut: parts > options.maxParts ? split.charactersAfter : 0,
   };
 }
 
@@ -192,10 +202,20 @@ function checkOptions({ limit, maxParts }: SplitOptions): void {
   }
 }
 
-function tooManyPartsMessage(partsNeeded: number, { limit, maxParts }: SplitOptions): string {
+/**
+ * The sentence for a submission over `maxParts` parts: how many parts it
+ * needs, how many are allowed, and how many characters (grapheme clusters)
+ * to cut at least. Shared by the server's refusal and the live counter.
+ */
+export function tooManyPartsMessage(
+  partsNeeded: number,
+  charactersToCut: number,
+  { limit, maxParts }: SplitOptions,
+): string {
   return (
     `This comment would need ${formatCount(partsNeeded)} parts of up to ${formatCount(limit)} characters; ` +
-    `at most ${formatCount(maxParts)} are allowed. Please shorten it.`
+    `at most ${formatCount(maxParts)} are allowed. Please cut at least ${formatCount(charactersToCut)} ` +
+    `character${charactersToCut === 1 ? "" : "s"}, or post the rest as a second comment.`
   );
 }
 
@@ -693,7 +713,15 @@ function matchBrackets(
 // Choosing the cuts.
 // ---------------------------------------------------------------------------
 
-function splitNormalized(text: string, limit: number): CommentPart[] {
+/**
+ * The parts of `text`, and the characters after part `maxParts` ends (0 when
+ * the text fits in `maxParts` parts).
+ */
+function splitNormalized(
+  text: string,
+  limit: number,
+  maxParts = Number.POSITIVE_INFINITY,
+): { parts: CommentPart[]; charactersAfter: number } {
   const layout = buildLayout(text, limit);
   const cuts = [0];
   let start = 0;
@@ -705,7 +733,16 @@ function splitNormalized(text: string, limit: number): CommentPart[] {
   if (cuts.length === 1) cuts.push(0); // "" is one empty part
   const parts: CommentPart[] = [];
   for (let k = 0; k + 1 < cuts.length; k++) parts.push(makePart(layout, cuts[k], cuts[k + 1]));
-  return mergeEmptyParts(parts);
+  const merged = mergeEmptyParts(parts);
+  const kept =
+    merged.length > maxParts
+      ? merged
+          .slice(0, maxParts)
+          .map((part) => part.source)
+          .join("")
+      : null;
+  const charactersAfter = kept === null ? 0 : layout.count - (graphemeBoundaries(kept).length - 1);
+  return { parts: merged, charactersAfter };
 }
 
 /** Characters added before a part starting at boundary `a`. */

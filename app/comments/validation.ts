@@ -112,13 +112,7 @@ export function commentFormSchema(rules: CommentRules, options: { signedIn?: boo
         .superRefine((body, ctx) => {
           const plan = splitComment(body, { limit: rules.limit, maxParts: rules.maxParts });
           if (!plan.ok) {
-            ctx.addIssue({
-              code: "custom",
-              message:
-                `This comment would need ${formatCount(plan.partsNeeded)} parts of ` +
-                `${formatCount(rules.limit)} characters; at most ${formatCount(rules.maxParts)} are allowed. ` +
-                `Please shorten it to about ${formatCount(rules.limit * rules.maxParts)} characters.`,
-            });
+            ctx.addIssue({ code: "custom", message: plan.message });
           }
         }),
     })

@@ -281,7 +281,7 @@ function BodyField({
           <span className={`counter${plan.tooLong ? " too-long" : plan.parts > 1 ? " over" : ""}`}>
             {formatCount(plan.characters)} / {formatCount(rules.limit)}
             {plan.tooLong
-              ? ` — too long: at most ${formatCount(rules.maxParts)} parts`
+              ? ` — too long for ${formatCount(rules.maxParts)} parts: cut at least ${formatCount(plan.charactersToCut)} characters`
               : plan.parts > 1
                 ? ` — will be posted in ${plan.parts} parts`
                 : ""}

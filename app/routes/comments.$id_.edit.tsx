@@ -10,7 +10,9 @@ import { EDIT_WINDOW_MINUTES } from "~/comments/edit-window";
 import { ownSubmission } from "~/comments/edits.server";
 import { readGuestToken } from "~/comments/guest-token.server";
 import { anchorFor } from "~/comments/thread";
-import { commentIdSchema } from "~/comments/validation";
+import { commentIdSchema, commentRulesOf } from "~/comments/validation";
+import { readCommentFormBody } from "~/http/comment-form-body.server";
+import { getSiteSettings } from "~/settings/site-settings.server";
 import { getDatabase } from "~/database.server";
 import { commentPath, postPagePath, postPath } from "~/discovery/paths";
 
@@ -42,7 +44,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const id = commentIdSchema.safeParse(params.id);
   const { user, headers } = await getRequestUser(request);
   if (!id.success) throw new Response(NOT_YOURS, { status: 404, headers });
-  const form = parseWithZod(await request.formData(), { schema: editSchema });
+  const rules = commentRulesOf(await getSiteSettings());
+  const form = parseWithZod(await readCommentFormBody(request, rules), { schema: editSchema });
   const { body, contactChoice } = form.status === "success" ? form.value : editSchema.parse({});
   const outcome = await editComment(await getDatabase(), {
     commentId: id.data,

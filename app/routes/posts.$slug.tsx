@@ -23,6 +23,7 @@ import { countComments, listThreadPage } from "~/comments/thread-read.server";
 import { readDraft } from "~/comments/drafts.server";
 import { anchorFor, flattenThread } from "~/comments/thread";
 import { commentFormSchema, commentRulesOf } from "~/comments/validation";
+import { readCommentFormBody } from "~/http/comment-form-body.server";
 import { CommentForm, commentFormId, type CommentViewer } from "~/components/CommentForm";
 import { CommentThread } from "~/components/CommentThread";
 import { Pagination } from "~/components/Pagination";
@@ -41,9 +42,6 @@ import { formatCalendarDate } from "~/posts/dates";
 import { creditedFigureHtml } from "~/posts/body.server";
 import { getPost } from "~/posts/posts.server";
 import { getSiteSettings } from "~/settings/site-settings.server";
-
-/** Largest form body accepted: far above 10 parts of 4,096 four-byte characters. */
-const MAX_FORM_BYTES = 1_000_000;
 
 async function requirePost(slug: string | undefined) {
   const post = slug ? await getPost(slug) : null;
@@ -246,7 +244,8 @@ const formFieldsSchema = z
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const post = await requirePost(params.slug);
-  const formData = await readCommentForm(request);
+  const site = await getSiteSettings();
+  const formData = await readCommentFormBody(request, commentRulesOf(site));
   const { user, headers } = await getRequestUser(request);
   const db = await getDatabase();
   const fields = parseWithZod(formData, { schema: formFieldsSchema });
@@ -256,7 +255,6 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     const back = postPagePath(post.slug, 1, follow.kind === "sign-in-needed" ? "comments" : "follow");
     return redirect(follow.kind === "sign-in-needed" ? signinPath(back) : back, { status: 303, headers });
   }
-  const site = await getSiteSettings();
   const submission = parseWithZod(formData, { schema: commentFormSchema(commentRulesOf(site), { signedIn: !!user }) });
   const result = await postComment(db, {
     ...form,
@@ -271,24 +269,6 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (result.setCookie) headers.append("Set-Cookie", result.setCookie);
   const formId = commentFormId(form.parentId);
   return commentResponse(result, { slug: post.slug, formId, submission, headers });
-}
-
-/** The form's body, refused unread when far too long (413) and when unreadable (400). */
-async function readCommentForm(request: Request): Promise<FormData> {
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_FORM_BYTES) {
-    throw new Response("This comment is far too long to post. Please shorten it.", {
-      status: 413,
-      // The body was not read: close, so a keep-alive client does not hang.
-      headers: { Connection: "close" },
-    });
-  }
-  try {
-    return await request.formData();
-  } catch {
-    throw new Response("The comment form could not be read. Please post it from the page's form.", {
-      status: 400,
-    });
-  }
 }
 
 /** A posted comment's outcome as the response: a redirect back to the post, or the form again with why. */

@@ -509,6 +509,38 @@ describeWithBrowser("post page in Chromium (production build)", () => {
     );
 
     it(
+      "over 10 parts, the live counter says how many characters to cut, and the server's refusal agrees",
+      async () => {
+        await page.goto(url(DEMO_PATH));
+        await waitForHydration(page);
+        const form = page.locator("form#comment");
+        const textarea = form.locator('textarea[name="body"]');
+        const { text } = prose(45_000, 3);
+        await textarea.fill(text);
+        const counterId = `${await textarea.getAttribute("id")}-counter`;
+        await page.waitForFunction(
+          (id) => /cut at least/.test(document.getElementById(id)?.textContent ?? ""),
+          counterId,
+          { timeout: 10_000 },
+        );
+        const counted = /cut at least ([\d,]+) characters/.exec(await textOf(page.locator(`[id="${counterId}"]`)));
+        const cut = Number(counted?.[1].replaceAll(",", ""));
+        // At least what is over 10 full parts of 4,096, less than a further part.
+        expect(cut).toBeGreaterThanOrEqual(text.length - 40_960);
+        expect(cut).toBeLessThan(text.length - 40_960 + 4_096);
+        await form.locator('input[name="name"]').fill("Tam Toolong");
+        await form.locator('button[type="submit"]').click();
+        await form
+          .locator(`text=cut at least ${formatCount(cut)} characters`)
+          .first()
+          .waitFor({ timeout: 20_000 });
+        expect(await textarea.inputValue()).toBe(text);
+        expect(pageErrors).toEqual([]);
+      },
+      TEST_TIMEOUT,
+    );
+
+    it(
       "a reply over 4,096 characters to comment 12 is posted as 12.1 and 12.2, parts 1 and 2 of 2",
       async () => {
         await page.goto(url(DEMO_PATH));

@@ -252,6 +252,8 @@ describe("bad comment input never causes a 5xx", () => {
     expect: "303" | "400" | "4xx" | "303-or-400";
     /** Text the 400 page must give back to the writer (their text, a message). */
     echoes?: string[];
+    /** Comments (parts) a 303 adds to the page: 1 unless the comment is split. */
+    parts?: number;
     /** Checks on the stored comment after a 303 (its number is from the Location). */
     stored?: (commentHtml: string) => void;
   }
@@ -259,6 +261,9 @@ describe("bad comment input never causes a 5xx", () => {
   const text = (marker: string) => `A perfectly ordinary comment about coaching, ${marker}.`;
   const huge = "All work and no play makes a coach a dull teacher. ".repeat(42_000); // ≈ 2.1 MB
   const tooManyParts = prose(60_000).text;
+  // 40,000 characters (grapheme clusters): 4,000 times a 10-character reaction in Japanese with
+  // skin-toned and ZWJ emoji, about 1.2 MB once percent-encoded.
+  const wideComment = "反応：👏🏽👩‍👩‍👧‍👦🧑🏽‍🏫🙋🏾‍♀️👍🏿👩🏻‍🔬。".repeat(4_000);
 
   const cases: Case[] = [
     {
@@ -306,7 +311,8 @@ describe("bad comment input never causes a 5xx", () => {
       name: "a 60,000-character body (too many parts)",
       build: () => ({ body: form({ name: "Lena Longwinded", body: tooManyParts }) }),
       expect: "400",
-      echoes: ["Lena Longwinded", tooManyParts.slice(0, 300), "parts"],
+      // 60,000 characters in parts of 4,096: at most 10 parts hold about 40,960, so ≈19,000 are to cut.
+      echoes: ["Lena Longwinded", tooManyParts.slice(0, 300), "at most 10 are allowed. Please cut at least "],
     },
     {
       name: 'parentId "abc"',
@@ -401,6 +407,17 @@ describe("bad comment input never causes a 5xx", () => {
       expect: "4xx",
     },
     {
+      // The counter's unit is characters: 40,000 of them, each many bytes, must post (in 10 parts)
+      // however large the form is in bytes (here about 1.5 MB percent-encoded).
+      name: "a 40,000-character comment in Japanese with emoji (1.2 MB as a form)",
+      build: () => ({ body: form({ name: "Kana Nagai", body: wideComment }) }),
+      expect: "303",
+      parts: 10,
+      stored: (comment) => {
+        expect(comment).toContain("Part 1 of 10");
+      },
+    },
+    {
       name: "a 2 MB body",
       build: () => ({ body: form({ name: "Max Megabyte", body: huge }) }),
       expect: "4xx",
@@ -492,10 +509,47 @@ describe("bad comment input never causes a 5xx", () => {
     const number = /#comment-([\d-]+)$/.exec(response.location ?? "")?.[1]?.replaceAll("-", ".");
     expect(number, `Location: ${response.location}`).toBeTruthy();
     const after = await pageHtml();
-    expect(countCommentsInHtml(after)).toBe(before + 1);
+    expect(countCommentsInHtml(after)).toBe(before + (testCase.parts ?? 1));
     const start = after.indexOf(`id="comment-${number!.replaceAll(".", "-")}"`);
     const end = after.indexOf("</article>", start);
     testCase.stored?.(decodeEntities(after.slice(start, end)));
+  });
+});
+
+describe("a form too large to read at all", () => {
+  // 5 MB: more than any allowed comment (10 parts of 4,096 characters) can be, even in emoji.
+  const enormous = () => form({ name: "Olive Oversize", body: "A coach's very long reflection. ".repeat(160_000) });
+  const streamed = () => {
+    const bytes = new TextEncoder().encode(enormous().toString());
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 64 * 1024) controller.enqueue(bytes.slice(i, i + 64 * 1024));
+        controller.close();
+      },
+    });
+  };
+
+  it.each([
+    { name: "with Content-Length", body: enormous, headers: {} as Record<string, string> },
+    {
+      name: "streamed without Content-Length",
+      body: streamed,
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    },
+  ])("$name: 413 with the site's page saying so, the limit in characters and what to do", async ({ body, headers }) => {
+    const before = await commentCount();
+    const response = await postComment({ sameOrigin: true, body: body(), headers });
+    expect(response.status).toBe(413);
+    const shown = decodeEntities(
+      response.html.replace(/<script\b[\s\S]*?<\/script>/gi, "").replace(/<[^>]+>/g, " "),
+    ).replace(/\s+/g, " ");
+    expect(shown).toContain("too large for the server to read");
+    expect(shown).toContain("at most 40,960 characters");
+    expect(shown).toContain("post it as two comments");
+    // The site's own page (its header and a way home), not a bare status.
+    expect(response.html).toMatch(/<header\b/);
+    expect(shown).toContain("Go to the home page");
+    expect(await commentCount()).toBe(before);
   });
 });
 

@@ -374,7 +374,30 @@ describe("splitComment — examples (docs/architecture.md §4)", () => {
       maxParts: 10,
       parts: result.partsNeeded,
       tooLong: true,
+      charactersToCut: result.charactersToCut,
     });
+  });
+
+  it("says how many characters to cut: cutting that many from the end fits, a word fewer does not", () => {
+    const sentences = [
+      "Wir haben die Stunde gemeinsam geplant.",
+      "生徒の発言を記録しました。",
+      "Les élèves ont discuté en petits groupes 🧑🏽‍🏫.",
+      "We met again after the lesson.",
+    ];
+    const text = Array.from({ length: 120 }, (_, i) => sentences[i % sentences.length]).join(" ");
+    const options = { limit: 200, maxParts: 5 };
+    const result = splitComment(text, options);
+    if (result.ok) throw new Error("expected a refusal");
+    expect(result.charactersToCut).toBeGreaterThan(0);
+    expect(result.message).toContain(`cut at least ${result.charactersToCut.toLocaleString("en-US")} characters`);
+    const boundaries = graphemeBoundaries(normalizeText(text));
+    const keep = (characters: number) => normalizeText(text).slice(0, boundaries[characters]);
+    const total = boundaries.length - 1;
+    expect(splitComment(keep(total - result.charactersToCut), options).ok).toBe(true);
+    expect(splitComment(keep(total - result.charactersToCut + 12), options).ok).toBe(false);
+    expect(planSplit(text, options).charactersToCut).toBe(result.charactersToCut);
+    expect(planSplit(keep(100), options).charactersToCut).toBe(0);
   });
 
   it("plans like it splits", () => {
@@ -384,6 +407,7 @@ describe("splitComment — examples (docs/architecture.md §4)", () => {
       maxParts: 10,
       parts: 1,
       tooLong: false,
+      charactersToCut: 0,
     });
     expect(planSplit(REFLECTIVE_REPLY, { limit: 4096, maxParts: 10 })).toEqual({
       characters: 4505,
@@ -391,6 +415,7 @@ describe("splitComment — examples (docs/architecture.md §4)", () => {
       maxParts: 10,
       parts: 2,
       tooLong: false,
+      charactersToCut: 0,
     });
   });
 

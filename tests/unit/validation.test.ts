@@ -114,6 +114,10 @@ describe("commentFormSchema: body", () => {
     const message = issues.map((i) => i.message).join(" ");
     expect(message).toMatch(/4,?096/); // the per-part limit
     expect(message).toMatch(/\b10\b/); // the number of parts allowed
+    // and how much to cut: at least what is over 10 full parts
+    const cut = Number(/cut at least ([\d,]+) characters/.exec(message)?.[1].replaceAll(",", ""));
+    expect(cut).toBeGreaterThanOrEqual(45_000 - 10 * 4_096);
+    expect(cut).toBeLessThan(45_000 - 9 * 4_096);
   });
 
   it("refuses a body needing more parts than a stricter site allows", () => {
