@@ -2,7 +2,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { openDatabase, type Database, type DatabaseHandle } from "../db/client";
 import { provideDatabase } from "./database.server";
-import { loadDemoContent } from "./demo/demo.server";
+import { applyDemoCoachPassword, demoCoachPasswordProblem, loadDemoContent } from "./demo/demo.server";
 import { getEnv } from "./env.server";
 import { ensureOutboxWorker } from "./notifications/runtime.server";
 
@@ -10,7 +10,8 @@ import { ensureOutboxWorker } from "./notifications/runtime.server";
  * Everything the server does once, before it serves (docs/architecture.md §2):
  * open the database (PostgreSQL when DATABASE_URL is set, otherwise PGlite in
  * DATA_DIR/pglite), apply the migrations, load the demo discussion when the
- * database is empty and DEMO_CONTENT is on, refresh PGlite's planner
+ * database is empty and DEMO_CONTENT is on, apply DEMO_COACH_PASSWORD to the
+ * demo coach account (a password the rules refuse stops the start), refresh PGlite's planner
  * statistics now and hourly, and start the email outbox worker.
  * scripts/server.mjs calls `boot()` before it listens; the dev server, which
  * has no start-up hook, when it loads the server entry (app/entry.server.tsx).
@@ -45,6 +46,13 @@ export function boot(): Promise<Database> {
 
 async function start(): Promise<Database> {
   const env = getEnv();
+  // A demo coach password the rules refuse stops the start, with the reason,
+  // rather than silently leaving the demo discussion out.
+  const demoCoachPassword = process.env.DEMO_COACH_PASSWORD || null;
+  if (demoCoachPassword) {
+    const problem = await demoCoachPasswordProblem(demoCoachPassword);
+    if (problem) throw new Error(problem);
+  }
   const handle = await openDatabase({
     url: env.DATABASE_URL,
     dataDir: path.join(env.DATA_DIR, "pglite"),
@@ -60,6 +68,7 @@ async function start(): Promise<Database> {
       console.error(`The demo discussion was not loaded: ${(error as Error).message}`);
     }
   }
+  if (demoCoachPassword) console.log(await applyDemoCoachPassword(handle.db, demoCoachPassword));
   await scheduleAnalyze(handle);
   return handle.db;
 }

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, ne, sql } from "drizzle-orm";
 import { generateIdFromEntropySize } from "lucia";
 import type { Database, Executor } from "../../db/client";
-import { comments, users, type Role, type User } from "../../db/schema";
+import { comments, sessions, users, type Role, type User } from "../../db/schema";
 import type { SessionUser } from "./lucia.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { passwordProblem } from "./password-rules";
@@ -140,6 +140,35 @@ export async function changePassword(
     .set({ passwordHash: await hashPassword(newPassword), updatedAt: new Date() })
     .where(eq(users.id, userId));
   return { ok: true, value: null };
+}
+
+/**
+ * Sets an account's password from the operator's configuration (not from a
+ * form: no current password is asked), e.g. DEMO_COACH_PASSWORD at start-up.
+ * The password rules apply (`passwordProblem`). When it already is the
+ * password, nothing changes; otherwise it is set and the account's sessions
+ * end, as after any password change by someone else.
+ *
+ * @returns `{ ok: true, value: "unchanged" | "changed" }`, or `{ ok: false }`
+ *   with the rule's message under `password`, or under "" when there is no
+ *   account `userId`.
+ */
+export async function setPasswordByOperator(
+  db: Executor,
+  userId: string,
+  password: string,
+): Promise<AccountResult<"unchanged" | "changed">> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user) return { ok: false, fieldErrors: { "": ["There is no such account."] } };
+  const problem = passwordProblem(password, user);
+  if (problem) return { ok: false, fieldErrors: { password: [problem] } };
+  if (await verifyPassword(user.passwordHash, password)) return { ok: true, value: "unchanged" };
+  await db
+    .update(users)
+    .set({ passwordHash: await hashPassword(password), updatedAt: new Date() })
+    .where(eq(users.id, userId));
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+  return { ok: true, value: "changed" };
 }
 
 /**

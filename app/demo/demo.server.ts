@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Executor } from "../../db/client";
 import { randomBytes } from "node:crypto";
-import { createAccount, findAccountByEmail } from "../auth/accounts.server";
+import { createAccount, findAccountByEmail, setPasswordByOperator } from "../auth/accounts.server";
+import { passwordProblem } from "../auth/password-rules";
 import { commentIdentityFor, submitComment } from "../comments/submission.server";
 import { hasAnyComment } from "../comments/thread-read.server";
 import { findLicenseByUrl } from "../licences/catalogue";
@@ -101,4 +102,62 @@ async function demoCoach(db: Executor, email: string | null, name: string) {
     );
   }
   return created.value;
+}
+
+/**
+ * The demo coach account as the demo content defines it: the email and name
+ * of the demo post's author entry (its `accountEmail`), or null when the post
+ * or the email is missing. Reads `content/` and the fixture.
+ */
+async function demoCoachEntry(fixturePath: string): Promise<{ email: string; name: string } | null> {
+  const fixture = JSON.parse(await readFile(fixturePath, "utf8")) as DemoFixture;
+  const post = await getPost(fixture.post.slug);
+  const email = post?.author?.accountEmail?.trim();
+  return email ? { email, name: post?.author?.name ?? email } : null;
+}
+
+/**
+ * Why `password` (DEMO_COACH_PASSWORD) cannot be the demo coach account's
+ * password under the password rules (app/auth/password-rules.ts, which also
+ * refuse one built from the account's email or name), as a sentence naming
+ * the variable; null when it can, or when there is no demo coach.
+ */
+export async function demoCoachPasswordProblem(
+  password: string,
+  fixturePath = DEMO_FIXTURE_PATH,
+): Promise<string | null> {
+  const coach = await demoCoachEntry(fixturePath);
+  if (!coach) return null;
+  const problem = passwordProblem(password, { email: coach.email, displayName: coach.name });
+  return problem ? `DEMO_COACH_PASSWORD is refused for the demo coach account (${coach.email}): ${problem}` : null;
+}
+
+/**
+ * Makes DEMO_COACH_PASSWORD the demo coach account's password when the
+ * account exists (it is created with it when the demo loads; set later, it is
+ * applied at the next start, ending that account's sessions).
+ *
+ * @returns one line for the server's log saying what happened and, when
+ *   nothing could be applied, why: no demo coach in the content, no such
+ *   account in this database, or the password rules' refusal.
+ */
+export async function applyDemoCoachPassword(
+  db: Executor,
+  password: string,
+  fixturePath = DEMO_FIXTURE_PATH,
+): Promise<string> {
+  const coach = await demoCoachEntry(fixturePath);
+  if (!coach)
+    return "DEMO_COACH_PASSWORD is set, but the demo post's author has no account email: nothing to apply it to.";
+  const account = await findAccountByEmail(db, coach.email);
+  if (!account) {
+    return `DEMO_COACH_PASSWORD is set, but there is no demo coach account (${coach.email}) in this database: the demo discussion was not loaded into it.`;
+  }
+  const result = await setPasswordByOperator(db, account.id, password);
+  if (!result.ok) {
+    return `DEMO_COACH_PASSWORD was not applied to ${coach.email}: ${Object.values(result.fieldErrors).flat().join(" ")}`;
+  }
+  return result.value === "changed"
+    ? `DEMO_COACH_PASSWORD applied: ${coach.email} now signs in with it (its sessions were ended).`
+    : `DEMO_COACH_PASSWORD is the password of ${coach.email}.`;
 }

@@ -33,7 +33,7 @@ export const DEMO_PATH = `/posts/${DEMO_SLUG}`;
 const SERVER_SCRIPT = path.join(REPO_ROOT, "scripts/server.mjs");
 const HOST = "127.0.0.1";
 /** The empty PGlite cluster made for this run (build.global.ts), or "" without one. */
-function pgliteTemplate(): string {
+export function pgliteTemplate(): string {
   try {
     return inject("pgliteTemplate") ?? "";
   } catch {
@@ -171,7 +171,7 @@ class PortClash extends Error {}
  * the fixture content and images, the repository's db/ and public/ (less
  * public/images, uploaded content).
  */
-async function makeSandbox(): Promise<string> {
+export async function makeSandbox(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "staffroom-e2e-site-"));
   await copyFixtureContent(dir, { images: true });
   await cp(path.join(REPO_ROOT, "db"), path.join(dir, "db"), { recursive: true });
