@@ -1,6 +1,8 @@
+import { createReadStream } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parseExport } from "~/import/formats/parse";
 import { linkRewriter } from "~/import/links";
-import type { ImportedPost } from "~/import/model";
+import type { ImportedAttachment, ImportedPost } from "~/import/model";
 import { postListingRedirects, siteListingRedirects } from "~/import/old-listings";
 
 describe("links between imported posts", () => {
@@ -69,5 +71,51 @@ describe("the old site's feeds and listings", () => {
   it("gives a Disqus import no listings: its addresses belong to the blog it discussed", () => {
     expect(siteListingRedirects("disqus", null)).toEqual([]);
     expect(postListingRedirects("disqus", null, post, "team-teaching")).toEqual([]);
+  });
+});
+
+describe("WordPress featured images", () => {
+  it("hands on each attachment as an image and each post's _thumbnail_id, whichever comes first", async () => {
+    const posts: ImportedPost[] = [];
+    const attachments: ImportedAttachment[] = [];
+    const skipped: string[] = [];
+    await parseExport(createReadStream("tests/fixtures/import/wordpress-links-covers.xml"), {
+      blog() {},
+      author() {},
+      post: (p) => void posts.push(p),
+      comment() {},
+      attachment: (a) => void attachments.push(a),
+      skipped: (what) => void skipped.push(what),
+    });
+    expect(posts.map((p) => [p.slugHint, p.coverSourceId])).toEqual([
+      ["routines", "320"],
+      ["exit-tickets", "319"],
+    ]);
+    expect(attachments).toEqual([
+      {
+        sourceId: "319",
+        parentSourceId: "302",
+        image: {
+          url: "https://teachingnotes.example/wp-content/uploads/2014/02/tickets.png",
+          alt: "A pile of exit tickets",
+          caption: "Image: Jane Doe / Flickr / CC BY-SA 2.0",
+          credit: null,
+        },
+      },
+      {
+        sourceId: "320",
+        parentSourceId: "301",
+        image: {
+          url: "https://teachingnotes.example/wp-content/uploads/2014/01/door.jpg",
+          alt: "A classroom door",
+          caption: "Photo Credit: Ana via Flickr cc",
+          credit: null,
+        },
+      },
+    ]);
+    expect(skipped).toEqual([]);
+    expect(posts[1].tagUrls).toEqual([
+      { tag: "Assessment", url: "https://teachingnotes.example/category/assessment/" },
+    ]);
   });
 });
