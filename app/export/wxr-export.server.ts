@@ -4,7 +4,8 @@ import type { Executor } from "../../db/client";
 import { renderCommentMarkdown } from "../comments/markdown.server";
 import { absolutizeUrls } from "../feeds/absolute-urls";
 import { xmlSafe } from "../feeds/xml-safe";
-import { creditedFigureHtml } from "../posts/body.server";
+import { labelLicenseUrl } from "../licences/metadata";
+import { imageCreditText } from "../licences/reuse";
 import type { CoverImage } from "../posts/posts.server";
 import { postUrl } from "../site/urls.server";
 import { readPostComments, readPostForExport, readSiteForExport, type CommentForExport } from "./site-read.server";
@@ -19,8 +20,12 @@ import { readPostComments, readPostForExport, readSiteForExport, type CommentFor
  * How Staffroom maps onto WordPress:
  * - posts are `post`s with status `publish`, numbered 1, 2, … oldest first
  *   (`wp:post_id`); the body is the post rendered by the site's renderer
- *   (app/posts/body.server.ts), cover figure with its credit first, every URL
- *   absolute; tags are `post_tag` terms;
+ *   (app/posts/body.server.ts), every URL absolute; tags are `post_tag` terms;
+ * - a post's cover is its featured image, as WordPress writes one: an
+ *   `attachment` item (numbered after the posts, `wp:post_parent` its post)
+ *   with `wp:attachment_url`, the alt text as `_wp_attachment_image_alt`, the
+ *   credit line as its caption (`excerpt:encoded`) and field by field as
+ *   `staffroom_credit_*` postmeta, named by the post's `_thumbnail_id`;
  * - a comment's `wp:comment_id` is Staffroom's comment id; statuses map to
  *   `wp:comment_approved` as published → 1, pending → 0, spam → spam,
  *   removed → trash (a tombstone: no name, website or text);
@@ -140,7 +145,7 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
     cdata(item, "dc:creator", authorLogin);
     open(item, "guid", { isPermaLink: "false" }).txt(xmlSafe(url)).up();
     text(item, "description", "");
-    cdata(item, "content:encoded", absolutizeUrls(coverHtml(post.cover, url) + post.bodyHtml, url));
+    cdata(item, "content:encoded", absolutizeUrls(post.bodyHtml, url));
     cdata(item, "excerpt:encoded", post.summary);
     text(item, "wp:post_id", String(postId));
     text(item, "wp:post_date", date);
@@ -160,6 +165,9 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
       category.up();
     }
     postMeta(item, "staffroom_license", read.license.url ?? read.license.fullName);
+    // The featured image's item, numbered after every post's so the ids never meet.
+    const coverId = post.cover ? String(site.posts.length + postId) : null;
+    if (coverId) postMeta(item, "_thumbnail_id", coverId);
     yield flush();
 
     const thread = await readPostComments(db, post.slug, site.commentLicense);
@@ -195,6 +203,7 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
       yield flush();
     }
     close(item);
+    if (post.cover && coverId) coverItem(channel, post.cover, { id: coverId, parentId: String(postId), url, date });
     yield flush();
   }
   close(channel);
@@ -208,23 +217,52 @@ function wordpressDate(at: Date): string {
   return at.toISOString().slice(0, 19).replace("T", " ");
 }
 
-/** The cover as the post page draws it, credit included, or "" without one. */
-function coverHtml(cover: CoverImage | null, base: string): string {
-  if (!cover) return "";
-  const src = new URL(cover.src, base).href;
-  return creditedFigureHtml({
-    id: "cover",
-    className: "cover",
-    about: src,
-    src,
-    alt: cover.alt,
-    caption: "",
-    creator: cover.creator,
-    sourceName: cover.sourceName,
-    sourceUrl: cover.sourceUrl,
-    licenseUrl: cover.licenseUrl,
-    reuseAnchor: "reuse-cover",
-  });
+/**
+ * A post's cover as WordPress exports a featured image: an `attachment` item
+ * whose parent is the post. Its caption is the credit line the post page
+ * shows ("Photo: creator via source, licence"); the credit's fields are
+ * `staffroom_credit_*` postmeta, read back exactly by Staffroom's import.
+ */
+function coverItem(
+  channel: XMLBuilderCB,
+  cover: CoverImage,
+  post: { id: string; parentId: string; url: string; date: string },
+): void {
+  const src = new URL(cover.src, post.url).href;
+  const credited = cover.creator.trim() !== "";
+  const item = open(channel, "item");
+  text(item, "title", cover.alt || "Cover image");
+  text(item, "link", `${post.url}#cover`);
+  cdata(item, "dc:creator", "");
+  open(item, "guid", { isPermaLink: "false" }).txt(xmlSafe(src)).up();
+  text(item, "description", "");
+  cdata(item, "content:encoded", "");
+  cdata(
+    item,
+    "excerpt:encoded",
+    credited ? imageCreditText({ ...cover, licenseName: labelLicenseUrl(cover.licenseUrl)?.name ?? null }) : "",
+  );
+  text(item, "wp:post_id", post.id);
+  text(item, "wp:post_date", post.date);
+  text(item, "wp:post_date_gmt", post.date);
+  text(item, "wp:comment_status", "closed");
+  text(item, "wp:ping_status", "closed");
+  text(item, "wp:post_name", `cover-${post.parentId}`);
+  text(item, "wp:status", "inherit");
+  text(item, "wp:post_parent", post.parentId);
+  text(item, "wp:menu_order", "0");
+  text(item, "wp:post_type", "attachment");
+  text(item, "wp:post_password", "");
+  text(item, "wp:is_sticky", "0");
+  cdata(item, "wp:attachment_url", src);
+  if (cover.alt) postMeta(item, "_wp_attachment_image_alt", cover.alt);
+  if (credited) {
+    postMeta(item, "staffroom_credit_creator", cover.creator);
+    if (cover.sourceName) postMeta(item, "staffroom_credit_source_name", cover.sourceName);
+    if (cover.sourceUrl) postMeta(item, "staffroom_credit_source_url", cover.sourceUrl);
+    if (cover.licenseUrl) postMeta(item, "staffroom_credit_license_url", cover.licenseUrl);
+  }
+  close(item);
 }
 
 /** A WordPress-style term slug ("Professional Development" → "professional-development"); non-Latin text is kept percent-encoded as WordPress does. */

@@ -15,7 +15,9 @@ import { listAuthors } from "../posts/posts.server";
 import { getSiteSettings } from "../settings/site-settings.server";
 import { licenseFromNotice } from "./convert/licence-notice";
 import { type ImportConverters, plainConverters } from "./converters";
+import { bodyWithCoverImage, coverCredit, coverField } from "./covers";
 import {
+  coverImageCopy,
   type ImageCopy,
   type ImageFolder,
   moveStagedImages,
@@ -23,15 +25,19 @@ import {
   relinkPostImages,
   stageImageCopies,
 } from "./images.server";
+import { type LinkRewriter, linkRewriter } from "./links";
+import { postListingRedirects, siteListingRedirects } from "./old-listings";
 import {
   type ExportFormat,
+  type ImportedAttachment,
   type ImportedComment,
   type ImportedCommentStatus,
   ImportFileError,
+  type ImportedCover,
   type ImportedPost,
   type ImportHandlers,
 } from "./model";
-import { oldPathOf, recordRedirect, redirectTarget } from "./redirects.server";
+import { oldPathOf, postRedirects, recordRedirect, redirectTarget } from "./redirects.server";
 
 /**
  * Writing an imported blog into Staffroom (docs/architecture.md §2–§4): posts
@@ -106,6 +112,14 @@ export interface ImportReport {
   /** Hand-split comments joined into one split submission: their source ids in order. */
   joins: { postSlug: string; sourceIds: string[] }[];
   redirects: number;
+  /**
+   * Links in imported post and comment bodies to another post of the old
+   * blog (by an address recorded as a redirect), rewritten to its
+   * Staffroom path (app/import/links.ts).
+   */
+  linksRewritten: number;
+  /** Covers written as the post's cover field (copied with `--images`), and those kept as the body's first image (not copied). */
+  covers: { field: number; inBody: number };
   tags: string[];
   slugCollisions: { sourceId: string; wanted: string; slug: string }[];
   /** Things in the export that were not imported (the parser's `skipped`), and converter notes. */
@@ -170,6 +184,8 @@ export async function applyImport(
     comments: { published: 0, pending: 0, spam: 0, removed: 0, alreadyImported: 0, skipped: [] },
     joins: [],
     redirects: 0,
+    linksRewritten: 0,
+    covers: { field: 0, inBody: 0 },
     tags: [],
     slugCollisions: [],
     notes: [],
@@ -237,6 +253,7 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   await tx.execute(sql.raw("create index on import_staging (kind, post_source_id, seq)"));
   let format: ExportFormat | null = null;
   let licenseNotice: string | null = null;
+  let blogSiteUrl: string | null = null;
   // Staged a batch at a time: one insert per item was a round trip per comment, a tenth of an import's time.
   let pending: SQL[] = [];
   const flushStaged = async () => {
@@ -257,6 +274,7 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   await ctx.source({
     blog(blog) {
       format = blog.format;
+      blogSiteUrl = blog.siteUrl;
       licenseNotice = blog.licenseNotice;
       report.format = blog.format;
     },
@@ -264,6 +282,9 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
     async post(post) {
       stagedPosts++;
       await stage("post", post.sourceId, null, post);
+    },
+    async attachment(attachment) {
+      await stage("attachment", attachment.sourceId, null, attachment);
     },
     async comment(comment) {
       stagedComments++;
@@ -283,7 +304,7 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   }
   options.onTotals?.({ posts: stagedPosts, comments: stagedComments });
   const fmt: ExportFormat = format;
-  const converters =
+  const baseConverters =
     typeof options.converters === "function" ? options.converters(fmt) : (options.converters ?? plainConverters);
   // A licence notice on the old site names the posts' licence, unless --license says otherwise.
   const noticeLicense = licenseNotice ? licenseFromNotice(licenseNotice) : null;
@@ -297,27 +318,40 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   const slugsThisRun = new Set<string>();
   const skippedPosts = new Set<string>();
 
-  // Posts, in file order, a batch at a time.
-  for (let after = 0; ; ) {
-    const batch = await queryRows<StagedRow>(
-      tx,
-      sql`select seq, data from import_staging where kind = 'post' and seq > ${after} order by seq limit 200`,
-    );
-    if (batch.length === 0) break;
-    after = Number(batch.at(-1)!.seq);
-    for (const row of batch) {
-      const post = JSON.parse(row.data) as ImportedPost;
-      const why = await writePost(tx, ctx, fmt, post, converters, slugsThisRun, tags);
-      if (why) {
-        // An already imported post still takes the newer export's new comments.
-        if (why !== ALREADY_IMPORTED) skippedPosts.add(post.sourceId);
-        report.posts.skipped.push({ sourceId: post.sourceId, title: post.title, why });
+  // Posts, in file order, a batch at a time: first every post's slug, source id and old addresses…
+  const slugOf = new Map<string, string>();
+  const oldAddresses = new Set<string>(blogSiteUrl ? [blogSiteUrl] : []);
+  for await (const post of readStagedPosts(tx)) {
+    for (const url of post.oldUrls) oldAddresses.add(originOf(url));
+    const placed = await placePost(tx, ctx, fmt, post, baseConverters, slugsThisRun, tags);
+    if ("why" in placed) {
+      const { why } = placed;
+      // An already imported post still takes the newer export's new comments.
+      if (why !== ALREADY_IMPORTED) skippedPosts.add(post.sourceId);
+      report.posts.skipped.push({ sourceId: post.sourceId, title: post.title, why });
+    } else if ("slug" in placed) {
+      slugOf.set(post.sourceId, placed.slug);
+      // The old site's feed of its comments, its tags' pages and its month's archive lead to Staffroom's.
+      for (const [old, target] of postListingRedirects(fmt, blogSiteUrl, post, placed.slug)) {
+        if (await recordRedirect(tx, old, target)) report.redirects++;
       }
-      progress.posts++;
-      options.onProgress?.({ ...progress });
+    }
+  }
+  if (slugOf.size > 0) {
+    for (const [old, target] of siteListingRedirects(fmt, blogSiteUrl)) {
+      if (await recordRedirect(tx, old, target)) report.redirects++;
     }
   }
   report.tags = [...tags].sort();
+  // …then, every post's old address known (later ones too), the bodies, with links between posts rewritten.
+  const links = linkRewriter(await postRedirects(tx), oldAddresses);
+  const converters = withLinks(baseConverters, links);
+  for await (const post of readStagedPosts(tx)) {
+    const slug = slugOf.get(post.sourceId);
+    if (slug) await writePostFile(tx, ctx, post, slug, converters);
+    progress.posts++;
+    options.onProgress?.({ ...progress });
+  }
 
   // Comments, post by post (in the order the posts' first comments appear).
   const postIds = await queryRows<{ post_source_id: string }>(
@@ -347,6 +381,53 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
     }
     await writeThread(tx, { fmt, slug, list, converters, rules, ownerIdentity, options, report, progress });
   }
+  report.linksRewritten = links.rewritten;
+}
+
+/** An address's origin (`https://host`), or "" when it is not absolute: the old site's hosts, one entry each. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "";
+  }
+}
+
+/** The staged posts in file order, read a batch at a time. */
+async function* readStagedPosts(tx: Executor): AsyncGenerator<ImportedPost> {
+  for (let after = 0; ; ) {
+    const batch = await queryRows<StagedRow>(
+      tx,
+      sql`select seq, data from import_staging where kind = 'post' and seq > ${after} order by seq limit 200`,
+    );
+    if (batch.length === 0) return;
+    after = Number(batch.at(-1)!.seq);
+    for (const row of batch) yield JSON.parse(row.data) as ImportedPost;
+  }
+}
+
+/** The converters with every link of a body passed through `links` (links between imported posts). */
+function withLinks(converters: ImportConverters, links: LinkRewriter): ImportConverters {
+  const options = { href: (href: string) => links.rewrite(href) };
+  // The thread writer may convert one comment twice in a row (its parts, then its body): converted once, counted once.
+  let last: { html: string; markdown: string } | null = null;
+  return {
+    ...converters,
+    postBody: (html) => converters.postBody(html, options),
+    commentBody(html) {
+      if (last?.html !== html) last = { html, markdown: converters.commentBody(html, options) };
+      return last.markdown;
+    },
+  };
+}
+
+/** The attachment staged under `sourceId` (a WXR featured image), or null. */
+async function stagedAttachment(tx: Executor, sourceId: string): Promise<ImportedAttachment | null> {
+  const [row] = await queryRows<{ data: string }>(
+    tx,
+    sql`select data from import_staging where kind = 'attachment' and source_id = ${sourceId} order by seq limit 1`,
+  );
+  return row ? (JSON.parse(row.data) as ImportedAttachment) : null;
 }
 
 /**
@@ -392,8 +473,12 @@ async function importedPostSlug(tx: Executor, fmt: ExportFormat, sourceId: strin
   return row?.slug ?? null;
 }
 
-/** Writes one post (its file to the staging folder, its source id and redirects); returns why it was skipped, or null. */
-async function writePost(
+/**
+ * Places one post: its slug, source id and redirects (its file is written
+ * by `writePostFile` once every post is placed). Returns the slug, why it
+ * was skipped, or, for a Disqus thread, that it was matched to a post.
+ */
+async function placePost(
   tx: Executor,
   ctx: RunContext,
   fmt: ExportFormat,
@@ -401,14 +486,31 @@ async function writePost(
   converters: ImportConverters,
   slugsThisRun: Set<string>,
   tags: Set<string>,
-): Promise<string | null> {
-  const { report, options } = ctx;
-  if (await importedPostSlug(tx, fmt, post.sourceId)) return ALREADY_IMPORTED;
-  if (fmt === "disqus") return matchThread(tx, ctx, post, slugsThisRun);
-  if (post.kind === "page" && !options.keepPages) return "a page (--keep-pages imports pages as posts)";
-  if (post.status === "draft") {
-    return "a draft: Staffroom posts have no draft state yet, so importing it would publish it";
+): Promise<{ slug: string } | { why: string } | { matched: true }> {
+  const { options } = ctx;
+  if (await importedPostSlug(tx, fmt, post.sourceId)) return { why: ALREADY_IMPORTED };
+  if (fmt === "disqus") {
+    const why = await matchThread(tx, ctx, post, slugsThisRun);
+    return why === null ? { matched: true } : { why };
   }
+  if (post.kind === "page" && !options.keepPages) return { why: "a page (--keep-pages imports pages as posts)" };
+  if (post.status === "draft") {
+    return { why: "a draft: Staffroom posts have no draft state yet, so importing it would publish it" };
+  }
+  return { slug: await placeNewPost(tx, ctx, fmt, post, converters, slugsThisRun, tags) };
+}
+
+/** A post's slug chosen and recorded with its source id and redirects; returns the slug. */
+async function placeNewPost(
+  tx: Executor,
+  ctx: RunContext,
+  fmt: ExportFormat,
+  post: ImportedPost,
+  converters: ImportConverters,
+  slugsThisRun: Set<string>,
+  tags: Set<string>,
+): Promise<string> {
+  const { report } = ctx;
   const takenSlugs = async () => {
     const rows = await tx
       .select({ slug: importSources.postSlug })
@@ -423,12 +525,33 @@ async function writePost(
   const wanted = converters.slugFor(post, () => false);
   if (wanted !== slug) report.slugCollisions.push({ sourceId: post.sourceId, wanted, slug });
   slugsThisRun.add(slug);
-
-  const { markdown: converted, notes } = converters.postBody(post.html);
-  const markdown = await relinkImages(ctx, converted, slug);
-  for (const note of notes) listIn(report, report.notes, "notes", `${slug}: ${note}`);
-  const published = (post.published ?? post.updated ?? new Date().toISOString()).slice(0, 10);
   for (const tag of post.tags) tags.add(tag);
+  await tx.insert(importSources).values({ format: fmt, kind: "post", sourceId: post.sourceId, postSlug: slug });
+  for (const url of post.oldUrls) if (await recordRedirect(tx, url, postPath(slug))) report.redirects++;
+  report.posts.created.push({ sourceId: post.sourceId, slug, title: post.title });
+  return slug;
+}
+
+/** Writes a placed post's file to the staging folder (not when dry): body converted, images relinked, cover placed. */
+async function writePostFile(
+  tx: Executor,
+  ctx: RunContext,
+  post: ImportedPost,
+  slug: string,
+  converters: ImportConverters,
+): Promise<void> {
+  const { report, options } = ctx;
+  const { markdown: converted, notes } = converters.postBody(post.html);
+  let markdown = await relinkImages(ctx, converted, slug);
+  for (const note of notes) listIn(report, report.notes, "notes", `${slug}: ${note}`);
+  const cover = post.cover ?? (post.coverSourceId ? (await stagedAttachment(tx, post.coverSourceId))?.image : null);
+  let coverFields: Record<string, string> | undefined;
+  if (cover) {
+    const placed = await placeCover(ctx, cover, slug);
+    if (placed.field) coverFields = placed.field;
+    else markdown = bodyWithCoverImage(markdown, cover, coverCredit(cover));
+  }
+  const published = (post.published ?? post.updated ?? new Date().toISOString()).slice(0, 10);
   const file = postFile(
     {
       title: post.title,
@@ -436,6 +559,7 @@ async function writePost(
       author: options.authorSlug,
       tags: post.tags,
       summary: post.summary ?? "",
+      cover: coverFields,
       license: options.license ?? "site-default",
       commentsOpen: post.commentsOpen,
     },
@@ -445,10 +569,39 @@ async function writePost(
     await writeFile(path.join(ctx.staging, `${slug}.md`), file);
     ctx.written.push(slug);
   }
-  await tx.insert(importSources).values({ format: fmt, kind: "post", sourceId: post.sourceId, postSlug: slug });
-  for (const url of post.oldUrls) if (await recordRedirect(tx, url, postPath(slug))) report.redirects++;
-  report.posts.created.push({ sourceId: post.sourceId, slug, title: post.title });
-  return null;
+}
+
+/**
+ * A cover copied home (`--images`, the file found in the folder) becomes the
+ * post's cover field; any other stays at its old address and is drawn as the
+ * body's first image (the editor's cover field holds only the site's own
+ * files), which the report says.
+ */
+async function placeCover(
+  ctx: RunContext,
+  cover: ImportedCover,
+  slug: string,
+): Promise<{ field: Record<string, string> | null }> {
+  const { report } = ctx;
+  const found = ctx.imageFolder ? await coverImageCopy(ctx.imageFolder, cover.url, slug) : null;
+  if (found && "copy" in found && report.images) {
+    if (ctx.staging) await stageImageCopies([found.copy], ctx.staging);
+    ctx.imageCopies.push(found.copy);
+    report.images.copied.push({ postSlug: slug, url: found.copy.url, src: found.copy.src });
+    report.covers.field++;
+    return { field: coverField(found.copy.src, cover.alt, coverCredit(cover)) };
+  }
+  if (found && "kept" in found) report.images?.kept.push({ postSlug: slug, ...found.kept });
+  report.covers.inBody++;
+  listIn(
+    report,
+    report.notes,
+    "notes",
+    `${slug}: the cover ${cover.url} stays at its old address, shown as the body's first image (${
+      found && "kept" in found ? found.kept.why : "copy it home with --images DIR to make it the cover"
+    })`,
+  );
+  return { field: null };
 }
 
 /** With `--images`: the body's images found in the folder relinked, and copied into the staging folder (not when dry). */
@@ -474,6 +627,8 @@ export function postFile(
     author: string;
     tags: string[];
     summary: string;
+    /** The `cover` field's keys and values in the editor's order (./covers.ts coverField), or none. */
+    cover?: Record<string, string>;
     license: string;
     commentsOpen: boolean;
   },
@@ -486,6 +641,7 @@ export function postFile(
     tags: fields.tags,
   };
   if (fields.summary) data.summary = fields.summary;
+  if (fields.cover) data.cover = fields.cover;
   data.license = fields.license;
   data.commentsOpen = fields.commentsOpen;
   const text = body.endsWith("\n") || body === "" ? body : `${body}\n`;

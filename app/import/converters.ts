@@ -9,10 +9,14 @@ import type { ImportedComment, ImportedPost } from "./model";
  * the real converters are plugged in, and by tests of the writer.
  */
 export interface ImportConverters {
-  /** A post body (export HTML) as the Markdoc the editor writes, and notes on anything it could not convert. */
-  postBody(html: string): { markdown: string; notes: string[] };
-  /** A comment body (export HTML) as comment Markdown. */
-  commentBody(html: string): string;
+  /**
+   * A post body (export HTML) as the Markdoc the editor writes, and notes on
+   * anything it could not convert. With `links.href`, each link's address is
+   * passed through it (links between imported posts, app/import/links.ts).
+   */
+  postBody(html: string, links?: LinkOptions): { markdown: string; notes: string[] };
+  /** A comment body (export HTML) as comment Markdown; `links` as for `postBody`. */
+  commentBody(html: string, links?: LinkOptions): string;
   /**
    * The slug for a post, given a test for slugs already taken (existing
    * files and this run's posts): never a taken one.
@@ -23,6 +27,11 @@ export interface ImportConverters {
    * lists of source ids in order, from one post's comments in file order.
    */
   handSplitGroups(comments: readonly ImportedComment[]): string[][];
+}
+
+/** How a conversion treats links: `href` gives each link's new address (or the same one). */
+export interface LinkOptions {
+  href?: (href: string) => string;
 }
 
 /** HTML as plain text: paragraphs and line breaks kept as blank lines and newlines, every tag dropped. */

@@ -76,6 +76,9 @@ const ACCEPTED = [...COACH_IMAGE_EXTENSIONS].join(", ");
 /** Blogger's image hosts: an address there names its file in its last segment. */
 const BLOGGER_HOST = /(^|\.)(bp\.blogspot\.com|blogger\.googleusercontent\.com|googleusercontent\.com)$/i;
 
+/** Where a Staffroom site serves its posts' images (app/discovery/paths.ts postImagePath). */
+const STAFFROOM_IMAGES = postImagePath("");
+
 /** WordPress's resized copies: `photo-300x200.jpg`, and since 5.3 the big-image `photo-scaled.jpg`. */
 const WORDPRESS_SIZE = /^(.+)-(?:\d+x\d+|scaled)(\.[^./]+)$/i;
 
@@ -86,6 +89,9 @@ const WORDPRESS_SIZE = /^(.+)-(?:\d+x\d+|scaled)(\.[^./]+)$/i;
  * - its path has `/wp-content/uploads/REST`: the file `DIR/REST` (or
  *   `DIR/wp-content/uploads/REST`), the original `photo.jpg` preferred to a
  *   resized `photo-300x200.jpg` when both are there;
+ * - its path is another Staffroom's `/images/posts/REST` (its exports): the
+ *   file `DIR/REST` (DIR being that site's `public/images/posts`), or
+ *   `DIR/public/images/posts/REST`;
  * - it is on Blogger's image hosts: a file of the address's last segment's
  *   name anywhere under DIR (Takeout's `Blogger/Albums/…`, or a flat folder);
  *   several different files of that name are ambiguous and not used.
@@ -131,6 +137,27 @@ export async function relinkPostImages(folder: ImageFolder, markdown: string, sl
     out.push(code ? text : await relinkText(text, relink, relinkLink));
   }
   return { markdown: out.join(""), copies, kept };
+}
+
+/**
+ * The cover image of a post, when its address is a file in the folder (the
+ * same rules as `relinkPostImages`): the copy that puts it where the editor
+ * keeps a post's cover, `public/images/posts/<slug>/cover/image.<ext>`
+ * (keystatic.config.ts `cover.image`), or why it stays at its address.
+ * Copies are not made here (see `stageImageCopies`). Throws only for a slug
+ * that is not one.
+ */
+export async function coverImageCopy(
+  folder: ImageFolder,
+  url: string,
+  slug: string,
+): Promise<{ copy: ImageCopy } | { kept: KeptImage }> {
+  if (!/^[\w-]+$/.test(slug)) throw new Error(`Not a post slug: ${slug}`);
+  const found = await findImage(folder, url);
+  if ("why" in found) return { kept: { url, why: found.why } };
+  const extension = path.extname(found.source).toLowerCase();
+  const target = `${slug}/cover/image${extension}`;
+  return { copy: { url, source: found.source, target, src: postImagePath(target) } };
 }
 
 /** Copies planned images into `staging/images/<slug>/<file>` (moved into place by `moveStagedImages`). */
@@ -246,9 +273,18 @@ async function findImage(folder: ImageFolder, url: string): Promise<{ source: st
   } catch {
     return { why: "its address is not valid percent-encoding" };
   }
-  const uploads = parsed.pathname.indexOf("/wp-content/uploads/");
+  let uploads = parsed.pathname.indexOf("/wp-content/uploads/");
+  let uploadsPrefix = ["wp-content", "uploads"];
   const blogger = BLOGGER_HOST.test(parsed.hostname);
-  if (uploads < 0 && !blogger) return { why: "not an address of the old blog's uploads or of Blogger's images" };
+  // Another Staffroom's images (its exports link /images/posts/<slug>/<file>): DIR is its public/images/posts.
+  if (uploads < 0 && !blogger && parsed.pathname.startsWith(STAFFROOM_IMAGES)) {
+    uploads = 0;
+    uploadsPrefix = ["public", "images", "posts"];
+  }
+  const uploadsPath = uploadsPrefix[0] === "public" ? STAFFROOM_IMAGES : "/wp-content/uploads/";
+  if (uploads < 0 && !blogger) {
+    return { why: "not an address of the old blog's uploads, of Blogger's images or of a Staffroom's images" };
+  }
   const name = segments.at(-1) ?? "";
   const extension = path.extname(name).slice(1).toLowerCase();
   if (!extension) return { why: "its address names no image file" };
@@ -259,17 +295,17 @@ async function findImage(folder: ImageFolder, url: string): Promise<{ source: st
   let candidates: string[][];
   if (uploads >= 0) {
     const rest = parsed.pathname
-      .slice(uploads + "/wp-content/uploads/".length)
+      .slice(uploads + uploadsPath.length)
       .split("/")
       .map(decodeURIComponent);
     if (rest.some((s) => s === "" || s === "." || s === ".." || /[\\/\0]/.test(s))) {
       return { why: "its path leaves the uploads folder" };
     }
-    const sized = WORDPRESS_SIZE.exec(rest.at(-1)!);
+    const sized = uploadsPath === STAFFROOM_IMAGES ? null : WORDPRESS_SIZE.exec(rest.at(-1)!);
     const names = sized ? [`${sized[1]}${sized[2]}`, rest.at(-1)!] : [rest.at(-1)!];
     candidates = names.flatMap((n) => {
       const rel = [...rest.slice(0, -1), n];
-      return [rel, ["wp-content", "uploads", ...rel]];
+      return [rel, [...uploadsPrefix, ...rel]];
     });
   } else {
     if (/[\\\0/]/.test(name) || name === "." || name === "..") return { why: "its file name is not a plain name" };

@@ -65,6 +65,57 @@ export interface ImportedPost {
   slugHint: string | null;
   /** Whether comments were open. */
   commentsOpen: boolean;
+  /**
+   * The old site's pages listing this post's tags, with the tag each lists
+   * (WXR: `/category/NICENAME/`, `/tag/NICENAME/` from the `nicename`), for
+   * redirects to the tag's Staffroom page; absent when the format's addresses
+   * follow from the tag itself (Blogger's `/search/label/LABEL`).
+   */
+  tagUrls?: { tag: string; url: string }[];
+  /**
+   * The post's cover image when the export says which it is (Staffroom's own
+   * exports), or null/absent. Optional: exports without covers leave it out.
+   */
+  cover?: ImportedCover | null;
+  /**
+   * The export's id of the attachment that is the post's cover (WXR
+   * `_thumbnail_id` postmeta, WordPress's featured image), or null/absent.
+   * The attachment is handed on by `ImportHandlers.attachment` and may come
+   * before or after the post in the file; `cover`, when set, wins.
+   */
+  coverSourceId?: string | null;
+}
+
+/** An image's credit, in the editor's fields (keystatic.config.ts `imageCreditFields`). */
+export interface ImportedImageCredit {
+  creator: string;
+  /** Where the image was found ("Flickr"), or "". */
+  sourceName: string;
+  sourceUrl: string | null;
+  /** The licence deed's URL, or null when none is named. */
+  licenseUrl: string | null;
+}
+
+/** A cover image: its address on the old site, its alt text and its credit. */
+export interface ImportedCover {
+  /** Absolute address of the image file on the old site. */
+  url: string;
+  /** Alt text ("" when the export has none). */
+  alt: string;
+  /** The credit when the export records it field by field (Staffroom's own WXR), else null/absent. */
+  credit?: ImportedImageCredit | null;
+  /** The caption as typed (WordPress's attachment caption), read for a credit line when `credit` is absent. */
+  caption?: string | null;
+}
+
+/** A file the old site kept as an item of its own (a WXR `attachment`): read for covers only. */
+export interface ImportedAttachment {
+  /** The export's id (WXR `wp:post_id` of the attachment item). */
+  sourceId: string;
+  /** The post it was uploaded to (`wp:post_parent`), or null. */
+  parentSourceId: string | null;
+  /** The image as a cover would show it. */
+  image: ImportedCover;
 }
 
 /** What became of a comment on the old platform. */
@@ -110,6 +161,11 @@ export interface ImportHandlers {
   author(author: ImportedAuthor): void | Promise<void>;
   post(post: ImportedPost): void | Promise<void>;
   comment(comment: ImportedComment): void | Promise<void>;
+  /**
+   * An attachment a post may name as its cover (`ImportedPost.coverSourceId`).
+   * Optional: a reader without it hears of attachments through `skipped`.
+   */
+  attachment?(attachment: ImportedAttachment): void | Promise<void>;
   /** Something the export holds that is not imported (a template, settings, an attachment), and why. */
   skipped(what: string, why: string): void | Promise<void>;
 }

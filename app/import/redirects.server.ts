@@ -1,4 +1,4 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, like } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { redirects } from "../../db/schema";
 
@@ -77,4 +77,18 @@ export async function findRedirect(
 export async function redirectTarget(db: Executor, oldPath: string): Promise<string | null> {
   const [row] = await db.select({ target: redirects.target }).from(redirects).where(eq(redirects.oldPath, oldPath));
   return row?.target ?? null;
+}
+
+/**
+ * Every recorded old path that leads to a post (target `/posts/<slug>`), as
+ * old path → target: the address book links between imported posts are
+ * rewritten with (app/import/links.ts). One entry per old address of an
+ * imported post, so its size follows the number of posts, not comments.
+ */
+export async function postRedirects(db: Executor): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ oldPath: redirects.oldPath, target: redirects.target })
+    .from(redirects)
+    .where(like(redirects.target, "/posts/%"));
+  return new Map(rows.map((r) => [r.oldPath, r.target]));
 }

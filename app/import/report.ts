@@ -4,7 +4,8 @@ import type { ImportReport } from "./apply.server";
  * The lines of an import's report, as `npm run import` prints them and the
  * admin's import page (/admin/import/<job>) shows them: what was created,
  * matched and skipped (and why), the comments by status, the hand-split
- * comments joined, the redirects, tags, slug collisions, images copied or
+ * comments joined, the redirects, the links between posts rewritten, the
+ * covers, tags, slug collisions, images copied or
  * kept at their old address, and the notes. The
  * first line says whether it was a dry run; a long list shows its first
  * items and "… and N more". Indentation (two spaces a level)
@@ -29,6 +30,12 @@ export function reportLines(report: ImportReport): string[] {
     ...report.joins.map((j) => `    ${j.postSlug}: ${j.sourceIds.join(" + ")}`),
     ...more(u.joins),
     `  redirects from old addresses: ${report.redirects}`,
+    `  links between imported posts rewritten to their new addresses: ${report.linksRewritten}`,
+    ...(report.covers.field + report.covers.inBody > 0
+      ? [
+          `  covers: ${report.covers.field} as the post's cover, ${report.covers.inBody} as the body's first image (not copied home)`,
+        ]
+      : []),
     `  tags: ${report.tags.length ? report.tags.join(", ") : "none"}`,
     `  slug collisions: ${report.slugCollisions.length}`,
     ...report.slugCollisions.map((s) => `    ${s.wanted} was taken: ${s.slug}`),

@@ -17,12 +17,12 @@ import type { ExportFormat } from "./model";
 export function siteConverters(format: ExportFormat): ImportConverters {
   const newlineParagraphs = format === "wxr";
   return {
-    postBody(html) {
-      const converted = htmlToMarkdown(html, { newlineParagraphs });
+    postBody(html, links) {
+      const converted = htmlToMarkdown(html, { newlineParagraphs, href: links?.href });
       const credited = creditFirstImage(converted.markdown);
       return { markdown: credited ?? converted.markdown, notes: converted.notes };
     },
-    commentBody: (html) => commentHtmlToMarkdown(html, { newlineParagraphs }),
+    commentBody: (html, links) => commentHtmlToMarkdown(html, { newlineParagraphs, href: links?.href }),
     slugFor: (post, taken) => resolveSlug(postSlug(post), { has: taken }).slug,
     handSplitGroups(comments) {
       const candidates = comments.map((c) => ({
@@ -55,15 +55,17 @@ function creditFirstImage(markdown: string): string | null {
   return `${before}\n\n${block}\n\n${after}`.replace(/\n{3,}/g, "\n\n").replace(/^\n+/, "");
 }
 
-/** `{% creditedImage … /%}` as the editor writes it (app/posts/content-components.ts). */
-function creditedImageBlock(src: string, alt: string, credit: ImportedCredit): string {
+/**
+ * `{% creditedImage … /%}` as the editor writes it (app/posts/content-components.ts),
+ * with the credit's fields when there is one (null: the image only).
+ */
+export function creditedImageBlock(src: string, alt: string, credit: ImportedCredit | null): string {
   const attributes: [string, string][] = [
     ["src", src],
     ["alt", alt],
-    ["creator", credit.creator],
-    ["sourceName", credit.sourceName],
   ];
-  if (credit.sourceUrl) attributes.push(["sourceUrl", credit.sourceUrl]);
-  if (credit.licenseUrl) attributes.push(["licenseUrl", credit.licenseUrl]);
+  if (credit) attributes.push(["creator", credit.creator], ["sourceName", credit.sourceName]);
+  if (credit?.sourceUrl) attributes.push(["sourceUrl", credit.sourceUrl]);
+  if (credit?.licenseUrl) attributes.push(["licenseUrl", credit.licenseUrl]);
   return `{% creditedImage ${attributes.map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(" ")} /%}`;
 }

@@ -136,7 +136,7 @@ describeEachDatabase("export", (db) => {
     });
 
     it("holds every post as a published WordPress post with its slug, date, body and tags", () => {
-      const items = children(channel, "", "item");
+      const items = children(channel, "", "item").filter((i) => wp(i, "post_type") === "post");
       expect(items).toHaveLength(1);
       const [item] = items;
       expect(textOf(child(item, "", "title"))).toBe(fixture.post.title);
@@ -148,13 +148,37 @@ describeEachDatabase("export", (db) => {
       expect(textOf(child(item, DC_NS, "creator"))).toBe("morgan-ellery");
       const html = textOf(child(item, CONTENT_NS, "encoded"));
       expect(html).toContain("<li><strong>Collaborator.</strong>");
-      expect(html).toContain("A. Photographer"); // the cover's credit travels with the post
       expect(html).not.toMatch(/(src|href)="\//); // every address absolute
       expect(textOf(child(item, EXCERPT_NS, "encoded"))).toMatch(/^Everything a technology coach did/);
       const categories = children(item, "", "category");
       expect(categories.map((c) => c.attrs.domain)).toEqual(fixture.post.tags.map(() => "post_tag"));
       expect(categories.map((c) => textOf(c))).toEqual(fixture.post.tags);
       expect(categories.map((c) => c.attrs.nicename)).toEqual(fixture.post.tags);
+    });
+
+    it("holds the cover as WordPress's featured image: an attachment with its alt text and credit", () => {
+      const [item, attachment, ...rest] = children(channel, "", "item");
+      expect(rest).toHaveLength(0);
+      const meta = (element: typeof item) =>
+        Object.fromEntries(children(element, WP_NS, "postmeta").map((m) => [wp(m, "meta_key"), wp(m, "meta_value")]));
+      expect(wp(attachment, "post_type")).toBe("attachment");
+      expect(meta(item)._thumbnail_id).toBe(wp(attachment, "post_id"));
+      expect(wp(attachment, "post_parent")).toBe(wp(item, "post_id"));
+      expect(wp(attachment, "attachment_url")).toMatch(
+        /^https?:\/\/[^/]+\/images\/posts\/what-does-a-technology-coach-do\/cover\/image\.png$/,
+      );
+      expect(textOf(child(attachment, EXCERPT_NS, "encoded"))).toBe(
+        "Photo: A. Photographer via a photo-sharing site, CC BY 2.0",
+      );
+      expect(meta(attachment)).toMatchObject({
+        _wp_attachment_image_alt: "Teachers gathered around a laptop in a staffroom",
+        staffroom_credit_creator: "A. Photographer",
+        staffroom_credit_source_name: "a photo-sharing site",
+        staffroom_credit_source_url: "https://photos.example.net/a-photographer/1234",
+        staffroom_credit_license_url: "https://creativecommons.org/licenses/by/2.0/",
+      });
+      // The post's body no longer draws the cover: WordPress themes show the featured image themselves.
+      expect(textOf(child(item, CONTENT_NS, "encoded"))).not.toContain("A. Photographer");
     });
 
     it("holds the 21 submissions as 21 comments with the right parents, the split reply as one", () => {
@@ -378,6 +402,7 @@ describe("npm run export", () => {
     expect(file).toMatch(/^staffroom-export-\d{4}-\d{2}-\d{2}\.wxr\.xml$/);
     expect(stderr).toContain(path.join(out, file));
     const channel = child(parseStrictXml(await readFile(path.join(out, file), "utf8")), "", "channel");
-    expect(children(child(channel, "", "item"), WP_NS, "comment")).toHaveLength(21);
+    const [post] = children(channel, "", "item");
+    expect(children(post, WP_NS, "comment")).toHaveLength(21);
   }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -22,6 +22,7 @@ import { describeEachDatabase, resetComments } from "../support/databases";
 // folder, and the two sites are compared through what a reader sees.
 
 const SLUG = "what-does-a-technology-coach-do";
+const FIXTURE_IMAGES = path.resolve("tests/fixtures/public/images/posts");
 
 /** A thread as a reader and a moderator see it: every comment, in order, with its number and parts. */
 async function threadOf(db: Parameters<typeof listThread>[0]) {
@@ -102,7 +103,8 @@ describeEachDatabase("export and import again", (db) => {
       async (handlers) => {
         await parseExport(Readable.from([wxr]), handlers);
       },
-      { authorSlug: "morgan-ellery", converters: siteConverters },
+      // The old site's image folder, as a coach moving between two Staffrooms copies it (public/images/posts).
+      { authorSlug: "morgan-ellery", converters: siteConverters, images: { dir: FIXTURE_IMAGES } },
     );
   });
   afterAll(async () => {
@@ -129,21 +131,29 @@ describeEachDatabase("export and import again", (db) => {
     expect(nine.children[0].comment.submissionId).toBe(nine.children[1].comment.submissionId);
   });
 
-  it("keeps the cover photo's credit (creator, source, licence) on the image it comes back as", async () => {
-    expect((await getPost(SLUG))?.images[0]).toMatchObject({
+  it("brings the cover back as the cover, its file copied home, with its alt text and credit", async () => {
+    const post = await getPost(SLUG);
+    expect(post?.cover).toEqual({
+      src: `/images/posts/${SLUG}/cover/image.png`,
       alt: "Teachers gathered around a laptop in a staffroom",
-      caption: "",
       creator: "A. Photographer",
       sourceName: "a photo-sharing site",
+      sourceUrl: "https://photos.example.net/a-photographer/1234",
       licenseUrl: "https://creativecommons.org/licenses/by/2.0/",
     });
+    // Not also drawn again as a body image.
+    expect(post?.images).toEqual([]);
+    const copied = await readFile(path.join(freshRoot, "public/images/posts", SLUG, "cover/image.png"));
+    expect(copied.equals(await readFile(path.join(FIXTURE_IMAGES, SLUG, "cover/image.png")))).toBe(true);
+    expect(report.covers).toEqual({ field: 1, inBody: 0 });
   });
 
-  // Not yet: the WXR export draws the cover as a figure at the top of the
-  // body and the import model (app/import/model.ts) has no cover, so the
-  // cover comes back as the body's first image with its credit (the test
-  // above) and the post has no cover; the README's "Importing and exporting"
-  // lists it among the known limits.
+  it("writes the cover field as the editor does", async () => {
+    const file = await readFile(path.join(freshRoot, "content/posts", `${SLUG}.md`), "utf8");
+    const fixture = await readFile(path.resolve("tests/fixtures/content/posts", `${SLUG}.md`), "utf8");
+    const coverOf = (text: string) => /\ncover:\n(?: {2}.*\n)+/.exec(text)?.[0];
+    expect(coverOf(file)).toBe(coverOf(fixture));
+  });
 
   // The export writes each comment's licence as a `staffroom_license`
   // commentmeta; the import reads it back (the demo's comments were written

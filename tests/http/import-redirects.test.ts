@@ -30,6 +30,7 @@ const blog = {
       oldUrls: [`${OLD}/2013/06/14/team-teaching/`, `${OLD}/?p=42`, `${OLD}/2013/06/team-teaching.html`],
       slugHint: "team-teaching",
       commentsOpen: true,
+      tagUrls: [{ tag: "coaching", url: `${OLD}/tag/coaching/` }],
     },
   ],
   comments: [
@@ -102,6 +103,34 @@ describe("old addresses of an imported blog", () => {
     const page = await fetch(permalink);
     expect(new URL(page.url).pathname).toBe("/posts/team-teaching");
     expect(await page.text()).toContain("We tried this too.");
+  });
+
+  it("answers the old site's feeds, the post's comment feed, a tag page and archives with a 301 to Staffroom's", async () => {
+    const cases: [string, string][] = [
+      ["/feed/", "/feed.rss"],
+      ["/feed/atom/", "/feed.atom"],
+      ["/2013/06/14/team-teaching/feed/", "/posts/team-teaching/comments.atom"],
+      ["/tag/coaching/", "/tags/coaching"],
+      ["/2013/06/", "/archive/2013/06"],
+      ["/2013/06/14/", "/archive/2013/06"],
+    ];
+    for (const [old, target] of cases) {
+      const response = await get(old);
+      expect(response.status, old).toBe(301);
+      const location = new URL(response.headers.get("location")!, server.baseUrl);
+      expect(location.pathname, old).toBe(target);
+      expect((await get(location.pathname)).status, target).toBe(200);
+    }
+    const year = await get("/2013/");
+    expect(year.status).toBe(301);
+    expect(year.headers.get("location")).toMatch(/\/archive#year-2013$/);
+  });
+
+  it("does not answer another platform's addresses, nor a month the blog never wrote in", async () => {
+    // The blog came from WordPress: Blogger's feed and label addresses are not its own.
+    for (const old of ["/feeds/posts/default", "/search/label/coaching", "/2014/01/", "/comments/feed/"]) {
+      expect((await get(old)).status, old).toBe(404);
+    }
   });
 
   it("still answers 404 for an old path nothing was imported from, and the home page for an unknown ?p=", async () => {

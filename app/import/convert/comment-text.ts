@@ -9,6 +9,8 @@ import { videoPageUrl } from "./html-to-markdown";
 export interface CommentTextOptions {
   /** The HTML is WXR `comment_content`, which keeps paragraphs as blank lines and breaks as newlines. */
   newlineParagraphs?: boolean;
+  /** Each link's address passed through this first (links to imported posts, app/import/links.ts). */
+  href?: (href: string) => string;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface CommentTextOptions {
  */
 export function commentHtmlToMarkdown(html: string, options: CommentTextOptions = {}): string {
   const source = options.newlineParagraphs ? newlinesToParagraphs(html) : html;
-  const { html: clean } = sanitizeImportedHtml(source);
+  const { html: clean } = sanitizeImportedHtml(source, { href: options.href });
   const service = importTurndown();
   service.addRule("imageAsText", {
     filter: "img",

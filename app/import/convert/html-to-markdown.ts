@@ -24,6 +24,8 @@ export interface HtmlToMarkdownOptions {
    * it shows the post): turn them into paragraphs and breaks first.
    */
   newlineParagraphs?: boolean;
+  /** Each link's address passed through this first (links between imported posts, app/import/links.ts). */
+  href?: (href: string) => string;
 }
 
 /** WordPress's `[caption]` shortcode around an image, as a `<figure>` the converter reads. */
@@ -237,7 +239,7 @@ function addBodyRules(service: TurndownService, notes: string[]): void {
 export function htmlToMarkdown(html: string, options: HtmlToMarkdownOptions = {}): ConvertedBody {
   let source = captionShortcodes(html);
   if (options.newlineParagraphs) source = newlinesToParagraphs(source);
-  const sanitized = sanitizeImportedHtml(source);
+  const sanitized = sanitizeImportedHtml(source, { href: options.href });
   const notes = [...sanitized.notes];
   const service = importTurndown();
   const escapeMarkdown = service.escape.bind(service);

@@ -90,17 +90,33 @@ const IMPORT_OPTIONS: sanitizeHtml.IOptions = {
  * plus structural tags) and says what it removed that held content: one note
  * per kind of removed element (`<script>`, `<style>`, `<object>`, …) and one
  * for event-handler attributes. Protocol-relative sources and links
- * (`//host/…`) are read as https. Never throws; "" for empty input.
+ * (`//host/…`) are read as https. With `href`, every link's address is
+ * passed through it first (an import rewrites links between its posts,
+ * app/import/links.ts); the result is still checked like any address.
+ * Never throws; "" for empty input.
  */
-export function sanitizeImportedHtml(html: string): { html: string; notes: string[] } {
+export function sanitizeImportedHtml(
+  html: string,
+  options: { href?: (href: string) => string } = {},
+): { html: string; notes: string[] } {
   const removed = new Set<string>();
   let handlers = false;
   const allowed = new Set(IMPORT_OPTIONS.allowedTags as string[]);
   // Older Blogger posts link images protocol-relative (`//1.bp.blogspot.com/…`),
   // which the allow-list refuses: read them as https, so no image is lost.
   const absolute = html.replace(/(\s(?:src|href)\s*=\s*["']?)\/\/(?=[a-z0-9])/gi, "$1https://");
+  const { href } = options;
   const clean = sanitizeHtml(absolute, {
     ...IMPORT_OPTIONS,
+    transformTags: href
+      ? {
+          ...IMPORT_OPTIONS.transformTags,
+          a: (tagName, attribs) => ({
+            tagName,
+            attribs: attribs.href ? { ...attribs, href: href(attribs.href) } : attribs,
+          }),
+        }
+      : IMPORT_OPTIONS.transformTags,
     // Called for every opening tag before the allow-list is applied: only records what goes.
     onOpenTag: (name, attribs) => {
       if (!allowed.has(name) && REPORTED_TAGS.has(name)) removed.add(name);

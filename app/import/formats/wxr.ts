@@ -8,6 +8,7 @@
  */
 import {
   type ImportHandlers,
+  type ImportedAttachment,
   type ImportedBlog,
   type ImportedComment,
   type ImportedCommentStatus,
@@ -33,6 +34,46 @@ function commentMeta(element: XmlElement, key: string): string | null {
     }
   }
   return null;
+}
+
+/** The value of a `wp:postmeta` with key `key` (`_thumbnail_id`, `_wp_attachment_image_alt`), or null. */
+function postMeta(item: XmlElement, key: string): string | null {
+  for (const meta of item.children) {
+    if (meta.local === "postmeta" && isWxrNamespace(meta.uri) && wp(meta, "meta_key") === key) {
+      return wp(meta, "meta_value");
+    }
+  }
+  return null;
+}
+
+/**
+ * An attachment item as a cover image: `wp:attachment_url`, the alt text
+ * (`_wp_attachment_image_alt`), the caption (the excerpt), and the credit
+ * field by field when Staffroom's own export wrote it (`staffroom_credit_*`
+ * postmeta, app/export/wxr-export.server.ts). Null without an address.
+ */
+function attachmentOf(fields: XmlElement, id: string): ImportedAttachment | null {
+  const url = wp(fields, "attachment_url");
+  if (!url || !/^https?:\/\//i.test(url)) return null;
+  const parent = wp(fields, "post_parent");
+  const creator = postMeta(fields, "staffroom_credit_creator");
+  return {
+    sourceId: id,
+    parentSourceId: parent && parent !== "0" ? parent : null,
+    image: {
+      url,
+      alt: postMeta(fields, "_wp_attachment_image_alt") ?? "",
+      caption: body(fields, "encoded", (u) => u !== NS.content && /\/excerpt\/$/.test(u))?.trim() || null,
+      credit: creator
+        ? {
+            creator,
+            sourceName: postMeta(fields, "staffroom_credit_source_name") ?? "",
+            sourceUrl: postMeta(fields, "staffroom_credit_source_url"),
+            licenseUrl: postMeta(fields, "staffroom_credit_license_url"),
+          }
+        : null,
+    },
+  };
 }
 
 /** The raw text (untrimmed: bodies keep their white space) of the first child `local` in namespace `uri`. */
@@ -154,6 +195,12 @@ export function wxrReader(handlers: ImportHandlers, emit: Emit): XmlRecordReader
     const what = `${type} ${id ?? "without an id"}${title ? ` "${title}"` : ""}`;
     if (!id) throw new ImportFileError(`an <item> (${what}) has no <wp:post_id>`, fields.line);
     const why = skipReason(fields);
+    // An attachment may be a post's cover (its `_thumbnail_id`, before or after it in the file).
+    const attachment = type === "attachment" && handlers.attachment ? attachmentOf(fields, id) : null;
+    if (attachment) {
+      emit(() => handlers.attachment?.(attachment));
+      return;
+    }
     if (why !== null || (type !== "post" && type !== "page")) {
       emit(() => handlers.skipped(what, why ?? ""));
       return;
@@ -172,13 +219,18 @@ export function wxrReader(handlers: ImportHandlers, emit: Emit): XmlRecordReader
     add(guid);
     if (base) add(`${base}/?${type === "page" ? "page_id" : "p"}=${id}`);
     const tags: string[] = [];
+    const tagUrls: { tag: string; url: string }[] = [];
     for (const category of childrenNamed(fields, "category", "")) {
       const domain = attribute(category, "domain");
       if (domain !== "category" && domain !== "post_tag") continue;
       // "Uncategorized" is WordPress's placeholder on every post filed nowhere, not the writer's tag.
-      if (domain === "category" && attribute(category, "nicename") === "uncategorized") continue;
+      const nicename = attribute(category, "nicename");
+      if (domain === "category" && nicename === "uncategorized") continue;
       const name = category.text.trim();
       if (name && !tags.includes(name)) tags.push(name);
+      // The tag's page on the old site (WordPress's default `category_base` and `tag_base`).
+      if (name && nicename && base)
+        tagUrls.push({ tag: name, url: `${base}/${domain === "category" ? "category" : "tag"}/${nicename}/` });
     }
     const creator = body(fields, "creator", (u) => u === NS.dc)?.trim() || null;
     const record: ImportedPost = {
@@ -197,6 +249,8 @@ export function wxrReader(handlers: ImportHandlers, emit: Emit): XmlRecordReader
       oldUrls,
       slugHint: wp(fields, "post_name"),
       commentsOpen: (wp(fields, "comment_status") ?? "open") === "open",
+      tagUrls,
+      coverSourceId: postMeta(fields, "_thumbnail_id"),
     };
     emit(() => handlers.post(record));
   };
