@@ -6,6 +6,7 @@ import { absolutizeUrls } from "../feeds/absolute-urls";
 import { xmlSafe } from "../feeds/xml-safe";
 import { creditedFigureHtml } from "../posts/body.server";
 import type { CoverImage } from "../posts/posts.server";
+import { postVisibility, type PostVisibility } from "../posts/visibility";
 import { postUrl } from "../site/urls.server";
 import { readPostComments, readPostForExport, readSiteForExport, type CommentForExport } from "./site-read.server";
 
@@ -17,7 +18,8 @@ import { readPostComments, readPostForExport, readSiteForExport, type CommentFor
  * (Tools → Export).
  *
  * How Staffroom maps onto WordPress:
- * - posts are `post`s with status `publish`, numbered 1, 2, … oldest first
+ * - posts are `post`s with status `publish`, `draft`, or `future` for a post
+ *   scheduled after the export's moment (`postVisibility`), numbered 1, 2, … oldest first
  *   (`wp:post_id`); the body is the post rendered by the site's renderer
  *   (app/posts/body.server.ts), cover figure with its credit first, every URL
  *   absolute; tags are `post_tag` terms;
@@ -58,6 +60,9 @@ const NAMESPACES = {
   "xmlns:dc": "http://purl.org/dc/elements/1.1/",
   "xmlns:wp": "http://wordpress.org/export/1.2/",
 };
+
+/** `wp:status` for each post visibility at the export's moment: WordPress's own words for the same three states. */
+const WP_STATUS: Record<PostVisibility["kind"], string> = { public: "publish", scheduled: "future", draft: "draft" };
 
 /** `wp:comment_approved` for each Staffroom status. */
 const APPROVED: Record<CommentForExport["row"]["status"], string> = {
@@ -124,6 +129,7 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
   }
   yield flush();
 
+  const now = new Date();
   let postId = 0;
   for (const summary of site.posts) {
     postId++;
@@ -148,7 +154,7 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
     text(item, "wp:comment_status", post.commentsOpen ? "open" : "closed");
     text(item, "wp:ping_status", "closed");
     text(item, "wp:post_name", post.slug);
-    text(item, "wp:status", "publish");
+    text(item, "wp:status", WP_STATUS[postVisibility(post, now).kind]);
     text(item, "wp:post_parent", "0");
     text(item, "wp:menu_order", "0");
     text(item, "wp:post_type", "post");

@@ -89,7 +89,8 @@ export interface ImportReport {
   format: ExportFormat | null;
   dryRun: boolean;
   posts: {
-    created: { sourceId: string; slug: string; title: string }[];
+    /** `draft`: written with `status: draft` (readers do not see it until a coach publishes it). */
+    created: { sourceId: string; slug: string; title: string; draft: boolean }[];
     /** Disqus threads matched to existing posts. */
     matched: { sourceId: string; url: string; slug: string }[];
     skipped: { sourceId: string; title: string; why: string }[];
@@ -406,9 +407,6 @@ async function writePost(
   if (await importedPostSlug(tx, fmt, post.sourceId)) return ALREADY_IMPORTED;
   if (fmt === "disqus") return matchThread(tx, ctx, post, slugsThisRun);
   if (post.kind === "page" && !options.keepPages) return "a page (--keep-pages imports pages as posts)";
-  if (post.status === "draft") {
-    return "a draft: Staffroom posts have no draft state yet, so importing it would publish it";
-  }
   const takenSlugs = async () => {
     const rows = await tx
       .select({ slug: importSources.postSlug })
@@ -433,6 +431,7 @@ async function writePost(
     {
       title: post.title,
       published,
+      status: post.status,
       author: options.authorSlug,
       tags: post.tags,
       summary: post.summary ?? "",
@@ -447,7 +446,7 @@ async function writePost(
   }
   await tx.insert(importSources).values({ format: fmt, kind: "post", sourceId: post.sourceId, postSlug: slug });
   for (const url of post.oldUrls) if (await recordRedirect(tx, url, postPath(slug))) report.redirects++;
-  report.posts.created.push({ sourceId: post.sourceId, slug, title: post.title });
+  report.posts.created.push({ sourceId: post.sourceId, slug, title: post.title, draft: post.status === "draft" });
   return null;
 }
 
@@ -471,6 +470,8 @@ export function postFile(
   fields: {
     title: string;
     published: string;
+    /** Written after `published`, where the editor puts it; "published" for a post readers may see from its date. */
+    status: "draft" | "published";
     author: string;
     tags: string[];
     summary: string;
@@ -482,6 +483,7 @@ export function postFile(
   const data: Record<string, unknown> = {
     title: fields.title,
     published: fields.published,
+    status: fields.status,
     author: fields.author,
     tags: fields.tags,
   };

@@ -39,15 +39,18 @@ import { commentPath, postCommentsFeedPath, postPagePath, postPath, signinPath }
 import type { CreditedImage } from "~/licences/post-licensing";
 import { formatCalendarDate } from "~/posts/dates";
 import { creditedFigureHtml } from "~/posts/body.server";
-import { getPost } from "~/posts/posts.server";
+import { getPostForViewer, getPublicPost } from "~/posts/posts.server";
 import { getSiteSettings } from "~/settings/site-settings.server";
 
 /** Largest form body accepted: far above 10 parts of 4,096 four-byte characters. */
 const MAX_FORM_BYTES = 1_000_000;
 
-async function requirePost(slug: string | undefined) {
-  const post = slug ? await getPost(slug) : null;
-  if (!post) throw new Response("There is no post at this address.", { status: 404 });
+const NO_POST = "There is no post at this address.";
+
+/** Comments and follows go only to posts readers may see: a draft or scheduled post is a 404 to every form, staff's too. */
+async function requirePublicPost(slug: string | undefined) {
+  const post = slug ? await getPublicPost(slug) : null;
+  if (!post) throw new Response(NO_POST, { status: 404 });
   return post;
 }
 
@@ -57,8 +60,19 @@ export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) =>
   actionHeaders.has("Retry-After") ? actionHeaders : loaderHeaders;
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
-  const post = await requirePost(params.slug);
   const { user, headers } = await getRequestUser(request);
+  // A draft or scheduled post is a preview for coaches and admins, and does not exist for anyone else.
+  const found = params.slug ? await getPostForViewer(params.slug, user) : null;
+  if (!found || found.kind === "not-found") throw new Response(NO_POST, { status: 404, headers });
+  const { post } = found;
+  const preview =
+    found.kind === "preview"
+      ? found.visibility.kind === "draft"
+        ? { kind: "draft" as const, date: null }
+        : { kind: "scheduled" as const, date: formatCalendarDate(found.visibility.date) }
+      : null;
+  // A preview is for the person asking only: never kept by a browser's or a proxy's cache.
+  if (preview) headers.set("Cache-Control", "private, no-store");
   const site = await getSiteSettings();
   const db = await getDatabase();
   const search = new URL(request.url).searchParams;
@@ -117,6 +131,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const reuse = { post: licensing.reuse, images: licensing.images };
   return json(
     {
+      preview,
       reuse,
       viewer,
       draft,
@@ -191,6 +206,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
     }),
     ...(data.license.url ? [{ tagName: "link", rel: "license", href: data.license.url }] : []),
     { "script:ld+json": data.jsonLd },
+    // A preview must never be indexed, whoever's crawler gets hold of it.
+    ...(data.preview ? [{ name: "robots", content: "noindex" }] : []),
   ];
 };
 
@@ -245,7 +262,7 @@ const formFieldsSchema = z
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const post = await requirePost(params.slug);
+  const post = await requirePublicPost(params.slug);
   const formData = await readCommentForm(request);
   const { user, headers } = await getRequestUser(request);
   const db = await getDatabase();
@@ -367,7 +384,10 @@ export default function PostPage() {
     following,
     staff,
     reuse,
+    preview,
   } = useLoaderData<typeof loader>();
+  // No comment can be posted to a post readers cannot see yet (the action refuses it): no forms.
+  const commentsOpen = post.commentsOpen && !preview;
   const commentLicenseNotice = commentLicense;
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   // A new location after each submission: forms start empty after a posted
@@ -382,6 +402,14 @@ export default function PostPage() {
   const topFailed = failed?.formId === commentFormId(null) ? failed.result : null;
   return (
     <article className="post">
+      {preview ? (
+        <p className="notice preview-banner" role="status">
+          <strong>{preview.kind === "draft" ? "Draft" : `Scheduled for ${preview.date}`}</strong>
+          {preview.kind === "draft"
+            ? " — only you and other staff can see this."
+            : " — only you and other staff can see this until then; readers will see it from that day (00:00 UTC)."}
+        </p>
+      ) : null}
       <header>
         <h1>{post.title}</h1>
         <p className="post-meta">
@@ -425,7 +453,7 @@ export default function PostPage() {
         </h2>
         <div className="meta follow" id="follow">
           <a href={postCommentsFeedPath(post.slug)}>Comments feed (Atom)</a>
-          {viewer.signedIn ? (
+          {viewer.signedIn && !preview ? (
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value={following ? "unfollow" : "follow"} />
               {" · "}
@@ -441,7 +469,7 @@ export default function PostPage() {
           nodes={thread}
           context={{
             rules,
-            commentsOpen: post.commentsOpen,
+            commentsOpen,
             failed,
             viewer,
             draft,
@@ -452,7 +480,9 @@ export default function PostPage() {
           }}
         />
         <Pagination slug={post.slug} page={page} pageCount={pageCount} />
-        {post.commentsOpen || topFailed ? (
+        {preview ? (
+          <p>Comments open when the post is published.</p>
+        ) : post.commentsOpen || topFailed ? (
           <section aria-labelledby="comment-form-heading" id="comment-form">
             <h3 id="comment-form-heading">Leave a comment</h3>
             <CommentForm
