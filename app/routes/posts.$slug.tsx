@@ -195,14 +195,17 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
       query: data.page > 1 ? { page: data.page } : undefined,
       image: post.cover ? { src: post.cover.src, alt: post.cover.alt } : null,
       article: { publishedTime: post.published, authorName: data.authorName || null, tags: post.tags },
-      feeds: [
-        {
-          type: "application/atom+xml",
-          format: "Atom",
-          title: `Comments on ${post.title}`,
-          href: postCommentsFeedPath(post.slug),
-        },
-      ],
+      // A preview has no comments feed (it is a 404 until the post is public).
+      feeds: data.preview
+        ? []
+        : [
+            {
+              type: "application/atom+xml",
+              format: "Atom",
+              title: `Comments on ${post.title}`,
+              href: postCommentsFeedPath(post.slug),
+            },
+          ],
     }),
     ...(data.license.url ? [{ tagName: "link", rel: "license", href: data.license.url }] : []),
     { "script:ld+json": data.jsonLd },
@@ -452,7 +455,7 @@ export default function PostPage() {
           {commentCount === 1 ? "1 comment" : `${commentCount.toLocaleString("en-GB")} comments`}
         </h2>
         <div className="meta follow" id="follow">
-          <a href={postCommentsFeedPath(post.slug)}>Comments feed (Atom)</a>
+          {preview ? null : <a href={postCommentsFeedPath(post.slug)}>Comments feed (Atom)</a>}
           {viewer.signedIn && !preview ? (
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value={following ? "unfollow" : "follow"} />
