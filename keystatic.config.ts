@@ -34,7 +34,7 @@ export default config({
       path: "content/posts/*",
       format: { contentField: "body" },
       entryLayout: "content",
-      columns: ["title", "published"],
+      columns: ["title", "published", "status"],
       schema: {
         title: fields.slug({
           name: { label: "Title", validation: { isRequired: true } },
@@ -42,8 +42,20 @@ export default config({
         }),
         published: fields.date({
           label: "Published",
-          description: "The calendar date shown on the post, as written (never shifted by time zones).",
+          description:
+            "The calendar date shown on the post, as written (never shifted by time zones). A published post dated later than today stays hidden from readers until 00:00 UTC on that date.",
           validation: { isRequired: true },
+        }),
+        status: fields.select({
+          label: "Status",
+          description:
+            "A draft is seen only by coaches and admins (at its usual address, marked as a preview); readers, feeds, search and the sitemap never see it.",
+          options: [
+            { label: "Published", value: "published" },
+            { label: "Draft", value: "draft" },
+          ],
+          // Also what a post file without `status:` reads as: posts written before drafts existed stay published.
+          defaultValue: "published",
         }),
         author: fields.relationship({
           label: "Author",

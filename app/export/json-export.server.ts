@@ -87,6 +87,7 @@ export async function* jsonExportChunks(db: Executor, options: JsonExportOptions
       url: base,
       title: post.title,
       published: post.published,
+      status: post.status,
       author: post.author?.slug ?? null,
       tags: post.tags,
       summary: post.summary,

@@ -125,8 +125,10 @@ export const exportedPostSchema = z.object({
   /** The post's canonical address. */
   url: z.string(),
   title: z.string(),
-  /** Calendar date as written, YYYY-MM-DD. */
+  /** Calendar date as written, YYYY-MM-DD: for a published post, also the day readers see it from (00:00 UTC). */
   published: z.string(),
+  /** "draft" (readers never see it) or "published"; absent in files exported before posts had a status: published. */
+  status: z.enum(["draft", "published"]).optional(),
   /** The author entry's slug, or null. */
   author: z.string().nullable(),
   tags: z.array(z.string()),

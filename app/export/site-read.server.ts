@@ -6,7 +6,7 @@ import { commentSubmissions, comments, type Comment } from "../../db/schema";
 import type { License } from "../licences/catalogue";
 import { resolveCommentLicense, resolvePostLicense, storedCommentLicense } from "../licences/metadata";
 import { contentRoot } from "../posts/content-files.server";
-import { getPost, listAuthors, listPosts, type Author, type Post, type PostSummary } from "../posts/posts.server";
+import { getPost, listAllPosts, listAuthors, type Author, type Post, type PostSummary } from "../posts/posts.server";
 import { getSiteSettings, type SiteSettings } from "../settings/site-settings.server";
 import { publicOrigin } from "../site/urls.server";
 
@@ -17,7 +17,7 @@ import { publicOrigin } from "../site/urls.server";
  * export holds at most one post's comments in memory, each row once.
  */
 
-/** The site as a whole: settings, public origin, authors and every readable post (oldest first, ties by slug). */
+/** The site as a whole: settings, public origin, authors and every readable post, drafts and scheduled ones included (oldest first, ties by slug). */
 export interface SiteForExport {
   settings: SiteSettings;
   /** The public origin, e.g. "https://staffroom.example.org". */
@@ -34,7 +34,7 @@ export interface SiteForExport {
  * reader cannot parse is left out (logged by app/posts/posts.server.ts).
  */
 export async function readSiteForExport(): Promise<SiteForExport> {
-  const [settings, authors, posts] = await Promise.all([getSiteSettings(), listAuthors(), listPosts()]);
+  const [settings, authors, posts] = await Promise.all([getSiteSettings(), listAuthors(), listAllPosts()]);
   posts.sort((a, b) => a.published.localeCompare(b.published) || a.slug.localeCompare(b.slug));
   return {
     settings,

@@ -7,6 +7,7 @@ import { xmlSafe } from "../feeds/xml-safe";
 import { labelLicenseUrl } from "../licences/metadata";
 import { imageCreditText } from "../licences/reuse";
 import type { CoverImage } from "../posts/posts.server";
+import { postVisibility, type PostVisibility } from "../posts/visibility";
 import { postUrl } from "../site/urls.server";
 import { readPostComments, readPostForExport, readSiteForExport, type CommentForExport } from "./site-read.server";
 
@@ -18,7 +19,8 @@ import { readPostComments, readPostForExport, readSiteForExport, type CommentFor
  * (Tools → Export).
  *
  * How Staffroom maps onto WordPress:
- * - posts are `post`s with status `publish`, numbered 1, 2, … oldest first
+ * - posts are `post`s with status `publish`, `draft`, or `future` for a post
+ *   scheduled after the export's moment (`postVisibility`), numbered 1, 2, … oldest first
  *   (`wp:post_id`); the body is the post rendered by the site's renderer
  *   (app/posts/body.server.ts), every URL absolute; tags are `post_tag` terms;
  * - a post's cover is its featured image, as WordPress writes one: an
@@ -63,6 +65,9 @@ const NAMESPACES = {
   "xmlns:dc": "http://purl.org/dc/elements/1.1/",
   "xmlns:wp": "http://wordpress.org/export/1.2/",
 };
+
+/** `wp:status` for each post visibility at the export's moment: WordPress's own words for the same three states. */
+const WP_STATUS: Record<PostVisibility["kind"], string> = { public: "publish", scheduled: "future", draft: "draft" };
 
 /** `wp:comment_approved` for each Staffroom status. */
 const APPROVED: Record<CommentForExport["row"]["status"], string> = {
@@ -129,6 +134,7 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
   }
   yield flush();
 
+  const now = new Date();
   let postId = 0;
   for (const summary of site.posts) {
     postId++;
@@ -153,7 +159,7 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
     text(item, "wp:comment_status", post.commentsOpen ? "open" : "closed");
     text(item, "wp:ping_status", "closed");
     text(item, "wp:post_name", post.slug);
-    text(item, "wp:status", "publish");
+    text(item, "wp:status", WP_STATUS[postVisibility(post, now).kind]);
     text(item, "wp:post_parent", "0");
     text(item, "wp:menu_order", "0");
     text(item, "wp:post_type", "post");

@@ -8,7 +8,7 @@ import { getDatabase } from "../database.server";
 import { commentPath, postCommentsFeedPath, postPath } from "../discovery/paths";
 import { findLicense } from "../licences/catalogue";
 import { resolveCommentLicense } from "../licences/metadata";
-import { getPost } from "../posts/posts.server";
+import { getPublicPost } from "../posts/posts.server";
 import { getSiteSettings } from "../settings/site-settings.server";
 import { rightsStatement, type FeedLicense } from "./licence";
 import { feedText, xmlSafeDeep } from "./xml-safe";
@@ -53,12 +53,12 @@ export interface CommentsFeedInput {
 
 /**
  * The comments feed of the post `slug` as Atom XML, or null when there is no
- * such post. Reads the post, the site settings (title, display depth, comment
+ * such post or readers may not see it (a draft or a scheduled post: `isPublic`). Reads the post, the site settings (title, display depth, comment
  * licence: `resolveCommentLicense`) and the published comments.
  * @param origin the public origin, e.g. "https://staffroom.example.org" (`publicOrigin`).
  */
 export async function commentsFeedXml(slug: string, origin: string): Promise<string | null> {
-  const post = await getPost(slug);
+  const post = await getPublicPost(slug);
   if (!post) return null;
   const [site, db] = await Promise.all([getSiteSettings(), getDatabase()]);
   return buildCommentsFeed({

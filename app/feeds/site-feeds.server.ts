@@ -1,7 +1,7 @@
 import { labelLicenseUrl, resolvePostLicense } from "../licences/metadata";
 import { imageCreditText } from "../licences/reuse";
 import { tagPath } from "../discovery/paths";
-import { getPost, listPosts, type CoverImage, type Post } from "../posts/posts.server";
+import { getPublicPost, listPosts, type CoverImage, type Post } from "../posts/posts.server";
 import { getSiteSettings, type SiteSettings } from "../settings/site-settings.server";
 import { absoluteUrl, postUrl } from "../site/urls.server";
 import {
@@ -43,14 +43,20 @@ const BUILDERS: Record<FeedFormat, (input: SiteFeedInput) => string> = {
  * @param origin the public origin, e.g. "https://staffroom.example.org" (`publicOrigin(request.url)`);
  *   every URL in the feed is built on it with app/site/urls.server.ts.
  * @param tag a tag, exactly as posts carry it (decoded), or null for the whole site.
+ * @param now the moment deciding which posts are public (`isPublic`); drafts and scheduled posts are never in a feed.
  */
-export async function siteFeed(format: FeedFormat, origin: string, tag: string | null): Promise<string | null> {
-  const [site, all] = await Promise.all([getSiteSettings(), listPosts()]);
+export async function siteFeed(
+  format: FeedFormat,
+  origin: string,
+  tag: string | null,
+  now: Date = new Date(),
+): Promise<string | null> {
+  const [site, all] = await Promise.all([getSiteSettings(), listPosts(now)]);
   const chosen = tag === null ? all : all.filter((post) => post.tags.includes(tag));
   if (tag !== null && chosen.length === 0) return null;
-  const posts = (await Promise.all(chosen.slice(0, SITE_FEED_MAX_ENTRIES).map((post) => getPost(post.slug)))).filter(
-    (post): post is Post => post !== null,
-  );
+  const posts = (
+    await Promise.all(chosen.slice(0, SITE_FEED_MAX_ENTRIES).map((post) => getPublicPost(post.slug, now)))
+  ).filter((post): post is Post => post !== null);
   return BUILDERS[format](feedInput(site, posts, new URL(origin).origin, tag));
 }
 

@@ -95,7 +95,8 @@ export interface ImportReport {
   format: ExportFormat | null;
   dryRun: boolean;
   posts: {
-    created: { sourceId: string; slug: string; title: string }[];
+    /** `draft`: written with `status: draft` (readers do not see it until a coach publishes it). */
+    created: { sourceId: string; slug: string; title: string; draft: boolean }[];
     /** Disqus threads matched to existing posts. */
     matched: { sourceId: string; url: string; slug: string }[];
     skipped: { sourceId: string; title: string; why: string }[];
@@ -494,9 +495,6 @@ async function placePost(
     return why === null ? { matched: true } : { why };
   }
   if (post.kind === "page" && !options.keepPages) return { why: "a page (--keep-pages imports pages as posts)" };
-  if (post.status === "draft") {
-    return { why: "a draft: Staffroom posts have no draft state yet, so importing it would publish it" };
-  }
   return { slug: await placeNewPost(tx, ctx, fmt, post, converters, slugsThisRun, tags) };
 }
 
@@ -528,7 +526,7 @@ async function placeNewPost(
   for (const tag of post.tags) tags.add(tag);
   await tx.insert(importSources).values({ format: fmt, kind: "post", sourceId: post.sourceId, postSlug: slug });
   for (const url of post.oldUrls) if (await recordRedirect(tx, url, postPath(slug))) report.redirects++;
-  report.posts.created.push({ sourceId: post.sourceId, slug, title: post.title });
+  report.posts.created.push({ sourceId: post.sourceId, slug, title: post.title, draft: post.status === "draft" });
   return slug;
 }
 
@@ -556,6 +554,7 @@ async function writePostFile(
     {
       title: post.title,
       published,
+      status: post.status,
       author: options.authorSlug,
       tags: post.tags,
       summary: post.summary ?? "",
@@ -624,6 +623,8 @@ export function postFile(
   fields: {
     title: string;
     published: string;
+    /** Written after `published`, where the editor puts it; "published" for a post readers may see from its date. */
+    status: "draft" | "published";
     author: string;
     tags: string[];
     summary: string;
@@ -637,6 +638,7 @@ export function postFile(
   const data: Record<string, unknown> = {
     title: fields.title,
     published: fields.published,
+    status: fields.status,
     author: fields.author,
     tags: fields.tags,
   };

@@ -46,7 +46,10 @@ export interface ImportedPost {
   html: string;
   /** The export's own excerpt or summary, or null. */
   summary: string | null;
-  /** First published, or null for a draft never published. */
+  /**
+   * First published (for a scheduled post, when it is to be), or a draft's
+   * intended date; null for a draft with none (WordPress's 0000-00-00).
+   */
   published: string | null;
   /** Last updated, or null. */
   updated: string | null;

@@ -16,11 +16,12 @@ export function reportLines(report: ImportReport): string[] {
   const c = report.comments;
   const u = report.unlisted;
   const more = (n: number) => (n > 0 ? [`    … and ${n} more`] : []);
+  const drafts = report.posts.created.filter((p) => p.draft).length;
   return [
     report.dryRun ? "Dry run: nothing was written. An import would do this:" : "Imported:",
     `  format: ${report.format ?? "unknown"}`,
-    `  posts: ${report.posts.created.length} created, ${report.posts.skipped.length} skipped`,
-    ...report.posts.created.map((p) => `    + ${p.slug}  (${p.title})`),
+    `  posts: ${report.posts.created.length} created (${drafts} as drafts), ${report.posts.skipped.length} skipped`,
+    ...report.posts.created.map((p) => `    + ${p.slug}  (${p.title})${p.draft ? "  [draft]" : ""}`),
     ...report.posts.matched.map((p) => `    = ${p.url} is the discussion of ${p.slug}`),
     ...report.posts.skipped.map((p) => `    - ${p.title || p.sourceId}: ${p.why}`),
     `  comments: ${c.published} shown, ${c.pending} in the moderation queue, ${c.spam} spam, ${c.removed} tombstones, ${c.alreadyImported} already imported, ${c.skipped.length + u.skippedComments} skipped`,

@@ -1,6 +1,8 @@
 import type { Executor } from "../../db/client";
+import type { Role } from "../../db/schema";
 import { hitRateLimit } from "../auth/rate-limit.server";
 import { locateComment } from "../comments/numbering.server";
+import { getPostForViewer } from "../posts/posts.server";
 import { reportComment } from "./queue.server";
 
 /**
@@ -13,7 +15,7 @@ const REPORTS_PER_HOUR = 20;
 
 /** What became of a report: the route maps each to its response. */
 export type ReportOutcome =
-  /** No numbered comment with that id (unknown, or held). */
+  /** No numbered comment with that id (unknown, or held), or one on a post the reporter may not see (a draft, a scheduled post). */
   | { kind: "not-found" }
   | { kind: "rate-limited"; retryAfterSeconds: number }
   /** Filed (or, for a comment no longer published, quietly dropped): where the comment is, to return to it. */
@@ -25,13 +27,23 @@ export type ReportOutcome =
  * Throws only for database failures.
  *
  * @param input.reporterUserId the signed-in reader's account, or null.
+ * @param input.reporterRole that account's role, or null: only staff may see (and so report) comments on posts
+ *   readers cannot see yet (app/posts/visibility.ts).
  */
 export async function reportToModerators(
   db: Executor,
-  input: { commentId: number; reason: string; reporterUserId: string | null; clientAddress: string },
+  input: {
+    commentId: number;
+    reason: string;
+    reporterUserId: string | null;
+    reporterRole: Role | null;
+    clientAddress: string;
+  },
 ): Promise<ReportOutcome> {
   const found = await locateComment(db, input.commentId);
   if (!found) return { kind: "not-found" };
+  const reporter = input.reporterRole ? { role: input.reporterRole } : null;
+  if ((await getPostForViewer(found.postSlug, reporter)).kind === "not-found") return { kind: "not-found" };
   const limit = await hitRateLimit(db, `report:ip:${input.clientAddress}`, REPORTS_PER_HOUR, 3600);
   if (!limit.allowed) return { kind: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
   await reportComment(db, {

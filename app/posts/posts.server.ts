@@ -12,6 +12,8 @@ import {
   type ContentReader,
 } from "./content-files.server";
 import { assertMarkdocWithinLimits } from "./markdoc-limits";
+import type { Role } from "../../db/schema";
+import { isPublic, postAccess, type PostStatus, type PostVisibility } from "./visibility";
 
 /**
  * Reading Keystatic content (docs/architecture.md §2): posts and authors are
@@ -71,8 +73,10 @@ export interface CoverImage {
 export interface PostSummary {
   slug: string;
   title: string;
-  /** Calendar date as written, YYYY-MM-DD. */
+  /** Calendar date as written, YYYY-MM-DD: the date shown, and for a published post the day it becomes public. */
   published: string;
+  /** "draft" or "published" (a file without `status:` is published); see visibility.ts for who sees what. */
+  status: PostStatus;
   author: Author | null;
   tags: string[];
   summary: string;
@@ -164,6 +168,7 @@ function fieldsOf(entry: PostEntry): PostFields {
   return {
     title: wellFormed(entry.title),
     published: entry.published,
+    status: entry.status,
     authorSlug: entry.author || null,
     // A tag must name a page: not blank, and not "." or ".." (which URLs resolve away).
     tags: [...new Set(entry.tags.map((tag) => wellFormed(tag).trim()).filter((tag) => tag && !/^\.+$/.test(tag)))],
@@ -191,7 +196,7 @@ export interface PostText {
 
 /** Every post at one moment: one consistent view for lists and search. */
 export interface PostCatalogue {
-  /** Every readable post, newest first (ties by slug). */
+  /** Every readable post, drafts and scheduled ones included, newest first (ties by slug): filter with `isPublic`. */
   posts: readonly PostSummary[];
   /** Each post's words, by slug. */
   texts: ReadonlyMap<string, PostText>;
@@ -374,8 +379,18 @@ async function readRecord(slug: string, signature: string): Promise<PostRecord> 
   }
 }
 
-/** Every post, newest first (ties by slug), without bodies. */
-export async function listPosts(): Promise<PostSummary[]> {
+/**
+ * The posts readers may see at `now` (`isPublic`: published and dated today
+ * or earlier, UTC), newest first (ties by slug), without bodies. Every public
+ * list reads this; `now` is decided per call, so a scheduled post appears at
+ * its time without a restart.
+ */
+export async function listPosts(now: Date = new Date()): Promise<PostSummary[]> {
+  return (await loadPostCatalogue()).posts.filter((post) => isPublic(post, now));
+}
+
+/** Every post, drafts and scheduled ones included, newest first (ties by slug): for staff pages and exports only. */
+export async function listAllPosts(): Promise<PostSummary[]> {
   return [...(await loadPostCatalogue()).posts];
 }
 
@@ -385,9 +400,9 @@ export async function listAuthors(): Promise<Author[]> {
   return (await Promise.all(slugs.map((slug) => getAuthor(slug)))).filter((a): a is Author => a !== null);
 }
 
-/** Posts carrying a tag (exact match), newest first. */
-export async function listPostsByTag(tag: string): Promise<PostSummary[]> {
-  return (await loadPostCatalogue()).posts.filter((post) => post.tags.includes(tag));
+/** Posts readers may see at `now` (`isPublic`) carrying a tag (exact match), newest first. */
+export async function listPostsByTag(tag: string, now: Date = new Date()): Promise<PostSummary[]> {
+  return (await loadPostCatalogue()).posts.filter((post) => post.tags.includes(tag) && isPublic(post, now));
 }
 
 interface RenderedPost {
@@ -402,7 +417,9 @@ interface RenderedPost {
 const renderedPosts = new Map<string, RenderedPost>();
 
 /**
- * A post by slug with its rendered body, or null for an unknown or malformed
+ * A post by slug with its rendered body, whatever its status (drafts and
+ * scheduled posts too: public pages decide with `postAccess` or use
+ * `getPublicPost`), or null for an unknown or malformed
  * slug, and for a file that cannot be read or parsed (logged; readers get a
  * 404 rather than an error page). Always as the file is now (its signature
  * is checked on each call); the author is read afresh.
@@ -432,6 +449,39 @@ export async function getPost(slug: string): Promise<Post | null> {
   }
   const author = await getAuthor(rendered.fields.authorSlug);
   return { ...summaryOf(slug, rendered.fields, author), bodyHtml: rendered.bodyHtml, images: rendered.images };
+}
+
+/**
+ * A post readers may see at `now` (`isPublic`), with its rendered body; null
+ * for a draft, a post scheduled later, and whatever `getPost` gives null for.
+ */
+export async function getPublicPost(slug: string, now: Date = new Date()): Promise<Post | null> {
+  const post = await getPost(slug);
+  return post && isPublic(post, now) ? post : null;
+}
+
+/** A post as one person may see it: as readers do, as a staff preview, or not at all. */
+export type PostForViewer =
+  | { kind: "public"; post: Post }
+  | { kind: "preview"; post: Post; visibility: Exclude<PostVisibility, { kind: "public" }> }
+  | { kind: "not-found" };
+
+/**
+ * The post `slug` for `viewer` (null: nobody signed in) at `now`: public
+ * posts for everyone; drafts and scheduled posts as a preview for coaches
+ * and admins (`postAccess`), "not-found" for anyone else, exactly as for a
+ * slug with no post.
+ */
+export async function getPostForViewer(
+  slug: string,
+  viewer: { role: Role } | null,
+  now: Date = new Date(),
+): Promise<PostForViewer> {
+  const post = await getPost(slug);
+  if (!post) return { kind: "not-found" };
+  const access = postAccess(post, viewer, now);
+  if (access.kind === "hidden") return { kind: "not-found" };
+  return access.kind === "public" ? { kind: "public", post } : { kind: "preview", post, visibility: access.visibility };
 }
 
 /**

@@ -25,6 +25,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     commentId: id.data,
     reason: form.status === "success" ? form.value.reason : "",
     reporterUserId: user?.id ?? null,
+    reporterRole: user?.role ?? null,
     clientAddress: clientAddress(context),
   });
   if (outcome.kind === "not-found") throw new Response("There is no comment at this address.", { status: 404 });

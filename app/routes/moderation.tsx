@@ -10,7 +10,7 @@ import { announceSubmission } from "~/notifications/announce.server";
 import { LIST_ACTIONS, NOTHING_TICKED, moderationFormSchema, queueQuerySchema } from "~/moderation/forms";
 import { moderatesPost } from "~/moderation/rules";
 import { formatInstant } from "~/posts/dates";
-import { listPosts } from "~/posts/posts.server";
+import { listAllPosts } from "~/posts/posts.server";
 
 export const meta: MetaFunction = () => [{ title: "Moderation queue" }];
 
@@ -24,7 +24,7 @@ const LISTS: { id: QueueList; label: string }[] = [
 /** A coach moderates their own posts; an admin every post. */
 async function scopeFor(user: { email: string; role: string }): Promise<ModeratorScope> {
   if (user.role === "admin") return { all: true };
-  const posts = await listPosts();
+  const posts = await listAllPosts();
   return { all: false, postSlugs: posts.filter((p) => moderatesPost(user, p.author)).map((p) => p.slug) };
 }
 
@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const scope = await scopeFor(user);
   const query = parseWithZod(new URL(request.url).searchParams, { schema: queueQuerySchema });
   const list = query.status === "success" ? query.value.list : "pending";
-  const posts = new Map((await listPosts()).map((p) => [p.slug, p.title]));
+  const posts = new Map((await listAllPosts()).map((p) => [p.slug, p.title]));
   const [counts, items] = await Promise.all([queueCounts(db, scope), listQueue(db, scope, list)]);
   return json(
     { list, counts, items: items.map((item) => ({ ...item, postTitle: posts.get(item.postSlug) ?? item.postSlug })) },

@@ -40,12 +40,15 @@ import { commentPath, postCommentsFeedPath, postPagePath, postPath, signinPath }
 import type { CreditedImage } from "~/licences/post-licensing";
 import { formatCalendarDate } from "~/posts/dates";
 import { creditedFigureHtml } from "~/posts/body.server";
-import { getPost } from "~/posts/posts.server";
+import { getPostForViewer, getPublicPost } from "~/posts/posts.server";
 import { getSiteSettings } from "~/settings/site-settings.server";
 
-async function requirePost(slug: string | undefined) {
-  const post = slug ? await getPost(slug) : null;
-  if (!post) throw new Response("There is no post at this address.", { status: 404 });
+const NO_POST = "There is no post at this address.";
+
+/** Comments and follows go only to posts readers may see: a draft or scheduled post is a 404 to every form, staff's too. */
+async function requirePublicPost(slug: string | undefined) {
+  const post = slug ? await getPublicPost(slug) : null;
+  if (!post) throw new Response(NO_POST, { status: 404 });
   return post;
 }
 
@@ -55,8 +58,19 @@ export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) =>
   actionHeaders.has("Retry-After") ? actionHeaders : loaderHeaders;
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
-  const post = await requirePost(params.slug);
   const { user, headers } = await getRequestUser(request);
+  // A draft or scheduled post is a preview for coaches and admins, and does not exist for anyone else.
+  const found = params.slug ? await getPostForViewer(params.slug, user) : null;
+  if (!found || found.kind === "not-found") throw new Response(NO_POST, { status: 404, headers });
+  const { post } = found;
+  const preview =
+    found.kind === "preview"
+      ? found.visibility.kind === "draft"
+        ? { kind: "draft" as const, date: null }
+        : { kind: "scheduled" as const, date: formatCalendarDate(found.visibility.date) }
+      : null;
+  // A preview is for the person asking only: never kept by a browser's or a proxy's cache.
+  if (preview) headers.set("Cache-Control", "private, no-store");
   const site = await getSiteSettings();
   const db = await getDatabase();
   const search = new URL(request.url).searchParams;
@@ -115,6 +129,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const reuse = { post: licensing.reuse, images: licensing.images };
   return json(
     {
+      preview,
       reuse,
       viewer,
       draft,
@@ -178,17 +193,22 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
       query: data.page > 1 ? { page: data.page } : undefined,
       image: post.cover ? { src: post.cover.src, alt: post.cover.alt } : null,
       article: { publishedTime: post.published, authorName: data.authorName || null, tags: post.tags },
-      feeds: [
-        {
-          type: "application/atom+xml",
-          format: "Atom",
-          title: `Comments on ${post.title}`,
-          href: postCommentsFeedPath(post.slug),
-        },
-      ],
+      // A preview has no comments feed (it is a 404 until the post is public).
+      feeds: data.preview
+        ? []
+        : [
+            {
+              type: "application/atom+xml",
+              format: "Atom",
+              title: `Comments on ${post.title}`,
+              href: postCommentsFeedPath(post.slug),
+            },
+          ],
     }),
     ...(data.license.url ? [{ tagName: "link", rel: "license", href: data.license.url }] : []),
     { "script:ld+json": data.jsonLd },
+    // A preview must never be indexed, whoever's crawler gets hold of it.
+    ...(data.preview ? [{ name: "robots", content: "noindex" }] : []),
   ];
 };
 
@@ -243,7 +263,7 @@ const formFieldsSchema = z
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const post = await requirePost(params.slug);
+  const post = await requirePublicPost(params.slug);
   const site = await getSiteSettings();
   const formData = await readCommentFormBody(request, commentRulesOf(site));
   const { user, headers } = await getRequestUser(request);
@@ -347,7 +367,10 @@ export default function PostPage() {
     following,
     staff,
     reuse,
+    preview,
   } = useLoaderData<typeof loader>();
+  // No comment can be posted to a post readers cannot see yet (the action refuses it): no forms.
+  const commentsOpen = post.commentsOpen && !preview;
   const commentLicenseNotice = commentLicense;
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   // A new location after each submission: forms start empty after a posted
@@ -362,6 +385,14 @@ export default function PostPage() {
   const topFailed = failed?.formId === commentFormId(null) ? failed.result : null;
   return (
     <article className="post">
+      {preview ? (
+        <p className="notice preview-banner" role="status">
+          <strong>{preview.kind === "draft" ? "Draft" : `Scheduled for ${preview.date}`}</strong>
+          {preview.kind === "draft"
+            ? " — only you and other staff can see this."
+            : " — only you and other staff can see this until then; readers will see it from that day (00:00 UTC)."}
+        </p>
+      ) : null}
       <header>
         <h1>{post.title}</h1>
         <p className="post-meta">
@@ -404,8 +435,8 @@ export default function PostPage() {
           {commentCount === 1 ? "1 comment" : `${commentCount.toLocaleString("en-GB")} comments`}
         </h2>
         <div className="meta follow" id="follow">
-          <a href={postCommentsFeedPath(post.slug)}>Comments feed (Atom)</a>
-          {viewer.signedIn ? (
+          {preview ? null : <a href={postCommentsFeedPath(post.slug)}>Comments feed (Atom)</a>}
+          {viewer.signedIn && !preview ? (
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value={following ? "unfollow" : "follow"} />
               {" · "}
@@ -421,7 +452,7 @@ export default function PostPage() {
           nodes={thread}
           context={{
             rules,
-            commentsOpen: post.commentsOpen,
+            commentsOpen,
             failed,
             viewer,
             draft,
@@ -432,7 +463,9 @@ export default function PostPage() {
           }}
         />
         <Pagination slug={post.slug} page={page} pageCount={pageCount} />
-        {post.commentsOpen || topFailed ? (
+        {preview ? (
+          <p>Comments open when the post is published.</p>
+        ) : post.commentsOpen || topFailed ? (
           <section aria-labelledby="comment-form-heading" id="comment-form">
             <h3 id="comment-form-heading">Leave a comment</h3>
             <CommentForm

@@ -1,5 +1,6 @@
 import { loadPostCatalogue, type PostCatalogue, type PostSummary } from "../posts/posts.server";
 import { pageOf } from "../posts/paging";
+import { isPublic } from "../posts/visibility";
 import { excerpt, highlight, type Segment } from "./highlight";
 import type { ParsedQuery } from "./query";
 import { SearchIndex, type MatchMode, type SearchDocument } from "./search-index";
@@ -8,7 +9,10 @@ import { SearchIndex, type MatchMode, type SearchDocument } from "./search-index
  * Site search wired to the posts: one index per process, brought up to date
  * with the post catalogue (app/posts/posts.server.ts) before each search, so
  * an edited post is found by its new words on the next request. Only posts
- * whose file changed are re-indexed.
+ * whose file changed are re-indexed. The index holds only the posts readers
+ * may see at the moment of the search (`isPublic`): drafts and scheduled
+ * posts are never indexed, so they cannot be found, ranked against, or
+ * change the match mode; a scheduled post joins the index at its time.
  */
 
 /** One result as the page shows it: plain values, words to mark already cut into segments. */
@@ -38,6 +42,8 @@ export interface SearchResults {
 
 interface IndexState {
   catalogue: PostCatalogue;
+  /** The public posts' slugs the index was synced with, joined by newlines. */
+  publicKey: string;
   index: SearchIndex;
   bySlug: ReadonlyMap<string, PostSummary>;
 }
@@ -46,12 +52,15 @@ let index: IndexState | null = null;
 // Documents by their PostText object: a post's document is the same object while its file is unchanged.
 const documents = new WeakMap<object, SearchDocument>();
 
-async function currentIndex(): Promise<IndexState> {
+async function currentIndex(now: Date): Promise<IndexState> {
   const catalogue = await loadPostCatalogue();
-  if (index?.catalogue === catalogue) return index;
+  const visible = catalogue.posts.filter((post) => isPublic(post, now)).map((post) => post.slug);
+  const publicKey = visible.join("\n");
+  if (index?.catalogue === catalogue && index.publicKey === publicKey) return index;
   const search = index?.index ?? new SearchIndex();
+  const texts = visible.map((slug) => catalogue.texts.get(slug)).filter((text) => text !== undefined);
   search.sync(
-    [...catalogue.texts.values()].map((text) => {
+    texts.map((text) => {
       let document = documents.get(text);
       if (!document) {
         document = { id: text.slug, title: text.title, tags: text.tags, summary: text.summary, body: text.bodyText };
@@ -60,21 +69,24 @@ async function currentIndex(): Promise<IndexState> {
       return document;
     }),
   );
-  index = { catalogue, index: search, bySlug: new Map(catalogue.posts.map((post) => [post.slug, post])) };
+  const bySlug = new Map(catalogue.posts.filter((post) => isPublic(post, now)).map((post) => [post.slug, post]));
+  index = { catalogue, publicKey, index: search, bySlug };
   return index;
 }
 
 /**
  * Page `page` (1-based) of the posts matching a parsed query (kind "words"),
  * best first, `perPage` a page; null when the page is beyond the last
- * (page 1 always exists, possibly empty).
+ * (page 1 always exists, possibly empty). Only posts public at `now` (default:
+ * the moment of the call) are searched.
  */
 export async function searchPosts(
   query: Extract<ParsedQuery, { kind: "words" }>,
   page: number,
   perPage?: number,
+  now: Date = new Date(),
 ): Promise<SearchResults | null> {
-  const { catalogue, index: search, bySlug } = await currentIndex();
+  const { catalogue, index: search, bySlug } = await currentIndex(now);
   const outcome = search.search(query.words, { prefixLast: query.prefixLast });
   const chosen = pageOf(outcome.hits, page, perPage);
   if (!chosen) return null;

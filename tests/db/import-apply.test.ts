@@ -9,7 +9,8 @@ import { flattenThread } from "~/comments/thread";
 import { applyImport, type ImportSource } from "~/import/apply.server";
 import { plainConverters } from "~/import/converters";
 import type { ImportedComment, ImportedPost } from "~/import/model";
-import { getPost } from "~/posts/posts.server";
+import { reportLines } from "~/import/report";
+import { getPost, getPublicPost } from "~/posts/posts.server";
 import { describeEachDatabase, resetComments } from "../support/databases";
 
 // A hand-made Blogger-shaped blog: two posts, one thread with a reply that
@@ -108,7 +109,7 @@ describeEachDatabase("import apply", (db) => {
     expect(report.posts.created.map((p) => p.slug)).toEqual(["team-teaching", "exit-tickets"]);
     const text = await readFile(path.join(root(), "content/posts/team-teaching.md"), "utf8");
     expect(text).toBe(
-      "---\ntitle: Notes on team teaching\npublished: 2013-06-14\nauthor: morgan-ellery\ntags:\n  - coaching\n  - edtech\nlicense: site-default\ncommentsOpen: true\n---\nFirst paragraph.\n\nSecond & last.\n",
+      "---\ntitle: Notes on team teaching\npublished: 2013-06-14\nstatus: published\nauthor: morgan-ellery\ntags:\n  - coaching\n  - edtech\nlicense: site-default\ncommentsOpen: true\n---\nFirst paragraph.\n\nSecond & last.\n",
     );
     const read = await getPost("team-teaching");
     expect(read).toMatchObject({
@@ -177,7 +178,7 @@ describeEachDatabase("import apply", (db) => {
     expect(submission.body).toBe("Part 1: the long story.\n\nPart 2: how it ended.");
   });
 
-  it("reports a slug taken by an existing post, and skips pages and drafts with their reasons", async () => {
+  it("reports a slug taken by an existing post, skips pages with the reason, and writes drafts as drafts", async () => {
     const posts = [
       post("1", "what-does-a-technology-coach-do"),
       post("2", "about", { kind: "page" }),
@@ -191,10 +192,13 @@ describeEachDatabase("import apply", (db) => {
         slug: "what-does-a-technology-coach-do-2",
       },
     ]);
-    expect(report.posts.skipped.map((p) => p.why)).toEqual([
-      expect.stringContaining("a page"),
-      expect.stringContaining("a draft"),
-    ]);
+    expect(report.posts.skipped.map((p) => p.why)).toEqual([expect.stringContaining("a page")]);
+    expect(report.posts.created.filter((p) => p.draft).map((p) => p.slug)).toEqual(["unfinished"]);
+    expect(reportLines(report)).toContain("  posts: 2 created (1 as drafts), 1 skipped");
+    // Written as the editor writes a draft, and kept from readers.
+    expect(await readFile(path.join(root(), "content/posts/unfinished.md"), "utf8")).toMatch(/^status: draft$/m);
+    expect((await getPost("unfinished"))?.status).toBe("draft");
+    expect(await getPublicPost("unfinished")).toBeNull();
     // The existing post is untouched; the imported one sits beside it.
     expect((await getPost("what-does-a-technology-coach-do"))?.title).toBe(
       "What is the role of a technology integration specialist?",

@@ -13,7 +13,7 @@ import { parseExport } from "~/import/formats/parse";
 import { redirectTarget } from "~/import/redirects.server";
 import { siteConverters } from "~/import/site-converters";
 import { listQueue } from "~/moderation/queue.server";
-import { getPost, listPosts } from "~/posts/posts.server";
+import { getPost, getPublicPost, listPosts } from "~/posts/posts.server";
 import { describeEachDatabase, resetComments } from "../support/databases";
 
 // A coach's exports (tests/fixtures/import/, hand-written in each format's own
@@ -82,9 +82,15 @@ describeEachDatabase("importing a coach's exports", (db) => {
   it("Blogger classic: posts with their dates, tags, photo credit and the sidebar's licence", async () => {
     const report = await importFile(db(), "blogger-classic.xml");
     expect(report.format).toBe("blogger-atom");
-    expect(report.posts.created.map((p) => p.slug)).toEqual(["first-day-back", "learning-communities"]);
-    // The draft and the page are not published behind the coach's back.
-    expect(report.posts.skipped.map((p) => p.title)).toEqual(["Unfinished: feedback loops", "About me"]);
+    expect(report.posts.created.map((p) => [p.slug, p.draft])).toEqual([
+      ["first-day-back", false],
+      ["unfinished-feedback-loops", true],
+      ["learning-communities", false],
+    ]);
+    // The draft comes in as a draft, never published behind the coach's back; the page is skipped.
+    expect(report.posts.skipped.map((p) => p.title)).toEqual(["About me"]);
+    expect(await readFile(path.join(postsDir(), "unfinished-feedback-loops.md"), "utf8")).toMatch(/^status: draft$/m);
+    expect(await getPublicPost("unfinished-feedback-loops")).toBeNull();
 
     const first = await getPost("first-day-back");
     expect(first).toMatchObject({
@@ -209,7 +215,12 @@ describeEachDatabase("importing a coach's exports", (db) => {
   for (const file of ["blogger-takeout.atom", "wordpress-1.1.xml", "wordpress-1.2.xml"]) {
     it(`${file}: the same blog, with pending comments in the queue and spam in spam`, async () => {
       const report = await importFile(db(), file);
-      expect(report.posts.created.map((p) => p.slug)).toEqual(["first-day-back", "learning-communities"]);
+      expect(report.posts.created.map((p) => [p.slug, p.draft])).toEqual([
+        ["first-day-back", false],
+        ["unfinished-feedback-loops", true],
+        ["learning-communities", false],
+      ]);
+      expect((await getPost("unfinished-feedback-loops"))?.status).toBe("draft");
       expect(await getPost("first-day-back")).toMatchObject({
         title: "First day back: routines that stick",
         published: "2013-06-14",

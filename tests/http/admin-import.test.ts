@@ -131,7 +131,7 @@ describe("admin import page", () => {
   it("previews an import: the report shows what would be created and nothing reaches the site", async () => {
     const page = await finished(await start("preview", "wordpress-1.2.xml"));
     expect(page).toContain("Dry run: nothing was written");
-    expect(page).toContain("posts: 2 created, 2 skipped");
+    expect(page).toContain("posts: 3 created (1 as drafts), 1 skipped");
     expect(page).toContain("+ first-day-back");
     expect(page).toContain("hand-split comments joined: 1");
     expect(await home()).not.toContain(html(FIRST_TITLE));

@@ -206,8 +206,12 @@ export function wxrReader(handlers: ImportHandlers, emit: Emit): XmlRecordReader
       return;
     }
     const wpStatus = wp(fields, "status") ?? "publish";
-    // "future" (scheduled), "private" and "pending" are not public yet: they stay drafts.
+    // "future" is scheduled: published with its (later) date, which Staffroom keeps hidden until then
+    // (without a readable date it stays a draft). "private" and "pending" are not public yet: drafts.
     const live = wpStatus === "publish";
+    // A draft's date is kept when it has one (WordPress writes 0000-00-00 for a draft never published).
+    const gmtDate = wxrGmtInstant(wp(fields, "post_date_gmt"));
+    const scheduled = wpStatus === "future" && gmtDate !== null;
     const link = body(fields, "link", (u) => u === "")?.trim() || null;
     const guid = body(fields, "guid", (u) => u === "")?.trim() || null;
     const base = baseBlogUrl ?? channelLink;
@@ -241,9 +245,9 @@ export function wxrReader(handlers: ImportHandlers, emit: Emit): XmlRecordReader
       summary: body(fields, "encoded", (u) => u !== NS.content && /\/excerpt\/$/.test(u))?.trim() || null,
       published: live
         ? (wxrGmtInstant(wp(fields, "post_date_gmt")) ?? instant(body(fields, "pubDate", (u) => u === "")))
-        : null,
+        : gmtDate,
       updated: wxrGmtInstant(wp(fields, "post_modified_gmt")),
-      status: live ? "published" : "draft",
+      status: live || scheduled ? "published" : "draft",
       tags,
       authorSourceId: creator,
       oldUrls,
