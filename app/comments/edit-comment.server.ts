@@ -5,7 +5,7 @@ import { announceSubmission } from "../notifications/announce.server";
 import { getSiteSettings } from "../settings/site-settings.server";
 import { findContactDetails } from "./contact-details";
 import { editSubmission, ownSubmission } from "./edits.server";
-import { locateComment } from "./numbering.server";
+import { placeOfComment } from "./numbering.server";
 import type { FieldErrors } from "./submission.server";
 import { commentRulesOf } from "./validation";
 
@@ -35,9 +35,10 @@ export type EditCommentOutcome =
   | { kind: "refused"; errors: FieldErrors }
   /**
    * Saved: published, or held for a moderator. `number` is the first part's
-   * public number, or null while it has none (held before it was ever published).
+   * public number, or null while it has none (held before it was ever
+   * published); `page` is the page of the thread holding it.
    */
-  | { kind: "saved"; postSlug: string; commentId: number; number: string | null };
+  | { kind: "saved"; postSlug: string; commentId: number; number: string | null; page: number };
 
 /**
  * Edits comment `commentId` (any part of its submission) for its writer:
@@ -74,6 +75,12 @@ export async function editComment(
   });
   if (!result.ok) return { kind: "refused", errors: result.fieldErrors };
   if (result.held) await announceSubmission(db, own.submissionId);
-  const found = await locateComment(db, own.first.id);
-  return { kind: "saved", postSlug: own.postSlug, commentId: own.first.id, number: found?.number ?? null };
+  const found = await placeOfComment(db, own.first.id);
+  return {
+    kind: "saved",
+    postSlug: own.postSlug,
+    commentId: own.first.id,
+    number: found?.number ?? null,
+    page: found?.page ?? 1,
+  };
 }

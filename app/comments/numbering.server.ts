@@ -1,4 +1,4 @@
-import { and, eq, isNull, max } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, max } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { comments } from "../../db/schema";
 
@@ -84,6 +84,60 @@ export async function numberOf(db: Executor, id: number): Promise<string> {
     current = row.parentId;
   }
   return positions.join(".");
+}
+
+/** Where a comment is drawn: its post, the page of the thread holding it, and its public number. */
+export interface CommentPlace {
+  postSlug: string;
+  /** 1-based page of the post's thread (`listThreadPage`). */
+  page: number;
+  /** Public number ("9.2"), or null while it has none (held, or removed before it was ever published). */
+  number: string | null;
+}
+
+/**
+ * Where comment `id` is drawn, numbered or not (docs/architecture.md §3): a
+ * comment is on the page of its top-level ancestor; a held top-level comment
+ * (shown to its writer only) is on the last page, as `listThreadPage` draws
+ * it. Null for an unknown id. One query per level of nesting, plus one for a
+ * held top-level comment.
+ */
+export async function placeOfComment(
+  db: Executor,
+  id: number,
+  perPage: number = TOP_LEVEL_PER_PAGE,
+): Promise<CommentPlace | null> {
+  const positions: (number | null)[] = [];
+  let postSlug: string | null = null;
+  let current: number | null = id;
+  while (current !== null) {
+    const [row]: { postSlug: string; parentId: number | null; position: number | null }[] = await db
+      .select({ postSlug: comments.postSlug, parentId: comments.parentId, position: comments.position })
+      .from(comments)
+      .where(eq(comments.id, current));
+    if (!row) return null;
+    postSlug = row.postSlug;
+    positions.unshift(row.position);
+    current = row.parentId;
+  }
+  if (postSlug === null) return null;
+  const number = positions.every((p) => p !== null) ? positions.join(".") : null;
+  const top = positions[0];
+  const page = top !== null ? pageOfNumber(String(top), perPage) : await pageCountOf(db, postSlug, perPage);
+  return { postSlug, page, number };
+}
+
+/** How many pages a post's thread has (at least 1): its highest top-level number over `perPage`. */
+export async function pageCountOf(
+  db: Executor,
+  postSlug: string,
+  perPage: number = TOP_LEVEL_PER_PAGE,
+): Promise<number> {
+  const [{ last }] = await db
+    .select({ last: max(comments.position) })
+    .from(comments)
+    .where(and(eq(comments.postSlug, postSlug), isNull(comments.parentId), isNotNull(comments.position)));
+  return Math.max(1, Math.ceil((last ?? 0) / perPage));
 }
 
 /** The page holding a comment, from its number's first segment (the top-level position). */

@@ -10,6 +10,7 @@ import { postUrl } from "../site/urls.server";
 import { findContactDetails } from "./contact-details";
 import { deleteDraft, saveDraft } from "./drafts.server";
 import { newGuestToken } from "./guest-token.server";
+import { placeOfComment } from "./numbering.server";
 import { DUPLICATE_WINDOW_SECONDS, commentIdentityFor, submitComment, type FieldErrors } from "./submission.server";
 import { commentRulesOf, type CommentFormValue } from "./validation";
 
@@ -74,8 +75,13 @@ export interface PostCommentInput {
 
 /** What became of a comment: the route maps each to its response. */
 export type PostCommentOutcome =
-  | { kind: "published" /** The first part's public number, e.g. "9.2". */; number: string }
-  | { kind: "held" /** The first part's id (its "awaiting moderation" anchor). */; commentId: number }
+  /**
+   * Published: the first part's id and public number ("9.2"), and the page
+   * of the thread holding it (1-based).
+   */
+  | { kind: "published"; commentId: number; number: string; page: number }
+  /** Held: the first part's id (its "awaiting moderation" anchor), and the page its writer sees it on. */
+  | { kind: "held"; commentId: number; page: number }
   /** Not shown (filed as spam, which its sender is not told). */
   | { kind: "spam" }
   /** The form did not pass `commentFormSchema`. */
@@ -87,7 +93,8 @@ export type PostCommentOutcome =
   | { kind: "needs-confirmation"; contactDetails: string[] }
   | { kind: "sent-privately" }
   /** A member's session ended as they wrote: their text is kept as a draft, to post once they sign in again. */
-  | { kind: "session-expired"; draftId: string; parentId: number | null };
+  /** `page` is the page of the thread holding the comment replied to (1 at the top level). */
+  | { kind: "session-expired"; draftId: string; parentId: number | null; page: number };
 
 /** The outcome, and the Set-Cookie value of a guest token issued on the way (null when none was). */
 export type PostCommentResult = PostCommentOutcome & { setCookie: string | null };
@@ -102,7 +109,8 @@ export async function postComment(db: Executor, input: PostCommentInput): Promis
   if (input.asMember && !account && input.body?.trim()) {
     // Never posted as a guest: kept, and posted once they are back.
     const draftId = await saveDraft(db, { postSlug: post.slug, parentId: input.parentId, body: input.body });
-    return { kind: "session-expired", draftId, parentId: input.parentId, setCookie: null };
+    const page = input.parentId === null ? 1 : ((await placeOfComment(db, input.parentId))?.page ?? 1);
+    return { kind: "session-expired", draftId, parentId: input.parentId, page, setCookie: null };
   }
   if (!value) return { kind: "invalid", setCookie: null };
   const limited = await commentRateLimit(db, input.clientAddress, account?.id ?? null);
@@ -144,8 +152,13 @@ export async function postComment(db: Executor, input: PostCommentInput): Promis
     }
     await announceSubmission(db, submissionId);
   }
-  if (result.anchorNumber !== null) return { kind: "published", number: result.anchorNumber, setCookie };
-  if (result.status === "pending") return { kind: "held", commentId: result.comments[0].id, setCookie };
+  const commentId = result.comments[0].id;
+  // The page the writer lands on: the one holding the comment (issue 11).
+  const page = (await placeOfComment(db, commentId))?.page ?? 1;
+  if (result.anchorNumber !== null) {
+    return { kind: "published", commentId, number: result.anchorNumber, page, setCookie };
+  }
+  if (result.status === "pending") return { kind: "held", commentId, page, setCookie };
   return { kind: "spam", setCookie };
 }
 

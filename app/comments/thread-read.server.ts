@@ -1,10 +1,10 @@
-import { and, asc, count, eq, inArray, isNotNull, isNull, max, or, sql } from "drizzle-orm";
+import { and, asc, countDistinct, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client";
 import { commentSubmissions, comments, type Comment } from "../../db/schema";
 import { digest } from "../auth/signing.server";
 import { EDIT_WINDOW_MINUTES } from "./edit-window";
 import { renderCommentMarkdown } from "./markdown.server";
-import { TOP_LEVEL_PER_PAGE } from "./numbering.server";
+import { pageCountOf, TOP_LEVEL_PER_PAGE } from "./numbering.server";
 import { buildThread, type ThreadNode } from "./thread";
 
 /**
@@ -117,11 +117,7 @@ export async function listThreadPage(
   page: number,
   perPage: number = TOP_LEVEL_PER_PAGE,
 ): Promise<ThreadPage> {
-  const [{ last }] = await db
-    .select({ last: max(comments.position) })
-    .from(comments)
-    .where(and(eq(comments.postSlug, postSlug), isNull(comments.parentId), isNotNull(comments.position)));
-  const pageCount = Math.max(1, Math.ceil((last ?? 0) / perPage));
+  const pageCount = await pageCountOf(db, postSlug, perPage);
   const from = (page - 1) * perPage + 1;
   const to = page * perPage;
   // The lateral step (with "offset 0" so the planner cannot flatten it)
@@ -275,15 +271,16 @@ function toDisplay(
 }
 
 /**
- * Published (not removed) comments per post slug, for post lists. Slugs with
- * no comments map to 0. Each part of a split submission counts as a comment,
- * as readers see it.
+ * Published (not removed) comments per post slug, for the post page's heading,
+ * post lists and JSON-LD. Slugs with no comments map to 0. A split comment is
+ * one comment in parts (docs/architecture.md §4): it counts once, however many
+ * parts it has, so approving a three-part comment adds 1 (issue 11).
  */
 export async function countComments(db: Executor, postSlugs: readonly string[]): Promise<Map<string, number>> {
   const counts = new Map(postSlugs.map((slug) => [slug, 0]));
   if (postSlugs.length === 0) return counts;
   const rows = await db
-    .select({ postSlug: comments.postSlug, n: count() })
+    .select({ postSlug: comments.postSlug, n: countDistinct(comments.submissionId) })
     .from(comments)
     .where(and(inArray(comments.postSlug, [...postSlugs]), eq(comments.status, "published")))
     .groupBy(comments.postSlug);

@@ -71,12 +71,14 @@ export function CommentForm({
   // A local copy of what is being written, per post and reply target, so a
   // reload or a crash loses nothing; cleared once the comment is posted.
   const storageKey = `staffroom:draft:${location.pathname}:${id}`;
+  // The page of the thread it was drawn on: a refused reply comes back on it, in its own form.
+  const page = new URLSearchParams(location.search).get("page");
 
   return (
     // The fragment brings a no-JavaScript writer back to this form when it is refused.
     <Form
       method="post"
-      action={`${location.pathname}#${id}`}
+      action={`${location.pathname}${page ? `?${new URLSearchParams({ page })}` : ""}#${id}`}
       className="comment-form"
       {...formProps}
       onSubmit={(event) => {

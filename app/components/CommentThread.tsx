@@ -3,13 +3,54 @@ import { Link } from "@remix-run/react";
 import type { DisplayComment } from "~/comments/thread-read.server";
 import type { ThreadNode } from "~/comments/thread";
 import type { CommentRules } from "~/comments/validation";
-import { commentEditPath, commentRemovePath, commentReportPath, memberPath } from "~/discovery/paths";
+import { commentEditPath, commentReportPath, memberPath, postPagePath } from "~/discovery/paths";
 import { formatInstant } from "~/posts/dates";
 import { CommentForm, commentFormId, type CommentViewer } from "./CommentForm";
+import { RemoveComment } from "./RemoveComment";
 import type { CommentLicenseNotice } from "~/licences/post-licensing";
+
+/**
+ * A thank-you to show after a redirect (`?posted=`, `?held=`, `?reported=`
+ * with the comment's id): drawn inside that comment, where the redirect's
+ * fragment lands, or above the thread when the comment is not on the page.
+ */
+export interface ThreadNotice {
+  kind: "posted" | "held" | "reported";
+  /** The comment (its first part) it is about, or null when none is named. */
+  commentId: number | null;
+}
+
+/** The words of each thank-you. */
+export function noticeText(kind: ThreadNotice["kind"]): string {
+  switch (kind) {
+    case "posted":
+      return "Thank you. Your comment is published.";
+    case "held":
+      return "Thank you. Your comment is awaiting moderation: you can see it here, and everyone will once a moderator approves it.";
+    case "reported":
+      return "Thank you. The moderators will look at the comment you reported.";
+  }
+}
+
+/**
+ * Whether `notice` is drawn in this comment: the one it names, and for
+ * "posted" and "held" only when the reader wrote it (and, for "held", while
+ * it is held), so an address naming someone else's comment thanks nobody.
+ */
+export function noticeBelongsTo(notice: ThreadNotice | null, comment: DisplayComment): boolean {
+  if (!notice || notice.commentId !== comment.id) return false;
+  if (notice.kind === "reported") return !comment.removed && !comment.pending;
+  if (notice.kind === "held") return comment.own && comment.pending;
+  return comment.own && !comment.pending;
+}
 
 /** What the thread needs to draw reply forms and bring back a failed one. */
 export interface ThreadContext {
+  /** The post's slug and the page of its thread drawn: links to comments keep the page (issue 11). */
+  slug: string;
+  page: number;
+  /** A thank-you to draw inside the comment it is about. */
+  notice: ThreadNotice | null;
   rules: CommentRules;
   commentsOpen: boolean;
   /** The form that failed validation on the last POST, with its result. */
@@ -59,7 +100,11 @@ function ReplyForm({
   if (!open) {
     return (
       <p className="reply-link">
-        <Link to={`?replyTo=${node.comment.id}#${formId}`} preventScrollReset rel="nofollow">
+        <Link
+          to={postPagePath(context.slug, context.page, formId, { replyTo: String(node.comment.id) })}
+          preventScrollReset
+          rel="nofollow"
+        >
           {label}
         </Link>
       </p>
@@ -81,7 +126,7 @@ function ReplyForm({
         closed={!context.commentsOpen}
       />
       <p className="hint">
-        <Link to={`.#${node.anchor}`} preventScrollReset>
+        <Link to={postPagePath(context.slug, context.page, node.anchor)} preventScrollReset>
           Cancel
         </Link>
       </p>
@@ -97,6 +142,11 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
   return (
     <li className="comment" id={node.anchor} data-number={node.number}>
       <article aria-labelledby={`${node.anchor}-label`}>
+        {noticeBelongsTo(context.notice, comment) ? (
+          <p className="notice" role="status">
+            {noticeText(context.notice!.kind)}
+          </p>
+        ) : null}
         <header className="comment-header">
           {comment.pending ? (
             <span className="pending-label" id={`${node.anchor}-label`}>
@@ -155,11 +205,7 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
         {comment.own || (context.staff && !comment.removed) ? (
           <div className="own-actions">
             {comment.editable ? <a href={commentEditPath(comment.id)}>Edit</a> : null}
-            <form method="post" action={commentRemovePath(comment.id)} className="inline-form">
-              <button type="submit" className="link-button">
-                Remove
-              </button>
-            </form>
+            <RemoveComment commentId={comment.id} number={comment.pending ? null : node.number} />
           </div>
         ) : null}
         {!comment.removed && !comment.pending && !comment.own ? (

@@ -94,15 +94,18 @@ export function tagFeeds(tag: string, siteTitle: string): FeedLink[] {
 }
 
 /**
- * `/posts/<slug>?page=<n>#<hash>`: a page of a post's discussion. Page 1 is the
- * post's own address (no `page`), so links and redirects never make a second
- * address for it.
+ * `/posts/<slug>?page=<n>&…#<hash>`: a page of a post's discussion. Page 1 is
+ * the post's own address (no `page`), so links and redirects never make a
+ * second address for it. Every link or redirect to a comment goes through
+ * here with the page holding it (app/comments placeOfComment), so it never
+ * lands on a page without the comment.
  * @param page 1-based page of top-level threads (app/comments listThreadPage); 1 when omitted.
  * @param hash fragment without `#` (e.g. "comments", "comment-9-1"); none when omitted.
+ * @param params further query parameters after `page` (e.g. `{ replyTo: "12" }`, `{ held: "40" }`).
  */
-export function postPagePath(slug: string, page = 1, hash?: string): string {
-  const query = page > 1 ? `?page=${page}` : "";
-  return `${postPath(slug)}${query}${hash ? `#${hash}` : ""}`;
+export function postPagePath(slug: string, page = 1, hash?: string, params: Record<string, string> = {}): string {
+  const search = new URLSearchParams(page > 1 ? { page: String(page), ...params } : params).toString();
+  return `${postPath(slug)}${search ? `?${search}` : ""}${hash ? `#${hash}` : ""}`;
 }
 
 /** `/posts/<slug>/comments.atom`: a post's comments as an Atom feed. */
@@ -120,7 +123,7 @@ export function commentEditPath(id: number): string {
   return `${commentPath(id)}/edit`;
 }
 
-/** `/comments/<id>/remove`: where the remove button posts. */
+/** `/comments/<id>/remove`: the page asking "Remove comment N?" (GET), and where its button posts. */
 export function commentRemovePath(id: number): string {
   return `${commentPath(id)}/remove`;
 }

@@ -1,7 +1,7 @@
 import type { Executor } from "../../db/client";
 import type { Role } from "../../db/schema";
 import { hitRateLimit } from "../auth/rate-limit.server";
-import { locateComment } from "../comments/numbering.server";
+import { locateComment, pageOfNumber } from "../comments/numbering.server";
 import { getPostForViewer } from "../posts/posts.server";
 import { reportComment } from "./queue.server";
 
@@ -19,7 +19,8 @@ export type ReportOutcome =
   | { kind: "not-found" }
   | { kind: "rate-limited"; retryAfterSeconds: number }
   /** Filed (or, for a comment no longer published, quietly dropped): where the comment is, to return to it. */
-  | { kind: "reported"; postSlug: string; number: string };
+  /** `commentId` and `page` (the page of the thread holding it) are where the reader returns. */
+  | { kind: "reported"; postSlug: string; number: string; commentId: number; page: number };
 
 /**
  * Files a reader's report of comment `commentId`, limited per client
@@ -51,5 +52,11 @@ export async function reportToModerators(
     reason: input.reason.trim() || "No reason given",
     reporterUserId: input.reporterUserId,
   });
-  return { kind: "reported", postSlug: found.postSlug, number: found.number };
+  return {
+    kind: "reported",
+    postSlug: found.postSlug,
+    number: found.number,
+    commentId: input.commentId,
+    page: pageOfNumber(found.number),
+  };
 }

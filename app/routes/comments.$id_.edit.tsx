@@ -14,7 +14,7 @@ import { commentIdSchema, commentRulesOf } from "~/comments/validation";
 import { readCommentFormBody } from "~/http/comment-form-body.server";
 import { getSiteSettings } from "~/settings/site-settings.server";
 import { getDatabase } from "~/database.server";
-import { commentPath, postPagePath, postPath } from "~/discovery/paths";
+import { commentPath, postPagePath } from "~/discovery/paths";
 
 export const meta: MetaFunction = () => [{ title: "Edit your comment" }];
 
@@ -78,10 +78,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     case "refused":
       return again(400, outcome.errors);
     case "saved": {
-      const { postSlug, number, commentId } = outcome;
+      // Back to the page holding it (issue 11), at it.
+      const { postSlug, number, commentId, page } = outcome;
       const back = number
-        ? postPagePath(postSlug, 1, anchorFor(number))
-        : `${postPath(postSlug)}?held=1#comment-held-${commentId}`;
+        ? postPagePath(postSlug, page, anchorFor(number))
+        : postPagePath(postSlug, page, `comment-held-${commentId}`, { held: String(commentId) });
       return redirect(back, { status: 303, headers });
     }
   }

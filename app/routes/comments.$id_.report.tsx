@@ -7,7 +7,7 @@ import { getRequestUser } from "~/http/session.server";
 import { anchorFor } from "~/comments/thread";
 import { commentIdSchema } from "~/comments/validation";
 import { getDatabase } from "~/database.server";
-import { postPath } from "~/discovery/paths";
+import { postPagePath } from "~/discovery/paths";
 import { reportToModerators } from "~/moderation/report-comment.server";
 
 /** The report form: its reason, which may be left empty. */
@@ -35,7 +35,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       headers: { "Retry-After": String(outcome.retryAfterSeconds) },
     });
   }
-  return redirect(`${postPath(outcome.postSlug)}?reported=1#${anchorFor(outcome.number)}`, { status: 303, headers });
+  // Back to the page holding the comment, at it, with the thank-you beside it (issue 11).
+  const back = postPagePath(outcome.postSlug, outcome.page, anchorFor(outcome.number), {
+    reported: String(outcome.commentId),
+  });
+  return redirect(back, { status: 303, headers });
 }
 
 export function loader() {

@@ -25,7 +25,7 @@ import { anchorFor, flattenThread } from "~/comments/thread";
 import { commentFormSchema, commentRulesOf } from "~/comments/validation";
 import { readCommentFormBody } from "~/http/comment-form-body.server";
 import { CommentForm, commentFormId, type CommentViewer } from "~/components/CommentForm";
-import { CommentThread } from "~/components/CommentThread";
+import { CommentThread, noticeBelongsTo, noticeText, type ThreadNotice } from "~/components/CommentThread";
 import { Pagination } from "~/components/Pagination";
 import { TagList } from "~/components/PostList";
 import { getDatabase } from "~/database.server";
@@ -138,8 +138,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       pageCount,
       following,
       staff: moderatesPost(user, post.author),
-      held: search.get("held") === "1",
-      reported: search.get("reported") === "1",
+      notice: noticeOf(search),
       sentPrivately: search.get("sentPrivately") === "1",
       // Fresh for every page drawn: a resent form is recognised, and a form
       // sent within seconds of appearing is held.
@@ -300,20 +299,23 @@ function commentResponse(
   const again = (status: number, result: SubmissionResult<string[]>, contactCheck?: string[]) =>
     json<ActionData>({ formId, result, contactCheck }, { status, headers });
   switch (outcome.kind) {
+    // The page holding the new comment, at it, with the thank-you drawn inside it (issue 11).
     case "published":
-      return back(postPagePath(slug, 1, anchorFor(outcome.number)));
+      return back(postPagePath(slug, outcome.page, anchorFor(outcome.number), { posted: String(outcome.commentId) }));
     case "held":
       // Where a held comment shows to its writer as awaiting moderation.
-      return back(`${postPath(slug)}?held=1#comment-held-${outcome.commentId}`);
+      return back(
+        postPagePath(slug, outcome.page, `comment-held-${outcome.commentId}`, { held: String(outcome.commentId) }),
+      );
     case "spam":
       // Its sender is not told: to them it is held.
-      return back(`${postPath(slug)}?held=1#comments`);
+      return back(postPagePath(slug, 1, "comments", { held: "" }));
     case "sent-privately":
       return back(`${postPath(slug)}?sentPrivately=1#comments`);
     case "session-expired": {
       // Back to their kept text once they have signed in again.
       const hash = outcome.parentId === null ? "comment-form" : "comments";
-      return back(signinPath(`${postPath(slug)}?draft=${outcome.draftId}#${hash}`, { expired: true }));
+      return back(signinPath(postPagePath(slug, outcome.page, hash, { draft: outcome.draftId }), { expired: true }));
     }
     case "invalid":
       return again(400, submission.reply());
@@ -342,6 +344,19 @@ function commentResponse(
 
 type Reply = Pick<Submission<unknown>, "reply">;
 
+/**
+ * The thank-you a redirect asked for: `?posted=<id>`, `?held=<id>` or
+ * `?reported=<id>` name the comment it is about (an empty `held=`, after a
+ * comment filed as spam, names none); null without one.
+ */
+function noticeOf(search: URLSearchParams): ThreadNotice | null {
+  for (const kind of ["posted", "held", "reported"] as const) {
+    const value = search.get(kind);
+    if (value !== null) return { kind, commentId: /^[1-9]\d{0,8}$/.test(value) ? Number(value) : null };
+  }
+  return null;
+}
+
 export default function PostPage() {
   const {
     post,
@@ -357,8 +372,7 @@ export default function PostPage() {
     viewer,
     draft,
     replyTo,
-    held,
-    reported,
+    notice,
     sentPrivately,
     formTokens,
     commentLicense,
@@ -420,15 +434,10 @@ export default function PostPage() {
             Sent privately to the post's author. It was not published.
           </p>
         ) : null}
-        {reported ? (
+        {/* A thank-you is drawn inside its comment, where the page lands; here only when that comment is not on this page. */}
+        {notice && !flattenThread(thread).some((node) => noticeBelongsTo(notice, node.comment)) ? (
           <p className="notice" role="status">
-            Thank you. The moderators will look at the comment you reported.
-          </p>
-        ) : null}
-        {held ? (
-          <p className="notice" role="status">
-            Thank you. Your comment is awaiting moderation: you can see it below, and everyone will once a moderator
-            approves it.
+            {noticeText(notice.kind)}
           </p>
         ) : null}
         <h2 id="comments-heading">
@@ -446,11 +455,14 @@ export default function PostPage() {
             </Form>
           ) : null}
         </div>
-        <Pagination slug={post.slug} page={page} pageCount={pageCount} />
+        <Pagination slug={post.slug} page={page} pageCount={pageCount} label="Comment pages, top" />
         <CommentThread
           key={formsKey}
           nodes={thread}
           context={{
+            slug: post.slug,
+            page,
+            notice,
             rules,
             commentsOpen,
             failed,
@@ -462,7 +474,7 @@ export default function PostPage() {
             staff,
           }}
         />
-        <Pagination slug={post.slug} page={page} pageCount={pageCount} />
+        <Pagination slug={post.slug} page={page} pageCount={pageCount} label="Comment pages, bottom" />
         {preview ? (
           <p>Comments open when the post is published.</p>
         ) : post.commentsOpen || topFailed ? (

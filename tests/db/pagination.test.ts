@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from "vitest";
-import { locateComment, pageOfNumber } from "~/comments/numbering.server";
+import { locateComment, pageOfNumber, placeOfComment } from "~/comments/numbering.server";
 import { submitComment, type CommentTarget } from "~/comments/submission.server";
 import { listThreadPage } from "~/comments/thread-read.server";
 import { flattenThread } from "~/comments/thread";
@@ -70,6 +70,30 @@ describeEachDatabase("long threads", (db) => {
     expect(pageOfNumber("130.1.1")).toBe(3);
     expect(pageOfNumber("50")).toBe(1);
     expect(pageOfNumber("51")).toBe(2);
+  });
+
+  it("places every comment on the page that draws it: a held reply under its parent's page, a held new thread on the last page", async () => {
+    const held = { moderation: { holdFirstTimeGuests: true, maxLinks: 2 }, guestToken: "held-guest-token" };
+    const reply = await submitComment(
+      db(),
+      post,
+      rules,
+      { name: "Newcomer", body: "A held reply to 110", parentId: ids.get("110")! },
+      held,
+    );
+    const top = await submitComment(db(), post, rules, { name: "Newcomer", body: "A held new thread" }, held);
+    if (!reply.ok || !top.ok) throw new Error("refused");
+    expect(reply.status).toBe("pending");
+    expect(await placeOfComment(db(), reply.comments[0].id)).toEqual({ postSlug: post.slug, page: 3, number: null });
+    expect(await placeOfComment(db(), top.comments[0].id)).toEqual({ postSlug: post.slug, page: 4, number: null });
+    expect(await placeOfComment(db(), ids.get("51")!)).toEqual({ postSlug: post.slug, page: 2, number: "51" });
+    // Where listThreadPage draws them for their writer.
+    const viewer = { guestToken: "held-guest-token" };
+    const third = flattenThread((await listThreadPage(db(), post.slug, 4, viewer, 3)).nodes).map((n) => n.comment.id);
+    expect(third).toContain(reply.comments[0].id);
+    const last = (await listThreadPage(db(), post.slug, 4, viewer, 4)).nodes.map((n) => n.comment.id);
+    expect(last).toContain(top.comments[0].id);
+    expect(await placeOfComment(db(), 999_999_999)).toBeNull();
   });
 
   it("answers an empty page past the end with the real page count", async () => {

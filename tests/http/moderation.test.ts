@@ -39,8 +39,9 @@ const ADMIN = { email: "ada.admin@example.org", name: "Ada Admin", password: "gr
 const MEMBER = { email: "mo.member@example.org", displayName: "Mo Member" };
 const OTHER_COACH = { email: "cora.coach@example.org", name: "Cora Coach", password: "harbour lantern willow 42" };
 
-const HELD_LOCATION = (slug: string) => new RegExp(`^/posts/${slug}\\?held=1#comment-held-(\\d+)$`);
-const PUBLISHED_LOCATION = (slug: string) => new RegExp(`^/posts/${slug}#comment-(\\d+(?:-\\d+)*)$`);
+// The thank-you's parameter names the comment it is drawn in (issue 11).
+const HELD_LOCATION = (slug: string) => new RegExp(`^/posts/${slug}\\?held=(\\d+)#comment-held-\\1$`);
+const PUBLISHED_LOCATION = (slug: string) => new RegExp(`^/posts/${slug}\\?posted=\\d+#comment-(\\d+(?:-\\d+)*)$`);
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -234,7 +235,7 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
     const first = "My first comment here: the corridor conversations matter most to me.";
     let id = 0;
 
-    it("is answered 303 to ?held=1#comment-held-<id>, with a signed guest cookie", async () => {
+    it("is answered 303 to ?held=<id>#comment-held-<id>, with a signed guest cookie", async () => {
       guestClient = client();
       const reply = await comment(guest(), { body: first, name: "Gale Guest", email: "gale.guest@example.org" });
       id = heldId(reply);
@@ -535,15 +536,15 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
   });
 
   describe("reports", () => {
-    it("POST /comments/<id>/report → 303 back with reported=1; the report is in the admin's Reported list with its reason", async () => {
+    it("POST /comments/<id>/report → 303 back with reported=<id>; the report is in the admin's Reported list with its reason", async () => {
       const reader = client();
       const html = await page(reader);
       const id = commentIdOf(html, "5");
       const reason = "Shares a colleague's full name without asking.";
       const reply = await reader.post(`/comments/${id}/report`, { reason });
       expect(reply.status).toBe(303);
-      expect(reply.location).toBe(`/posts/${DEMO_SLUG}?reported=1#comment-5`);
-      expect(shown(await page(reader, `${DEMO_PATH}?reported=1`))).toContain(
+      expect(reply.location).toBe(`/posts/${DEMO_SLUG}?reported=${id}#comment-5`);
+      expect(shown(await page(reader, reply.location!))).toContain(
         "The moderators will look at the comment you reported.",
       );
 
