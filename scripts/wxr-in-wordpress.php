@@ -94,6 +94,7 @@ function wxr_check_dump() {
 				'comment_date' => $c->comment_date,
 				'comment_date_gmt' => $c->comment_date_gmt,
 				'comment_content' => $c->comment_content,
+				'shown_html' => apply_filters('comment_text', $c->comment_content, $c, []),
 				'user_login' => $user ? $user->user_login : '',
 				'meta' => $meta,
 			];
@@ -115,6 +116,7 @@ function wxr_check_dump() {
 					'comment_date' => $c->comment_date,
 					'comment_date_gmt' => $c->comment_date_gmt,
 					'comment_content' => $c->comment_content,
+					'shown_html' => '',
 					'user_login' => '',
 					'meta' => $meta,
 				];
@@ -134,6 +136,7 @@ function wxr_check_dump() {
 			'post_status' => $post->post_status,
 			'comment_status' => $post->comment_status,
 			'comment_count' => (int) $post->comment_count,
+			'shown_comment_ids' => wxr_check_shown_comments($post->ID),
 			'post_author_login' => $author ? $author->user_login : '',
 			'post_excerpt' => $post->post_excerpt,
 			'post_content' => $post->post_content,
@@ -162,4 +165,24 @@ function wxr_check_install() {
 		wp_delete_comment($comment->comment_ID, true);
 	}
 	echo 'WordPress ', get_bloginfo('version'), " installed, user id {$result['user_id']}\n";
+}
+
+/** The comment ids the post page shows, in order: what comments_template() asks for with threading on (WordPress 6.1). */
+function wxr_check_shown_comments($post_id) {
+	$query = new WP_Comment_Query([
+		'orderby' => 'comment_date_gmt',
+		'order' => 'ASC',
+		'status' => 'approve',
+		'post_id' => $post_id,
+		'hierarchical' => get_option('thread_comments') ? 'threaded' : false,
+	]);
+	$ids = [];
+	$walk = function ($list) use (&$walk, &$ids) {
+		foreach ($list as $c) {
+			$ids[] = (int) $c->comment_ID;
+			$walk($c->get_children(['status' => 'approve', 'hierarchical' => 'threaded']));
+		}
+	};
+	$walk($query->comments);
+	return $ids;
 }

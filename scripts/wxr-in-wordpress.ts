@@ -6,7 +6,8 @@
 //       database in DIR/data) holding the demo discussion plus, unless
 //       --demo-only, a post with non-ASCII title and tags (one differing from a
 //       demo tag only in case), a post closed for comments, a pending, a spam and
-//       a removed comment and a reply to the second part of a split comment; writes DIR/site.wxr (the WXR export) and DIR/expected.json
+//       a removed comment with a reply, a reply to the second part of a split
+//       comment and a comment with a line break inside a paragraph; writes DIR/site.wxr (the WXR export) and DIR/expected.json
 //       (what Staffroom holds, read from its own files and rows, not from the WXR)
 //   tsx scripts/wxr-in-wordpress.ts compare DIR/expected.json DIR/wordpress.json [--author LOGIN]
 //       compares what WordPress imported (dumped by scripts/wxr-in-wordpress.php)
@@ -37,6 +38,10 @@ interface Expected {
       id: number;
       /** Staffroom id of the parent submission's first part, or 0. */
       parentId: number;
+      /** The same for the nearest published ancestor: where WordPress can show the reply. */
+      shownParentId: number;
+      /** Whether Staffroom's page shows a line break (`<br>`) in it. */
+      hasBreak: boolean;
       /** WordPress's comment_approved. */
       approved: "1" | "0" | "spam" | "trash";
       author: string;
@@ -102,6 +107,7 @@ async function build(out: string, demoOnly: boolean): Promise<void> {
   const { exportChunks } = await import("../app/export/export.server");
   const { listPosts } = await import("../app/posts/posts.server");
   const { comments, commentSubmissions } = await import("../db/schema");
+  const { renderCommentMarkdown } = await import("../app/comments/markdown.server");
   const { asc, eq } = await import("drizzle-orm");
 
   const handle = await openDatabase({ url: null, dataDir: path.join(dataDir, "pglite") });
@@ -142,7 +148,15 @@ async function build(out: string, demoOnly: boolean): Promise<void> {
         .select({ id: comments.id })
         .from(comments)
         .where(eq(comments.createdAt, new Date("2014-03-02T14:00:00Z")));
-      if (!twelve || (await removeComment(db, twelve.id)) !== 1) throw new Error("demo comment c12 not found");
+      if (!twelve) throw new Error("demo comment c12 not found");
+      // A reply under it, written before it was removed: Staffroom shows it under the tombstone.
+      await submit(
+        demo,
+        { parentId: twelve.id, name: "Rosa Lind", body: "Replying to c12\nover two lines." },
+        "2014-03-03T08:00:00Z",
+      );
+      if ((await removeComment(db, twelve.id, new Date("2014-03-04T00:00:00Z"))) !== 1)
+        throw new Error("c12 not removed");
       // A reply to the SECOND part of the demo's split reply (c09a): WordPress has one comment for both parts.
       const split = await db
         .select({ id: comments.id, submissionId: comments.submissionId, partIndex: comments.partIndex })
@@ -194,6 +208,16 @@ async function build(out: string, demoOnly: boolean): Promise<void> {
       for (const row of rows) if (row.partIndex === 1) firstPart.set(row.submissionId, row.id);
       const submissionOf = new Map(rows.map((row) => [row.id, firstPart.get(row.submissionId) ?? row.id]));
       const approvedOf = { published: "1", pending: "0", spam: "spam", removed: "trash" } as const;
+      const rowOf = new Map(rows.map((row) => [row.id, row]));
+      const shownParent = (parentId: number | null): number => {
+        for (let id = parentId; id !== null; ) {
+          const row = rowOf.get(submissionOf.get(id) ?? id);
+          if (!row) return 0;
+          if (row.status === "published") return row.id;
+          id = row.parentId;
+        }
+        return 0;
+      };
       const list = rows
         .filter((row) => submissionOf.get(row.id) === row.id)
         .map((row) => {
@@ -203,6 +227,8 @@ async function build(out: string, demoOnly: boolean): Promise<void> {
           return {
             id: row.id,
             parentId: row.parentId === null ? 0 : (submissionOf.get(row.parentId) ?? 0),
+            shownParentId: shownParent(row.parentId),
+            hasBreak: !removed && renderCommentMarkdown(row.submissionBody ?? row.body).includes("<br"),
             approved: approvedOf[row.status],
             author: removed ? "" : row.displayName,
             url: removed ? "" : (row.website ?? ""),
@@ -244,6 +270,8 @@ interface WordPressDump {
     post_status: string;
     comment_status: string;
     comment_count: number;
+    /** The comments the post page shows (WordPress's threaded query), in order. */
+    shown_comment_ids: number[];
     post_author_login: string;
     post_content: string;
     tags: { name: string; slug: string }[];
@@ -256,6 +284,8 @@ interface WordPressDump {
       comment_date: string;
       comment_date_gmt: string;
       comment_content: string;
+      /** comment_content as the page shows it (the comment_text filter: wpautop, wptexturize…). */
+      shown_html: string;
       user_login: string;
       meta: Record<string, string>;
     }[];
@@ -287,6 +317,7 @@ async function compare(expectedFile: string, dumpFile: string, authorLogin: stri
     check(`${at} author`, got.post_author_login, authorLogin);
     check(`${at} tags`, got.tags.map((t) => t.name).sort(), want.tags);
     check(`${at} comment_count`, got.comment_count, want.approvedComments);
+    check(`${at} comments shown on the page`, got.shown_comment_ids.length, want.approvedComments);
     check(`${at} number of comments`, got.comments.length, want.comments.length);
     if (!got.post_content.includes("<figure") && want.slug === "what-does-a-technology-coach-do") {
       problems.push(`${at}: the cover figure is missing from post_content`);
@@ -312,8 +343,11 @@ async function compare(expectedFile: string, dumpFile: string, authorLogin: stri
       check(
         `${cat} comment_parent`,
         match.comment_parent,
-        c.parentId === 0 ? 0 : (wordpressIdOf.get(c.parentId) ?? -1),
+        c.shownParentId === 0 ? 0 : (wordpressIdOf.get(c.shownParentId) ?? -1),
       );
+      if (c.shownParentId !== c.parentId)
+        check(`${cat} staffroom_parent`, match.meta.staffroom_parent, String(c.parentId));
+      check(`${cat} line break shown`, match.shown_html.includes("<br"), c.hasBreak);
       check(`${cat} user`, match.user_login, c.byPostAuthor ? authorLogin : "");
       if (c.textSample && !decodeEntities(stripTags(match.comment_content)).includes(c.textSample)) {
         problems.push(`${cat}: content does not contain "${c.textSample}": ${match.comment_content.slice(0, 120)}`);
