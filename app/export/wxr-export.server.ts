@@ -49,7 +49,11 @@ import { readPostComments, readPostForExport, readSiteForExport, type CommentFor
  * - a thread whose post has no readable file is left out (a WordPress
  *   comment needs its post); the JSON export keeps it (`orphanThreads`);
  * - dates are UTC: `wp:post_date` equals `wp:post_date_gmt` (a post has a
- *   calendar date only, so 00:00:00), likewise for comments.
+ *   calendar date only, so 00:00:00), likewise for comments. WordPress's
+ *   importer takes a post whose title and date match one already there
+ *   (compared as MySQL does, ignoring case and accents) for that post and
+ *   files its comments under it: the second and later posts of one day with
+ *   the same title are dated 1, 2, … seconds after midnight.
  *
  * Text XML 1.0 cannot carry (most C0 controls, unpaired surrogates) is
  * dropped; CDATA holding `]]>` is split into adjacent sections as WordPress
@@ -139,18 +143,27 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
   yield flush();
 
   let postId = 0;
+  const sameTitleAndDay = new Map<string, number>();
   for (const summary of site.posts) {
     postId++;
     const read = await readPostForExport(summary.slug, site.settings);
     if (!read) continue;
     const { post } = read;
     const url = postUrl(post.slug);
-    const date = `${post.published} 00:00:00`;
+    const titleKey = `${post.published} ${post.title
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .trim()}`;
+    const seconds = sameTitleAndDay.get(titleKey) ?? 0;
+    sameTitleAndDay.set(titleKey, seconds + 1);
+    const time = new Date(seconds * 1000).toISOString().slice(11, 19); // "00:00:00", "00:00:01", …
+    const date = `${post.published} ${time}`;
     const authorLogin = post.author?.slug ?? "";
     const item = open(channel, "item");
     text(item, "title", post.title);
     text(item, "link", url);
-    text(item, "pubDate", new Date(`${post.published}T00:00:00Z`).toUTCString().replace("GMT", "+0000"));
+    text(item, "pubDate", new Date(`${post.published}T${time}Z`).toUTCString().replace("GMT", "+0000"));
     cdata(item, "dc:creator", authorLogin);
     open(item, "guid", { isPermaLink: "false" }).txt(xmlSafe(url)).up();
     text(item, "description", "");

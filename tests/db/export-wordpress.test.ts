@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { submitComment } from "~/comments/submission.server";
 import { commentRulesOf } from "~/comments/validation";
@@ -16,7 +18,10 @@ import { child, children, parseStrictXml, textOf, type XmlElement } from "../sup
  * - WordPress turns every line break inside a comment's paragraph into
  *   `<br />`, where Staffroom shows a soft line break as a space;
  * - the importer inserts comments in `wp:comment_id` order and maps a parent
- *   only once inserted, so every parent's id must be smaller than its reply's.
+ *   only once inserted, so every parent's id must be smaller than its reply's;
+ * - the importer takes a post whose title and date match an earlier one's
+ *   (MySQL's comparison: case and accents ignored) for that post, and files
+ *   its comments under it.
  */
 
 const WP_NS = "http://wordpress.org/export/1.2/";
@@ -34,6 +39,7 @@ describeEachDatabase("WXR export as WordPress reads it", (db) => {
   /** Staffroom comment ids of the thread built below. */
   const ids: Record<string, number> = {};
   let wxrComments: XmlElement[];
+  let items: XmlElement[];
   const byId = (id: number) => wxrComments.find((c) => wp(c, "comment_id") === String(id));
   const meta = (comment: XmlElement, key: string) =>
     children(comment, WP_NS, "commentmeta")
@@ -41,6 +47,19 @@ describeEachDatabase("WXR export as WordPress reads it", (db) => {
       .map((m) => wp(m, "meta_value"));
 
   beforeAll(async () => {
+    // A second post on the demo post's day, whose title differs from it only in case and accents.
+    const demoSource = `---
+title: "WHAT IS THE RÔLE OF A TECHNOLOGY INTEGRATION SPECIALIST?"
+published: 2013-06-09
+author: morgan-ellery
+tags: []
+summary: Same day, same title as far as WordPress is concerned.
+license: site-default
+commentsOpen: true
+---
+A second post.
+`;
+    await writeFile(path.join(process.env.CONTENT_ROOT!, "content/posts/same-title-again.md"), demoSource);
     const rules = commentRulesOf(await getSiteSettings());
     const target = { slug, commentsOpen: true };
     const post = async (name: string, body: string, at: string, parentId?: number) => {
@@ -83,7 +102,8 @@ describeEachDatabase("WXR export as WordPress reads it", (db) => {
     expect(await moderate(db(), { all: true }, [await submissionOf(ids.removed)], "remove")).toBe(1);
     expect(await moderate(db(), { all: true }, [await submissionOf(ids.spam)], "spam")).toBe(1);
     const rss = parseStrictXml(await collect(exportChunks(db(), "wxr")));
-    const [item] = children(child(rss, "", "channel"), "", "item");
+    items = children(child(rss, "", "channel"), "", "item");
+    const item = items.find((i) => wp(i, "post_name") === slug)!;
     wxrComments = children(item, WP_NS, "comment");
   });
 
@@ -117,6 +137,14 @@ describeEachDatabase("WXR export as WordPress reads it", (db) => {
     expect(outsideCode).not.toContain("\n");
     expect(outsideCode).toContain("The first line and the second line of one paragraph.");
     expect(html).toContain("const a = 1;\n\nconst b = 2;");
+  });
+
+  it("dates two posts of one day with the same title (to MySQL) apart, so WordPress keeps both", () => {
+    const sameDay = items.filter((i) => wp(i, "post_date").startsWith("2013-06-09"));
+    expect(sameDay.map((i) => wp(i, "post_name")).sort()).toEqual(["same-title-again", slug]);
+    const dates = sameDay.map((i) => wp(i, "post_date"));
+    expect(new Set(dates).size).toBe(2);
+    for (const item of sameDay) expect(wp(item, "post_date_gmt")).toBe(wp(item, "post_date"));
   });
 
   it("numbers every parent before its replies, as the importer needs to map parents", () => {
