@@ -1,3 +1,4 @@
+import sanitizeHtml from "sanitize-html";
 import { createCB } from "xmlbuilder2";
 import type { XMLBuilderCB } from "xmlbuilder2/lib/interfaces";
 import type { Executor } from "../../db/client";
@@ -34,6 +35,19 @@ import { readPostComments, readPostForExport, readSiteForExport, type CommentFor
  * - WordPress has no comment parts: a submission split into several parts is
  *   ONE WordPress comment, with the id of its first part and the whole
  *   submission as its content; a reply to any of its parts replies to it;
+ * - WordPress shows no reply under a trashed or spam comment (its threaded
+ *   query only walks down from shown comments), where Staffroom shows replies
+ *   under the tombstone: a reply's `wp:comment_parent` is therefore its
+ *   nearest published ancestor (0 at the top), as WordPress itself moves
+ *   replies up when it deletes a comment; the true parent's id is kept in a
+ *   `staffroom_parent` commentmeta. Found by importing into WordPress 6.1.9
+ *   with WordPress Importer 0.8 (docs/verification/wxr-in-wordpress.md);
+ * - WordPress's importer inserts a post's comments in `wp:comment_id` order
+ *   and maps a parent only once inserted, so a parent's id must be smaller
+ *   than its replies' (true of Staffroom's ids: a parent is always stored first);
+ * - WordPress shows a comment through wpautop, which turns every line break
+ *   inside a paragraph into `<br />`: the soft line breaks that Staffroom's
+ *   Markdown shows as spaces are written as spaces (code blocks keep theirs);
  * - the comment's licence is a `wp:commentmeta` (`staffroom_license`: the
  *   deed's URL, or the licence's name when it has none), and its Staffroom
  *   number another (`staffroom_number`);
@@ -42,7 +56,11 @@ import { readPostComments, readPostForExport, readSiteForExport, type CommentFor
  * - a thread whose post has no readable file is left out (a WordPress
  *   comment needs its post); the JSON export keeps it (`orphanThreads`);
  * - dates are UTC: `wp:post_date` equals `wp:post_date_gmt` (a post has a
- *   calendar date only, so 00:00:00), likewise for comments.
+ *   calendar date only, so 00:00:00), likewise for comments. WordPress's
+ *   importer takes a post whose title and date match one already there
+ *   (compared as MySQL does, ignoring case and accents) for that post and
+ *   files its comments under it: the second and later posts of one day with
+ *   the same title are dated 1, 2, … seconds after midnight.
  *
  * Text XML 1.0 cannot carry (most C0 controls, unpaired surrogates) is
  * dropped; CDATA holding `]]>` is split into adjacent sections as WordPress
@@ -136,18 +154,27 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
 
   const now = new Date();
   let postId = 0;
+  const sameTitleAndDay = new Map<string, number>();
   for (const summary of site.posts) {
     postId++;
     const read = await readPostForExport(summary.slug, site.settings);
     if (!read) continue;
     const { post } = read;
     const url = postUrl(post.slug);
-    const date = `${post.published} 00:00:00`;
+    const titleKey = `${post.published} ${post.title
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .trim()}`;
+    const seconds = sameTitleAndDay.get(titleKey) ?? 0;
+    sameTitleAndDay.set(titleKey, seconds + 1);
+    const time = new Date(seconds * 1000).toISOString().slice(11, 19); // "00:00:00", "00:00:01", …
+    const date = `${post.published} ${time}`;
     const authorLogin = post.author?.slug ?? "";
     const item = open(channel, "item");
     text(item, "title", post.title);
     text(item, "link", url);
-    text(item, "pubDate", new Date(`${post.published}T00:00:00Z`).toUTCString().replace("GMT", "+0000"));
+    text(item, "pubDate", new Date(`${post.published}T${time}Z`).toUTCString().replace("GMT", "+0000"));
     cdata(item, "dc:creator", authorLogin);
     open(item, "guid", { isPermaLink: "false" }).txt(xmlSafe(url)).up();
     text(item, "description", "");
@@ -184,6 +211,17 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
       if (row.partIndex === 1) firstPartOf.set(row.submissionId, row.id);
       wordpressId.set(row.id, firstPartOf.get(row.submissionId) ?? row.id);
     }
+    const rowById = new Map(thread.map(({ row }) => [row.id, row]));
+    /** The WordPress parent: the nearest ancestor WordPress shows (published), or 0. */
+    const shownParent = (parentId: number | null): number => {
+      for (let id = parentId; id !== null; ) {
+        const first = rowById.get(wordpressId.get(id) ?? id);
+        if (!first) return 0;
+        if (first.status === "published") return first.id;
+        id = first.parentId;
+      }
+      return 0;
+    };
     const coachId = post.author ? (authorIds.get(post.author.slug) ?? 0) : 0;
     for (const comment of thread) {
       const { row } = comment;
@@ -198,13 +236,19 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
       text(element, "wp:comment_author_IP", "");
       text(element, "wp:comment_date", when);
       text(element, "wp:comment_date_gmt", when);
-      cdata(element, "wp:comment_content", removed ? "" : renderCommentMarkdown(comment.submissionBody ?? row.body));
+      cdata(
+        element,
+        "wp:comment_content",
+        removed ? "" : withoutSoftBreaks(renderCommentMarkdown(comment.submissionBody ?? row.body)),
+      );
       text(element, "wp:comment_approved", APPROVED[row.status]);
       text(element, "wp:comment_type", "comment");
-      text(element, "wp:comment_parent", String(row.parentId === null ? 0 : (wordpressId.get(row.parentId) ?? 0)));
+      const parent = row.parentId === null ? 0 : (wordpressId.get(row.parentId) ?? 0);
+      text(element, "wp:comment_parent", String(shownParent(row.parentId)));
       text(element, "wp:comment_user_id", String(row.authorKind === "author" ? coachId : 0));
       commentMeta(element, "staffroom_license", comment.license.url ?? comment.license.fullName);
       if (comment.number) commentMeta(element, "staffroom_number", comment.number);
+      if (parent !== shownParent(row.parentId)) commentMeta(element, "staffroom_parent", String(parent));
       close(element);
       yield flush();
     }
@@ -216,6 +260,23 @@ export async function* wxrExportChunks(db: Executor, options: WxrExportOptions =
   close(rss);
   xml.end();
   yield `${flush()}\n`;
+}
+
+/**
+ * Comment HTML with each line break in running text made a space, as a
+ * browser shows Staffroom's soft line breaks; WordPress would show each one
+ * as a `<br />` (wpautop). Text in `pre` and `code` keeps its line breaks
+ * (wpautop leaves `pre` alone). Expects sanitized HTML and keeps every tag
+ * and attribute of it.
+ */
+function withoutSoftBreaks(html: string): string {
+  return sanitizeHtml(html, {
+    allowedTags: false,
+    allowedAttributes: false,
+    // Comment HTML never holds script or style (app/comments/markdown.server.ts); say so to sanitize-html.
+    allowVulnerableTags: true,
+    textFilter: (text, tag) => (tag === "pre" || tag === "code" ? text : text.replace(/\n/g, " ")),
+  }).trim();
 }
 
 /** A "YYYY-MM-DD HH:MM:SS" UTC time, as WordPress stores dates. */
