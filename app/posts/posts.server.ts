@@ -385,6 +385,24 @@ export async function listAuthors(): Promise<Author[]> {
   return (await Promise.all(slugs.map((slug) => getAuthor(slug)))).filter((a): a is Author => a !== null);
 }
 
+/**
+ * One author by slug, as their page and feeds show them, or null for an
+ * unknown or malformed slug (or an unreadable file, logged).
+ */
+export async function findAuthor(slug: string): Promise<Author | null> {
+  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) return null;
+  return getAuthor(slug);
+}
+
+/**
+ * The posts readers see by one author (by the author entry's slug), newest
+ * first: `listPosts` filtered, so whatever `listPosts` leaves out is left
+ * out here too.
+ */
+export async function listPostsByAuthor(slug: string): Promise<PostSummary[]> {
+  return (await listPosts()).filter((post) => post.author?.slug === slug);
+}
+
 /** Posts carrying a tag (exact match), newest first. */
 export async function listPostsByTag(tag: string): Promise<PostSummary[]> {
   return (await loadPostCatalogue()).posts.filter((post) => post.tags.includes(tag));
