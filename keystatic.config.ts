@@ -1,5 +1,6 @@
 import { collection, config, fields, singleton } from "@keystatic/core";
 import { getCountries } from "libphonenumber-js/min";
+import { SiteLinkMark } from "./app/editor/site-link-mark";
 import { LICENSES } from "./app/licences/catalogue";
 import { imageCreditFields, postBodyComponents } from "./app/posts/content-components";
 
@@ -24,8 +25,9 @@ const licenseSelectOptions = LICENSES.map((license) => ({
 export default config({
   storage: { kind: "local" },
   ui: {
-    brand: { name: "Staffroom" },
-    navigation: { Content: ["posts", "authors"], Settings: ["site"] },
+    // The mark is a link back to the site (Keystatic draws it beside the name, top of the sidebar).
+    brand: { name: "Staffroom", mark: SiteLinkMark },
+    navigation: { Content: ["posts", "authors"], Pages: ["about"], Settings: ["site"] },
   },
   collections: {
     posts: collection({
@@ -128,6 +130,22 @@ export default config({
     }),
   },
   singletons: {
+    // The About page (/about): a title and a Markdoc body like a post's, stored as content/about.md.
+    about: singleton({
+      label: "About page",
+      path: "content/about",
+      format: { contentField: "body" },
+      entryLayout: "content",
+      schema: {
+        title: fields.text({ label: "Title", validation: { length: { min: 1 } } }),
+        body: fields.markdoc({
+          label: "Body",
+          extension: "md",
+          options: { image: { directory: "public/images/pages", publicPath: "/images/pages/" } },
+          components: postBodyComponents,
+        }),
+      },
+    }),
     site: singleton({
       label: "Site settings",
       path: "content/site",

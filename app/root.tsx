@@ -15,7 +15,8 @@ import { data } from "@remix-run/node";
 import { Form } from "@remix-run/react";
 import { getRequestUser } from "./http/session.server";
 import { getSiteSettings } from "./settings/site-settings.server";
-import { signinPath, signupPath } from "./discovery/paths";
+import { aboutPath, signinPath, signupPath } from "./discovery/paths";
+import { hasAboutPage } from "./pages/about.server";
 import { publicOrigin } from "./site/urls.server";
 import { SiteFeedLinks, SiteFeedsNav } from "./components/SiteFeeds";
 import type { SiteFacts } from "./discovery/meta";
@@ -33,11 +34,15 @@ export const meta: MetaFunction = ({ error }) =>
     : [];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const [site, { user, headers }] = await Promise.all([getSiteSettings(), getRequestUser(request)]);
+  const [site, { user, headers }, hasAbout] = await Promise.all([
+    getSiteSettings(),
+    getRequestUser(request),
+    hasAboutPage(),
+  ]);
   const url = new URL(request.url);
   return data(
     {
-      site: { title: site.title, tagline: site.tagline },
+      site: { title: site.title, tagline: site.tagline, hasAbout },
       user: user ? { id: user.id, displayName: user.displayName, role: user.role } : null,
       here: url.pathname + url.search,
       // For every page's canonical link and Open Graph tags (app/discovery/meta.ts).
@@ -73,6 +78,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
               <Link to="/">Posts</Link>
               <Link to="/archive">Archive</Link>
               <Link to="/tags">Tags</Link>
+              {data?.site.hasAbout ? <Link to={aboutPath()}>About</Link> : null}
             </nav>
             {/* A plain GET form: works without JavaScript. */}
             <Form method="get" action="/search" role="search" className="site-search">
@@ -111,7 +117,15 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </main>
       <footer className="site-footer">
         <div className="wrap">
-          <p>Published with Staffroom.</p>
+          <p>
+            {data?.site.hasAbout ? (
+              <>
+                <Link to={aboutPath()}>About {title}</Link>
+                {" · "}
+              </>
+            ) : null}
+            Published with Staffroom.
+          </p>
           <SiteFeedsNav siteTitle={title} />
         </div>
       </footer>

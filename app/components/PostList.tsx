@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { postPagePath, postPath, tagPath } from "~/discovery/paths";
+import { authorPath, postPagePath, postPath, tagPath } from "~/discovery/paths";
 import { formatCalendarDate } from "~/posts/dates";
 
 /** What a post list shows of each post (loader data). */
@@ -8,6 +8,8 @@ export interface PostListItem {
   title: string;
   published: string;
   authorName: string | null;
+  /** The author entry's slug: the byline links to their page. */
+  authorSlug: string | null;
   summary: string;
   tags: string[];
   commentCount: number;
@@ -26,7 +28,12 @@ export function PostList({ posts }: { posts: PostListItem[] }) {
             </h2>
             <p className="meta">
               <time dateTime={post.published}>{formatCalendarDate(post.published)}</time>
-              {post.authorName ? <> · by {post.authorName}</> : null}
+              {post.authorName ? (
+                <>
+                  {" · by "}
+                  {post.authorSlug ? <Link to={authorPath(post.authorSlug)}>{post.authorName}</Link> : post.authorName}
+                </>
+              ) : null}
               {" · "}
               <Link to={postPagePath(post.slug, 1, "comments")}>
                 {post.commentCount === 1 ? "1 comment" : `${post.commentCount.toLocaleString("en-GB")} comments`}

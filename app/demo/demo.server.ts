@@ -34,8 +34,10 @@ const DEMO_FIXTURE_PATH = path.resolve(process.cwd(), "db/demo/coach-post-thread
  * the product itself splits the long reply. The author's replies are posted
  * by the coach account linked to the author entry (its `accountEmail`), which
  * is created when missing with the password in DEMO_COACH_PASSWORD, or an
- * unguessable one. Does nothing when any comment exists. Returns the number of comments stored. Throws if the fixture's post
- * is missing from `content/` or a submission is refused (a broken fixture).
+ * unguessable one. Does nothing when any comment exists, or when the
+ * fixture's post is not in `content/` (the site was made the coach's own with
+ * `npm run site:init`, or the demo post deleted). Returns the number of
+ * comments stored. Throws if a submission is refused (a broken fixture).
  */
 export async function loadDemoContent(db: Executor, fixturePath = DEMO_FIXTURE_PATH): Promise<number> {
   if (await hasAnyComment(db)) return 0;
@@ -47,7 +49,8 @@ export async function loadDemoContent(db: Executor, fixturePath = DEMO_FIXTURE_P
 async function loadAll(db: Executor, fixturePath: string): Promise<number> {
   const fixture = JSON.parse(await readFile(fixturePath, "utf8")) as DemoFixture;
   const [site, post] = await Promise.all([getSiteSettings(), getPost(fixture.post.slug)]);
-  if (!post) throw new Error(`Demo post ${fixture.post.slug} is missing from content/posts`);
+  // No demo post, no demo discussion: the site is no longer the demo (npm run site:init removed it).
+  if (!post) return 0;
   const rules = commentRulesOf(site);
   const authorName = post.author?.name ?? site.attributionName;
   const authorIdentity = commentIdentityFor(

@@ -29,6 +29,24 @@ export function postImagePath(file: string): string {
   return `/images/posts/${file}`;
 }
 
+/** `/authors/<slug>`: an author's page (name, role, bio, avatar, their posts, their feeds). */
+export function authorPath(slug: string): string {
+  return `/authors/${encodeURIComponent(slug)}`;
+}
+
+/** `/about`: the site's About page, edited in Keystatic (content/about.md). */
+export function aboutPath(): string {
+  return "/about";
+}
+
+/**
+ * `/keystatic/collection/posts/item/<slug>`: a post in the Keystatic editor
+ * (local storage mode, whose paths have no `/branch/<name>` segment).
+ */
+export function postEditorPath(slug: string): string {
+  return `/keystatic/collection/posts/item/${encodeURIComponent(slug)}`;
+}
+
 /** `/tags`: every tag, with its number of posts. */
 export function tagsIndexPath(): string {
   return "/tags";
@@ -90,6 +108,16 @@ export function tagFeeds(tag: string, siteTitle: string): FeedLink[] {
     format,
     title: `${siteTitle}: posts tagged “${tag}” (${format})`,
     href: `${tagPath(tag)}/feed.${extension}`,
+  }));
+}
+
+/** One author's feeds, at `/authors/<slug>/feed.atom|rss|json`. */
+export function authorFeeds(slug: string, authorName: string, siteTitle: string): FeedLink[] {
+  return FORMATS.map(({ extension, type, format }) => ({
+    type,
+    format,
+    title: `${siteTitle}: posts by ${authorName} (${format})`,
+    href: `${authorPath(slug)}/feed.${extension}`,
   }));
 }
 

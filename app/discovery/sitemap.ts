@@ -1,5 +1,5 @@
 import { create } from "xmlbuilder2";
-import { archiveMonthPath, archivePath, postPath, tagPath, tagsIndexPath } from "./paths";
+import { aboutPath, archiveMonthPath, archivePath, authorPath, postPath, tagPath, tagsIndexPath } from "./paths";
 
 /**
  * sitemap.xml, as the sitemaps.org protocol 0.9 describes it
@@ -36,24 +36,38 @@ export interface SitemapPost {
   /** Calendar date `YYYY-MM-DD`. */
   published: string;
   tags: string[];
+  /** The author entry's slug, when the post has an author. */
+  author?: string | null;
+}
+
+/** Pages beside the posts' own that the sitemap lists. */
+export interface SitemapExtras {
+  /** Every author entry's slug: each has a page at `/authors/<slug>`. */
+  authors?: readonly string[];
+  /** True when the site has an About page (content/about.md). */
+  about?: boolean;
 }
 
 /**
  * The public pages worth a crawler's visit, in this order: the home page,
  * every post (lastmod: its published date), the tag index (when any post
- * has a tag) and every tag page, the archive and each month of it that has
- * posts. A list page's lastmod is the date of its
- * newest post. `/search` is left out: its results are not pages of their own.
+ * has a tag) and every tag page, each author's page (`extras.authors`), the
+ * About page (`extras.about`), the archive and each month of it that has
+ * posts. A list page's lastmod is the date of its newest post (an author
+ * without posts and the About page have none). `/search` is left out: its
+ * results are not pages of their own.
  *
  * Posts and months come newest first, tags in alphabetical order; a tag or a
  * month is listed once however many posts share it.
  */
-export function sitemapPages(posts: readonly SitemapPost[]): SitemapPage[] {
+export function sitemapPages(posts: readonly SitemapPost[], extras: SitemapExtras = {}): SitemapPage[] {
   const byDateDesc = [...posts].sort((a, b) => b.published.localeCompare(a.published) || a.slug.localeCompare(b.slug));
   const newest = byDateDesc[0]?.published ?? null;
   const tags = new Map<string, string>();
   const months = new Map<string, string>();
+  const authorDates = new Map<string, string>();
   for (const post of byDateDesc) {
+    if (post.author && !authorDates.has(post.author)) authorDates.set(post.author, post.published);
     // Newest first, so the first date seen for a tag or month is its newest.
     for (const tag of post.tags) if (tag && !tags.has(tag)) tags.set(tag, post.published);
     const month = post.published.slice(0, 7);
@@ -66,6 +80,10 @@ export function sitemapPages(posts: readonly SitemapPost[]): SitemapPage[] {
     ...[...tags]
       .sort(([a], [b]) => a.localeCompare(b, "en"))
       .map(([tag, lastmod]) => ({ path: tagPath(tag), lastmod })),
+    ...[...new Set(extras.authors ?? [])]
+      .sort((a, b) => a.localeCompare(b, "en"))
+      .map((slug) => ({ path: authorPath(slug), lastmod: authorDates.get(slug) ?? null })),
+    ...(extras.about ? [{ path: aboutPath(), lastmod: null }] : []),
     { path: archivePath(), lastmod: newest },
     ...[...months].map(([month, lastmod]) => ({ path: archiveMonthPath(month), lastmod })),
   ];

@@ -48,6 +48,13 @@ const AUTHOR_EXTENSION = ".yaml";
 export const AUTHOR_IMAGES_DIR = "public/images/authors";
 /** The site singleton's data file (`path: "content/site"`, yaml). */
 export const SITE_FILE = "content/site.yaml";
+/**
+ * The About page singleton's file (`path: "content/about"`, Markdoc) and its
+ * images' directory. Not named by `classifyContentPath`: they are "other",
+ * which only admins may write, like the site settings.
+ */
+export const ABOUT_FILE = "content/about.md";
+export const ABOUT_IMAGES_DIR = "public/images/pages";
 
 /**
  * File extensions (lower case, no dot) a coach may upload under

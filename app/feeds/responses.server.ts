@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { publicOrigin } from "../site/urls.server";
-import { FEED_CONTENT_TYPES, siteFeed, type FeedFormat } from "./site-feeds.server";
+import { FEED_CONTENT_TYPES, siteFeed, type FeedFormat, type FeedScope } from "./site-feeds.server";
 
 /**
  * The HTTP edge of the feeds, shared by their resource routes: headers,
@@ -56,13 +56,17 @@ export function notFound(message: string): Response {
 const SITE_FEED_MAX_AGE_SECONDS = 300;
 
 /**
- * The whole answer of a site or tag feed route: the feed (200 or 304), or a
- * plain-text 404 for a tag no post carries.
- * @param tag the route's decoded `$tag` param, or null for the site feed.
+ * The whole answer of a site, tag or author feed route: the feed (200 or
+ * 304), or a plain-text 404 for a tag no post carries or an unknown author.
+ * @param scope which posts (see `FeedScope`): a tag is the route's decoded `$tag` param.
  */
-export async function siteFeedResponse(request: Request, format: FeedFormat, tag: string | null): Promise<Response> {
-  const body = await siteFeed(format, publicOrigin(request.url), tag);
-  if (body === null) throw notFound("No post carries this tag, so it has no feed.");
+export async function siteFeedResponse(request: Request, format: FeedFormat, scope: FeedScope): Promise<Response> {
+  const body = await siteFeed(format, publicOrigin(request.url), scope);
+  if (body === null) {
+    throw notFound(
+      scope.kind === "author" ? "There is no author at this address." : "No post carries this tag, so it has no feed.",
+    );
+  }
   return feedResponse(request, {
     body,
     contentType: FEED_CONTENT_TYPES[format],

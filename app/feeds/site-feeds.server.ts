@@ -1,7 +1,14 @@
 import { labelLicenseUrl, resolvePostLicense } from "../licences/metadata";
 import { imageCreditText } from "../licences/reuse";
-import { tagPath } from "../discovery/paths";
-import { getPublicPost, listPosts, type CoverImage, type Post } from "../posts/posts.server";
+import { authorPath, tagPath } from "../discovery/paths";
+import {
+  findAuthor,
+  getPublicPost,
+  listPosts,
+  listPostsByAuthor,
+  type CoverImage,
+  type Post,
+} from "../posts/posts.server";
 import { getSiteSettings, type SiteSettings } from "../settings/site-settings.server";
 import { absoluteUrl, postUrl } from "../site/urls.server";
 import {
@@ -15,11 +22,15 @@ import {
 import escapeHtml from "escape-html";
 
 /**
- * The site's feeds, read from the content: `/feed.atom|rss|json` (every post)
- * and `/tags/<tag>/feed.atom|rss|json` (the posts carrying a tag). Reads the
- * posts and site settings, then hands plain values to the pure builders in
+ * The site's feeds, read from the content: `/feed.atom|rss|json` (every post),
+ * `/tags/<tag>/feed.atom|rss|json` (the posts carrying a tag) and
+ * `/authors/<slug>/feed.atom|rss|json` (one author's posts). Reads the posts
+ * and site settings, then hands plain values to the pure builders in
  * ./site-feeds.ts.
  */
+
+/** Which posts a feed follows: every post, the posts carrying a tag, or one author's posts. */
+export type FeedScope = { kind: "site" } | { kind: "tag"; tag: string } | { kind: "author"; slug: string };
 
 export type FeedFormat = "atom" | "rss" | "json";
 
@@ -38,36 +49,52 @@ const BUILDERS: Record<FeedFormat, (input: SiteFeedInput) => string> = {
 };
 
 /**
- * A site or tag feed as text in `format`, or null for a tag that no post
- * carries (the caller answers 404).
+ * A site, tag or author feed as text in `format`, or null for a tag that no
+ * post carries or an unknown author (the caller answers 404). An author with
+ * no posts yet has an empty feed.
  * @param origin the public origin, e.g. "https://staffroom.example.org" (`publicOrigin(request.url)`);
  *   every URL in the feed is built on it with app/site/urls.server.ts.
- * @param tag a tag, exactly as posts carry it (decoded), or null for the whole site.
+ * @param scope the whole site, a tag exactly as posts carry it (decoded), or an author's slug.
  * @param now the moment deciding which posts are public (`isPublic`); drafts and scheduled posts are never in a feed.
  */
 export async function siteFeed(
   format: FeedFormat,
   origin: string,
-  tag: string | null,
+  scope: FeedScope,
   now: Date = new Date(),
 ): Promise<string | null> {
-  const [site, all] = await Promise.all([getSiteSettings(), listPosts(now)]);
-  const chosen = tag === null ? all : all.filter((post) => post.tags.includes(tag));
-  if (tag !== null && chosen.length === 0) return null;
+  const site = await getSiteSettings();
+  let chosen = scope.kind === "author" ? [] : await listPosts(now);
+  let page: FeedPage = { title: site.title, path: "/" };
+  if (scope.kind === "tag") {
+    chosen = chosen.filter((post) => post.tags.includes(scope.tag));
+    if (chosen.length === 0) return null;
+    page = { title: `${site.title}: posts tagged “${scope.tag}”`, path: tagPath(scope.tag) };
+  } else if (scope.kind === "author") {
+    const author = await findAuthor(scope.slug);
+    if (!author) return null;
+    chosen = await listPostsByAuthor(author.slug, now);
+    page = { title: `${site.title}: posts by ${author.name}`, path: authorPath(author.slug) };
+  }
   const posts = (
     await Promise.all(chosen.slice(0, SITE_FEED_MAX_ENTRIES).map((post) => getPublicPost(post.slug, now)))
   ).filter((post): post is Post => post !== null);
-  return BUILDERS[format](feedInput(site, posts, new URL(origin).origin, tag));
+  return BUILDERS[format](feedInput(site, posts, new URL(origin).origin, page));
 }
 
-function feedInput(site: SiteSettings, posts: Post[], origin: string, tag: string | null): SiteFeedInput {
-  const pagePath = tag === null ? "/" : tagPath(tag);
-  const feedBase = tag === null ? `${origin}/feed` : `${origin}${pagePath}/feed`;
+/** The page a feed follows: its title and site-relative path (its feeds are at `<path>/feed.<format>`, `/feed.<format>` for "/"). */
+interface FeedPage {
+  title: string;
+  path: string;
+}
+
+function feedInput(site: SiteSettings, posts: Post[], origin: string, page: FeedPage): SiteFeedInput {
+  const feedBase = page.path === "/" ? `${origin}/feed` : `${origin}${page.path}/feed`;
   const siteAuthor = { name: site.attributionName.trim() || site.title, url: site.attributionUrl };
   return {
-    title: tag === null ? site.title : `${site.title}: posts tagged “${tag}”`,
+    title: page.title,
     subtitle: site.tagline,
-    pageUrl: absoluteUrl(pagePath, origin),
+    pageUrl: absoluteUrl(page.path, origin),
     feedUrls: { atom: `${feedBase}.atom`, rss: `${feedBase}.rss`, json: `${feedBase}.json` },
     tagBaseUrl: `${origin}/tags/`,
     siteAuthor,

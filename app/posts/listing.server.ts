@@ -14,6 +14,7 @@ export async function toPostListItems(posts: PostSummary[]): Promise<PostListIte
     title: post.title,
     published: post.published,
     authorName: post.author?.name ?? null,
+    authorSlug: post.author?.slug ?? null,
     summary: post.summary,
     tags: post.tags,
     commentCount: counts.get(post.slug) ?? 0,

@@ -400,6 +400,24 @@ export async function listAuthors(): Promise<Author[]> {
   return (await Promise.all(slugs.map((slug) => getAuthor(slug)))).filter((a): a is Author => a !== null);
 }
 
+/**
+ * One author by slug, as their page and feeds show them, or null for an
+ * unknown or malformed slug (or an unreadable file, logged).
+ */
+export async function findAuthor(slug: string): Promise<Author | null> {
+  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) return null;
+  return getAuthor(slug);
+}
+
+/**
+ * The posts readers may see at `now` by one author (by the author entry's
+ * slug), newest first: `listPosts(now)` filtered, so drafts and scheduled
+ * posts are left out.
+ */
+export async function listPostsByAuthor(slug: string, now: Date = new Date()): Promise<PostSummary[]> {
+  return (await listPosts(now)).filter((post) => post.author?.slug === slug);
+}
+
 /** Posts readers may see at `now` (`isPublic`) carrying a tag (exact match), newest first. */
 export async function listPostsByTag(tag: string, now: Date = new Date()): Promise<PostSummary[]> {
   return (await loadPostCatalogue()).posts.filter((post) => post.tags.includes(tag) && isPublic(post, now));

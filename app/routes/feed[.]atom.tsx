@@ -4,5 +4,5 @@ import { siteFeedResponse } from "~/feeds/responses.server";
 // /feed.atom: the site's newest posts, whole, each with its licence (app/feeds/).
 // A resource route: a loader and no component.
 export function loader({ request }: LoaderFunctionArgs) {
-  return siteFeedResponse(request, "atom", null);
+  return siteFeedResponse(request, "atom", { kind: "site" });
 }

@@ -36,7 +36,15 @@ import { ReusePanel } from "~/components/ReusePanel";
 import { ShareLinks } from "~/components/ShareLinks";
 import { LicenseNotice } from "~/components/LicenseNotice";
 import { pageMeta } from "~/discovery/meta";
-import { commentPath, postCommentsFeedPath, postPagePath, postPath, signinPath } from "~/discovery/paths";
+import {
+  authorPath,
+  commentPath,
+  postCommentsFeedPath,
+  postEditorPath,
+  postPagePath,
+  postPath,
+  signinPath,
+} from "~/discovery/paths";
 import type { CreditedImage } from "~/licences/post-licensing";
 import { formatCalendarDate } from "~/posts/dates";
 import { creditedFigureHtml } from "~/posts/body.server";
@@ -411,10 +419,22 @@ export default function PostPage() {
         <h1>{post.title}</h1>
         <p className="post-meta">
           <time dateTime={post.published}>{formatCalendarDate(post.published)}</time> · by{" "}
-          <span className="author">{authorName}</span>
+          {post.author ? (
+            <Link to={authorPath(post.author.slug)} className="author" rel="author">
+              {authorName}
+            </Link>
+          ) : (
+            <span className="author">{authorName}</span>
+          )}
           {post.author?.role ? <>, {post.author.role}</> : null}
         </p>
         <TagList tags={post.tags} />
+        {staff ? (
+          <p className="edit-post">
+            {/* A plain link: the editor is a separate app, not a Remix route to navigate to. */}
+            <a href={postEditorPath(post.slug)}>Edit this post</a>
+          </p>
+        ) : null}
       </header>
       {coverHtml ? <div dangerouslySetInnerHTML={{ __html: coverHtml }} /> : null}
       <div className="post-body" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />

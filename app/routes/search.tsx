@@ -5,7 +5,7 @@ import { Highlighted } from "~/components/Highlighted";
 import { PageNav, pageHref } from "~/components/PageNav";
 import { formatCount, graphemeBoundaries, normalizeText } from "~/comments/characters";
 import { formatCalendarDate } from "~/posts/dates";
-import { postPath, tagPath } from "~/discovery/paths";
+import { authorPath, postPath, tagPath } from "~/discovery/paths";
 import { searchQuerySchema } from "~/search/forms";
 import { MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS } from "~/search/query";
 import { searchPosts, type SearchResults } from "~/search/search.server";
@@ -161,7 +161,16 @@ function Outcome({ data }: { data: ReturnType<typeof useLoaderData<typeof loader
               </h2>
               <p className="meta">
                 <time dateTime={item.published}>{formatCalendarDate(item.published)}</time>
-                {item.authorName ? <> · by {item.authorName}</> : null}
+                {item.authorName ? (
+                  <>
+                    {" · by "}
+                    {item.authorSlug ? (
+                      <Link to={authorPath(item.authorSlug)}>{item.authorName}</Link>
+                    ) : (
+                      item.authorName
+                    )}
+                  </>
+                ) : null}
               </p>
               {item.excerpt.length > 0 ? (
                 <p className="excerpt">

@@ -5,5 +5,5 @@ import { siteFeedResponse } from "~/feeds/responses.server";
 // carries). A resource route: nested under tags.$tag.tsx by its name, but
 // only this loader runs, not the tag page's.
 export function loader({ request, params }: LoaderFunctionArgs) {
-  return siteFeedResponse(request, "atom", params.tag ?? "");
+  return siteFeedResponse(request, "atom", { kind: "tag", tag: params.tag ?? "" });
 }

@@ -22,6 +22,8 @@ export interface SearchResultItem {
   /** Calendar date as written, YYYY-MM-DD. */
   published: string;
   authorName: string | null;
+  /** The author entry's slug: the byline links to their page. */
+  authorSlug: string | null;
   /** The post's tags, each flagged when it matched. */
   tags: { name: string; matched: boolean }[];
   /** From the summary or the body, whichever shows more of the matched words. */
@@ -104,6 +106,7 @@ export async function searchPosts(
       title: highlight(post.title, terms),
       published: post.published,
       authorName: post.author?.name ?? null,
+      authorSlug: post.author?.slug ?? null,
       tags: post.tags.map((name) => ({ name, matched: highlight(name, terms).some((segment) => segment.mark) })),
       excerpt: best.segments,
       cutBefore: best.cutBefore,

@@ -41,6 +41,20 @@ const fixture = JSON.parse(readFileSync("db/demo/coach-post-thread.json", "utf8"
   comments: FixtureComment[];
 };
 const slug = fixture.post.slug;
+
+/** The demo post's WXR item (the export holds every post, oldest first). */
+function demoItem(channel: XmlElement): XmlElement {
+  const item = children(channel, "", "item").find((i) => textOf(child(i, WP_NS, "post_name")) === slug);
+  if (!item) throw new Error(`no WXR item for ${slug}`);
+  return item;
+}
+
+/** The demo post in a JSON export. */
+function demoPost(document: StaffroomExport): StaffroomExport["posts"][number] {
+  const post = document.posts.find((p) => p.slug === slug);
+  if (!post) throw new Error(`no exported post ${slug}`);
+  return post;
+}
 /** WordPress's "YYYY-MM-DD HH:MM:SS" in UTC, from the fixture's offset time. */
 const wpDate = (at: string) => new Date(at).toISOString().slice(0, 19).replace("T", " ");
 const longReply = fixture.comments.find((c) => c.id === "c09a")!;
@@ -132,13 +146,16 @@ describeEachDatabase("export", (db) => {
       expect(wp(author, "author_display_name")).toBe("Morgan Ellery");
       expect(wp(author, "author_email")).toBe("");
       const tags = children(channel, WP_NS, "tag").map((tag) => wp(tag, "tag_name"));
-      expect(tags.sort()).toEqual([...fixture.post.tags].sort());
+      // Every post's tags (the demo's other posts have their own), the demo post's among them.
+      for (const tag of fixture.post.tags) expect(tags).toContain(tag);
+      expect(new Set(tags).size).toBe(tags.length);
     });
 
     it("holds every post as a published WordPress post with its slug, date, body and tags", () => {
       const items = children(channel, "", "item").filter((i) => wp(i, "post_type") === "post");
-      expect(items).toHaveLength(1);
-      const [item] = items;
+      // Every post of the fixture content: the demo post and the demo's five older ones.
+      expect(items).toHaveLength(6);
+      const item = demoItem(channel);
       expect(textOf(child(item, "", "title"))).toBe(fixture.post.title);
       expect(wp(item, "post_name")).toBe(slug);
       expect(wp(item, "post_type")).toBe("post");
@@ -182,7 +199,7 @@ describeEachDatabase("export", (db) => {
     });
 
     it("holds the 21 submissions as 21 comments with the right parents, the split reply as one", () => {
-      const [item] = children(channel, "", "item");
+      const item = demoItem(channel);
       const all = children(item, WP_NS, "comment");
       const byDate = new Map(all.map((c) => [wp(c, "comment_date_gmt"), c]));
       expect(all).toHaveLength(21 + 2); // the demo's submissions, the held one and the spam
@@ -204,7 +221,7 @@ describeEachDatabase("export", (db) => {
     });
 
     it("keeps names, websites, the author's replies and the licence, and no email", () => {
-      const [item] = children(channel, "", "item");
+      const item = demoItem(channel);
       const byDate = new Map(children(item, WP_NS, "comment").map((c) => [wp(c, "comment_date_gmt"), c]));
       const dev = byDate.get(wpDate(fixture.comments.find((c) => c.id === "c03")!.at))!;
       expect(wp(dev, "comment_author")).toBe("Dev Patel");
@@ -223,7 +240,7 @@ describeEachDatabase("export", (db) => {
     });
 
     it("maps statuses to WordPress's: approved, held, spam and removed as trash without its text", () => {
-      const [item] = children(channel, "", "item");
+      const item = demoItem(channel);
       const byDate = new Map(children(item, WP_NS, "comment").map((c) => [wp(c, "comment_date_gmt"), c]));
       expect(wp(byDate.get(wpDate(fixture.comments[0].at))!, "comment_approved")).toBe("1");
       const held = byDate.get(wpDate(HOSTILE_AT))!;
@@ -236,7 +253,7 @@ describeEachDatabase("export", (db) => {
     });
 
     it("keeps hostile text well-formed: ]]> in CDATA, markup and control characters", () => {
-      const [item] = children(channel, "", "item");
+      const item = demoItem(channel);
       const held = children(item, WP_NS, "comment").find((c) => wp(c, "comment_date_gmt") === wpDate(HOSTILE_AT))!;
       expect(wp(held, "comment_author")).toBe(HOSTILE_NAME); // the control character dropped, the rest intact
       const content = wp(held, "comment_content");
@@ -257,7 +274,7 @@ describeEachDatabase("export", (db) => {
       expect(document.site.title).toBe("Practice Notes");
       expect(document.authors.map((a) => a.slug)).toEqual(["morgan-ellery"]);
       expect("accountEmail" in document.authors[0]).toBe(false);
-      const [post] = document.posts;
+      const post = demoPost(document);
       expect(post).toMatchObject({ slug, title: fixture.post.title, published: "2013-06-09", tags: fixture.post.tags });
       expect(post.license.url).toBe("https://creativecommons.org/licenses/by-nc-sa/3.0/");
       expect(post.cover).toMatchObject({
@@ -269,7 +286,7 @@ describeEachDatabase("export", (db) => {
     });
 
     it("holds the 22 comments with their numbers and the split group, plus the held and the spam one", () => {
-      const thread = document.posts[0].comments;
+      const thread = demoPost(document).comments;
       expect(thread).toHaveLength(24);
       const numbered = thread.filter((c) => c.number !== null).map((c) => c.number);
       expect(numbered).toHaveLength(22);
@@ -285,7 +302,7 @@ describeEachDatabase("export", (db) => {
     });
 
     it("marks statuses, empties the tombstone and leaves emails out", () => {
-      const thread = document.posts[0].comments;
+      const thread = demoPost(document).comments;
       const removed = thread.find((c) => c.number === "12")!;
       expect(removed).toMatchObject({ status: "removed", name: null, body: "", website: null });
       expect(removed.removedAt).not.toBeNull();
@@ -315,7 +332,7 @@ describeEachDatabase("export", (db) => {
       const withEmails = staffroomExportSchema.parse(
         JSON.parse(await collect(exportChunks(db(), "json", { includeEmails: true }))),
       );
-      const held = withEmails.posts[0].comments.find((c) => c.createdAt === HOSTILE_AT)!;
+      const held = demoPost(withEmails).comments.find((c) => c.createdAt === HOSTILE_AT)!;
       expect(held.email).toBe("mallory@example.org");
       expect(withEmails.authors[0].accountEmail).toBe("morgan@practice-notes.example.org");
     });
@@ -332,8 +349,13 @@ describeEachDatabase("export", (db) => {
 
     it("writes the post file as the editor wrote it and its discussion, nested by number", async () => {
       const outcome = await runExport(db(), { format: "markdown", outDir: dir });
-      expect(outcome.posts).toBe(1);
-      expect((await readdir(dir)).sort()).toEqual([`${slug}.comments.md`, `${slug}.md`]);
+      // Every post file of the fixture content, and the discussion of the one post that has comments.
+      expect(outcome.posts).toBe(6);
+      const files = await readdir(dir);
+      expect(files.filter((file) => file.endsWith(".comments.md"))).toEqual([`${slug}.comments.md`]);
+      expect(files).toHaveLength(7);
+      expect(files).toContain(`${slug}.comments.md`);
+      expect(files).toContain(`${slug}.md`);
       const original = await readFile(path.join(process.env.CONTENT_ROOT!, "content/posts", `${slug}.md`), "utf8");
       expect(await readFile(path.join(dir, `${slug}.md`), "utf8")).toBe(original);
 
@@ -402,7 +424,6 @@ describe("npm run export", () => {
     expect(file).toMatch(/^staffroom-export-\d{4}-\d{2}-\d{2}\.wxr\.xml$/);
     expect(stderr).toContain(path.join(out, file));
     const channel = child(parseStrictXml(await readFile(path.join(out, file), "utf8")), "", "channel");
-    const [post] = children(channel, "", "item");
-    expect(children(post, WP_NS, "comment")).toHaveLength(21);
+    expect(children(demoItem(channel), WP_NS, "comment")).toHaveLength(21);
   }, 120_000);
 });

@@ -117,7 +117,7 @@ describe("the archive", () => {
     expect(status).toBe(200);
     const text = decodeEntities(html);
     const years = [...text.matchAll(/<h2 id="year-(\d{4})">/g)].map((m) => m[1]);
-    expect(years).toEqual(["2026", "2025", "2024", "2013"]);
+    expect(years).toEqual(["2026", "2025", "2024", "2013", "2012"]);
     const months = [
       ...text.matchAll(
         /<a [^>]*href="(\/archive\/\d{4}\/\d{2})"[^>]*>([^<]+)<\/a> <span class="count">([^<]+)<\/span>/g,
@@ -129,6 +129,12 @@ describe("the archive", () => {
       ["/archive/2025/11", "November 2025", "1 post"],
       ["/archive/2024/05", "May 2024", "25 posts"],
       ["/archive/2013/06", "June 2013", "1 post"],
+      // The demo's older posts (tests/fixtures/content/posts).
+      ["/archive/2013/04", "April 2013", "1 post"],
+      ["/archive/2013/03", "March 2013", "1 post"],
+      ["/archive/2013/01", "January 2013", "1 post"],
+      ["/archive/2012/11", "November 2012", "1 post"],
+      ["/archive/2012/10", "October 2012", "1 post"],
     ]);
   });
 
@@ -188,15 +194,21 @@ describe("the tag index", () => {
     const tags = [
       ...html.matchAll(/<li><a rel="tag" href="([^"]+)">([^<]+)<\/a> <span class="count">([^<]+)<\/span><\/li>/g),
     ].map((m) => [m[1], decodeEntities(m[2]), m[3]]);
+    // The sandbox's posts' tags and the demo posts' (tests/fixtures/content/posts).
     expect(tags).toEqual([
+      ["/tags/classroom-practice", "classroom-practice", "1 post"],
       ["/tags/Coaching", "Coaching", "1 post"],
-      ["/tags/coaching", "coaching", "2 posts"],
-      ["/tags/edtech", "edtech", "1 post"],
+      ["/tags/coaching", "coaching", "5 posts"],
+      ["/tags/coaching-cycles", "coaching-cycles", "1 post"],
+      ["/tags/edtech", "edtech", "3 posts"],
       ["/tags/%C3%89ducation", "Éducation", "1 post"],
+      ["/tags/observation", "observation", "1 post"],
       ["/tags/portfolios", "portfolios", "25 posts"],
       ["/tags/professional-development", "professional-development", "1 post"],
-      ["/tags/pyp", "pyp", "1 post"],
+      ["/tags/pyp", "pyp", "2 posts"],
       ["/tags/R%26D%20planning", "R&D planning", "1 post"],
+      ["/tags/reflection", "reflection", "2 posts"],
+      ["/tags/student-agency", "student-agency", "1 post"],
       ["/tags/zebra%20crossings", "zebra crossings", "1 post"],
     ]);
   });
@@ -373,7 +385,7 @@ describe("edits on disk", () => {
     ]);
     expect((await get("/archive/2026/04")).status).toBe(200);
     expect((await page("/tags")).html).toMatch(
-      /rel="tag" href="\/tags\/coaching">coaching<\/a> <span class="count">3 posts<\/span>/,
+      /rel="tag" href="\/tags\/coaching">coaching<\/a> <span class="count">6 posts<\/span>/,
     );
 
     await rm(path.join(postsDir(), "brand-new.md"));

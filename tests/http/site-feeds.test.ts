@@ -36,6 +36,17 @@ const HOSTILE_TITLE_YAML = String.raw`"Hostile ]]> & <script>alert(1)</script> \
 const HOSTILE_TITLE = `Hostile ]]> & <script>alert(1)</script> "quoted" 'single' end`;
 const HOSTILE_COMMENTER = `Eve ]]> & <b>Mallory</b> "q"`;
 
+/** The demo's other posts (tests/fixtures/content/posts), older than the demo post, newest first. */
+const OLDER_DEMO_SLUGS = [
+  "who-asks-for-help-and-when",
+  "student-voice-in-technology-planning",
+  "when-the-wifi-goes-down",
+  "the-five-minute-debrief",
+  "coaching-cycles-that-start-with-the-teacher",
+];
+/** The demo post published under CC BY-SA 4.0 instead of the site's licence. */
+const CC_BY_SA_DEMO_SLUG = "student-voice-in-technology-planning";
+
 let server: TestServer;
 
 function postFile(fields: {
@@ -161,7 +172,13 @@ describe("site feeds over HTTP", () => {
     );
 
     const ids = children(root, ATOM_NS, "entry").map((e) => textOf(child(e, ATOM_NS, "id")).trim());
-    expect(ids).toEqual([url(HOSTILE_SLUG), url(RESERVED_SLUG), url(CC0_SLUG), url(DEMO_SLUG)]);
+    expect(ids).toEqual([
+      url(HOSTILE_SLUG),
+      url(RESERVED_SLUG),
+      url(CC0_SLUG),
+      url(DEMO_SLUG),
+      ...OLDER_DEMO_SLUGS.map((slug) => url(slug)),
+    ]);
 
     const hostile = atomEntryBy(root, url(HOSTILE_SLUG));
     expect(textOf(child(hostile, ATOM_NS, "title")).trim()).toBe(HOSTILE_TITLE);
@@ -198,6 +215,12 @@ describe("site feeds over HTTP", () => {
       "A post with all rights reserved",
       "A post in the public domain",
       DEMO_TITLE,
+      // The demo's older posts (tests/fixtures/content/posts).
+      "Who asks for help, and when",
+      "Asking students how they want to show what they know",
+      "When the wifi goes down",
+      "The five-minute debrief",
+      "Coaching cycles that start with the teacher's question",
     ]);
     expect(feed.items[0].url).toBe(url(HOSTILE_SLUG));
     expect(feed.items[3].content).toContain("Collaborator.");
@@ -212,6 +235,8 @@ describe("site feeds over HTTP", () => {
     expect(licences(DEMO_SLUG)).toEqual([POST_LICENSE_URL]);
     expect(licences(RESERVED_SLUG)).toEqual([]);
     expect(licences(CC0_SLUG)).toEqual(["https://creativecommons.org/publicdomain/zero/1.0/"]);
+    // The demo post published under its own licence instead of the site's.
+    expect(licences(CC_BY_SA_DEMO_SLUG)).toEqual(["https://creativecommons.org/licenses/by-sa/4.0/"]);
     const hostile = rssItemBy(root, url(HOSTILE_SLUG));
     expect(textOf(child(hostile, "", "title")).trim()).toBe(HOSTILE_TITLE);
     expect(textOf(child(hostile, CONTENT_NS, "encoded"))).toContain("and ]]&gt; again.");
@@ -224,6 +249,7 @@ describe("site feeds over HTTP", () => {
       url(RESERVED_SLUG),
       url(CC0_SLUG),
       url(DEMO_SLUG),
+      ...OLDER_DEMO_SLUGS.map((slug) => url(slug)),
     ]);
     expect(feed.items[0].title).toBe(HOSTILE_TITLE);
     expect(feed.items[0].published?.toISOString()).toBe("2024-01-03T00:00:00.000Z");
@@ -245,6 +271,10 @@ describe("site feeds over HTTP", () => {
       [url(RESERVED_SLUG), null],
       [url(CC0_SLUG), "https://creativecommons.org/publicdomain/zero/1.0/"],
       [url(DEMO_SLUG), POST_LICENSE_URL],
+      ...OLDER_DEMO_SLUGS.map((slug) => [
+        url(slug),
+        slug === CC_BY_SA_DEMO_SLUG ? "https://creativecommons.org/licenses/by-sa/4.0/" : POST_LICENSE_URL,
+      ]),
     ]);
     expect(items[1]._license.name).toBe("All rights reserved");
     expect(items[0].title).toBe(HOSTILE_TITLE);
@@ -272,7 +302,8 @@ describe("site feeds over HTTP", () => {
     expect(json.feed_url).toBe(`${server.baseUrl}${oddTagPath()}/feed.json`);
 
     const demoTag = parseFeed(await fetchFeed("/tags/pyp/feed.atom", "application/atom+xml; charset=utf-8"));
-    expect(demoTag.items.map((i) => i.url)).toEqual([url(DEMO_SLUG)]);
+    // "pyp" is on the demo post and on the demo's CC BY-SA post.
+    expect(demoTag.items.map((i) => i.url)).toEqual([url(DEMO_SLUG), url(CC_BY_SA_DEMO_SLUG)]);
   });
 
   it("a tag no post carries answers 404 with a plain message, in every format", async () => {

@@ -9,6 +9,8 @@ import { getAllowedDirectories } from "@keystatic/core/api/utils";
 import { dump as jsYamlDump } from "js-yaml";
 import keystaticConfig from "../../keystatic.config";
 import {
+  ABOUT_FILE,
+  ABOUT_IMAGES_DIR,
   AUTHOR_IMAGES_DIR,
   AUTHORS_DIR,
   POST_IMAGES_DIR,
@@ -97,7 +99,17 @@ describe("paths match keystatic.config.ts", () => {
   it("covers exactly the directories Keystatic lets the API write", () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect(getAllowedDirectories(keystaticConfig as Config<any, any>).sort()).toEqual(
-      [POSTS_DIR, POST_IMAGES_DIR, AUTHORS_DIR, AUTHOR_IMAGES_DIR, "content/site", SITE_FILE].sort(),
+      [
+        POSTS_DIR,
+        POST_IMAGES_DIR,
+        AUTHORS_DIR,
+        AUTHOR_IMAGES_DIR,
+        "content/site",
+        SITE_FILE,
+        "content/about",
+        ABOUT_FILE,
+        ABOUT_IMAGES_DIR,
+      ].sort(),
     );
   });
 });

@@ -15,7 +15,15 @@ describe("the content the tests read", () => {
     expect(path.resolve(root!)).not.toBe(FIXTURE_CONTENT_ROOT);
     expect(existsSync(path.join(root!, "content/site.yaml"))).toBe(true);
     const { listPosts } = await import("~/posts/posts.server");
-    expect((await listPosts()).map((post) => post.slug)).toEqual(["what-does-a-technology-coach-do"]);
+    // The demo posts as committed, newest first.
+    expect((await listPosts()).map((post) => post.slug)).toEqual([
+      "what-does-a-technology-coach-do",
+      "who-asks-for-help-and-when",
+      "student-voice-in-technology-planning",
+      "when-the-wifi-goes-down",
+      "the-five-minute-debrief",
+      "coaching-cycles-that-start-with-the-teacher",
+    ]);
   });
 
   it("the helpers refuse the repository's content/ and the fixtures themselves", () => {
