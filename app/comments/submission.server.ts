@@ -29,20 +29,25 @@ export interface CommentTarget {
  */
 export type CommentIdentity =
   | { kind: "guest-form" }
-  | { kind: "member"; userId: string; name: string }
+  /** `unverified`: a member whose email address is not verified yet; moderation treats them as a guest. */
+  | { kind: "member"; userId: string; name: string; unverified?: true }
   | { kind: "post-author"; userId: string; name: string };
 
 /**
  * The identity a signed-in user (or a guest, for null) writes with on a
  * post: the post's author when the user is a coach or admin whose email is
- * the author entry's account email, otherwise a member.
+ * the author entry's account email, otherwise a member (`unverified` when
+ * the account has the member role and `emailVerified` is false).
  */
 export function commentIdentityFor(
-  user: { id: string; email: string; displayName: string; role: string } | null,
+  user: { id: string; email: string; displayName: string; role: string; emailVerified?: boolean } | null,
   postAuthor: { accountEmail: string | null } | null,
 ): CommentIdentity {
   if (!user) return { kind: "guest-form" };
   const kind = isPostAuthorAccount(user, postAuthor) ? "post-author" : "member";
+  if (kind === "member" && user.role === "member" && user.emailVerified === false) {
+    return { kind, userId: user.id, name: user.displayName, unverified: true };
+  }
   return { kind, userId: user.id, name: user.displayName };
 }
 
@@ -218,7 +223,14 @@ export async function submitComment(
       ? ({ status: options.imported.status, reason: null } as const)
       : options.moderation
         ? decideHold({
-            writer: identity.kind === "post-author" ? "staff" : identity.kind === "member" ? "member" : "guest",
+            writer:
+              identity.kind === "post-author"
+                ? "staff"
+                : identity.kind === "member"
+                  ? identity.unverified
+                    ? "unverified-member"
+                    : "member"
+                  : "guest",
             trustedGuest: guest && (await isTrustedGuest(txDb, { email, guestTokenHash })),
             links: countLinks(split.normalized),
             honeypot: options.honeypot ?? false,

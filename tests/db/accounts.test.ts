@@ -63,7 +63,13 @@ async function insertUser(
       role,
     })
     .returning();
-  return { id: row.id, email: row.email, displayName: row.displayName, role: row.role };
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.displayName,
+    role: row.role,
+    emailVerified: row.emailVerifiedAt !== null,
+  };
 }
 
 const rules: CommentRules = { limit: 200, maxParts: 3, allowAnonymous: true };
