@@ -76,7 +76,8 @@ export default function PasswordResetLink() {
     shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: newPasswordSchema }),
   });
-  const problem = data?.problem ?? linkProblem;
+  // After a POST, the loader runs again and finds the link spent: the action's answer is what counts.
+  const problem = data ? data.problem : linkProblem;
   if (problem) {
     return <EmailLinkProblem kind={problem} again={{ to: passwordResetPath(), label: "Ask for a new reset link" }} />;
   }

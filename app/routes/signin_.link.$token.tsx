@@ -57,7 +57,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function SignInWithLink() {
   const { problem: linkProblem, name, again } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const problem = data?.problem ?? linkProblem;
+  // After a POST, the loader runs again and finds the link spent: the action's answer is what counts.
+  const problem = data ? data.problem : linkProblem;
   if (problem) return <EmailLinkProblem kind={problem} again={{ to: again, label: "Email me a new sign-in link" }} />;
   return (
     <section className="narrow">

@@ -43,7 +43,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function VerifyEmail() {
   const { problem: linkProblem, email } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const problem = data?.problem ?? linkProblem;
+  // After a POST, the loader runs again and finds the link spent: the action's answer is what counts.
+  const problem = data ? data.problem : linkProblem;
   if (problem) return <EmailLinkProblem kind={problem} again={RESEND} />;
   if (data?.verified) {
     return (
