@@ -29,7 +29,10 @@ export default function handleRequest(
         const body = new PassThrough();
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
         responseHeaders.set("X-Content-Type-Options", "nosniff");
-        responseHeaders.set("Referrer-Policy", "strict-origin-when-cross-origin");
+        // A page may ask for a stricter one (pages whose address holds a token from an email).
+        if (!responseHeaders.has("Referrer-Policy")) {
+          responseHeaders.set("Referrer-Policy", "strict-origin-when-cross-origin");
+        }
         responseHeaders.set("X-Frame-Options", "SAMEORIGIN");
         resolve(
           new Response(createReadableStreamFromReadable(body), {

@@ -81,6 +81,15 @@ const schema = z.object({
     .min(1)
     .max(100000)
     .default(20),
+  /**
+   * How long a password-reset or sign-in link sent by email works, in minutes
+   * (fractions allowed; at most a day). Verification links work for 7 days.
+   */
+  EMAIL_LINK_MINUTES: z.coerce
+    .number({ error: "EMAIL_LINK_MINUTES must be a number of minutes" })
+    .positive({ error: "EMAIL_LINK_MINUTES must be more than 0" })
+    .max(24 * 60, { error: "EMAIL_LINK_MINUTES must be at most 1440 (a day)" })
+    .default(30),
   /** Load the demo post's discussion into an empty database (default on). */
   DEMO_CONTENT: onOff("DEMO_CONTENT", true),
   /**

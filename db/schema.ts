@@ -33,9 +33,41 @@ export const users = pgTable("users", {
   role: text("role", { enum: ["member", "coach", "admin"] })
     .notNull()
     .default("member"),
+  /**
+   * When the account's current email address was shown to be theirs (a link
+   * sent to it was followed); null until then. The default counts accounts
+   * made before verification existed, and by `npm run user:create`, as
+   * verified; sign-up stores null and sends a verification link
+   * (app/auth/email-verification.server.ts). A changed email is null again.
+   */
+  emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true, mode: "date" }).defaultNow(),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
+
+/**
+ * Single-use links sent by email (docs/decisions/0050-email-links.md): a
+ * password reset, an email verification, a sign-in link. Only the SHA-256 of
+ * the link's random part is stored; a row is spent by setting `used_at`.
+ * `email` is the address the link went to: a link for an address the
+ * account no longer has does not work.
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    /** SHA-256 (hex) of the random part of the link. */
+    tokenHash: text("token_hash").primaryKey(),
+    purpose: text("purpose", { enum: ["password-reset", "email-verification", "sign-in"] }).notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [index("account_tokens_user").on(t.userId, t.purpose)],
+);
 
 /** lucia v3 sessions (its drizzle adapter's shape). */
 export const sessions = pgTable(

@@ -1,5 +1,6 @@
 import type { Database } from "../../db/client";
-import { changePassword, deleteAccount, updateProfile, type FieldErrors } from "./accounts.server";
+import { changePassword, deleteAccount, getAccount, updateProfile, type FieldErrors } from "./accounts.server";
+import { sendVerificationEmail } from "./account-email.server";
 import { luciaFor } from "./lucia.server";
 
 /**
@@ -24,15 +25,22 @@ function refused(errors: FieldErrors): SettingsOutcome {
 
 /**
  * Saves the member's display name and email (already validated by
- * `profileSchema` in ./forms.ts). Refused when another account uses the email.
+ * `profileSchema` in ./forms.ts). A new email is unverified until the link
+ * queued to it is followed. Refused when another account uses the email.
  */
 export async function saveProfile(
   db: Database,
   userId: string,
   input: { email: string; displayName: string },
 ): Promise<SettingsOutcome> {
+  const before = await getAccount(db, userId);
   const result = await updateProfile(db, userId, input);
-  return result.ok ? { ok: true } : refused(result.fieldErrors);
+  if (!result.ok) return refused(result.fieldErrors);
+  const after = result.value;
+  if (before && before.email !== after.email) {
+    await sendVerificationEmail(db, { userId: after.id, email: after.email, displayName: after.displayName });
+  }
+  return { ok: true };
 }
 
 /**

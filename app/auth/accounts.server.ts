@@ -25,8 +25,14 @@ export const FORMER_MEMBER_NAME = "Former member";
 // so a wrong email takes as long as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
-function toSessionUser(user: Pick<User, "id" | "email" | "displayName" | "role">): SessionUser {
-  return { id: user.id, email: user.email, displayName: user.displayName, role: user.role };
+function toSessionUser(user: Pick<User, "id" | "email" | "displayName" | "role" | "emailVerifiedAt">): SessionUser {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    emailVerified: user.emailVerifiedAt !== null,
+  };
 }
 
 /** Lower-cases and trims an email for storage and lookup. */
@@ -36,11 +42,14 @@ function normalizeEmail(email: string): string {
 
 /**
  * Creates an account. `role` defaults to member; only the first-admin command
- * and admins choose others. Errors: `email` taken, `password` too weak.
+ * and admins choose others. `verified` (default true: the first-admin
+ * command, the demo coach) says whether its email counts as verified;
+ * sign-up passes false and sends a verification link. Errors: `email`
+ * taken, `password` too weak.
  */
 export async function createAccount(
   db: Database,
-  input: { email: string; displayName: string; password: string; role?: Role },
+  input: { email: string; displayName: string; password: string; role?: Role; verified?: boolean },
 ): Promise<AccountResult<SessionUser>> {
   const email = normalizeEmail(input.email);
   const problem = passwordProblem(input.password, { email, displayName: input.displayName });
@@ -54,6 +63,7 @@ export async function createAccount(
       displayName: input.displayName,
       passwordHash,
       role: input.role ?? "member",
+      emailVerifiedAt: input.verified === false ? null : new Date(),
     })
     .onConflictDoNothing({ target: users.email })
     .returning();
@@ -94,7 +104,9 @@ export async function findAccountByEmail(db: Executor, email: string): Promise<S
 
 /**
  * Changes the display name and email. The new name also shows on the
- * member's earlier comments. Error: `email` taken by another account.
+ * member's earlier comments. A new email is not verified until a link sent
+ * to it is followed (the caller sends it). Error: `email` taken by another
+ * account.
  */
 export async function updateProfile(
   db: Database,
@@ -110,7 +122,13 @@ export async function updateProfile(
   return db.transaction(async (tx) => {
     const [updated] = await tx
       .update(users)
-      .set({ email, displayName: input.displayName, updatedAt: new Date() })
+      .set({
+        email,
+        displayName: input.displayName,
+        updatedAt: new Date(),
+        // A changed address is unverified; the same one keeps its state.
+        emailVerifiedAt: sql`case when ${users.email} = ${email} then ${users.emailVerifiedAt} else null end`,
+      })
       .where(eq(users.id, userId))
       .returning();
     if (!updated) return { ok: false as const, fieldErrors: { "": ["This account no longer exists."] } };
@@ -120,6 +138,38 @@ export async function updateProfile(
       .where(and(eq(comments.userId, userId), ne(comments.status, "removed")));
     return { ok: true as const, value: toSessionUser(updated) };
   });
+}
+
+/**
+ * Stores `passwordHash` (from ./password.server.ts, for a password the rules
+ * accept) as the account's password without asking for the current one: for
+ * someone who followed a password-reset link sent to `email`, which also
+ * shows the address is theirs (marked verified at `now`, if it is still the
+ * account's). The caller checked the link and the rules.
+ */
+export async function setPasswordFromReset(
+  db: Executor,
+  user: { id: string; email: string },
+  passwordHash: string,
+  now: Date = new Date(),
+): Promise<void> {
+  await db.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id));
+  await markEmailVerified(db, user.id, user.email, now);
+}
+
+/**
+ * Records that `email` was shown to be the address of account `userId` (a
+ * link sent to it was followed) at `now`, unless the account's address has
+ * changed since or was verified already. Returns whether the account's
+ * address is now verified.
+ */
+export async function markEmailVerified(db: Executor, userId: string, email: string, now: Date): Promise<boolean> {
+  const [row] = await db
+    .update(users)
+    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now.toISOString()}::timestamptz)` })
+    .where(and(eq(users.id, userId), eq(users.email, email)))
+    .returning({ verifiedAt: users.emailVerifiedAt });
+  return !!row?.verifiedAt;
 }
 
 /** Changes the password after checking the current one. Errors on either field. */

@@ -51,6 +51,15 @@ export const deleteAccountSchema = z.object({
 });
 /** "Sign out everywhere else": no fields but the intent. */
 export const signOutEverywhereSchema = z.object({ intent: z.literal("signout-everywhere") });
+/** "Send the verification email again": no fields but the intent. */
+export const resendVerificationSchema = z.object({ intent: z.literal("resend-verification") });
+
+/** "Forgot your password?" (/password-reset): the address to send a reset link to. */
+export const passwordResetRequestSchema = z.object({ email });
+/** The new password chosen through a reset link (/password-reset/<token>); its strength is judged on the server. */
+export const newPasswordSchema = z.object({ password });
+/** "Email me a sign-in link" (/signin/link): the address, and where to go after signing in. */
+export const signInLinkRequestSchema = z.object({ email, redirectTo });
 
 /** What the account page's forms can ask for; each form posts its own `intent`. */
 export type AccountIntent = z.infer<typeof accountSettingsSchema>["intent"];
@@ -62,7 +71,7 @@ export type AccountIntent = z.infer<typeof accountSettingsSchema>["intent"];
  */
 export const accountSettingsSchema = z.discriminatedUnion(
   "intent",
-  [profileSchema, changePasswordSchema, deleteAccountSchema, signOutEverywhereSchema],
+  [profileSchema, changePasswordSchema, deleteAccountSchema, signOutEverywhereSchema, resendVerificationSchema],
   { error: "That form is not one this page has. Reload the page and try again." },
 );
 

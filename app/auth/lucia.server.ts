@@ -24,6 +24,7 @@ function createLucia(db: Database) {
       email: attributes.email,
       displayName: attributes.displayName,
       role: attributes.role,
+      emailVerified: attributes.emailVerifiedAt !== null,
     }),
   });
 }
@@ -31,7 +32,7 @@ function createLucia(db: Database) {
 declare module "lucia" {
   interface Register {
     Lucia: ReturnType<typeof createLucia>;
-    DatabaseUserAttributes: { email: string; displayName: string; role: Role };
+    DatabaseUserAttributes: { email: string; displayName: string; role: Role; emailVerifiedAt: Date | null };
   }
 }
 
@@ -53,4 +54,6 @@ export interface SessionUser {
   email: string;
   displayName: string;
   role: Role;
+  /** The account's email address has been shown to be theirs (README: Accounts, verification). */
+  emailVerified: boolean;
 }

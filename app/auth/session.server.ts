@@ -26,7 +26,13 @@ export async function readSession(cookieHeader: string | null): Promise<CurrentS
   const { session, user } = await lucia.validateSession(sessionId);
   if (!session) return { user: null, setCookies: [lucia.createBlankSessionCookie().serialize()] };
   return {
-    user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role },
+    user: {
+      id: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      role: user.role,
+      emailVerified: user.emailVerified,
+    },
     setCookies: session.fresh ? [lucia.createSessionCookie(session.id).serialize()] : [],
   };
 }

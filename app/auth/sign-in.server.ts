@@ -29,10 +29,29 @@ export async function signIn(
   db: Database,
   input: { email: string; password: string; clientAddress: string },
 ): Promise<SignInOutcome> {
-  for (const key of [`signin:ip:${input.clientAddress}`, `signin:account:${input.email}`]) {
-    const limit = await hitRateLimit(db, key, key.includes(":ip:") ? PER_ADDRESS : PER_ACCOUNT, WINDOW_SECONDS);
-    if (!limit.allowed) return { kind: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
-  }
+  const limited = await hitSignInLimits(db, "signin", input.clientAddress, input.email);
+  if (limited) return { kind: "rate-limited", retryAfterSeconds: limited };
   const user = await authenticate(db, input.email, input.password);
   return user ? { kind: "signed-in", user } : { kind: "no-match" };
+}
+
+/**
+ * Counts one attempt against sign-in's limits, under the keys
+ * `<prefix>:ip:<address>` and `<prefix>:account:<email>`: 30 per client
+ * address and 10 per email address every 15 minutes. Sign-in, password
+ * reset requests and sign-in link requests each count under their own
+ * prefix with these same limits. The email need not belong to an account.
+ * @returns null when allowed, otherwise the seconds until another attempt is.
+ */
+export async function hitSignInLimits(
+  db: Database,
+  prefix: "signin" | "password-reset" | "signin-link",
+  clientAddress: string,
+  email: string,
+): Promise<number | null> {
+  for (const key of [`${prefix}:ip:${clientAddress}`, `${prefix}:account:${email}`]) {
+    const limit = await hitRateLimit(db, key, key.includes(":ip:") ? PER_ADDRESS : PER_ACCOUNT, WINDOW_SECONDS);
+    if (!limit.allowed) return limit.retryAfterSeconds;
+  }
+  return null;
 }

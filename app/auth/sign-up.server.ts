@@ -1,5 +1,6 @@
 import type { Database } from "../../db/client";
 import { createAccount, type FieldErrors } from "./accounts.server";
+import { sendVerificationEmail } from "./account-email.server";
 import type { SessionUser } from "./lucia.server";
 import { hitRateLimit } from "./rate-limit.server";
 
@@ -20,7 +21,9 @@ export type SignUpOutcome =
 /**
  * Creates a member account from the sign-up form (already validated by
  * `signUpSchema` in ./forms.ts), counting it against the client address
- * first: 10 new accounts per address per hour. The caller starts the session.
+ * first: 10 new accounts per address per hour. The account's email is not
+ * verified yet: a verification link is queued to it (until it is followed,
+ * the member's comments follow the guest rules). The caller starts the session.
  * @param input.clientAddress the address the request came from, as the rate limit keys it.
  */
 export async function signUp(
@@ -33,6 +36,10 @@ export async function signUp(
     email: input.email,
     displayName: input.displayName,
     password: input.password,
+    verified: false,
   });
-  return result.ok ? { kind: "created", user: result.value } : { kind: "refused", fieldErrors: result.fieldErrors };
+  if (!result.ok) return { kind: "refused", fieldErrors: result.fieldErrors };
+  const user = result.value;
+  await sendVerificationEmail(db, { userId: user.id, email: user.email, displayName: user.displayName });
+  return { kind: "created", user };
 }

@@ -39,6 +39,8 @@ export interface WritingAccount {
   email: string;
   displayName: string;
   role: string;
+  /** False until the account's email address is verified: its comments follow the guest rules. */
+  emailVerified?: boolean;
 }
 
 /** Everything the form and the request say, as plain values. */

@@ -37,7 +37,8 @@ export interface CommentTarget {
  */
 export type CommentIdentity =
   | { kind: "guest-form" }
-  | { kind: "member"; userId: string; name: string }
+  /** `unverified`: a member whose email address is not verified yet; moderation treats them as a guest. */
+  | { kind: "member"; userId: string; name: string; unverified?: true }
   | { kind: "staff"; userId: string; name: string }
   | { kind: "post-author"; userId: string; name: string };
 
@@ -45,14 +46,18 @@ export type CommentIdentity =
  * The identity a signed-in user (or a guest, for null) writes with on a
  * post: the post's author when the user is a coach or admin whose email is
  * the author entry's account email, staff for any other coach or admin
- * (`isStaffAccount`), otherwise a member.
+ * (`isStaffAccount`), otherwise a member (`unverified` when the account has
+ * the member role and `emailVerified` is false).
  */
 export function commentIdentityFor(
-  user: { id: string; email: string; displayName: string; role: string } | null,
+  user: { id: string; email: string; displayName: string; role: string; emailVerified?: boolean } | null,
   postAuthor: { accountEmail: string | null } | null,
 ): CommentIdentity {
   if (!user) return { kind: "guest-form" };
   const kind = isPostAuthorAccount(user, postAuthor) ? "post-author" : isStaffAccount(user) ? "staff" : "member";
+  if (kind === "member" && user.role === "member" && user.emailVerified === false) {
+    return { kind, userId: user.id, name: user.displayName, unverified: true };
+  }
   return { kind, userId: user.id, name: user.displayName };
 }
 
@@ -232,7 +237,9 @@ export async function submitComment(
               identity.kind === "post-author" || identity.kind === "staff"
                 ? "staff"
                 : identity.kind === "member"
-                  ? "member"
+                  ? identity.unverified
+                    ? "unverified-member"
+                    : "member"
                   : "guest",
             trustedGuest: guest && (await isTrustedGuest(txDb, { email, guestTokenHash })),
             links: countLinks(split.normalized),

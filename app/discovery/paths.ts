@@ -191,3 +191,16 @@ export function signinPath(redirectTo?: string, options: { expired?: boolean } =
 export function signupPath(redirectTo?: string): string {
   return redirectTo ? `/signup?${new URLSearchParams({ redirectTo })}` : "/signup";
 }
+
+/** `/password-reset`: "Forgot your password?", where a reset link is asked for. */
+export function passwordResetPath(): string {
+  return "/password-reset";
+}
+
+/**
+ * `/signin/link?redirectTo=<path>`: where a sign-in link is asked for by
+ * email, returning to `redirectTo` (a same-site path, checked again on use).
+ */
+export function signInLinkPath(redirectTo?: string): string {
+  return redirectTo && redirectTo !== "/" ? `/signin/link?${new URLSearchParams({ redirectTo })}` : "/signin/link";
+}

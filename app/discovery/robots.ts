@@ -21,6 +21,8 @@ const DISALLOWED: readonly { path: string; why: string }[] = [
   { path: "/admin/", why: "administration" },
   { path: "/signin", why: "the sign-in form (its ?redirectTo= varies per page)" },
   { path: "/signup", why: "the sign-up form" },
+  { path: "/password-reset", why: "the password-reset form and its one-use links from email" },
+  { path: "/verify-email/", why: "one-use email verification links" },
   { path: "/signout", why: "an action, not a page" },
   { path: "/unsubscribe/", why: "one-click unsubscribe links from email" },
   { path: "/comments/*/edit", why: "a writer's edit form" },

@@ -34,12 +34,14 @@ export type HoldDecision = { status: "published"; reason: null } | { status: "pe
  * Decides whether a new submission is published at once, held for a
  * moderator, or filed as spam. Staff (the post's author, coaches, admins)
  * are never held; members are held only for links; guests also for being
- * new. `honeypot` (a field people never see was filled in) files it as spam;
+ * new, and so are members whose email address is not verified yet
+ * (`unverified-member`: the guest rules, never trusted until they verify).
+ * `honeypot` (a field people never see was filled in) files it as spam;
  * `tooFast` (sent sooner after the form was drawn than a person can write)
  * holds it. Nothing is dropped: every outcome is stored and reviewable.
  */
 export function decideHold(facts: {
-  writer: "guest" | "member" | "staff";
+  writer: "guest" | "unverified-member" | "member" | "staff";
   trustedGuest: boolean;
   links: number;
   honeypot: boolean;
@@ -54,6 +56,9 @@ export function decideHold(facts: {
   }
   if (facts.writer === "guest" && facts.settings.holdFirstTimeGuests && !facts.trustedGuest) {
     return { status: "pending", reason: "first comment from this guest" };
+  }
+  if (facts.writer === "unverified-member" && facts.settings.holdFirstTimeGuests) {
+    return { status: "pending", reason: "email address not confirmed yet" };
   }
   return { status: "published", reason: null };
 }

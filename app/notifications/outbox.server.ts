@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client";
 import { outbox } from "../../db/schema";
 import type { MailMessage, Mailer } from "./mailer.server";
@@ -147,28 +147,39 @@ export async function deliverDueEmails(
   return report;
 }
 
-/** Claims the next due message (see deliverDueEmails), or null when none is due. */
-async function claimNext(db: Executor, now: Date) {
-  const due = db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(and(eq(outbox.status, "queued"), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-    .limit(1)
-    .for("update", { skipLocked: true });
-  const [row] = await db
-    .update(outbox)
-    .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) })
-    .where(and(inArray(outbox.id, due), eq(outbox.status, "queued")))
-    .returning({
-      id: outbox.id,
-      to: outbox.to,
-      subject: outbox.subject,
-      text: outbox.text,
-      headers: outbox.headers,
-      attempts: outbox.attempts,
-    });
-  return row ?? null;
+/**
+ * Claims the next due message (see deliverDueEmails), or null when none is
+ * due: in one transaction, the oldest due row is locked (`FOR UPDATE SKIP
+ * LOCKED`, so concurrent workers take different rows), then its attempt is
+ * counted and its lease set by id. Two statements rather than one
+ * `UPDATE … WHERE id IN (SELECT … LIMIT 1 FOR UPDATE SKIP LOCKED)`: the
+ * planner may run such a subquery more than once, claiming several rows of
+ * which only the first was sent (the others waited out their lease).
+ */
+async function claimNext(db: Database, now: Date) {
+  return db.transaction(async (tx) => {
+    const [due] = await tx
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.status, "queued"), lte(outbox.nextAttemptAt, now)))
+      .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+      .limit(1)
+      .for("update", { skipLocked: true });
+    if (!due) return null;
+    const [row] = await tx
+      .update(outbox)
+      .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) })
+      .where(eq(outbox.id, due.id))
+      .returning({
+        id: outbox.id,
+        to: outbox.to,
+        subject: outbox.subject,
+        text: outbox.text,
+        headers: outbox.headers,
+        attempts: outbox.attempts,
+      });
+    return row ?? null;
+  });
 }
 
 function parseHeaders(stored: string | null): Record<string, string> | undefined {

@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { changeOwnPassword, deleteOwnAccount, saveProfile, signOutEverywhere } from "~/auth/account-settings.server";
+import { resendVerification } from "~/auth/email-verification.server";
 import { accountSettingsSchema, changePasswordSchema, deleteAccountSchema, profileSchema } from "~/auth/forms";
 import { requireSameOrigin } from "~/http/same-origin.server";
 import { cookieHeaders, endSession, requireUser, startSession } from "~/http/session.server";
@@ -17,7 +18,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const search = new URL(request.url).searchParams;
   const signedOutElsewhere = search.get("signedOutElsewhere") === "1";
   const passwordChanged = search.get("passwordChanged") === "1";
-  return json({ user, signedOutElsewhere, passwordChanged }, { headers });
+  const passwordReset = search.get("passwordReset") === "1";
+  return json({ user, signedOutElsewhere, passwordChanged, passwordReset }, { headers });
 }
 
 type ActionData = { intent: string; result: SubmissionResult<string[]>; done?: string };
@@ -52,6 +54,27 @@ export async function action({ request }: ActionFunctionArgs) {
     );
 
   switch (value.intent) {
+    case "resend-verification": {
+      const outcome = await resendVerification(db, user.id);
+      if (outcome.kind === "rate-limited") {
+        return json<ActionData>(
+          {
+            intent,
+            result: submission.reply({
+              formErrors: [
+                `You have asked for several emails already. Please wait ${Math.ceil(outcome.retryAfterSeconds / 60)} minutes before asking again.`,
+              ],
+            }),
+          },
+          { status: 429, headers },
+        );
+      }
+      const done =
+        outcome.kind === "sent"
+          ? `We have sent a new link to ${user.email}. It works once, for 7 days.`
+          : "Your email address is already confirmed.";
+      return json<ActionData>({ intent, result: submission.reply(), done }, { headers });
+    }
     case "signout-everywhere": {
       await signOutEverywhere(db, user.id);
       const cookie = await startSession(user.id); // stay signed in here only
@@ -60,8 +83,15 @@ export async function action({ request }: ActionFunctionArgs) {
     case "profile": {
       const outcome = await saveProfile(db, user.id, value);
       if (!outcome.ok) return refuse(outcome);
+      const emailChanged = value.email !== user.email;
       return json<ActionData>(
-        { intent, result: submission.reply(), done: "Your name and email were saved." },
+        {
+          intent,
+          result: submission.reply(),
+          done: emailChanged
+            ? `Your name and email were saved. We have sent a link to ${value.email}: follow it to confirm the new address.`
+            : "Your name and email were saved.",
+        },
         { headers },
       );
     }
@@ -84,7 +114,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, signedOutElsewhere, passwordChanged } = useLoaderData<typeof loader>();
+  const { user, signedOutElsewhere, passwordChanged, passwordReset } = useLoaderData<typeof loader>();
   const action = useActionData<typeof action>() as ActionData | undefined;
   const resultFor = (id: string) => (action?.intent === id ? action.result : null);
   // A form this page does not have (a stale or forged one): its message goes above the forms.
@@ -102,6 +132,7 @@ export default function Account() {
     shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: changePasswordSchema }),
   });
+  const resendForm = resultFor("resend-verification");
   const [deleteForm, remove] = useForm({
     id: "delete",
     lastResult: resultFor("delete"),
@@ -120,14 +151,33 @@ export default function Account() {
           {formMissing}
         </p>
       ) : null}
-      {action?.done || signedOutElsewhere || passwordChanged ? (
+      {action?.done || signedOutElsewhere || passwordChanged || passwordReset ? (
         <p className="notice" role="status">
           {action?.done ??
-            (passwordChanged
-              ? "Your password was changed. Other devices were signed out."
-              : "Every other session was signed out.")}
+            (passwordReset
+              ? "Your new password is saved. Every other device was signed out."
+              : passwordChanged
+                ? "Your password was changed. Other devices were signed out."
+                : "Every other session was signed out.")}
         </p>
       ) : null}
+      {user.emailVerified ? null : (
+        <Form method="post" id="verify-email" className="notice">
+          <input type="hidden" name="intent" value="resend-verification" />
+          <p>
+            Your email address ({user.email}) is not confirmed yet. Follow the link we sent to it; until then your
+            comments wait for a moderator, as a new guest's do.
+          </p>
+          {resendForm?.error?.[""]?.length ? (
+            <p className="form-error" role="alert">
+              {resendForm.error[""].join(" ")}
+            </p>
+          ) : null}
+          <button type="submit" className="button">
+            Send the link again
+          </button>
+        </Form>
+      )}
 
       <h2>Name and email</h2>
       <Form method="post" className="comment-form" {...getFormProps(profileForm)}>

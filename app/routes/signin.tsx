@@ -9,7 +9,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { signupPath } from "~/discovery/paths";
+import { passwordResetPath, signInLinkPath, signupPath } from "~/discovery/paths";
 import { clientAddress } from "~/http/client-address.server";
 import { signInQuerySchema, signInSchema } from "~/auth/forms";
 import { safeRedirect } from "~/auth/redirect";
@@ -93,6 +93,10 @@ export default function SignIn() {
           Sign in
         </button>
       </Form>
+      <p>
+        <Link to={passwordResetPath()}>Forgot your password?</Link> ·{" "}
+        <Link to={signInLinkPath(redirectTo)}>Email me a sign-in link instead</Link>
+      </p>
       <p>
         New here? <Link to={signupPath(redirectTo)}>Create an account</Link>
       </p>

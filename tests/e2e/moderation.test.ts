@@ -1,6 +1,7 @@
 import type { Locator, Page, Request, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient, SESSION_COOKIE } from "../support/accounts";
+import { verifyByEmail } from "../support/mail";
 import { describeWithBrowser, launchBrowser, waitForHydration, type TestBrowser } from "../support/browser";
 import { DEMO_PATH, startTestServer, type TestServer } from "../support/server";
 
@@ -59,6 +60,8 @@ describeWithBrowser("moderation and the comment form in Chromium (production bui
       const http = new HttpClient(server.baseUrl);
       const reply = await http.signUp({ email: "dani.doubleclick@example.org", displayName: "Dani Doubleclick" });
       if (reply.status !== 302) throw new Error(`sign-up answered ${reply.status}`);
+      // Confirmed, so it is moderated as a member, not as a new guest (README: Accounts).
+      await verifyByEmail(server, http, "dani.doubleclick@example.org");
       browser = await launchBrowser({ javaScriptEnabled: true });
       await browser.context.addCookies([{ name: SESSION_COOKIE, value: http.sessionId!, url: server.baseUrl }]);
       page = await browser.context.newPage();

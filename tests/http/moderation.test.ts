@@ -12,6 +12,7 @@ import {
   textareaValue,
   type Reply,
 } from "../support/accounts";
+import { verifyByEmail } from "../support/mail";
 import { commentIdOf, decodeEntities, topLevelNumbers } from "../support/pages";
 import { DEMO_PATH, DEMO_SLUG, startTestServer, type TestServer } from "../support/server";
 
@@ -399,6 +400,8 @@ describe("moderation as shipped (COMMENT_MIN_SECONDS=0)", () => {
       member = client();
       const reply = await member.signUp(MEMBER);
       if (reply.status !== 302) throw new Error(`sign-up answered ${reply.status}`);
+      // Confirmed, so it is moderated as a member; unconfirmed ones are tests/http/account-email.test.ts's.
+      await verifyByEmail(server, member, MEMBER.email);
     }, HOOK_TIMEOUT);
 
     it("a member's first comment is published at once (never held for being new)", async () => {

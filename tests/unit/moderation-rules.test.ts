@@ -152,6 +152,20 @@ describe("decideHold", () => {
     });
   });
 
+  it("a member whose email address is not confirmed follows the guest rules, never trusted", () => {
+    for (const trustedGuest of [false, true]) {
+      expect(decideHold(facts({ writer: "unverified-member", trustedGuest, settings: on }))).toEqual({
+        status: "pending",
+        reason: "email address not confirmed yet",
+      });
+    }
+    expect(decideHold(facts({ writer: "unverified-member", settings: off }))).toEqual({
+      status: "published",
+      reason: null,
+    });
+    expect(decideHold(facts({ writer: "unverified-member", links: 3, settings: off })).status).toBe("pending");
+  });
+
   it("a form sent too fast is held, for guests (trusted or not) and members", () => {
     for (const [writer, trustedGuest] of [
       ["guest", false],
