@@ -161,9 +161,9 @@ function postComment(who: HttpClient, form: Record<string, string>, origin?: str
   return who.post(DEMO_PATH, form, origin === undefined ? {} : { origin });
 }
 
-/** The number in a 303's `#comment-…` anchor, e.g. "23" or "3.1". */
+/** The number in a 303's `#comment-…` anchor, e.g. "23" or "3.1" (after the `?posted=<id>` that marks the new comment). */
 function numberFrom(location: string | null): string {
-  const match = new RegExp(`^/posts/${DEMO_SLUG}#comment-([\\d-]+)$`).exec(location ?? "");
+  const match = new RegExp(`^/posts/${DEMO_SLUG}\\?posted=\\d+#comment-([\\d-]+)$`).exec(location ?? "");
   expect(match, `Location: ${location}`).not.toBeNull();
   return match![1].replaceAll("-", ".");
 }
