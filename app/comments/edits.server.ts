@@ -7,7 +7,8 @@ import { DUPLICATE_WINDOW_SECONDS, type FieldErrors } from "./submission.server"
 import type { ThreadViewer } from "./thread-read.server";
 import { EDIT_WINDOW_MINUTES } from "./edit-window";
 import { splitComment } from "./split";
-import { commentFormSchema, type CommentRules } from "./validation";
+import { BLANK_BODY_MESSAGE, commentFormSchema, type CommentRules } from "./validation";
+import { showsNothing } from "./visible-body.server";
 
 /**
  * Writers editing and removing their own comments (issue: "Editing and
@@ -86,6 +87,7 @@ export async function editSubmission(
   }
   const parsed = commentFormSchema(rules, { signedIn: true }).shape.body.safeParse(newBody);
   if (!parsed.success) return { ok: false, fieldErrors: { body: parsed.error.issues.map((i) => i.message) } };
+  if (showsNothing(parsed.data)) return { ok: false, fieldErrors: { body: [BLANK_BODY_MESSAGE] } };
   const split = splitComment(parsed.data, { limit: rules.limit, maxParts: rules.maxParts });
   if (!split.ok) return { ok: false, fieldErrors: { body: ["This comment has too many parts."] } };
 

@@ -12,7 +12,8 @@ import {
 import { isTrustedGuest } from "../moderation/trusted-guests.server";
 import { nextPosition, numberOf } from "./numbering.server";
 import { splitComment } from "./split";
-import { commentFormSchema, type CommentFormValue, type CommentRules } from "./validation";
+import { BLANK_BODY_MESSAGE, commentFormSchema, type CommentFormValue, type CommentRules } from "./validation";
+import { showsNothing } from "./visible-body.server";
 
 /**
  * Writing a post's discussion (docs/architecture.md §3, §4): storing a
@@ -145,6 +146,10 @@ export async function submitComment(
     return { ok: false, fieldErrors };
   }
   const input = parsed.data;
+  // What the page would draw, not only the source: an import keeps what the old site held.
+  if (!options.imported && showsNothing(input.body)) {
+    return { ok: false, fieldErrors: { body: [BLANK_BODY_MESSAGE] } };
+  }
   if (!target.commentsOpen) {
     return { ok: false, fieldErrors: { "": ["Comments are closed on this post."] } };
   }

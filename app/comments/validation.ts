@@ -27,6 +27,9 @@ export function commentRulesOf(settings: {
   };
 }
 
+/** The message for a body that shows nothing: empty, white space, or (judged on the server after rendering) invisible. */
+export const BLANK_BODY_MESSAGE = "Write a comment before posting.";
+
 const NAME_MAX_CHARACTERS = 80;
 const EMAIL_MAX_LENGTH = 254; // RFC 5321 §4.5.3.1.3 path limit
 const WEBSITE_MAX_LENGTH = 2000;
@@ -106,9 +109,9 @@ export function commentFormSchema(rules: CommentRules, options: { signedIn?: boo
         })
         .optional(),
       body: z
-        .string({ error: "Write a comment before posting." })
+        .string({ error: BLANK_BODY_MESSAGE })
         .transform(normalizeText)
-        .refine((body) => !isBlank(body), { error: "Write a comment before posting." })
+        .refine((body) => !isBlank(body), { error: BLANK_BODY_MESSAGE })
         .superRefine((body, ctx) => {
           const plan = splitComment(body, { limit: rules.limit, maxParts: rules.maxParts });
           if (!plan.ok) {
