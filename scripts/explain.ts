@@ -37,7 +37,7 @@ process.chdir(root);
 const { openDatabase } = await import("../db/client");
 const { comments } = await import("../db/schema");
 const { loadDemoContent } = await import("../app/demo/demo.server");
-const { queueQueries } = await import("../app/moderation/queue.server");
+const { QUEUE_PAGE_SIZE, queueQueries } = await import("../app/moderation/queue.server");
 const { seedLongThread, describeSeed, LONG_THREAD_SLUG } = await import("./seed-long-thread");
 type Database = import("../db/client").Database;
 
@@ -172,7 +172,7 @@ function queries(db: Database, lastPage: number, busyParentId: number, withColum
   const statusCounts = (slugs: string[] | null) => queueQueries.statusCounts(db, scope(slugs));
   const reportedCount = (slugs: string[] | null) => queueQueries.reportedCount(db, scope(slugs));
   const list = (slugs: string[] | null, status: "pending" | "removed") =>
-    queueQueries.firstParts(db, scope(slugs), status, 100);
+    queueQueries.firstParts(db, scope(slugs), status, QUEUE_PAGE_SIZE);
   const both = [DEMO_SLUG, LONG_THREAD_SLUG];
   return [
     {

@@ -34,6 +34,9 @@ export interface QueueItem {
   revisions: { body: string; replacedAt: string }[];
 }
 
+/** Submissions one page of a queue list shows. */
+export const QUEUE_PAGE_SIZE = 50;
+
 /** Which posts a moderator may act on: every post (admins), or these slugs (a coach's own). */
 export type ModeratorScope = { all: true } | { all: false; postSlugs: readonly string[] };
 
@@ -61,8 +64,11 @@ export const queueQueries = {
       .from(commentReports)
       .innerJoin(comments, eq(commentReports.commentId, comments.id))
       .where(and(isNull(commentReports.resolvedAt), scopeFilter(scope))),
-  /** The first part of each submission in a list, oldest first for held comments, newest first otherwise. */
-  firstParts: (db: Executor, scope: ModeratorScope, list: QueueList, limit: number) =>
+  /**
+   * The first part of each submission in a list, oldest first for held comments, newest first
+   * otherwise (ties by id, so pages never overlap): `limit` of them after skipping `offset`.
+   */
+  firstParts: (db: Executor, scope: ModeratorScope, list: QueueList, limit: number, offset = 0) =>
     db
       .select({
         submissionId: comments.submissionId,
@@ -103,7 +109,8 @@ export const queueQueries = {
         ),
       )
       .orderBy(list === "pending" ? asc(comments.createdAt) : desc(comments.createdAt), asc(comments.id))
-      .limit(limit),
+      .limit(limit)
+      .offset(offset),
 };
 
 /** How many submissions each list holds, within the moderator's scope. */
@@ -115,14 +122,21 @@ export async function queueCounts(db: Executor, scope: ModeratorScope): Promise<
   return counts;
 }
 
-/** A list of the queue, oldest first for held comments, newest first otherwise. */
+/**
+ * One page of a list of the queue, oldest first for held comments, newest first otherwise.
+ *
+ * @param paging `page` is 1-based (default 1), `perPage` submissions a page (default
+ *   `QUEUE_PAGE_SIZE`); a page beyond the last is empty.
+ */
 export async function listQueue(
   db: Executor,
   scope: ModeratorScope,
   list: QueueList,
-  limit = 100,
+  paging: { page?: number; perPage?: number } = {},
 ): Promise<QueueItem[]> {
-  const firstParts = await queueQueries.firstParts(db, scope, list, limit);
+  const perPage = paging.perPage ?? QUEUE_PAGE_SIZE;
+  const page = Math.max(1, Math.floor(paging.page ?? 1));
+  const firstParts = await queueQueries.firstParts(db, scope, list, perPage, (page - 1) * perPage);
   const reports = firstParts.length
     ? await db
         .select({
@@ -164,6 +178,56 @@ export async function listQueue(
       .filter((r) => r.submissionId === part.submissionId)
       .map((r) => ({ reason: r.reason, createdAt: r.createdAt.toISOString() })),
   }));
+}
+
+/** A page of a queue list as the moderation page shows it. */
+export interface QueuePage {
+  items: QueueItem[];
+  /** 1-based; the last page when more was asked than there is. */
+  page: number;
+  /** At least 1 (an empty list has one, empty, page). */
+  pageCount: number;
+  /** Submissions in the whole list. */
+  total: number;
+  /** How many submissions each list holds. */
+  counts: Record<QueueList, number>;
+}
+
+/** The page a list has for `page`: itself, or the last one when the list has fewer pages (after an action emptied some). */
+function pageWithin(page: number, total: number): { page: number; pageCount: number } {
+  const pageCount = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
+  return { page: Math.min(Math.max(1, Math.floor(page)), pageCount), pageCount };
+}
+
+/**
+ * Page `page` (1-based) of a list of the queue, `QUEUE_PAGE_SIZE` submissions a page, with every
+ * list's count. A page beyond the last gives the last page (a moderator who emptied page 3 lands
+ * on the new last page, not on an empty one).
+ */
+export async function queuePage(
+  db: Executor,
+  scope: ModeratorScope,
+  list: QueueList,
+  page: number,
+): Promise<QueuePage> {
+  const counts = await queueCounts(db, scope);
+  const within = pageWithin(page, counts[list]);
+  const items = await listQueue(db, scope, list, { page: within.page });
+  return { items, ...within, total: counts[list], counts };
+}
+
+/**
+ * The page of `list` to show after an action taken on page `page`: the same page while it
+ * still exists, else the list's new last page.
+ */
+export async function pageAfterAction(
+  db: Executor,
+  scope: ModeratorScope,
+  list: QueueList,
+  page: number,
+): Promise<number> {
+  const counts = await queueCounts(db, scope);
+  return pageWithin(page, counts[list]).page;
 }
 
 /**

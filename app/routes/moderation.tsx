@@ -1,11 +1,19 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { PageNav, pageHref } from "~/components/PageNav";
 import { postPath } from "~/discovery/paths";
 import { requireSameOrigin } from "~/http/same-origin.server";
 import { requireUser } from "~/http/session.server";
 import { getDatabase } from "~/database.server";
-import { listQueue, moderate, queueCounts, type ModeratorScope, type QueueList } from "~/moderation/queue.server";
+import {
+  moderate,
+  pageAfterAction,
+  QUEUE_PAGE_SIZE,
+  queuePage,
+  type ModeratorScope,
+  type QueueList,
+} from "~/moderation/queue.server";
 import { announceSubmission } from "~/notifications/announce.server";
 import { LIST_ACTIONS, NOTHING_TICKED, moderationFormSchema, queueQuerySchema } from "~/moderation/forms";
 import { moderatesPost } from "~/moderation/rules";
@@ -34,10 +42,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const scope = await scopeFor(user);
   const query = parseWithZod(new URL(request.url).searchParams, { schema: queueQuerySchema });
   const list = query.status === "success" ? query.value.list : "pending";
+  const asked = query.status === "success" ? query.value.page : 1;
   const posts = new Map((await listAllPosts()).map((p) => [p.slug, p.title]));
-  const [counts, items] = await Promise.all([queueCounts(db, scope), listQueue(db, scope, list)]);
+  const { items, page, pageCount, total, counts } = await queuePage(db, scope, list, asked);
   return json(
-    { list, counts, items: items.map((item) => ({ ...item, postTitle: posts.get(item.postSlug) ?? item.postSlug })) },
+    {
+      list,
+      page,
+      pageCount,
+      total,
+      /** 1-based position in the list of the page's first comment. */
+      first: (page - 1) * QUEUE_PAGE_SIZE + 1,
+      counts,
+      items: items.map((item) => ({ ...item, postTitle: posts.get(item.postSlug) ?? item.postSlug })),
+    },
     { headers },
   );
 }
@@ -49,14 +67,22 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") {
     return json({ error: submission.error?.[""]?.[0] ?? NOTHING_TICKED }, { status: 400, headers });
   }
-  const { list, action: act, submissionIds } = submission.value;
+  const { list, page, action: act, submissionIds } = submission.value;
   const db = await getDatabase();
-  const changed = await moderate(db, await scopeFor(user), submissionIds, act);
+  const scope = await scopeFor(user);
+  const changed = await moderate(db, scope, submissionIds, act);
   // A held comment published for the first time: tell its thread's subscribers.
   if (act === "approve" && list === "pending") {
     for (const id of submissionIds) await announceSubmission(db, id);
   }
-  return redirect(`/moderation?list=${list}&done=${act}&n=${changed}`, { status: 303, headers });
+  // Back to the page acted on, or the list's new last page when that one is gone.
+  const back = queueHref(list, await pageAfterAction(db, scope, list, page), { done: act, n: String(changed) });
+  return redirect(back, { status: 303, headers });
+}
+
+/** `/moderation?list=<list>[&page=<n>]…`: page 1 carries no page parameter. */
+function queueHref(list: QueueList, page: number, extra: Record<string, string> = {}): string {
+  return pageHref("/moderation", page, { list, ...extra });
 }
 
 const DONE: Record<string, string> = {
@@ -67,7 +93,7 @@ const DONE: Record<string, string> = {
 };
 
 export default function ModerationQueue() {
-  const { list, counts, items } = useLoaderData<typeof loader>();
+  const { list, page, pageCount, total, first, counts, items } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const refused = useActionData<typeof action>();
   const done = params.get("done");
@@ -92,9 +118,24 @@ export default function ModerationQueue() {
         </p>
       ) : null}
       {items.length === 0 ? <p>Nothing here.</p> : null}
+      {pageCount > 1 ? (
+        <p className="hint">
+          {`Comments ${first}–${first + items.length - 1} of ${total}`}
+          {list === "pending" ? ", oldest first." : ", newest first."}
+        </p>
+      ) : null}
+      <PageNav
+        page={page}
+        pageCount={pageCount}
+        href={(n) => queueHref(list, n)}
+        label="Queue pages, top"
+        previousText="← Previous page"
+        nextText="Next page →"
+      />
       {items.length > 0 ? (
         <Form method="post" id="bulk">
           <input type="hidden" name="list" value={list} />
+          <input type="hidden" name="page" value={page} />
           <p className="bulk-actions">
             With the ticked comments:{" "}
             {LIST_ACTIONS[list].map((a) => (
@@ -142,6 +183,7 @@ export default function ModerationQueue() {
             ) : null}
             <Form method="post" className="inline-form">
               <input type="hidden" name="list" value={list} />
+              <input type="hidden" name="page" value={page} />
               <input type="hidden" name="submissionId" value={item.submissionId} />
               {LIST_ACTIONS[list].map((a) => (
                 <button key={a.action} type="submit" name="action" value={a.action} className="button small">
@@ -152,6 +194,14 @@ export default function ModerationQueue() {
           </li>
         ))}
       </ol>
+      <PageNav
+        page={page}
+        pageCount={pageCount}
+        href={(n) => queueHref(list, n)}
+        label="Queue pages, bottom"
+        previousText="← Previous page"
+        nextText="Next page →"
+      />
     </section>
   );
 }

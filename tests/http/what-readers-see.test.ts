@@ -68,3 +68,125 @@ describe("a body that would show nothing is refused like a blank one", () => {
     expect(textareaValue(form.text, "body")).toBe("A first thought worth keeping.");
   });
 });
+
+// ---------------------------------------------------------------------------
+// The moderation queue, paged
+// ---------------------------------------------------------------------------
+
+interface QueueEntry {
+  submissionId: string;
+  body: string;
+}
+
+/** The entries of a /moderation list page, in the order shown. */
+function queueEntries(html: string): QueueEntry[] {
+  const markup = html.replace(/<script\b[\s\S]*?<\/script>/gi, "");
+  return markup
+    .split('<li class="queue-item">')
+    .slice(1)
+    .map((chunk) => {
+      const item = chunk.slice(0, chunk.indexOf("</li>"));
+      const submissionId = /name="submissionId" value="([0-9a-f-]{36})"/.exec(item)?.[1] ?? "";
+      const body = decodeEntities(/<pre class="queue-body"[^>]*>([\s\S]*?)<\/pre>/.exec(item)?.[1] ?? "");
+      return { submissionId, body };
+    });
+}
+
+/** A redirect's path and query parameters, whatever their order. */
+function addressOf(location: string | null): { path: string; params: [string, string][] } {
+  const url = new URL(location ?? "", "http://x");
+  return { path: url.pathname, params: [...url.searchParams].sort(([a], [b]) => a.localeCompare(b)) };
+}
+
+/** The `<nav>` named `label`, or null. */
+function navNamed(html: string, label: string): string | null {
+  const start = html.indexOf(`aria-label="${label}"`);
+  if (start < 0) return null;
+  return html.slice(html.lastIndexOf("<nav", start), html.indexOf("</nav>", start));
+}
+
+/** The hrefs of a navigation's links, entities decoded. */
+function hrefsIn(nav: string): string[] {
+  return [...nav.matchAll(/<a\b[^>]*href="([^"]*)"/g)].map((m) => decodeEntities(m[1]));
+}
+
+describe("the moderation queue, paged", () => {
+  const PAGED = 56;
+  const bodyOf = (i: number) => `Queue paging: held comment number ${String(i).padStart(2, "0")} of ${PAGED}.`;
+  let admin: HttpClient;
+
+  beforeAll(async () => {
+    admin = new HttpClient(server.baseUrl);
+    expect((await admin.signIn(ADMIN.email, ADMIN.password)).status).toBe(302);
+    // First-time guests, each in their own browser: every one is held, in this order.
+    for (let i = 1; i <= PAGED; i++) {
+      const reply = await new HttpClient(server.baseUrl).post(DEMO_PATH, { name: `Guest ${i}`, body: bodyOf(i) });
+      expect(reply.status, `comment ${i}`).toBe(303);
+      expect(reply.location).toMatch(/[?&]held=\d+/);
+    }
+  }, HOOK_TIMEOUT);
+
+  async function pendingPage(page?: number): Promise<{ html: string; entries: QueueEntry[] }> {
+    const reply = await admin.get(`/moderation?list=pending${page ? `&page=${page}` : ""}`);
+    expect(reply.status).toBe(200);
+    return { html: reply.text, entries: queueEntries(reply.text) };
+  }
+
+  it("shows 50 held comments a page, oldest first, with named page navigations above and below that work without JavaScript", async () => {
+    const first = await pendingPage();
+    expect(first.entries).toHaveLength(50);
+    for (const label of ["Queue pages, top", "Queue pages, bottom"]) {
+      const nav = navNamed(first.html, label);
+      expect(nav, `a navigation named “${label}”`).not.toBeNull();
+      expect(hrefsIn(nav!)).toContain("/moderation?list=pending&page=2");
+    }
+    const second = await pendingPage(2);
+    const all = [...first.entries, ...second.entries];
+    expect(new Set(all.map((e) => e.submissionId)).size, "no comment on both pages").toBe(all.length);
+    const ours = all.map((e) => e.body).filter((b) => b.startsWith("Queue paging:"));
+    expect(ours).toEqual(Array.from({ length: PAGED }, (_, i) => bodyOf(i + 1)));
+    expect(second.entries.at(-1)?.body).toBe(bodyOf(PAGED));
+    expect(hrefsIn(navNamed(second.html, "Queue pages, top")!)).toContain("/moderation?list=pending");
+    // A page beyond the last shows the last one.
+    expect((await pendingPage(40)).entries.map((e) => e.submissionId)).toEqual(
+      second.entries.map((e) => e.submissionId),
+    );
+  });
+
+  it("an action on comments ticked on page 2 acts on those only, and comes back to page 2, then to page 1 once page 2 is gone", async () => {
+    const before1 = (await pendingPage()).entries;
+    const before2 = (await pendingPage(2)).entries;
+    expect(before2.length).toBeGreaterThan(2);
+    const ticked = before2.slice(-2);
+    const reply = await admin.post("/moderation", [
+      ["list", "pending"],
+      ["page", "2"],
+      ["action", "approve"],
+      ...ticked.map((e): [string, string] => ["submissionId", e.submissionId]),
+    ]);
+    expect(reply.status).toBe(303);
+    expect(addressOf(reply.location)).toEqual(addressOf("/moderation?list=pending&page=2&done=approve&n=2"));
+    const after2 = await admin.get(reply.location!);
+    expect(decodeEntities(after2.text.replace(/<!--[\s\S]*?-->/g, ""))).toContain("2 comments approved.");
+    expect(queueEntries(after2.text).map((e) => e.submissionId)).toEqual(
+      before2.slice(0, -2).map((e) => e.submissionId),
+    );
+    expect((await pendingPage()).entries).toEqual(before1);
+    const thread = decodeEntities((await new HttpClient(server.baseUrl).get(DEMO_PATH)).text);
+    for (const e of ticked) expect(thread).toContain(e.body);
+
+    // Everything left on page 2: the list then fits on one page, where the moderator lands.
+    const rest = queueEntries(after2.text);
+    const cleared = await admin.post("/moderation", [
+      ["list", "pending"],
+      ["page", "2"],
+      ["action", "spam"],
+      ...rest.map((e): [string, string] => ["submissionId", e.submissionId]),
+    ]);
+    expect(cleared.status).toBe(303);
+    expect(addressOf(cleared.location)).toEqual(addressOf(`/moderation?list=pending&done=spam&n=${rest.length}`));
+    const landed = await admin.get(cleared.location!);
+    expect(queueEntries(landed.text)).toEqual(before1);
+    expect(navNamed(landed.text, "Queue pages, top")).toBeNull();
+  });
+});

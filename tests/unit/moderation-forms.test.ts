@@ -30,7 +30,13 @@ describe("moderationFormSchema", () => {
       ["action", "restore"],
       ["submissionId", ID],
     ]);
-    expect(one.status === "success" && one.value).toEqual({ list: "spam", action: "restore", submissionIds: [ID] });
+    // A form without a page was drawn on page 1.
+    expect(one.status === "success" && one.value).toEqual({
+      list: "spam",
+      page: 1,
+      action: "restore",
+      submissionIds: [ID],
+    });
     const two = parse([
       ["action", "approve"],
       ["submissionId", ID],
@@ -38,9 +44,23 @@ describe("moderationFormSchema", () => {
     ]);
     expect(two.status === "success" && two.value).toEqual({
       list: "pending",
+      page: 1,
       action: "approve",
       submissionIds: [ID, OTHER],
     });
+  });
+
+  it("keeps the page the form was on, and reads anything but a page number as page 1", () => {
+    const pageOf = (page: string) => {
+      const result = parse([
+        ["page", page],
+        ["action", "approve"],
+        ["submissionId", ID],
+      ]);
+      return result.status === "success" ? result.value.page : null;
+    };
+    expect(pageOf("2")).toBe(2);
+    for (const junk of ["0", "-1", "2.5", "abc", "", "99999999"]) expect(pageOf(junk), junk).toBe(1);
   });
 
   it("refuses a form with nothing ticked, saying to tick a comment", () => {
@@ -92,5 +112,15 @@ describe("queueQuerySchema", () => {
     expect(list("")).toBe("pending");
     expect(list("list=everything")).toBe("pending");
     expect(list("list=spam&list=removed")).toBe("pending");
+  });
+
+  it("reads the page asked for, and page 1 for a missing, malformed or repeated one", () => {
+    const page = (query: string) => {
+      const result = parseWithZod(new URLSearchParams(query), { schema: queueQuerySchema });
+      return result.status === "success" ? result.value.page : null;
+    };
+    expect(page("list=spam&page=3")).toBe(3);
+    expect(page("list=spam")).toBe(1);
+    for (const junk of ["page=0", "page=-2", "page=1.5", "page=x", "page=2&page=3"]) expect(page(junk), junk).toBe(1);
   });
 });
