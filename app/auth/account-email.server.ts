@@ -4,6 +4,7 @@ import { enqueueEmail } from "../notifications/outbox.server";
 import { getSiteSettings } from "../settings/site-settings.server";
 import { absoluteUrl } from "../site/urls.server";
 import { issueLink, VERIFICATION_LINK_MINUTES, type LinkPurpose } from "./email-links.server";
+import { isolated } from "../site/bidi";
 
 /**
  * The emails accounts send (README: Accounts): a password reset, an email
@@ -54,7 +55,7 @@ export async function sendPasswordResetEmail(db: Executor, to: Recipient): Promi
     to: to.email,
     subject: `Reset your password for ${site}`,
     text: [
-      `Hello ${to.displayName},`,
+      `Hello ${isolated(to.displayName)},`,
       "",
       `Someone (we hope you) asked to reset the password of your account on ${site}.`,
       `Choose a new password here. The link works once, for ${lifetimeInWords(minutes)}:`,
@@ -77,7 +78,7 @@ export async function sendVerificationEmail(db: Executor, to: Recipient): Promis
     to: to.email,
     subject: `Confirm your email address for ${site}`,
     text: [
-      `Hello ${to.displayName},`,
+      `Hello ${isolated(to.displayName)},`,
       "",
       `Please confirm that ${to.email} is your address on ${site}.`,
       "Until you do, your comments wait for a moderator, as a new guest's do.",
@@ -106,7 +107,7 @@ export async function sendSignInLinkEmail(db: Executor, to: Recipient, redirectT
     to: to.email,
     subject: `Your sign-in link for ${site}`,
     text: [
-      `Hello ${to.displayName},`,
+      `Hello ${isolated(to.displayName)},`,
       "",
       `Sign in to ${site} with this link. It works once, for ${lifetimeInWords(minutes)}:`,
       "",

@@ -119,7 +119,10 @@ export function CommentForm({
       </div>
       {viewer.signedIn ? (
         <p className="hint">
-          Posting as <strong>{viewer.displayName}</strong>
+          Posting as{" "}
+          <strong>
+            <bdi>{viewer.displayName}</bdi>
+          </strong>
           {viewer.isPostAuthor ? " (the post's author)" : ""}.
         </p>
       ) : (

@@ -166,13 +166,15 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
             <>
               <span className="comment-author">
                 {comment.userId ? (
-                  <a href={memberPath(comment.userId)}>{comment.displayName}</a>
+                  <a href={memberPath(comment.userId)}>
+                    <bdi>{comment.displayName}</bdi>
+                  </a>
                 ) : comment.website ? (
                   <a href={comment.website} rel="ugc nofollow noopener">
-                    {comment.displayName}
+                    <bdi>{comment.displayName}</bdi>
                   </a>
                 ) : (
-                  comment.displayName
+                  <bdi>{comment.displayName}</bdi>
                 )}
               </span>
               {comment.authorKind === "author" ? <span className="badge">Author</span> : null}
@@ -184,7 +186,10 @@ function CommentItem({ node, context }: { node: ThreadNode<DisplayComment>; cont
         </header>
         {node.inReplyTo ? (
           <p className="in-reply-to">
-            in reply to <a href={`#${node.inReplyTo.anchor}`}>{`${node.inReplyTo.name} (${node.inReplyTo.number})`}</a>
+            in reply to{" "}
+            <a href={`#${node.inReplyTo.anchor}`}>
+              <bdi>{node.inReplyTo.name}</bdi> ({node.inReplyTo.number})
+            </a>
           </p>
         ) : null}
         {comment.removed ? (

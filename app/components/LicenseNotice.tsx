@@ -29,16 +29,18 @@ export function LicenseNotice({
       {license.url ? (
         // ccREL as the Creative Commons licence chooser writes it, about the post's canonical URL.
         <p about={canonicalUrl}>
-          <a property="dct:title" rel="cc:attributionURL" href={canonicalUrl}>
+          <a property="dct:title" rel="cc:attributionURL" href={canonicalUrl} dir="auto">
             {title}
           </a>{" "}
           by{" "}
           {authorUrl ? (
-            <a rel="cc:attributionURL dct:creator" property="cc:attributionName" href={authorUrl}>
+            <a rel="cc:attributionURL dct:creator" property="cc:attributionName" href={authorUrl} dir="auto">
               {authorName}
             </a>
           ) : (
-            <span property="cc:attributionName">{authorName}</span>
+            <span property="cc:attributionName" dir="auto">
+              {authorName}
+            </span>
           )}{" "}
           is licensed under{" "}
           <a href={license.url} rel="license">
@@ -48,7 +50,7 @@ export function LicenseNotice({
         </p>
       ) : (
         <p>
-          © {authorName}. All rights reserved.{" "}
+          © <bdi>{authorName}</bdi>. All rights reserved.{" "}
           {askUrl ? (
             <>
               To reuse any of it, <a href={askUrl}>ask the author for permission</a>.

@@ -24,14 +24,22 @@ export function PostList({ posts }: { posts: PostListItem[] }) {
         <li key={post.slug}>
           <article>
             <h2>
-              <Link to={postPath(post.slug)}>{post.title}</Link>
+              <Link to={postPath(post.slug)} dir="auto">
+                {post.title}
+              </Link>
             </h2>
             <p className="meta">
               <time dateTime={post.published}>{formatCalendarDate(post.published)}</time>
               {post.authorName ? (
                 <>
                   {" · by "}
-                  {post.authorSlug ? <Link to={authorPath(post.authorSlug)}>{post.authorName}</Link> : post.authorName}
+                  {post.authorSlug ? (
+                    <Link to={authorPath(post.authorSlug)} dir="auto">
+                      {post.authorName}
+                    </Link>
+                  ) : (
+                    <bdi>{post.authorName}</bdi>
+                  )}
                 </>
               ) : null}
               {" · "}

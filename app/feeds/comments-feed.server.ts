@@ -12,6 +12,7 @@ import { getPublicPost } from "../posts/posts.server";
 import { getSiteSettings } from "../settings/site-settings.server";
 import { rightsStatement, type FeedLicense } from "./licence";
 import { feedText, xmlSafeDeep } from "./xml-safe";
+import { isolated } from "../site/bidi";
 
 /**
  * A post's comments as an Atom 1.0 feed (RFC 4287), built with feedsmith like
@@ -110,7 +111,7 @@ async function feedComments(db: Executor, postSlug: string, maxDepth: number): P
 /**
  * The feed's XML (UTF-8 text): `id` and `rel="self"` link
  * `${origin}/posts/<slug>/comments.atom`, `rel="alternate"` the post page;
- * one entry per comment with its author's name, `published` = `updated` =
+ * one entry per comment with its author's name (in the title set apart by U+2068 … U+2069), `published` = `updated` =
  * when it was posted (UTC, ISO-8601), `id` its permalink, a link to its
  * anchor on the post page, its HTML as `content type="html"` and its own
  * licence (the one recorded when it was submitted, else `input.license`): `<link rel="license" href="<deed>"/>` (RFC 4287 §4.2.7.2 allows
@@ -133,9 +134,12 @@ export function buildCommentsFeed(input: CommentsFeedInput): string {
     const license = comment.license ?? input.license;
     const name = feedText(comment.authorName) || "Anonymous";
     const part = comment.part ? ` (part ${comment.part.index} of ${comment.part.count})` : "";
+    // In the feed's sentences the name is set apart (U+2068 … U+2069), so a right-to-left
+    // override in it cannot flip the words after it; the author element keeps the bare name.
+    const shownName = isolated(name);
     return {
       // type="text": the library escapes it, so a name is never markup.
-      title: { value: `Comment ${comment.number} by ${name}${part}`, type: "text" },
+      title: { value: `Comment ${comment.number} by ${shownName}${part}`, type: "text" },
       id: `${origin}${commentPath(comment.id)}`,
       links: [
         { href: `${postUrl}#${encodeURIComponent(comment.anchor)}`, rel: "alternate", type: "text/html" },
@@ -144,14 +148,14 @@ export function buildCommentsFeed(input: CommentsFeedInput): string {
       updated: comment.createdAt,
       published: comment.createdAt,
       authors: [{ name }],
-      rights: { value: rightsStatement(license, name), type: "text" },
+      rights: { value: rightsStatement(license, shownName), type: "text" },
       content: { value: comment.html, type: "html" },
     };
   });
   return generateAtomFeed(
     xmlSafeDeep({
       id: selfUrl,
-      title: { value: `Comments on “${input.post.title}” · ${input.siteTitle}`, type: "text" },
+      title: { value: `Comments on “${isolated(input.post.title)}” · ${input.siteTitle}`, type: "text" },
       links: [
         { href: postUrl, rel: "alternate", type: "text/html" },
         { href: selfUrl, rel: "self", type: "application/atom+xml" },

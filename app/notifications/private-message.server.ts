@@ -1,5 +1,6 @@
 import type { Database } from "../../db/client";
 import { enqueueEmail } from "./outbox.server";
+import { isolated } from "../site/bidi";
 
 /**
  * A comment sent privately to the post's author instead of being published
@@ -18,12 +19,15 @@ export async function sendPrivateMessage(
     siteTitle: string;
   },
 ): Promise<void> {
-  const from = message.senderEmail ? `${message.senderName} <${message.senderEmail}>` : message.senderName;
+  // The sender's name and the title set apart, so a right-to-left override in one cannot flip our words.
+  const name = isolated(message.senderName);
+  const from = message.senderEmail ? `${name} <${isolated(message.senderEmail)}>` : name;
+  const title = isolated(message.postTitle);
   await enqueueEmail(db, {
     to: message.to,
-    subject: `A private message about “${message.postTitle}”`,
+    subject: `A private message about “${title}”`,
     text: [
-      `${from} wrote to you privately about your post “${message.postTitle}” (${message.postUrl}).`,
+      `${from} wrote to you privately about your post “${title}” (${message.postUrl}).`,
       "It was not published.",
       "",
       message.body,

@@ -4,6 +4,7 @@ import type { Executor } from "../../db/client";
 import { comments, subscriptions, users } from "../../db/schema";
 import { unsubscribePath } from "../discovery/paths";
 import { enqueueEmail } from "./outbox.server";
+import { isolated } from "../site/bidi";
 
 /**
  * Who gets email about what (README: notifications), and the emails
@@ -376,8 +377,9 @@ export async function notifyNewComment(
 
 /** The subject and text of one notification about a new comment. */
 function newCommentEmail(kind: SubscriptionKind, facts: NewCommentFacts, unsubscribeUrl: string) {
-  const name = shorten(oneLine(facts.writerName), NAME_MAX) || "Someone";
-  const title = shorten(oneLine(facts.postTitle), NAME_MAX * 2);
+  // Names and titles set apart, so a right-to-left override in one cannot flip our words.
+  const name = isolated(shorten(oneLine(facts.writerName), NAME_MAX) || "Someone");
+  const title = isolated(shorten(oneLine(facts.postTitle), NAME_MAX * 2));
   const site = oneLine(facts.siteTitle);
   const quote = quoteText(facts.excerpt);
   if (kind === "replies") {
@@ -432,8 +434,8 @@ export async function notifyHeldComment(
 ): Promise<{ queued: number }> {
   const to = safeEmail(input.to);
   if (!to) return { queued: 0 };
-  const name = shorten(oneLine(input.writerName), NAME_MAX) || "Someone";
-  const title = shorten(oneLine(input.postTitle), NAME_MAX * 2);
+  const name = isolated(shorten(oneLine(input.writerName), NAME_MAX) || "Someone");
+  const title = isolated(shorten(oneLine(input.postTitle), NAME_MAX * 2));
   const site = oneLine(input.siteTitle);
   await enqueueEmail(
     db,

@@ -143,8 +143,11 @@ export default function Account() {
     <section className="narrow">
       <h1>Your account</h1>
       <p>
-        Signed in as <strong>{user.displayName}</strong> ({user.role}).{" "}
-        <Link to={memberPath(user.id)}>Your public profile</Link>
+        Signed in as{" "}
+        <strong>
+          <bdi>{user.displayName}</bdi>
+        </strong>{" "}
+        ({user.role}). <Link to={memberPath(user.id)}>Your public profile</Link>
       </p>
       {formMissing ? (
         <p className="form-error" role="alert">

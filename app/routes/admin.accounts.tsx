@@ -7,6 +7,7 @@ import { requireSameOrigin } from "~/http/same-origin.server";
 import { requireUser } from "~/http/session.server";
 import { getDatabase } from "~/database.server";
 import { formatInstant } from "~/posts/dates";
+import { isolated } from "~/site/bidi";
 
 export const meta: MetaFunction = () => [{ title: "Accounts" }];
 
@@ -32,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
   return json(
     {
       userId: result.value.id,
-      message: `${result.value.displayName} is now ${result.value.role === "admin" ? "an admin" : `a ${result.value.role}`}.`,
+      message: `${isolated(result.value.displayName)} is now ${result.value.role === "admin" ? "an admin" : `a ${result.value.role}`}.`,
       ok: true,
     },
     { headers },
@@ -68,7 +69,7 @@ export default function Accounts() {
           {accounts.map((account) => (
             <tr key={account.id}>
               <td>
-                {account.displayName}
+                <bdi>{account.displayName}</bdi>
                 {account.id === me ? " (you)" : ""}
               </td>
               <td>{account.email}</td>
@@ -77,7 +78,7 @@ export default function Accounts() {
                 <Form method="post" className="role-form">
                   <input type="hidden" name="userId" value={account.id} />
                   <label className="visually-hidden" htmlFor={`role-${account.id}`}>
-                    Role of {account.displayName}
+                    Role of <bdi>{account.displayName}</bdi>
                   </label>
                   <select id={`role-${account.id}`} name="role" defaultValue={account.role}>
                     <option value="member">member</option>

@@ -71,10 +71,11 @@ export default function AuthorPageView() {
         </div>
       </section>
       <h2>
-        Posts by {author.name} <span className="meta">({count === 1 ? "1 post" : `${formatCount(count)} posts`})</span>
+        Posts by <bdi>{author.name}</bdi>{" "}
+        <span className="meta">({count === 1 ? "1 post" : `${formatCount(count)} posts`})</span>
       </h2>
       <p className="site-feeds">
-        Follow {author.name}'s posts:{" "}
+        Follow <bdi>{author.name}</bdi>'s posts:{" "}
         {feeds.map((feed, index) => (
           <span key={feed.href}>
             {index > 0 ? " · " : null}

@@ -6,6 +6,7 @@ import { getRequestUser } from "~/http/session.server";
 import { getDatabase } from "~/database.server";
 import { commentPath } from "~/discovery/paths";
 import { formatInstant } from "~/posts/dates";
+import { isolated } from "~/site/bidi";
 
 /** `/members/<id>`: an account id (a lucia id, 16 characters; anything up to 64 is looked up). */
 const memberParamsSchema = z.object({ id: z.string().min(1).max(64) });
@@ -22,14 +23,16 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.member.displayName}'s comments` : "Member not found" },
+  { title: data ? `${isolated(data.member.displayName)}'s comments` : "Member not found" },
 ];
 
 export default function MemberProfile() {
   const { member, comments } = useLoaderData<typeof loader>();
   return (
     <section>
-      <h1>{member.displayName}</h1>
+      <h1>
+        <bdi>{member.displayName}</bdi>
+      </h1>
       <p className="meta">{member.role === "member" ? "Member" : member.role === "coach" ? "Coach" : "Admin"}</p>
       <h2>Comments</h2>
       {comments.length === 0 ? <p>No comments yet.</p> : null}
@@ -37,8 +40,11 @@ export default function MemberProfile() {
         {comments.map((comment) => (
           <li key={comment.id}>
             <p className="meta">
-              On <Link to={commentPath(comment.id)}>{comment.postTitle}</Link> ·{" "}
-              <time dateTime={comment.createdAt}>{formatInstant(comment.createdAt)}</time>
+              On{" "}
+              <Link to={commentPath(comment.id)}>
+                <bdi>{comment.postTitle}</bdi>
+              </Link>{" "}
+              · <time dateTime={comment.createdAt}>{formatInstant(comment.createdAt)}</time>
               {comment.part ? ` · ${comment.part}` : ""}
             </p>
             <p>{comment.excerpt}</p>

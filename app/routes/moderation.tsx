@@ -19,6 +19,7 @@ import { LIST_ACTIONS, NOTHING_TICKED, moderationFormSchema, queueQuerySchema } 
 import { moderatesPost } from "~/moderation/rules";
 import { formatInstant } from "~/posts/dates";
 import { listAllPosts } from "~/posts/posts.server";
+import { isolated } from "~/site/bidi";
 
 export const meta: MetaFunction = () => [{ title: "Moderation queue" }];
 
@@ -156,17 +157,28 @@ export default function ModerationQueue() {
                 value={item.submissionId}
                 form="bulk"
                 id={`pick-${item.submissionId}`}
-                aria-label={`Select the comment by ${item.displayName}`}
+                aria-label={`Select the comment by ${isolated(item.displayName)}`}
               />{" "}
-              <strong>{item.displayName}</strong> ({item.authorKind}
-              {item.email ? `, ${item.email}` : ""}) on <Link to={postPath(item.postSlug)}>{item.postTitle}</Link>,{" "}
-              {formatInstant(item.createdAt)}
+              <strong>
+                <bdi>{item.displayName}</bdi>
+              </strong>{" "}
+              ({item.authorKind}
+              {item.email ? (
+                <>
+                  , <bdi>{item.email}</bdi>
+                </>
+              ) : null}
+              ) on{" "}
+              <Link to={postPath(item.postSlug)}>
+                <bdi>{item.postTitle}</bdi>
+              </Link>
+              , {formatInstant(item.createdAt)}
               {item.partCount > 1 ? `, ${item.partCount} parts` : ""}
             </p>
             {item.heldReason ? <p className="hint">Held: {item.heldReason}.</p> : null}
             {item.reports.map((r, i) => (
               <p key={i} className="hint">
-                Reported {formatInstant(r.createdAt)}: “{r.reason}”
+                Reported {formatInstant(r.createdAt)}: “<bdi>{r.reason}</bdi>”
               </p>
             ))}
             <pre className="queue-body">{item.body}</pre>

@@ -85,8 +85,11 @@ export default function PasswordResetLink() {
     <section className="narrow">
       <h1>Choose a new password</h1>
       <p>
-        For the account of <strong>{name}</strong>. Saving it signs the account out on every device; you stay signed in
-        here.
+        For the account of{" "}
+        <strong>
+          <bdi>{name}</bdi>
+        </strong>
+        . Saving it signs the account out on every device; you stay signed in here.
       </p>
       <Form method="post" className="comment-form" {...getFormProps(form)}>
         <FormError id={form.errorId} errors={form.errors} />

@@ -420,11 +420,13 @@ export default function PostPage() {
         <p className="post-meta">
           <time dateTime={post.published}>{formatCalendarDate(post.published)}</time> · by{" "}
           {post.author ? (
-            <Link to={authorPath(post.author.slug)} className="author" rel="author">
+            <Link to={authorPath(post.author.slug)} className="author" rel="author" dir="auto">
               {authorName}
             </Link>
           ) : (
-            <span className="author">{authorName}</span>
+            <span className="author" dir="auto">
+              {authorName}
+            </span>
           )}
           {post.author?.role ? <>, {post.author.role}</> : null}
         </p>

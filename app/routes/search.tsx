@@ -165,9 +165,11 @@ function Outcome({ data }: { data: ReturnType<typeof useLoaderData<typeof loader
                   <>
                     {" · by "}
                     {item.authorSlug ? (
-                      <Link to={authorPath(item.authorSlug)}>{item.authorName}</Link>
+                      <Link to={authorPath(item.authorSlug)} dir="auto">
+                        {item.authorName}
+                      </Link>
                     ) : (
-                      item.authorName
+                      <bdi>{item.authorName}</bdi>
                     )}
                   </>
                 ) : null}

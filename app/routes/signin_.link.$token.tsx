@@ -64,7 +64,11 @@ export default function SignInWithLink() {
     <section className="narrow">
       <h1>Sign in</h1>
       <p>
-        Sign in as <strong>{name}</strong>.
+        Sign in as{" "}
+        <strong>
+          <bdi>{name}</bdi>
+        </strong>
+        .
       </p>
       <Form method="post">
         <button type="submit" className="button">

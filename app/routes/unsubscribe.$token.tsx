@@ -68,11 +68,11 @@ export const meta: MetaFunction = ({ error }) => [
 function whatItIs(kind: SubscriptionKind, title: string) {
   return kind === "replies" ? (
     <>
-      emails about replies to your comment on <cite>{title}</cite>
+      emails about replies to your comment on <cite dir="auto">{title}</cite>
     </>
   ) : (
     <>
-      emails about every new comment on <cite>{title}</cite>
+      emails about every new comment on <cite dir="auto">{title}</cite>
     </>
   );
 }
@@ -87,7 +87,7 @@ export default function Unsubscribe() {
         <h1>You are unsubscribed</h1>
         <p className="notice" role="status">
           {done ? "Done: " : "Already done: "}
-          {data.emailHint} gets no more {whatItIs(data.kind, data.postTitle)}.
+          <bdi>{data.emailHint}</bdi> gets no more {whatItIs(data.kind, data.postTitle)}.
         </p>
         <p>{postLink}</p>
       </section>
@@ -97,7 +97,7 @@ export default function Unsubscribe() {
     <section className="narrow">
       <h1>Unsubscribe</h1>
       <p>
-        This link stops {whatItIs(data.kind, data.postTitle)}, sent to {data.emailHint}. No sign-in needed.
+        This link stops {whatItIs(data.kind, data.postTitle)}, sent to <bdi>{data.emailHint}</bdi>. No sign-in needed.
       </p>
       <Form method="post">
         <button type="submit" className="button">

@@ -403,9 +403,16 @@ describeEachDatabase("notifications", (db) => {
     const queued = await rows();
     expect(queued.map((row) => row.to).sort()).toEqual(["guest@example.org", "lee@example.org", "mia@example.org"]);
     const byTo = new Map(queued.map((row) => [row.to, row]));
-    expect(byTo.get("guest@example.org")!.subject).toBe('Sam replied to your comment on "What does a coach do?"');
-    expect(byTo.get("mia@example.org")!.subject).toBe('Sam replied to your comment on "What does a coach do?"');
-    expect(byTo.get("lee@example.org")!.subject).toBe('New comment on "What does a coach do?" by Sam');
+    // The writer's name and the post's title set apart by U+2068 … U+2069 (bidirectional isolates).
+    expect(byTo.get("guest@example.org")!.subject).toBe(
+      '\u2068Sam\u2069 replied to your comment on "\u2068What does a coach do?\u2069"',
+    );
+    expect(byTo.get("mia@example.org")!.subject).toBe(
+      '\u2068Sam\u2069 replied to your comment on "\u2068What does a coach do?\u2069"',
+    );
+    expect(byTo.get("lee@example.org")!.subject).toBe(
+      'New comment on "\u2068What does a coach do?\u2069" by \u2068Sam\u2069',
+    );
     const links = queued.map((row) => /http:\/\/localhost:3000\/unsubscribe\/([A-Za-z0-9_-]+)/.exec(row.text)![0]);
     expect(new Set(links).size).toBe(3);
     for (const [i, row] of queued.entries()) {
@@ -422,7 +429,7 @@ describeEachDatabase("notifications", (db) => {
     const server = await smtp();
     expect(await deliverDueEmails(db(), mailerFor(server.url), { now: T0 })).toMatchObject({ sent: 3 });
     const lee = server.received.find((mail) => toAddress(mail) === "lee@example.org")!;
-    expect(lee.text).toContain("Sam commented on");
+    expect(lee.text).toContain("\u2068Sam\u2069 commented on");
     expect(lee.text).toContain("http://localhost:3000/comments/42");
     const leeLink = links[queued.findIndex((row) => row.to === "lee@example.org")];
     expect(headerLines(lee)).toEqual(
@@ -597,7 +604,7 @@ describeEachDatabase("notifications", (db) => {
     ).toEqual({ queued: 1 });
     const [row] = await rows();
     expect(row.to).toBe("morgan@practice-notes.example.org");
-    expect(row.subject).toBe('Comment held for review on "What does a coach do?"');
+    expect(row.subject).toBe('Comment held for review on "\u2068What does a coach do?\u2069"');
     expect(row.text).toContain("New Guest");
     expect(row.text).toContain("> Check out my site");
     expect(row.text).toContain("http://localhost:3000/moderation");

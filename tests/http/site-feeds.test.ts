@@ -356,11 +356,14 @@ describe("comments feed over HTTP", () => {
     expect(textOf(child(entry, ATOM_NS, "content"))).toContain("]]&gt; with &amp; and");
     // Comments are under the site's licence here (commentLicense: site-default).
     expect(atomLinks(entry, "license")).toEqual([POST_LICENSE_URL]);
-    expect(textOf(child(root, ATOM_NS, "title")).trim()).toBe(`Comments on “${HOSTILE_TITLE}” · Practice Notes`);
+    expect(textOf(child(root, ATOM_NS, "title")).trim()).toBe(
+      `Comments on “\u2068${HOSTILE_TITLE}\u2069” · Practice Notes`,
+    );
 
     const feed = parseFeed(xml);
     expect(feed.items[0].authors[0].name).toBe(HOSTILE_COMMENTER);
-    expect(feed.items[0].title).toBe(`Comment 1 by ${HOSTILE_COMMENTER}`);
+    // The name set apart by U+2068 … U+2069 (a bidirectional isolate) in the title's sentence.
+    expect(feed.items[0].title).toBe(`Comment 1 by \u2068${HOSTILE_COMMENTER}\u2069`);
 
     // The demo thread's 22 entries each carry the licence link too.
     const demo = parseStrictXml(await (await fetch(`${server.baseUrl}${DEMO_PATH}/comments.atom`)).text());

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertSucceeded, HttpClient, runUserCreate, textareaValue } from "../support/accounts";
+import { readEmlOutbox, waitFor } from "../support/mail";
 import { decodeEntities } from "../support/pages";
 import { DEMO_PATH, startTestServer, type TestServer } from "../support/server";
 
@@ -188,5 +189,95 @@ describe("the moderation queue, paged", () => {
     const landed = await admin.get(cleared.location!);
     expect(queueEntries(landed.text)).toEqual(before1);
     expect(navNamed(landed.text, "Queue pages, top")).toBeNull();
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Short user text isolated from the text around it
+// ---------------------------------------------------------------------------
+
+/**
+ * The places in `html` (scripts left out) where `text` stands without being isolated: not the
+ * whole content of a `<bdi>` or of an element with `dir="auto"`, not between U+2068 and U+2069,
+ * and not a form field's value. Each is given with a little context, for the failure message.
+ */
+function unisolated(html: string, text: string): string[] {
+  const markup = html.replace(/<script\b[\s\S]*?<\/script>/gi, "");
+  const out: string[] = [];
+  for (let at = markup.indexOf(text); at >= 0; at = markup.indexOf(text, at + text.length)) {
+    const before = markup.slice(0, at);
+    const after = markup.slice(at + text.length);
+    const inBdi = before.endsWith("<bdi>") && after.startsWith("</bdi>");
+    const inAutoElement = /<[a-z]+\b[^>]*\bdir="auto"[^>]*>$/i.test(before) && after.startsWith("</");
+    const inIsolates = before.endsWith("\u2068") && after.startsWith("\u2069");
+    const fieldValue = /\bvalue="$/.test(before);
+    if (!inBdi && !inAutoElement && !inIsolates && !fieldValue)
+      out.push(markup.slice(Math.max(0, at - 80), at + text.length + 40));
+  }
+  return out;
+}
+
+describe("a right-to-left override in short user text flips nothing around it", () => {
+  // U+202E RIGHT-TO-LEFT OVERRIDE: without isolation, everything after it on the line is drawn backwards.
+  const NAME = "Rita \u202EReverso";
+  const REASON = "Spam \u202Ethis is reversed";
+  const BODY = "A plain comment whose writer has an override in their name.";
+  let admin: HttpClient;
+  let heldId: string;
+
+  beforeAll(async () => {
+    admin = new HttpClient(server.baseUrl);
+    expect((await admin.signIn(ADMIN.email, ADMIN.password)).status).toBe(302);
+    const writer = new HttpClient(server.baseUrl);
+    const reply = await writer.post(DEMO_PATH, { name: NAME, website: "https://rita.example.org", body: BODY });
+    expect(reply.status).toBe(303);
+    heldId = /[?&]held=(\d+)/.exec(reply.location ?? "")?.[1] ?? "";
+    expect(heldId, `Location: ${reply.location}`).not.toBe("");
+  }, HOOK_TIMEOUT);
+
+  it("in the moderation queue: the writer's name is isolated", async () => {
+    const html = (await admin.get("/moderation?list=pending&page=9999")).text;
+    expect(html).toContain(NAME);
+    expect(unisolated(html, NAME)).toEqual([]);
+  });
+
+  it("in the email to the post's coach about the held comment (plain text): the name is between U+2068 and U+2069", async () => {
+    const mail = await waitFor("the held-comment email naming the writer", async () =>
+      (await readEmlOutbox(server.dataDir)).find((m) => m.text.includes(NAME)),
+    );
+    expect(mail.text).toContain(`A comment by \u2068${NAME}\u2069 on`);
+    expect(mail.text.split(NAME).length - 1).toBe(mail.text.split(`\u2068${NAME}\u2069`).length - 1);
+  });
+
+  it("on the post page and in the comments feed once approved: the name is isolated", async () => {
+    const entry = queueEntries((await admin.get("/moderation?list=pending&page=9999")).text).find(
+      (e) => e.body === BODY,
+    );
+    expect(entry).toBeDefined();
+    const approved = await admin.post("/moderation", [
+      ["list", "pending"],
+      ["action", "approve"],
+      ["submissionId", entry!.submissionId],
+    ]);
+    expect(approved.status).toBe(303);
+    const page = await new HttpClient(server.baseUrl).get(DEMO_PATH);
+    expect(page.text).toContain(NAME);
+    expect(unisolated(page.text, NAME)).toEqual([]);
+    const feed = await new HttpClient(server.baseUrl).get(`${DEMO_PATH}/comments.atom`);
+    expect(feed.status).toBe(200);
+    const title = [...feed.text.matchAll(/<title[^>]*>([\s\S]*?)<\/title>/g)]
+      .map((m) => m[1])
+      .find((t) => t.includes(NAME));
+    expect(title).toMatch(new RegExp(`^Comment \\d+ by \u2068${NAME}\u2069$`));
+  });
+
+  it("a report's reason in the queue's Reported list is isolated", async () => {
+    const reader = new HttpClient(server.baseUrl);
+    const reported = await reader.post(`/comments/${heldId}/report`, { reason: REASON });
+    expect(reported.status).toBe(303);
+    const html = (await admin.get("/moderation?list=reported")).text;
+    expect(html).toContain(REASON);
+    expect(unisolated(html, REASON)).toEqual([]);
+    expect(unisolated(html, NAME)).toEqual([]);
   });
 });

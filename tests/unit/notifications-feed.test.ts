@@ -69,9 +69,10 @@ describe("comments feed (Atom 1.0, RFC 4287)", () => {
     expect(first.authors.map((a) => a.name)).toEqual(["Ada"]);
     expect(first.updated?.toISOString()).toBe("2025-03-04T05:06:07.000Z");
     expect(first.published?.toISOString()).toBe("2025-03-04T05:06:07.000Z");
-    expect(first.title).toBe("Comment 2.1 by Ada");
+    // The name set apart by U+2068 … U+2069 (a bidirectional isolate).
+    expect(first.title).toBe("Comment 2.1 by \u2068Ada\u2069");
     expect(first.content).toBe("<p>Hello</p>");
-    expect(second.title).toBe("Comment 1 by Ada (part 1 of 2)");
+    expect(second.title).toBe("Comment 1 by \u2068Ada\u2069 (part 1 of 2)");
 
     const entry = children(root, ATOM_NS, "entry")[0];
     expect(child(entry, ATOM_NS, "title").attrs.type).toBe("text");
@@ -115,7 +116,7 @@ describe("comments feed (Atom 1.0, RFC 4287)", () => {
     const entry = children(root, ATOM_NS, "entry")[0];
     expect(links(entry, "license")).toEqual([]);
     expect(links(root, "license")).toEqual([]);
-    expect(textOf(child(entry, ATOM_NS, "rights")).trim()).toBe("© Ada. All rights reserved.");
+    expect(textOf(child(entry, ATOM_NS, "rights")).trim()).toBe("© \u2068Ada\u2069. All rights reserved.");
   });
 
   it("stays well-formed with control characters, lone surrogates, ]]> and markup in names and bodies", () => {
@@ -131,7 +132,7 @@ describe("comments feed (Atom 1.0, RFC 4287)", () => {
     const name = 'Eve <script>alert(1)</script> ]]> ]]> & "q"';
     expect(textOf(child(child(entry, ATOM_NS, "author"), ATOM_NS, "name")).trim()).toBe(name);
     // A text title: the name in it is text, never markup.
-    expect(textOf(child(entry, ATOM_NS, "title")).trim()).toBe(`Comment 2.1 by ${name}`);
+    expect(textOf(child(entry, ATOM_NS, "title")).trim()).toBe(`Comment 2.1 by \u2068${name}\u2069`);
     const content = textOf(child(entry, ATOM_NS, "content"));
     expect(content).toContain("tab\there\nline");
     expect(content).toContain("]]> ]]>");
@@ -139,7 +140,7 @@ describe("comments feed (Atom 1.0, RFC 4287)", () => {
 
     const item = parseFeed(xml).items[0];
     expect(item.authors[0].name).toBe(name);
-    expect(item.title).toBe(`Comment 2.1 by ${name}`);
+    expect(item.title).toBe(`Comment 2.1 by \u2068${name}\u2069`);
   });
 
   it("is a valid empty feed before the first comment, dated by the post", () => {
