@@ -602,7 +602,7 @@ describe("comments by signed-in members", () => {
     expect(reply.status).toBe(303);
     const number = numberFrom(reply.location);
     const article = commentArticleHtml(await postPage(client()), number);
-    expect(article).toContain(`<a href="/members/${miaId}">Mia Member</a>`);
+    expect(article).toContain(`<a href="/members/${miaId}"><bdi>Mia Member</bdi></a>`);
     expect(article).not.toContain('class="badge"');
     expect(shown(article)).toContain(body);
 
@@ -626,7 +626,7 @@ describe("comments by signed-in members", () => {
     expect(reply.status).toBe(303);
     const page = await postPage(client());
     const article = commentArticleHtml(page, numberFrom(reply.location));
-    expect(article).toContain(`<a href="/members/${miaId}">Mia Member</a>`);
+    expect(article).toContain(`<a href="/members/${miaId}"><bdi>Mia Member</bdi></a>`);
     expect(article).not.toContain('class="badge"');
     expect(shown(article)).not.toContain("Anonymous");
     expect(shown(article)).not.toContain("Morgan Ellery");
@@ -643,7 +643,7 @@ describe("comments by signed-in members", () => {
     });
     expect(reply.status).toBe(303);
     const article = commentArticleHtml(await postPage(client()), numberFrom(reply.location));
-    expect(article).toContain(`<a href="/members/${coachId}">${DEMO_COACH_NAME}</a>`);
+    expect(article).toContain(`<a href="/members/${coachId}"><bdi>${DEMO_COACH_NAME}</bdi></a>`);
     expect(article).toMatch(/<span class="badge">Author<\/span>/);
   });
 });
@@ -708,7 +708,7 @@ describe("a session that ends while writing (HTTP)", () => {
     const html = await postPage(client());
     expect(countCommentsInHtml(html)).toBe(before + 1);
     const article = commentArticleHtml(html, numberFrom(posted.location));
-    expect(article).toMatch(/<a href="\/members\/[^"]+">Dev Draftwriter<\/a>/);
+    expect(article).toMatch(/<a href="\/members\/[^"]+"><bdi>Dev Draftwriter<\/bdi><\/a>/);
     expect(shown(article)).toContain(text);
 
     // The draft is used up.
@@ -764,7 +764,7 @@ describe("accounts made with npm run user:create", () => {
 
     const changed = await admin.post("/admin/accounts", { userId: coraId, role: "coach" });
     expect(changed.status).toBe(200);
-    expect(shown(changed.text)).toContain(`${accounts.cora.displayName} is now a coach.`);
+    expect(shown(changed.text)).toContain(`\u2068${accounts.cora.displayName}\u2069 is now a coach.`);
     // Her existing session now has the coach's rights.
     expect(shown((await clients.cora.get("/account")).text)).toContain(
       `Signed in as ${accounts.cora.displayName} (coach)`,
