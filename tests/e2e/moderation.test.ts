@@ -1,6 +1,6 @@
 import type { Locator, Page, Request, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpClient, SESSION_COOKIE } from "../support/accounts";
+import { assertSucceeded, HttpClient, runUserCreate, SESSION_COOKIE } from "../support/accounts";
 import { verifyByEmail } from "../support/mail";
 import { describeWithBrowser, launchBrowser, waitForHydration, type TestBrowser } from "../support/browser";
 import { DEMO_PATH, startTestServer, type TestServer } from "../support/server";
@@ -11,8 +11,11 @@ import { DEMO_PATH, startTestServer, type TestServer } from "../support/server";
  * and no timing check (COMMENT_MIN_SECONDS=0): the button is disabled while
  * a comment is being sent, a double click posts one comment, and a guest's
  * held comment is shown to them as awaiting moderation, with JavaScript on
- * and off. Expected values come from the issue's rules.
+ * and off; the moderation queue is paged, and a bulk action on page 2 acts on
+ * what is ticked there. Expected values come from the issue's rules.
  */
+
+const ADMIN = { email: "ada.admin@example.org", name: "Ada Admin", password: "granite meadow copper 19" };
 
 const HOOK_TIMEOUT = 120_000;
 const TEST_TIMEOUT = 60_000;
@@ -36,7 +39,18 @@ describeWithBrowser("moderation and the comment form in Chromium (production bui
   const url = (pathname: string) => `${server.baseUrl}${pathname}`;
 
   beforeAll(async () => {
-    server = await startTestServer({ moderation: true, sandbox: true, env: { COMMENT_MIN_SECONDS: "0" } });
+    server = await startTestServer({
+      moderation: true,
+      sandbox: true,
+      env: { COMMENT_MIN_SECONDS: "0", COMMENT_RATE_LIMIT: "10000" },
+      beforeStart: async (dataDir, cwd) => {
+        const created = await runUserCreate(["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin"], {
+          cwd,
+          env: { DATA_DIR: dataDir, STAFFROOM_PASSWORD: ADMIN.password },
+        });
+        assertSucceeded("user:create", created);
+      },
+    });
   }, HOOK_TIMEOUT);
 
   afterAll(async () => {
@@ -274,5 +288,65 @@ describeWithBrowser("moderation and the comment form in Chromium (production bui
       },
       TEST_TIMEOUT,
     );
+  });
+
+  describe("the moderation queue, paged", () => {
+    const HELD = 56;
+    let adminSession: string;
+
+    beforeAll(async () => {
+      const admin = new HttpClient(server.baseUrl);
+      const signedIn = await admin.signIn(ADMIN.email, ADMIN.password);
+      if (signedIn.status !== 302) throw new Error(`the admin's sign-in answered ${signedIn.status}`);
+      adminSession = admin.sessionId!;
+      // More first-time guests than one page holds: each is held.
+      for (let i = 1; i <= HELD; i++) {
+        const reply = await new HttpClient(server.baseUrl).post(DEMO_PATH, {
+          name: `Paged Guest ${i}`,
+          body: `Held for the paged queue in Chromium, number ${i}.`,
+        });
+        if (reply.status !== 303) throw new Error(`held comment ${i} answered ${reply.status}`);
+      }
+    }, HOOK_TIMEOUT);
+
+    for (const javaScriptEnabled of [true, false]) {
+      it(
+        `with JavaScript ${javaScriptEnabled ? "on" : "off"}: page 2 is reached by its link, and “Approve” with two comments ticked there approves those two and stays on page 2`,
+        async () => {
+          const browser = await launchBrowser({ javaScriptEnabled });
+          try {
+            await browser.context.addCookies([{ name: SESSION_COOKIE, value: adminSession, url: server.baseUrl }]);
+            const page = await browser.context.newPage();
+            await page.goto(url("/moderation"));
+            expect(await page.locator(".queue-item").count()).toBe(50);
+            await page
+              .getByRole("navigation", { name: "Queue pages, bottom" })
+              .getByRole("link", { name: "Page 2" })
+              .click();
+            await page.waitForURL(/[?&]page=2\b/);
+            const items = page.locator(".queue-item");
+            await items.first().waitFor();
+            const bodies = await page.locator(".queue-item .queue-body").allInnerTexts();
+            expect(bodies.length).toBeGreaterThan(2);
+            const ticked = bodies.slice(-2);
+            const count = await items.count();
+            for (const i of [count - 2, count - 1]) await items.nth(i).locator('input[type="checkbox"]').check();
+            await page.locator("form#bulk").getByRole("button", { name: "Approve" }).click();
+            await page.waitForURL(/done=approve/);
+            const address = new URL(page.url());
+            expect(address.searchParams.get("page")).toBe("2");
+            expect(address.searchParams.get("n")).toBe("2");
+            expect(await textOf(page.locator(".notice"))).toBe("2 comments approved.");
+            const after = await page.locator(".queue-item .queue-body").allInnerTexts();
+            for (const body of ticked) expect(after).not.toContain(body);
+            const thread = await publicPage();
+            for (const body of ticked) expect(thread).toContain(body);
+          } finally {
+            await browser.close();
+          }
+        },
+        TEST_TIMEOUT,
+      );
+    }
   });
 });
