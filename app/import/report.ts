@@ -1,4 +1,5 @@
 import type { ImportReport } from "./apply.server";
+import { isolated } from "../site/bidi";
 
 /**
  * The lines of an import's report, as `npm run import` prints them and the
@@ -21,9 +22,10 @@ export function reportLines(report: ImportReport): string[] {
     report.dryRun ? "Dry run: nothing was written. An import would do this:" : "Imported:",
     `  format: ${report.format ?? "unknown"}`,
     `  posts: ${report.posts.created.length} created (${drafts} as drafts), ${report.posts.skipped.length} skipped`,
-    ...report.posts.created.map((p) => `    + ${p.slug}  (${p.title})${p.draft ? "  [draft]" : ""}`),
+    // Titles come from the old site: set apart (U+2068 … U+2069) so a right-to-left override cannot flip the line.
+    ...report.posts.created.map((p) => `    + ${p.slug}  (${isolated(p.title)})${p.draft ? "  [draft]" : ""}`),
     ...report.posts.matched.map((p) => `    = ${p.url} is the discussion of ${p.slug}`),
-    ...report.posts.skipped.map((p) => `    - ${p.title || p.sourceId}: ${p.why}`),
+    ...report.posts.skipped.map((p) => `    - ${p.title ? isolated(p.title) : p.sourceId}: ${p.why}`),
     `  comments: ${c.published} shown, ${c.pending} in the moderation queue, ${c.spam} spam, ${c.removed} tombstones, ${c.alreadyImported} already imported, ${c.skipped.length + u.skippedComments} skipped`,
     ...c.skipped.map((s) => `    - ${s.sourceId}: ${s.why}`),
     ...more(u.skippedComments),

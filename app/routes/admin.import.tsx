@@ -31,6 +31,7 @@ import { requireUser } from "~/http/session.server";
 import { discardUpload, startImportJob } from "~/import/import-jobs.server";
 import { isLicenseId, licenseOptions } from "~/licences/catalogue";
 import { listAuthors } from "~/posts/posts.server";
+import { isolated } from "~/site/bidi";
 
 /**
  * `/admin/import` (admins only): bring a blog in from a Blogger, WordPress or
@@ -241,7 +242,7 @@ export default function AdminImport() {
             <option value="">Choose…</option>
             {authors.map((a) => (
               <option key={a.slug} value={a.slug}>
-                {a.name} ({a.slug})
+                {isolated(a.name)} ({a.slug})
               </option>
             ))}
           </select>
