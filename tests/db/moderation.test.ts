@@ -13,7 +13,15 @@ import {
 import { listThread, type DisplayComment } from "~/comments/thread-read.server";
 import { flattenThread, type ThreadNode } from "~/comments/thread";
 import type { CommentFormValue, CommentRules } from "~/comments/validation";
-import { listQueue, moderate, queueCounts, reportComment, type ModeratorScope } from "~/moderation/queue.server";
+import {
+  listQueue,
+  moderate,
+  pageAfterAction,
+  queueCounts,
+  queuePage,
+  reportComment,
+  type ModeratorScope,
+} from "~/moderation/queue.server";
 import type { ModerationSettings } from "~/moderation/rules";
 import { describeEachDatabase } from "../support/databases";
 
@@ -220,6 +228,54 @@ describeEachDatabase("moderation", (db) => {
       options: { guestToken: token() },
     });
     expect(nameOnly.status).toBe("pending");
+  });
+
+  it("a body that draws nothing is refused like a blank one and stores nothing; an import keeps what the old site had", async () => {
+    for (const body of ["**\u200B**", "&nbsp;", "[](https://example.org)", "![](https://example.org/a.png)"]) {
+      const result = await submitComment(db(), post, rules, { body, name: "Ivy Invisible" }, { moderation: shipped });
+      expect(result).toEqual({ ok: false, fieldErrors: { body: ["Write a comment before posting."] } });
+    }
+    expect(await db().select().from(comments)).toEqual([]);
+    const imported = await submitComment(
+      db(),
+      post,
+      rules,
+      { body: "![](https://old.example/smiley.gif)", name: "Old Friend" },
+      { imported: { status: "published" } },
+    );
+    expect(imported.ok).toBe(true);
+  });
+
+  it("the queue is paged 50 submissions a page, oldest held first, with no submission on two pages; past the last is the last", async () => {
+    const start = Date.parse("2024-03-01T08:00:00Z");
+    for (let i = 1; i <= 53; i++) {
+      await say(db(), `Held number ${i}, one of many first-time guests.`, {
+        options: { guestToken: token(), at: new Date(start + i * 60_000) },
+      });
+    }
+    const first = await queuePage(db(), admin, "pending", 1);
+    expect([first.page, first.pageCount, first.total, first.items.length]).toEqual([1, 2, 53, 50]);
+    const second = await queuePage(db(), admin, "pending", 2);
+    expect([second.page, second.items.length]).toEqual([2, 3]);
+    expect([...first.items, ...second.items].map((i) => i.body)).toEqual(
+      Array.from({ length: 53 }, (_, i) => `Held number ${i + 1}, one of many first-time guests.`),
+    );
+    expect((await queuePage(db(), admin, "pending", 7)).items).toEqual(second.items);
+    // Acting on page 2 keeps page 2 while it exists; emptying it leads to page 1.
+    expect(await moderate(db(), admin, [second.items[0].submissionId], "approve")).toBe(1);
+    expect(await pageAfterAction(db(), admin, "pending", 2)).toBe(2);
+    expect(
+      await moderate(
+        db(),
+        admin,
+        second.items.slice(1).map((i) => i.submissionId),
+        "spam",
+      ),
+    ).toBe(2);
+    expect(await pageAfterAction(db(), admin, "pending", 2)).toBe(1);
+    expect((await queuePage(db(), admin, "pending", 2)).items.map((i) => i.body)).toEqual(
+      first.items.map((i) => i.body),
+    );
   });
 
   it("a split held submission is approved as one: all its parts numbered consecutively", async () => {
