@@ -290,6 +290,53 @@ describeWithBrowser("moderation and the comment form in Chromium (production bui
     );
   });
 
+  it(
+    "a right-to-left override in a writer's name flips nothing after it in the queue: “(guest) on …” stays to its right, in order",
+    async () => {
+      const admin = new HttpClient(server.baseUrl);
+      expect((await admin.signIn(ADMIN.email, ADMIN.password)).status).toBe(302);
+      const name = "Rita \u202EReverso";
+      const body = "Held, from a writer whose name holds a right-to-left override.";
+      const posted = await new HttpClient(server.baseUrl).post(DEMO_PATH, { name, body });
+      expect(posted.status).toBe(303);
+      const browser = await launchBrowser({ javaScriptEnabled: false });
+      try {
+        await browser.context.addCookies([{ name: SESSION_COOKIE, value: admin.sessionId!, url: server.baseUrl }]);
+        const page = await browser.context.newPage();
+        await page.goto(url("/moderation?list=pending&page=1000000"));
+        const meta = page.locator(".queue-item", { hasText: body }).locator("p.meta");
+        // Where the name ends on screen, and where our own words after it are drawn.
+        const layout = await meta.evaluate((p) => {
+          const strong = p.querySelector("strong")!;
+          const nameBox = strong.getBoundingClientRect();
+          const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+          const boxes: { text: string; left: number }[] = [];
+          // The first three visible characters after the name, in the page's order.
+          for (let node = walker.nextNode(); node && boxes.length < 3; node = walker.nextNode()) {
+            if (strong.contains(node) || !(strong.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING))
+              continue;
+            const text = node.textContent ?? "";
+            for (let offset = 0; offset < text.length && boxes.length < 3; offset++) {
+              if (/\s/.test(text[offset])) continue;
+              const range = document.createRange();
+              range.setStart(node, offset);
+              range.setEnd(node, offset + 1);
+              boxes.push({ text: text[offset], left: range.getBoundingClientRect().left });
+            }
+          }
+          return { nameRight: nameBox.right, boxes };
+        });
+        expect(layout.boxes.map((b) => b.text)).toEqual(["(", "g", "u"]);
+        expect(layout.boxes[0].left).toBeGreaterThanOrEqual(layout.nameRight - 1);
+        expect(layout.boxes[1].left).toBeGreaterThan(layout.boxes[0].left);
+        expect(layout.boxes[2].left).toBeGreaterThan(layout.boxes[1].left);
+      } finally {
+        await browser.close();
+      }
+    },
+    TEST_TIMEOUT,
+  );
+
   describe("the moderation queue, paged", () => {
     const HELD = 56;
     let adminSession: string;
