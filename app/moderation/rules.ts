@@ -1,4 +1,5 @@
 import { Marked, type Token } from "marked";
+import { isNestingWithinBounds } from "../comments/markdown-nesting";
 
 /**
  * Moderation rules that need no database (pure; shared by server and tests).
@@ -6,12 +7,21 @@ import { Marked, type Token } from "marked";
 
 const lexer = new Marked({ gfm: true });
 
+/** What looks like the start of a link in text not parsed as Markdown: a URL scheme, `www.`, or `](`. */
+const LINK_LIKE = /\b(?:https?:\/\/|mailto:|www\.)|\]\(/gi;
+
 /**
  * How many links a comment's Markdown contains, as marked (GFM) reads it:
  * inline and reference links, autolinks and bare URLs each count once;
  * images count too (they are links a reader may follow).
+ *
+ * Text nested deeper than `MAX_MARKDOWN_NESTING` (comments/markdown-nesting.ts)
+ * is never given to marked, whose recursion it would overflow: its links are
+ * counted by what looks like one (`http://`, `https://`, `mailto:`, `www.`,
+ * `](`), which counts every link at least once. Never throws.
  */
 export function countLinks(markdown: string): number {
+  if (!isNestingWithinBounds(markdown)) return markdown.match(LINK_LIKE)?.length ?? 0;
   let links = 0;
   lexer.walkTokens(lexer.lexer(markdown), (token: Token) => {
     if (token.type === "link" || token.type === "image") links++;
