@@ -8,6 +8,7 @@ import type { ThreadViewer } from "./thread-read.server";
 import { EDIT_WINDOW_MINUTES } from "./edit-window";
 import { splitComment } from "./split";
 import { commentFormSchema, type CommentRules } from "./validation";
+import { failForTest } from "./test-fault.server";
 
 /**
  * Writers editing and removing their own comments (issue: "Editing and
@@ -89,6 +90,7 @@ export async function editSubmission(
   const split = splitComment(parsed.data, { limit: rules.limit, maxParts: rules.maxParts });
   if (!split.ok) return { ok: false, fieldErrors: { body: ["This comment has too many parts."] } };
 
+  failForTest("comment-write", parsed.data);
   return db.transaction(async (tx) => {
     const txDb = tx;
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${own.postSlug}`}))`);

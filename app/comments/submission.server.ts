@@ -13,6 +13,7 @@ import { isTrustedGuest } from "../moderation/trusted-guests.server";
 import { nextPosition, numberOf } from "./numbering.server";
 import { splitComment } from "./split";
 import { commentFormSchema, type CommentFormValue, type CommentRules } from "./validation";
+import { failForTest } from "./test-fault.server";
 
 /**
  * Writing a post's discussion (docs/architecture.md §3, §4): storing a
@@ -175,6 +176,7 @@ export async function submitComment(
   const guestTokenHash = guest && options.guestToken ? digest(options.guestToken) : null;
   const email = guest ? (input.email ?? null) : null;
 
+  failForTest("comment-write", input.body);
   return db.transaction(async (tx): Promise<SubmitResult> => {
     const txDb = tx;
     // One writer per post at a time, so sibling positions are handed out once.
