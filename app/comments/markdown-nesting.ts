@@ -24,11 +24,11 @@ export const MAX_MARKDOWN_NESTING = 50;
 
 /**
  * The most lines one list item may run on for (its first line, continuation
- * and lazy lines; not lines in a fenced code block). Real list items are a
- * few lines long; at this bound marked's cost for a whole comment stays
- * within a few hundred milliseconds.
+ * and lazy lines, code in it included). Real list items are a few lines
+ * long; at this bound marked's cost for a whole comment stays within a few
+ * hundred milliseconds (its cost grows with an item's lines times its length).
  */
-export const MAX_LIST_ITEM_LINES = 100;
+export const MAX_LIST_ITEM_LINES = 200;
 
 /** Columns one level of list nesting needs at least: a `-` marker and its space (CommonMark §5.2). */
 const COLUMNS_PER_LIST_LEVEL = 2;
@@ -41,13 +41,16 @@ const FENCE = /^(`{3,}|~{3,})/;
  * An upper bound of how deeply `markdown` nests block quotes and list items,
  * in levels, found in one pass over the text (time linear in its length).
  *
- * Per line, outside fenced code blocks: every `>` quote marker and every list
- * marker (`-`, `+`, `*`, or 1-9 digits then `.` or `)`, followed by a space,
- * a tab or the line's end) at the start of the line, one after another, is a
- * level; so is every 2 columns of white space before or between them (the
- * least indentation a nested list item needs, CommonMark §5.2). The result
- * is the largest per-line count. It can overstate the depth (indented code,
- * a list item's continuation text), never understate it.
+ * Per line: every `>` quote marker and every list marker (`-`, `+`, `*`, or
+ * 1-9 digits then `.` or `)`, followed by a space, a tab or the line's end)
+ * at the start of the line, one after another, is a level; so is every 2
+ * columns of white space before or between them (the least indentation a
+ * nested list item needs, CommonMark §5.2), except inside a fenced code block
+ * opened at the start of a line (code keeps its own indentation; nesting by
+ * indentation alone costs a quadratic number of characters, so it stays
+ * shallow within a comment's length). The result is the largest per-line
+ * count. It can overstate the depth (indented code, a list item's
+ * continuation text), never understate it by a marker.
  *
  * @param markdown a comment body (any string).
  * @returns levels, 0 for text without quotes, lists or indentation.
@@ -68,8 +71,8 @@ export interface MarkdownShape {
  * The depth of {@link markdownNestingDepth} and, in the same pass, the
  * longest list item in lines: counted from a line holding a list marker
  * to the line before the next one, or before the first unindented line
- * without a marker that follows a blank line (where a list ends), lines
- * inside fenced code blocks not counted. An upper bound, as the depth is.
+ * without a marker that follows a blank line, or a fence opening at the
+ * start of a line (where a list ends). An upper bound, as the depth is.
  *
  * @param markdown a comment body (any string).
  */
@@ -86,7 +89,8 @@ export function markdownShape(markdown: string): MarkdownShape {
     let lineEnd = markdown.indexOf("\n", lineStart);
     if (lineEnd === -1) lineEnd = length;
     let i = lineStart;
-    let levels = 0;
+    let indentLevels = 0;
+    let markerLevels = 0;
     let columns = 0;
     let markers = 0;
     for (;;) {
@@ -99,18 +103,18 @@ export function markdownShape(markdown: string): MarkdownShape {
         i++;
       }
       columns += spaces;
-      levels += Math.floor(spaces / COLUMNS_PER_LIST_LEVEL);
+      indentLevels += Math.floor(spaces / COLUMNS_PER_LIST_LEVEL);
       if (i >= lineEnd) break;
       const c = markdown[i];
       if (c === ">") {
-        levels++;
+        markerLevels++;
         i++;
         columns++;
         continue;
       }
       const marker = listMarkerLength(markdown, i, lineEnd);
       if (marker > 0) {
-        levels++;
+        markerLevels++;
         markers++;
         i += marker;
         columns += marker;
@@ -118,26 +122,33 @@ export function markdownShape(markdown: string): MarkdownShape {
       }
       break;
     }
-    // Inside a fenced code block only the closing fence matters: code keeps its indentation.
     const rest = markdown.slice(i, Math.min(lineEnd, i + 1_000));
-    const opened = FENCE.exec(rest)?.[1] ?? null;
-    if (fence !== null) {
-      if (opened !== null && opened[0] === fence[0] && opened.length >= fence.length) fence = null;
-    } else {
-      if (levels > deepest) deepest = levels;
-      const blank = i >= lineEnd && markers === 0;
-      if (markers > 0) {
-        inItem = true;
-        itemLines = 0;
-      } else if (afterBlank && !blank && markdown[lineStart] !== " " && markdown[lineStart] !== "\t") {
-        inItem = false;
-      }
-      if (inItem) {
-        itemLines++;
-        if (itemLines > longestItem) longestItem = itemLines;
-      }
-      afterBlank = blank;
-      if (opened !== null && !(opened[0] === "`" && rest.slice(opened.length).includes("`"))) fence = opened;
+    const fenceMark = FENCE.exec(rest)?.[1] ?? null;
+    // A fence that opens at the line's very start is outside every quote and list (it ends them).
+    const opens =
+      fence === null &&
+      fenceMark !== null &&
+      i === lineStart &&
+      !(fenceMark[0] === "`" && rest.slice(fenceMark.length).includes("`"));
+    // In fenced code, indentation is the code's own; quote and list markers still count,
+    // since other Markdown (an HTML block) can end a fence early for marked.
+    const levels = markerLevels + (fence === null ? indentLevels : 0);
+    if (levels > deepest) deepest = levels;
+    const blank = i >= lineEnd && markers === 0;
+    if (markers > 0) {
+      inItem = true;
+      itemLines = 0;
+    } else if (opens || (afterBlank && !blank && markdown[lineStart] !== " " && markdown[lineStart] !== "\t")) {
+      inItem = false;
+    }
+    if (inItem) {
+      itemLines++;
+      if (itemLines > longestItem) longestItem = itemLines;
+    }
+    afterBlank = blank;
+    if (opens) fence = fenceMark;
+    else if (fence !== null && fenceMark !== null && fenceMark[0] === fence[0] && fenceMark.length >= fence.length) {
+      fence = null;
     }
     lineStart = lineEnd + 1;
   }

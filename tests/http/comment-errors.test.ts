@@ -54,7 +54,7 @@ describe("deeply nested Markdown in a comment", () => {
     const guest = new HttpClient(server.baseUrl);
     const reply = await guest.post(DEMO_PATH, { name: "Deep Writer", body });
     expect(reply.status).toBe(400);
-    expect(visibleText(reply.text)).toMatch(/at most (50 levels|100)/);
+    expect(visibleText(reply.text)).toMatch(/at most (50 levels|200)/);
     expect(formBody(reply.text, "comment")).toBe(body);
   });
 

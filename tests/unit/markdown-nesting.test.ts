@@ -11,7 +11,7 @@ import { countLinks } from "~/moderation/rules";
  * comment Markdown is bounded; the form refuses such text with a message
  * that says what to change. Expected values come from the issue and the
  * decision record (docs/decisions/0056-no-5xx-for-any-input.md): at most 50
- * levels, at most 100 lines in one list item.
+ * levels, at most 200 lines in one list item.
  */
 
 const RULES: CommentRules = { limit: 4096, maxParts: 10, allowAnonymous: true };
@@ -22,6 +22,7 @@ const HOSTILE: [string, string][] = [
   ["3,000 list markers on one line", `${"- ".repeat(3000)}deep`],
   ["2,000 ordered list markers", `${"1. ".repeat(2000)}deep`],
   ["2,000 quotes and lists mixed", `${"> - ".repeat(2000)}deep https://a.example.org`],
+  ["3,000 quote marks after a fence an HTML block ends", `<pre>\n\`\`\`\n</pre>\n${">".repeat(3000)} deep`],
   [
     "a list 150 levels deep by indentation",
     Array.from({ length: 150 }, (_, i) => `${"  ".repeat(i)}- deep`).join("\n"),
@@ -64,9 +65,18 @@ describe("deeply nested Markdown", () => {
   it("a list item of 20,000 lines is refused, saying how long an item may be", () => {
     const messages = bodyMessages(LONG_ITEM);
     expect(messages.length).toBe(1);
-    expect(messages[0]).toMatch(/at most 100/);
+    expect(messages[0]).toMatch(/at most 200/);
     expect(messages[0]).toMatch(/blank line between the list and the text after it/);
     expect(countLinks(`${LONG_ITEM}https://a.example.org`)).toBe(1);
+  });
+
+  it("a list item of 20,000 lines after a fence an HTML block ends is refused too", () => {
+    expect(bodyMessages(`<pre>\n\`\`\`\n</pre>\n${LONG_ITEM}`)).toHaveLength(1);
+  });
+
+  it("code in a fenced block keeps its own indentation: 150 columns deep is accepted", () => {
+    const code = `\`\`\`\n${Array.from({ length: 76 }, (_, i) => `${"  ".repeat(i)}{`).join("\n")}\n\`\`\`\n`;
+    expect(bodyMessages(code)).toEqual([]);
   });
 
   it("ordinary nesting is accepted and rendered: a quote in a quote, a list three levels deep", () => {
@@ -82,9 +92,10 @@ describe("deeply nested Markdown", () => {
     expect(bodyMessages(`${">".repeat(51)} fifty-one`)).toHaveLength(1);
   });
 
-  it("a long list of short items, a long paragraph after a list and long fenced code in an item are accepted", () => {
+  it("a long list of short items, a long paragraph after a list, 150 lines of code in an item and 1,000 after a list are accepted", () => {
     expect(bodyMessages("- item\n".repeat(2000))).toEqual([]);
     expect(bodyMessages(`- a\n- b\n\n${"A line of a paragraph.\n".repeat(500)}`)).toEqual([]);
-    expect(bodyMessages(`1. Run this:\n\n   \`\`\`\n${"   print('x')\n".repeat(500)}   \`\`\`\n`)).toEqual([]);
+    expect(bodyMessages(`1. Run this:\n\n   \`\`\`\n${"   print('x')\n".repeat(150)}   \`\`\`\n`)).toEqual([]);
+    expect(bodyMessages(`1. Run this:\n\n\`\`\`\n${"- print('x')\n  y\n".repeat(500)}\`\`\`\n`)).toEqual([]);
   });
 });
