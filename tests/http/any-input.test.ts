@@ -30,6 +30,9 @@ let admin: HttpClient;
 
 beforeAll(async () => {
   server = await startTestServer({
+    // Each role sends from its own client address (X-Forwarded-For, believed from this proxy only),
+    // so one role's probes do not use up the per-address rate limits another's must get past.
+    env: { TRUSTED_PROXIES: "127.0.0.1" },
     beforeStart: async (dataDir, cwd) => {
       const made = await runUserCreate(["--email", ADMIN.email, "--name", ADMIN.name, "--role", "admin"], {
         cwd,
@@ -38,9 +41,9 @@ beforeAll(async () => {
       if (made.code !== 0) throw new Error(`user:create failed: ${made.stderr}`);
     },
   });
-  guest = new HttpClient(server.baseUrl);
-  member = new HttpClient(server.baseUrl);
-  admin = new HttpClient(server.baseUrl);
+  guest = new HttpClient(server.baseUrl, "198.51.100.1");
+  member = new HttpClient(server.baseUrl, "198.51.100.2");
+  admin = new HttpClient(server.baseUrl, "198.51.100.3");
   const signedUp = await member.signUp({ ...MEMBER, password: GOOD_PASSWORD });
   if (signedUp.status !== 302) throw new Error(`member sign-up answered ${signedUp.status}`);
   const signedIn = await admin.signIn(ADMIN.email, ADMIN.password);
@@ -170,6 +173,7 @@ function send(probe: Probe): Promise<Answer> {
   const headers: Record<string, string> = { Origin: server.baseUrl, ...(probe.headers ?? {}) };
   const cookie = probe.client?.cookieHeader();
   if (cookie && headers.Cookie === undefined) headers.Cookie = cookie;
+  headers["X-Forwarded-For"] = probe.client?.forwardedFor ?? "198.51.100.9";
   const body = probe.body === undefined ? undefined : Buffer.from(probe.body);
   if (body) headers["Content-Length"] = String(body.byteLength);
   return new Promise((resolve, reject) => {
