@@ -58,8 +58,10 @@ export default function handleRequest(
 // (scripts/server.mjs boots the production server itself).
 if (import.meta.env.DEV) boot().catch((error) => console.error("Staffroom did not start:", error));
 
-// For scripts/server.mjs: its cross-site check, its settings, and boot()
-// (migrations, demo, workers) to run before it starts listening.
+// For scripts/server.mjs: its cross-site check, what it refuses before routing
+// (methods, addresses), its settings, and boot() (migrations, demo, workers)
+// to run before it starts listening.
 export { isSameOriginRequest } from "./auth/origin";
+export { refusalOf } from "./http/request-shape";
 export { getEnv } from "./env.server";
 export { boot };

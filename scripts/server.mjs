@@ -11,7 +11,7 @@ import express from "express";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const build = await import(pathToFileURL(path.join(root, "build/server/index.js")).href);
-const { isSameOriginRequest, getEnv, boot } = build.entry.module;
+const { isSameOriginRequest, refusalOf, getEnv, boot } = build.entry.module;
 
 let env;
 try {
@@ -29,6 +29,27 @@ app.disable("x-powered-by");
 // Only the configured reverse proxies are believed about the client's address
 // (X-Forwarded-For) and scheme (X-Forwarded-Proto); see README.
 app.set("trust proxy", env.TRUSTED_PROXIES.length ? env.TRUSTED_PROXIES : false);
+// Answer a request only after reading (and dropping) its body: answering while
+// the client is still sending would reset the connection before it sees why.
+function answerAfterBody(req, res, answer) {
+  const send = () => {
+    if (!res.headersSent) answer();
+  };
+  if (req.readableEnded) return send();
+  req.once("end", send);
+  req.once("error", send);
+  req.resume();
+}
+
+// Methods the site does not answer (405 with Allow), OPTIONS (204 with Allow),
+// and addresses no route can take (malformed %-escapes, NUL): refused here, so
+// no route answers them with a 500 (app/http/request-shape.ts).
+app.use((req, res, next) => {
+  const refusal = refusalOf({ method: req.method, url: req.originalUrl });
+  if (!refusal) return next();
+  answerAfterBody(req, res, () => res.status(refusal.status).set(refusal.headers).send(refusal.text));
+});
+
 app.use(compression());
 app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
@@ -57,19 +78,12 @@ app.use((req, res, next) => {
     secFetchSite: req.get("sec-fetch-site") ?? null,
   });
   if (allowed) return next();
-  // Read (and drop) the body first: answering while the client is still
-  // sending would reset the connection before it sees the 403.
-  const refuse = () => {
-    if (res.headersSent) return;
+  answerAfterBody(req, res, () =>
     res
       .status(403)
       .type("text/plain; charset=utf-8")
-      .send("This form was sent from another site, so it was refused. Please post from this site's page.");
-  };
-  if (req.readableEnded) return refuse();
-  req.once("end", refuse);
-  req.once("error", refuse);
-  req.resume();
+      .send("This form was sent from another site, so it was refused. Please post from this site's page."),
+  );
 });
 
 app.all(

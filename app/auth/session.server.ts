@@ -14,6 +14,25 @@ export interface CurrentSession {
   setCookies: string[];
 }
 
+/** A session id as lucia makes them (lower-case base32); anything else names no session. */
+const SESSION_ID = /^[a-z0-9]{1,255}$/;
+
+/**
+ * The session id a `Cookie` header carries: null for none, "malformed" for a
+ * value no session could have (a broken %-escape, NUL, other characters),
+ * which is never looked up (PostgreSQL refuses NUL in text).
+ */
+function sessionIdIn(lucia: ReturnType<typeof luciaFor>, cookieHeader: string | null): string | null {
+  let sessionId: string | null;
+  try {
+    sessionId = lucia.readSessionCookie(cookieHeader ?? "");
+  } catch {
+    return "malformed";
+  }
+  if (sessionId === null) return null;
+  return SESSION_ID.test(sessionId) ? sessionId : "malformed";
+}
+
 /**
  * The session a `Cookie` header carries. A session used in its second half
  * is extended (a fresh cookie to send); an unknown or expired one is
@@ -21,7 +40,8 @@ export interface CurrentSession {
  */
 export async function readSession(cookieHeader: string | null): Promise<CurrentSession> {
   const lucia = luciaFor(await getDatabase());
-  const sessionId = lucia.readSessionCookie(cookieHeader ?? "");
+  const sessionId = sessionIdIn(lucia, cookieHeader);
+  if (sessionId === "malformed") return { user: null, setCookies: [lucia.createBlankSessionCookie().serialize()] };
   if (!sessionId) return { user: null, setCookies: [] };
   const { session, user } = await lucia.validateSession(sessionId);
   if (!session) return { user: null, setCookies: [lucia.createBlankSessionCookie().serialize()] };
@@ -47,8 +67,8 @@ export async function startSession(userId: string): Promise<string> {
 /** Ends the session a `Cookie` header carries (if any); returns the Set-Cookie that clears it. */
 export async function closeSession(cookieHeader: string | null): Promise<string> {
   const lucia = luciaFor(await getDatabase());
-  const sessionId = lucia.readSessionCookie(cookieHeader ?? "");
-  if (sessionId) await lucia.invalidateSession(sessionId);
+  const sessionId = sessionIdIn(lucia, cookieHeader);
+  if (sessionId && sessionId !== "malformed") await lucia.invalidateSession(sessionId);
   return lucia.createBlankSessionCookie().serialize();
 }
 

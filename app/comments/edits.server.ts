@@ -9,6 +9,7 @@ import { EDIT_WINDOW_MINUTES } from "./edit-window";
 import { splitComment } from "./split";
 import { BLANK_BODY_MESSAGE, commentFormSchema, type CommentRules } from "./validation";
 import { showsNothing } from "./visible-body.server";
+import { failForTest } from "./test-fault.server";
 
 /**
  * Writers editing and removing their own comments (issue: "Editing and
@@ -91,6 +92,7 @@ export async function editSubmission(
   const split = splitComment(parsed.data, { limit: rules.limit, maxParts: rules.maxParts });
   if (!split.ok) return { ok: false, fieldErrors: { body: ["This comment has too many parts."] } };
 
+  failForTest("comment-write", parsed.data);
   return db.transaction(async (tx) => {
     const txDb = tx;
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${own.postSlug}`}))`);

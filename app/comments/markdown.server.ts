@@ -15,6 +15,7 @@
 import escapeHtml from "escape-html";
 import { Marked, type Tokens } from "marked";
 import sanitizeHtml from "sanitize-html";
+import { isNestingWithinBounds } from "./markdown-nesting";
 
 /** The only `rel` value a comment link can have; set by us, never by users. */
 export const COMMENT_LINK_REL = "ugc nofollow noopener";
@@ -155,8 +156,10 @@ function toText(value: unknown): string {
  * Headings (`#` … `######`) render as `<p><strong>…</strong></p>`; images
  * (`![alt](src)`) render as their alt text; task-list boxes as `[x] ` / `[ ] `.
  *
- * Never throws: should marked fail on some input, the text is escaped and
- * returned as a single paragraph.
+ * Never throws: should marked fail on some input, or the text nest quotes
+ * or lists deeper than `MAX_MARKDOWN_NESTING` (markdown-nesting.ts; marked
+ * is then not run at all), the text is escaped and returned as a single
+ * paragraph.
  *
  * @param markdown The comment body as submitted.
  * @returns HTML, e.g. `"<p><strong>hi</strong></p>\n"`; `""` for empty input.
@@ -165,6 +168,8 @@ export function renderCommentMarkdown(markdown: string): string {
   const source = toText(markdown);
   let html: string;
   try {
+    // Never parsed when nested too deeply for marked's recursion: shown as the text it is.
+    if (!isNestingWithinBounds(source)) throw new RangeError("nested too deeply");
     html = markdownToHtml(source);
   } catch {
     html = source.trim() === "" ? "" : `<p>${escapeHtml(source)}</p>`;

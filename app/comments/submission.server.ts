@@ -14,6 +14,7 @@ import { nextPosition, numberOf } from "./numbering.server";
 import { splitComment } from "./split";
 import { BLANK_BODY_MESSAGE, commentFormSchema, type CommentFormValue, type CommentRules } from "./validation";
 import { showsNothing } from "./visible-body.server";
+import { failForTest } from "./test-fault.server";
 
 /**
  * Writing a post's discussion (docs/architecture.md §3, §4): storing a
@@ -180,6 +181,7 @@ export async function submitComment(
   const guestTokenHash = guest && options.guestToken ? digest(options.guestToken) : null;
   const email = guest ? (input.email ?? null) : null;
 
+  failForTest("comment-write", input.body);
   return db.transaction(async (tx): Promise<SubmitResult> => {
     const txDb = tx;
     // One writer per post at a time, so sibling positions are handed out once.

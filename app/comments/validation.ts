@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { countCharacters, formatCount, isBlank, normalizeText } from "./characters";
+import { nestingProblem } from "./markdown-nesting";
 import { splitComment } from "./split";
 
 /** The site settings that decide what a comment form accepts. */
@@ -113,6 +114,12 @@ export function commentFormSchema(rules: CommentRules, options: { signedIn?: boo
         .transform(normalizeText)
         .refine((body) => !isBlank(body), { error: BLANK_BODY_MESSAGE })
         .superRefine((body, ctx) => {
+          // Before anything parses it: text nested thousands of levels deep would overflow marked's stack.
+          const tooDeep = nestingProblem(body);
+          if (tooDeep !== null) {
+            ctx.addIssue({ code: "custom", message: tooDeep });
+            return;
+          }
           const plan = splitComment(body, { limit: rules.limit, maxParts: rules.maxParts });
           if (!plan.ok) {
             ctx.addIssue({ code: "custom", message: plan.message });

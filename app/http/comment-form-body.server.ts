@@ -1,5 +1,6 @@
 import { formatCount } from "../comments/characters";
 import type { CommentRules } from "../comments/validation";
+import { readFormBody } from "./form-body.server";
 
 /**
  * Reading a comment form's request body with a size guard that follows the
@@ -16,12 +17,6 @@ import type { CommentRules } from "../comments/validation";
 const BYTES_PER_CHARACTER = 96;
 /** Room for the form's other fields (name, email, website, hidden fields). */
 const OTHER_FIELDS_BYTES = 64 * 1024;
-/**
- * A body larger than this is not even read to its end: the connection is
- * closed after the answer (a browser may then show its own error page).
- */
-const MOST_BYTES_DRAINED = 64 * 1024 * 1024;
-
 /**
  * The largest comment form body (bytes) read for `rules`: the most characters
  * a comment may have (`limit` × `maxParts`) at `BYTES_PER_CHARACTER` each,
@@ -52,7 +47,8 @@ function megabytes(bytes: number): string {
 }
 
 /**
- * The form data of a comment form's request, read as it streams in.
+ * The form data of a comment form's request, read as it streams in, as
+ * `readFormBody` reads every form (no NUL in any field).
  *
  * @returns the parsed form when the body is at most
  *   `commentFormByteLimit(rules)` bytes (Content-Length is not trusted:
@@ -62,50 +58,16 @@ function megabytes(bytes: number): string {
  *   than a reset connection; past 64 MB the connection is closed after it.
  * @throws Response 400 when the body cannot be read as a form.
  */
-export async function readCommentFormBody(
+export function readCommentFormBody(
   request: Request,
   rules: Pick<CommentRules, "limit" | "maxParts">,
 ): Promise<FormData> {
-  const limit = commentFormByteLimit(rules);
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  const tooLarge = (bytes: number, close: boolean) =>
-    new Response(tooLargeToReadMessage(rules, bytes), {
-      status: 413,
-      headers: close ? { Connection: "close" } : {},
-    });
-  if (declared > MOST_BYTES_DRAINED) throw tooLarge(declared, true);
-
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      let next: ReadableStreamReadResult<Uint8Array>;
-      try {
-        next = await reader.read();
-      } catch {
-        throw unreadable();
-      }
-      if (next.done) break;
-      received += next.value.byteLength;
-      if (received > MOST_BYTES_DRAINED) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(received, true);
-      }
-      // Over the limit: keep reading (and dropping) to the end, then answer.
-      if (received <= limit) chunks.push(next.value);
-    }
-  }
-  if (received > limit) throw tooLarge(received, false);
-  try {
-    return await new Response(Buffer.concat(chunks), {
-      headers: { "Content-Type": request.headers.get("content-type") ?? "" },
-    }).formData();
-  } catch {
-    throw unreadable();
-  }
-}
-
-function unreadable(): Response {
-  return new Response("The comment form could not be read. Please post it from the page's form.", { status: 400 });
+  return readFormBody(request, {
+    maxBytes: commentFormByteLimit(rules),
+    tooLarge: (bytes, close) =>
+      new Response(tooLargeToReadMessage(rules, bytes), {
+        status: 413,
+        headers: close ? { Connection: "close" } : {},
+      }),
+  });
 }

@@ -1,4 +1,5 @@
 import { Marked, type Token } from "marked";
+import { isNestingWithinBounds } from "../comments/markdown-nesting";
 
 /**
  * Moderation rules that need no database (pure; shared by server and tests).
@@ -6,16 +7,31 @@ import { Marked, type Token } from "marked";
 
 const lexer = new Marked({ gfm: true });
 
+/** What looks like the start of a link in text not parsed as Markdown: a URL scheme, `www.`, or `](`. */
+const LINK_LIKE = /\b(?:https?:\/\/|mailto:|www\.)|\]\(/gi;
+
 /**
  * How many links a comment's Markdown contains, as marked (GFM) reads it:
  * inline and reference links, autolinks and bare URLs each count once;
  * images count too (they are links a reader may follow).
+ *
+ * Text nested deeper than `MAX_MARKDOWN_NESTING` (comments/markdown-nesting.ts)
+ * is never given to marked, whose recursion it would overflow: its links are
+ * counted by what looks like one (`http://`, `https://`, `mailto:`, `www.`,
+ * `](`), which counts every link at least once. Never throws.
  */
 export function countLinks(markdown: string): number {
+  const linkLike = () => markdown.match(LINK_LIKE)?.length ?? 0;
+  if (!isNestingWithinBounds(markdown)) return linkLike();
   let links = 0;
-  lexer.walkTokens(lexer.lexer(markdown), (token: Token) => {
-    if (token.type === "link" || token.type === "image") links++;
-  });
+  try {
+    lexer.walkTokens(lexer.lexer(markdown), (token: Token) => {
+      if (token.type === "link" || token.type === "image") links++;
+    });
+  } catch {
+    // Should marked still fail on some text within the bounds, the count falls back the same way.
+    return linkLike();
+  }
   return links;
 }
 

@@ -40,8 +40,9 @@ export async function fileSignature(file: string): Promise<string | null> {
     const s = await stat(file);
     return s.isFile() ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : null;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR")
-      return null;
+    // A name no file can have (too long for the file system) names no file either.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR" || code === "ENAMETOOLONG") return null;
     throw error;
   }
 }

@@ -10,6 +10,7 @@ import { cookieHeaders, endSession, requireUser, startSession } from "~/http/ses
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
 import { memberPath } from "~/discovery/paths";
+import { readFormBody } from "~/http/form-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account" }];
 
@@ -30,7 +31,7 @@ const HIDE = ["currentPassword", "newPassword"];
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const { user, headers } = await requireUser(request);
-  const submission = parseWithZod(await request.formData(), { schema: accountSettingsSchema });
+  const submission = parseWithZod(await readFormBody(request), { schema: accountSettingsSchema });
   const intent = String(submission.payload.intent ?? "");
   if (submission.status !== "success") {
     return json<ActionData>({ intent, result: submission.reply({ hideFields: HIDE }) }, { status: 400, headers });

@@ -8,6 +8,7 @@ import { requireUser } from "~/http/session.server";
 import { getDatabase } from "~/database.server";
 import { formatInstant } from "~/posts/dates";
 import { isolated } from "~/site/bidi";
+import { readFormBody } from "~/http/form-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Accounts" }];
 
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const { headers } = await requireUser(request, { roles: ["admin"] });
-  const submission = parseWithZod(await request.formData(), { schema: roleSchema });
+  const submission = parseWithZod(await readFormBody(request), { schema: roleSchema });
   if (submission.status !== "success") {
     // One line above the table says what was wrong with the form (roleSchema's messages).
     const message = submission.error?.role?.[0] ?? submission.error?.userId?.[0] ?? "Choose member, coach or admin.";

@@ -32,6 +32,7 @@ import { discardUpload, startImportJob } from "~/import/import-jobs.server";
 import { isLicenseId, licenseOptions } from "~/licences/catalogue";
 import { listAuthors } from "~/posts/posts.server";
 import { isolated } from "~/site/bidi";
+import { withoutNul } from "~/http/form-body.server";
 
 /**
  * `/admin/import` (admins only): bring a blog in from a Blogger, WordPress or
@@ -127,23 +128,25 @@ export async function action({ request }: ActionFunctionArgs) {
   // Where the file handler put the upload, so a refused one's folder goes too.
   let uploadPath: string | null = null;
   try {
-    formData = await unstable_parseMultipartFormData(
-      request,
-      unstable_composeUploadHandlers(
-        unstable_createFileUploadHandler({
-          directory: uploads,
-          // A folder of its own per upload: the name the admin knows, no clash, no path from the browser.
-          file: ({ filename }) => {
-            uploadPath = path.join(
-              randomBytes(9).toString("hex"),
-              path.basename(filename.replaceAll("\\", "/")).replace(/[^\w.-]+/g, "_") || "export",
-            );
-            return uploadPath;
-          },
-          filter: ({ name }) => name === "file",
-          maxPartSize: MAX_UPLOAD_BYTES,
-        }),
-        unstable_createMemoryUploadHandler({ maxPartSize: MAX_FIELD_BYTES }),
+    formData = withoutNul(
+      await unstable_parseMultipartFormData(
+        request,
+        unstable_composeUploadHandlers(
+          unstable_createFileUploadHandler({
+            directory: uploads,
+            // A folder of its own per upload: the name the admin knows, no clash, no path from the browser.
+            file: ({ filename }) => {
+              uploadPath = path.join(
+                randomBytes(9).toString("hex"),
+                path.basename(filename.replaceAll("\\", "/")).replace(/[^\w.-]+/g, "_") || "export",
+              );
+              return uploadPath;
+            },
+            filter: ({ name }) => name === "file",
+            maxPartSize: MAX_UPLOAD_BYTES,
+          }),
+          unstable_createMemoryUploadHandler({ maxPartSize: MAX_FIELD_BYTES }),
+        ),
       ),
     );
   } catch (error) {
@@ -157,7 +160,11 @@ export async function action({ request }: ActionFunctionArgs) {
         { status: 413, headers },
       );
     }
-    throw error;
+    // A failure of the server's own disk stays a server error.
+    if (error instanceof Error && "syscall" in error) throw error;
+    // Not a multipart form at all (another Content-Type, a cut or broken body): the sender's mistake.
+    console.error("The import form could not be read:", error);
+    throw new Response("This form could not be read. Please send it from the import page.", { status: 400, headers });
   }
 
   const submission = parseWithZod(formData, { schema: importSchema });

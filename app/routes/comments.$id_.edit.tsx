@@ -18,6 +18,11 @@ import { commentPath, postPagePath } from "~/discovery/paths";
 
 export const meta: MetaFunction = () => [{ title: "Edit your comment" }];
 
+/** What a writer reads when their edit could not be stored for a reason of ours (logged). */
+const EDIT_NOT_SAVED =
+  "Something went wrong on our side and your changes were not saved. Your text is below: please save it again in a " +
+  "moment (and keep a copy if it is long).";
+
 const NOT_YOURS = "You can edit only your own comments, from the browser or account you wrote them with.";
 
 /** The edit form: the new text, and the writer's answer when asked about contact details. */
@@ -47,16 +52,24 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const rules = commentRulesOf(await getSiteSettings());
   const form = parseWithZod(await readCommentFormBody(request, rules), { schema: editSchema });
   const { body, contactChoice } = form.status === "success" ? form.value : editSchema.parse({});
-  const outcome = await editComment(await getDatabase(), {
-    commentId: id.data,
-    account: user,
-    guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
-    body,
-    contactChoice,
-    clientAddress: clientAddress(context),
-  });
   const again = (status: number, errors: Record<string, string[]>, contactCheck: string[] = []) =>
     json({ body, errors, contactCheck }, { status, headers });
+  let outcome: Awaited<ReturnType<typeof editComment>>;
+  try {
+    outcome = await editComment(await getDatabase(), {
+      commentId: id.data,
+      account: user,
+      guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
+      body,
+      contactChoice,
+      clientAddress: clientAddress(context),
+    });
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    // Never an empty error page: without JavaScript the writer's new text would be gone with it.
+    console.error(`Editing comment ${id.data} failed:`, error);
+    return again(500, { "": [EDIT_NOT_SAVED] });
+  }
   switch (outcome.kind) {
     case "not-found":
       throw new Response(NOT_YOURS, { status: 404, headers });

@@ -9,6 +9,7 @@ import { commentIdSchema } from "~/comments/validation";
 import { getDatabase } from "~/database.server";
 import { postPagePath } from "~/discovery/paths";
 import { reportToModerators } from "~/moderation/report-comment.server";
+import { readFormBody } from "~/http/form-body.server";
 
 /** The report form: its reason, which may be left empty. */
 const reportSchema = z.object({ reason: z.string().catch("") });
@@ -20,7 +21,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const id = commentIdSchema.safeParse(params.id);
   if (!id.success) throw new Response("There is no comment at this address.", { status: 404 });
   const { user, headers } = await getRequestUser(request);
-  const form = parseWithZod(await request.formData(), { schema: reportSchema });
+  const form = parseWithZod(await readFormBody(request), { schema: reportSchema });
   const outcome = await reportToModerators(await getDatabase(), {
     commentId: id.data,
     reason: form.status === "success" ? form.value.reason : "",

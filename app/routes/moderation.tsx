@@ -20,6 +20,7 @@ import { moderatesPost } from "~/moderation/rules";
 import { formatInstant } from "~/posts/dates";
 import { listAllPosts } from "~/posts/posts.server";
 import { isolated } from "~/site/bidi";
+import { readFormBody } from "~/http/form-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Moderation queue" }];
 
@@ -64,7 +65,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const { user, headers } = await requireUser(request, { roles: ["coach", "admin"] });
-  const submission = parseWithZod(await request.formData(), { schema: moderationFormSchema });
+  const submission = parseWithZod(await readFormBody(request), { schema: moderationFormSchema });
   if (submission.status !== "success") {
     return json({ error: submission.error?.[""]?.[0] ?? NOTHING_TICKED }, { status: 400, headers });
   }

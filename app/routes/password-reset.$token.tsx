@@ -18,6 +18,7 @@ import { getDatabase } from "~/database.server";
 import { passwordResetPath } from "~/discovery/paths";
 import { requireSameOrigin } from "~/http/same-origin.server";
 import { cookieHeaders, startSession } from "~/http/session.server";
+import { readFormBody } from "~/http/form-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password" }];
 
@@ -38,7 +39,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const submission = parseWithZod(await request.formData(), { schema: newPasswordSchema });
+  const submission = parseWithZod(await readFormBody(request), { schema: newPasswordSchema });
   if (submission.status !== "success") {
     return json({ result: submission.reply({ hideFields: ["password"] }), problem: null }, { status: 400 });
   }

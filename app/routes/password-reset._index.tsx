@@ -10,6 +10,7 @@ import { getDatabase } from "~/database.server";
 import { signInLinkPath, signinPath } from "~/discovery/paths";
 import { clientAddress } from "~/http/client-address.server";
 import { requireSameOrigin } from "~/http/same-origin.server";
+import { readFormBody } from "~/http/form-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password" }];
 
@@ -23,7 +24,7 @@ export async function loader() {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const submission = parseWithZod(await request.formData(), { schema: passwordResetRequestSchema });
+  const submission = parseWithZod(await readFormBody(request), { schema: passwordResetRequestSchema });
   if (submission.status !== "success") {
     return json({ result: submission.reply(), sentTo: null }, { status: 400 });
   }

@@ -273,30 +273,47 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const post = await requirePublicPost(params.slug);
   const site = await getSiteSettings();
   const formData = await readCommentFormBody(request, commentRulesOf(site));
-  const { user, headers } = await getRequestUser(request);
-  const db = await getDatabase();
   const fields = parseWithZod(formData, { schema: formFieldsSchema });
   const { intent, ...form } = fields.status === "success" ? fields.value : formFieldsSchema.parse({});
-  if (intent) {
-    const follow = await changeFollowing(db, { postSlug: post.slug, account: user, follow: intent === "follow" });
-    const back = postPagePath(post.slug, 1, follow.kind === "sign-in-needed" ? "comments" : "follow");
-    return redirect(follow.kind === "sign-in-needed" ? signinPath(back) : back, { status: 303, headers });
+  try {
+    const { user, headers } = await getRequestUser(request);
+    const db = await getDatabase();
+    if (intent) {
+      const follow = await changeFollowing(db, { postSlug: post.slug, account: user, follow: intent === "follow" });
+      const back = postPagePath(post.slug, 1, follow.kind === "sign-in-needed" ? "comments" : "follow");
+      return redirect(follow.kind === "sign-in-needed" ? signinPath(back) : back, { status: 303, headers });
+    }
+    const submission = parseWithZod(formData, {
+      schema: commentFormSchema(commentRulesOf(site), { signedIn: !!user }),
+    });
+    const result = await postComment(db, {
+      ...form,
+      post,
+      site,
+      account: user,
+      guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
+      value: submission.status === "success" ? submission.value : null,
+      clientAddress: clientAddress(context),
+      requestUrl: request.url,
+    });
+    if (result.setCookie) headers.append("Set-Cookie", result.setCookie);
+    return commentResponse(result, { slug: post.slug, formId: commentFormId(form.parentId), submission, headers });
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    // Never an empty error page: without JavaScript the writer's text would be gone with it.
+    console.error(`Posting a comment on ${post.slug} failed:`, error);
+    const kept = parseWithZod(formData, { schema: z.object({}) });
+    return json<ActionData>(
+      { formId: commentFormId(form.parentId), result: kept.reply({ formErrors: [COMMENT_NOT_SAVED] }) },
+      { status: 500 },
+    );
   }
-  const submission = parseWithZod(formData, { schema: commentFormSchema(commentRulesOf(site), { signedIn: !!user }) });
-  const result = await postComment(db, {
-    ...form,
-    post,
-    site,
-    account: user,
-    guestToken: user ? null : readGuestToken(request.headers.get("cookie")),
-    value: submission.status === "success" ? submission.value : null,
-    clientAddress: clientAddress(context),
-    requestUrl: request.url,
-  });
-  if (result.setCookie) headers.append("Set-Cookie", result.setCookie);
-  const formId = commentFormId(form.parentId);
-  return commentResponse(result, { slug: post.slug, formId, submission, headers });
 }
+
+/** What a writer reads when their comment could not be stored for a reason of ours (logged). */
+const COMMENT_NOT_SAVED =
+  "Something went wrong on our side and your comment was not saved. Your text is below: please send it again in a " +
+  "moment (and keep a copy if it is long).";
 
 /** A posted comment's outcome as the response: a redirect back to the post, or the form again with why. */
 function commentResponse(

@@ -18,6 +18,7 @@ import { cookieHeaders, getRequestUser, startSession } from "~/http/session.serv
 import { signIn } from "~/auth/sign-in.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
+import { readFormBody } from "~/http/form-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in" }];
 
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const submission = parseWithZod(await request.formData(), { schema: signInSchema });
+  const submission = parseWithZod(await readFormBody(request), { schema: signInSchema });
   if (submission.status !== "success") {
     return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }

@@ -19,6 +19,7 @@ import { signinPath, signupPath } from "~/discovery/paths";
 import { clientAddress } from "~/http/client-address.server";
 import { requireSameOrigin } from "~/http/same-origin.server";
 import { getRequestUser } from "~/http/session.server";
+import { readFormBody } from "~/http/form-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in with a link by email" }];
 
@@ -37,7 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const submission = parseWithZod(await request.formData(), { schema: signInLinkRequestSchema });
+  const submission = parseWithZod(await readFormBody(request), { schema: signInLinkRequestSchema });
   if (submission.status !== "success") {
     return json({ result: submission.reply(), sentTo: null }, { status: 400 });
   }

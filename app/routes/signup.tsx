@@ -19,6 +19,7 @@ import { signUp } from "~/auth/sign-up.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
 import { signinPath } from "~/discovery/paths";
+import { readFormBody } from "~/http/form-body.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account" }];
 
@@ -37,7 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const submission = parseWithZod(await request.formData(), { schema: signUpSchema });
+  const submission = parseWithZod(await readFormBody(request), { schema: signUpSchema });
   if (submission.status !== "success") {
     return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
