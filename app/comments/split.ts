@@ -650,6 +650,12 @@ function markBlocks(layout: Layout, graphemeAt: Int32Array, limit: number): void
       open = "none";
       continue;
     }
+    // A line starting `=== ` or `--- ` cut after that run would end its part
+    // in an underline or a rule: no cut there.
+    const rule = /^ {0,3}(?:=+|(?:[-*_][ \t]*){3,}|-+)[ \t]+(?=\S)/.exec(line.text);
+    if (rule !== null && !THEMATIC_BREAK.test(line.text)) {
+      markInside(layout, graphemeAt, line.start, line.start + rule[0].length + 1, FORBIDDEN);
+    }
     if (isTableHeader(line.text, lines[i + 1]?.text)) {
       let last = i + 1;
       while (last + 1 < lines.length && !endsTable(lines[last + 1].text) && !insideFence(layout, lines[last + 1].start))
@@ -675,6 +681,10 @@ function markBlocks(layout: Layout, graphemeAt: Int32Array, limit: number): void
       // A heading's closing `#`s show nothing; alone at a part's start they would.
       const closing = /[ \t]+#+[ \t]*$/.exec(line.text);
       if (closing !== null) markInside(layout, graphemeAt, line.start + closing.index, line.end, FORBIDDEN);
+      // Nor may a part end on `#`s from the middle of a heading: they would close it.
+      for (const hashes of line.text.matchAll(/[ \t]#+[ \t]+(?=\S)/g)) {
+        markInside(layout, graphemeAt, line.start + hashes.index, line.start + hashes.index + hashes[0].length + 1, FORBIDDEN);
+      }
       open = "none";
     } else if (THEMATIC_BREAK.test(line.text)) open = "none";
     else if (QUOTE_START.test(line.text) || LIST_START.test(line.text) || ANY_HTML_START.test(line.text))
@@ -929,11 +939,12 @@ function scanInlines(text: string, start: number, end: number, protect: (start: 
   const { brackets, parens } = matchBrackets(text, start, end, codeSpans);
   const emphasis = findEmphasis(text, start, end, codeSpans);
   let span = 0;
+  let emphasisSpan = 0;
   let i = start;
   while (i < end) {
-    const emphasisEnd = emphasis.get(i);
-    if (emphasisEnd !== undefined && protect(i, emphasisEnd)) {
-      i = emphasisEnd;
+    while (emphasisSpan < emphasis.length && emphasis[emphasisSpan].start < i) emphasisSpan++;
+    if (emphasisSpan < emphasis.length && emphasis[emphasisSpan].start === i && protect(i, emphasis[emphasisSpan].end)) {
+      i = emphasis[emphasisSpan].end;
       continue;
     }
     while (span < codeSpans.length && codeSpans[span].start < i) span++;
@@ -998,10 +1009,10 @@ const UNICODE_PUNCTUATION = /[\p{P}\p{S}]/u;
  * can open (CommonMark §6.2 flanking rules; `~` as GFM strikethrough) to the
  * end of the next run of the same character that can close. An
  * approximation of the delimiter algorithm, good enough to keep `*a b*`
- * from being cut into `*a` and `b*` (which would show the stars). Keys are
- * UTF-16 offsets of openers, values the end of their closer.
+ * from being cut into `*a` and `b*` (which would show the stars). Spans run
+ * from an opener to the end of its closer, in order of their start.
  */
-function findEmphasis(text: string, start: number, end: number, codeSpans: Span[]): Map<number, number> {
+function findEmphasis(text: string, start: number, end: number, codeSpans: Span[]): Span[] {
   const runs: Array<{ ch: string; start: number; end: number; opens: boolean; closes: boolean }> = [];
   let span = 0;
   for (let i = start; i < end; i++) {
@@ -1020,10 +1031,10 @@ function findEmphasis(text: string, start: number, end: number, codeSpans: Span[
     while (j < end && text[j] === ch) j++;
     const before = i > start ? (text.codePointAt(i - 1 - (isLowSurrogate(text, i - 1) ? 1 : 0)) ?? 32) : 32;
     const after = j < end ? (text.codePointAt(j) ?? 32) : 32;
-    const beforeSpace = UNICODE_WHITESPACE.test(String.fromCodePoint(before));
-    const afterSpace = UNICODE_WHITESPACE.test(String.fromCodePoint(after));
-    const beforePunct = UNICODE_PUNCTUATION.test(String.fromCodePoint(before));
-    const afterPunct = UNICODE_PUNCTUATION.test(String.fromCodePoint(after));
+    const beforeSpace = isWhitespace(before);
+    const afterSpace = isWhitespace(after);
+    const beforePunct = isPunctuation(before);
+    const afterPunct = isPunctuation(after);
     const left = !afterSpace && (!afterPunct || beforeSpace || beforePunct);
     const right = !beforeSpace && (!beforePunct || afterSpace || afterPunct);
     runs.push({
@@ -1035,15 +1046,25 @@ function findEmphasis(text: string, start: number, end: number, codeSpans: Span[
     });
     i = j - 1;
   }
-  const spans = new Map<number, number>();
-  const nextCloser = new Map<string, number>();
+  const spans: Span[] = [];
+  const nextCloser: Record<string, number> = {};
   for (let k = runs.length - 1; k >= 0; k--) {
     const run = runs[k];
-    const closer = nextCloser.get(run.ch);
-    if (run.opens && closer !== undefined) spans.set(run.start, closer);
-    if (run.closes) nextCloser.set(run.ch, run.end);
+    const closer = nextCloser[run.ch];
+    if (run.opens && closer !== undefined) spans.push({ start: run.start, end: closer });
+    if (run.closes) nextCloser[run.ch] = run.end;
   }
-  return spans;
+  return spans.reverse();
+}
+
+function isWhitespace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return UNICODE_WHITESPACE.test(String.fromCodePoint(code));
+}
+
+function isPunctuation(code: number): boolean {
+  if (code < 128) return (code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || code >= 123;
+  return UNICODE_PUNCTUATION.test(String.fromCodePoint(code));
 }
 
 function isLowSurrogate(text: string, at: number): boolean {
