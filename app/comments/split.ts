@@ -38,12 +38,47 @@
  * - If nothing above fits (only possible after a last-resort situation),
  *   cut at the last grapheme boundary that fits.
  *
+ * Meaning, not only characters (docs/decisions/0058): each part is rendered
+ * alone, so it must show what its stretch of the comment shows when the
+ * whole is rendered (the property test renders both with the pages'
+ * renderer, marked GFM). The stored source stays exact; only `text` changes:
+ * - A part starting mid-line, or on a line that continued a top-level
+ *   paragraph, escapes the line-start syntax it begins with (CommonMark §2.4
+ *   backslash escapes): a ``` or ~~~ run, `#`, `>`, `-`/`+`/`*` list markers,
+ *   `1.`/`1)` numbers, `---`/`***` rules, an HTML block start `<div`, a
+ *   definition `[x]:`; leading indentation (an indented code block) is
+ *   dropped. Mid-line in a quote or list item, the line's markers (`> `,
+ *   `- `, `2) `) are repeated in front, and a blank line is shown before a
+ *   next line that began its own list item, so it is not read as a
+ *   continuation. A ``` code span that would read as a fence at a part's
+ *   start is never cut before.
+ * - Never a cut between a paragraph line and its setext underline, inside
+ *   a heading's closing `#`s, or just after `#`s, `===` or `---` that would
+ *   close or underline the part's last line.
+ * - Emphasis, strong emphasis and strikethrough spans (`*a b*`, `**a**`,
+ *   `_a_`, `~~a~~`) are atomic like links.
+ * - A GFM table that fits is atomic; a longer one is cut between body rows
+ *   and the next part repeats its header and delimiter rows (`prefix`),
+ *   when they and the longest row fit in a part.
+ * - A fenced block whose opening line and closing fence would take more
+ *   than half a part is reopened with its fence alone (the info string only
+ *   names a language), so it is always closed and reopened.
+ * - A part that shows nothing (white space, zero-width characters, a byte
+ *   order mark: `isBlank`) is merged into its neighbour's source.
+ *
  * Limitations (documented choices):
  * - Only fences at top level (indented 0–3 spaces) are recognized; fences
  *   inside block quotes (`> ```…`) or deeper list items are ordinary text to
  *   the splitter (it still prefers line and paragraph breaks).
- * - If a block's opening line is so long that reopening it would leave no
- *   room in a part, the block is split without adding fence lines.
+ * - If even the bare fence cannot be repeated in a part (a fence of dozens
+ *   of backticks), the block is split without adding fence lines.
+ * - Meaning is kept only where constructs fit in a part: a link, emphasis,
+ *   code span, table row or heading longer than the limit is cut as plain
+ *   text (last resort) and may show its syntax. Block structure is read
+ *   line by line, not by a full CommonMark parser: HTML blocks longer than a
+ *   part, and nested containers several levels deep, may read differently
+ *   in a part than in the whole. A repeated list marker shows a new bullet
+ *   (or number) for the continued item.
  * - An unclosed fence (runs to the end of the submission, per CommonMark)
  *   stays unclosed in the last part; earlier parts get a closing fence.
  * - Link titles containing unbalanced parentheses inside quotes are not
@@ -68,7 +103,10 @@ export interface CommentPart {
    * concatenate to the normalized input (`joinParts`).
    */
   source: string;
-  /** Fence line + "\n" the splitter added before `source`, or "". */
+  /**
+   * What the splitter added before `source`, or "": a reopened fence line +
+   * "\n", or a repeated table header + delimiter row, each ending in "\n".
+   */
   prefix: string;
   /**
    * Closing fence line the splitter added after `source`, or "". It starts
@@ -79,7 +117,9 @@ export interface CommentPart {
   /**
    * The Markdown displayed and stored for this part: prefix + source +
    * suffix, without the white space at the cuts (leading blank lines,
-   * trailing white space). At most `limit` characters.
+   * trailing white space), with line-start syntax escaped where a cut moved
+   * it to the part's start (see the module comment). At most `limit`
+   * characters. Rendered alone, it shows what `source` shows in the whole.
    */
   text: string;
 }
@@ -683,7 +723,13 @@ function markBlocks(layout: Layout, graphemeAt: Int32Array, limit: number): void
       if (closing !== null) markInside(layout, graphemeAt, line.start + closing.index, line.end, FORBIDDEN);
       // Nor may a part end on `#`s from the middle of a heading: they would close it.
       for (const hashes of line.text.matchAll(/[ \t]#+[ \t]+(?=\S)/g)) {
-        markInside(layout, graphemeAt, line.start + hashes.index, line.start + hashes.index + hashes[0].length + 1, FORBIDDEN);
+        markInside(
+          layout,
+          graphemeAt,
+          line.start + hashes.index,
+          line.start + hashes.index + hashes[0].length + 1,
+          FORBIDDEN,
+        );
       }
       open = "none";
     } else if (THEMATIC_BREAK.test(line.text)) open = "none";
@@ -943,7 +989,11 @@ function scanInlines(text: string, start: number, end: number, protect: (start: 
   let i = start;
   while (i < end) {
     while (emphasisSpan < emphasis.length && emphasis[emphasisSpan].start < i) emphasisSpan++;
-    if (emphasisSpan < emphasis.length && emphasis[emphasisSpan].start === i && protect(i, emphasis[emphasisSpan].end)) {
+    if (
+      emphasisSpan < emphasis.length &&
+      emphasis[emphasisSpan].start === i &&
+      protect(i, emphasis[emphasisSpan].end)
+    ) {
       i = emphasis[emphasisSpan].end;
       continue;
     }
@@ -1063,7 +1113,8 @@ function isWhitespace(code: number): boolean {
 }
 
 function isPunctuation(code: number): boolean {
-  if (code < 128) return (code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || code >= 123;
+  if (code < 128)
+    return (code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || code >= 123;
   return UNICODE_PUNCTUATION.test(String.fromCodePoint(code));
 }
 
