@@ -38,12 +38,47 @@
  * - If nothing above fits (only possible after a last-resort situation),
  *   cut at the last grapheme boundary that fits.
  *
+ * Meaning, not only characters (docs/decisions/0058): each part is rendered
+ * alone, so it must show what its stretch of the comment shows when the
+ * whole is rendered (the property test renders both with the pages'
+ * renderer, marked GFM). The stored source stays exact; only `text` changes:
+ * - A part starting mid-line, or on a line that continued a top-level
+ *   paragraph, escapes the line-start syntax it begins with (CommonMark §2.4
+ *   backslash escapes): a ``` or ~~~ run, `#`, `>`, `-`/`+`/`*` list markers,
+ *   `1.`/`1)` numbers, `---`/`***` rules, an HTML block start `<div`, a
+ *   definition `[x]:`; leading indentation (an indented code block) is
+ *   dropped. Mid-line in a quote or list item, the line's markers (`> `,
+ *   `- `, `2) `) are repeated in front, and a blank line is shown before a
+ *   next line that began its own list item, so it is not read as a
+ *   continuation. A ``` code span that would read as a fence at a part's
+ *   start is never cut before.
+ * - Never a cut between a paragraph line and its setext underline, inside
+ *   a heading's closing `#`s, or just after `#`s, `===` or `---` that would
+ *   close or underline the part's last line.
+ * - Emphasis, strong emphasis and strikethrough spans (`*a b*`, `**a**`,
+ *   `_a_`, `~~a~~`) are atomic like links.
+ * - A GFM table that fits is atomic; a longer one is cut between body rows
+ *   and the next part repeats its header and delimiter rows (`prefix`),
+ *   when they and the longest row fit in a part.
+ * - A fenced block whose opening line and closing fence would take more
+ *   than half a part is reopened with its fence alone (the info string only
+ *   names a language), so it is always closed and reopened.
+ * - A part that shows nothing (white space, zero-width characters, a byte
+ *   order mark: `isBlank`) is merged into its neighbour's source.
+ *
  * Limitations (documented choices):
  * - Only fences at top level (indented 0–3 spaces) are recognized; fences
  *   inside block quotes (`> ```…`) or deeper list items are ordinary text to
  *   the splitter (it still prefers line and paragraph breaks).
- * - If a block's opening line is so long that reopening it would leave no
- *   room in a part, the block is split without adding fence lines.
+ * - If even the bare fence cannot be repeated in a part (a fence of dozens
+ *   of backticks), the block is split without adding fence lines.
+ * - Meaning is kept only where constructs fit in a part: a link, emphasis,
+ *   code span, table row or heading longer than the limit is cut as plain
+ *   text (last resort) and may show its syntax. Block structure is read
+ *   line by line, not by a full CommonMark parser: HTML blocks longer than a
+ *   part, and nested containers several levels deep, may read differently
+ *   in a part than in the whole. A repeated list marker shows a new bullet
+ *   (or number) for the continued item.
  * - An unclosed fence (runs to the end of the submission, per CommonMark)
  *   stays unclosed in the last part; earlier parts get a closing fence.
  * - Link titles containing unbalanced parentheses inside quotes are not
@@ -53,7 +88,7 @@
  *   space only: such a stretch is given to the previous part (whose text is
  *   unchanged, being trimmed), or, at the very start, to the next one.
  */
-import { formatCount, graphemeBoundaries, normalizeText } from "./characters";
+import { formatCount, graphemeBoundaries, isBlank, normalizeText } from "./characters";
 
 /** Smallest accepted `limit`: leaves room for a reopened fence and content. */
 const MIN_LIMIT = 16;
@@ -68,7 +103,10 @@ export interface CommentPart {
    * concatenate to the normalized input (`joinParts`).
    */
   source: string;
-  /** Fence line + "\n" the splitter added before `source`, or "". */
+  /**
+   * What the splitter added before `source`, or "": a reopened fence line +
+   * "\n", or a repeated table header + delimiter row, each ending in "\n".
+   */
   prefix: string;
   /**
    * Closing fence line the splitter added after `source`, or "". It starts
@@ -79,7 +117,9 @@ export interface CommentPart {
   /**
    * The Markdown displayed and stored for this part: prefix + source +
    * suffix, without the white space at the cuts (leading blank lines,
-   * trailing white space). At most `limit` characters.
+   * trailing white space), with line-start syntax escaped where a cut moved
+   * it to the part's start (see the module comment). At most `limit`
+   * characters. Rendered alone, it shows what `source` shows in the whole.
    */
   text: string;
 }
@@ -261,6 +301,12 @@ interface FenceBlock {
   closeEnd: number;
   /** The opening line as written (indentation, fence, info string). */
   openLine: string;
+  /**
+   * The line a part starting inside the block reopens it with: `openLine`,
+   * or, when that and the closing fence would take more than half a part,
+   * the fence alone (the info string only names the language).
+   */
+  reopenLine: string;
   /** Indentation + fence characters, as long as the opening fence. */
   closeLine: string;
 }
@@ -285,6 +331,21 @@ interface Layout {
   fences: FenceBlock[];
   /** Characters of each block's reopening prefix (opening line + "\n"). */
   prefixLengths: number[];
+  /** For each boundary: index in `tables` of the repeatable table whose body rows it is in, or -1. */
+  insideTable: Int32Array;
+  tables: TableBlock[];
+  /**
+   * UTF-16 offsets of line starts that continue a top-level paragraph: in
+   * the whole comment they are paragraph text, whatever they look like.
+   */
+  continuations: Set<number>;
+}
+
+interface TableBlock {
+  /** Header line + "\n" + delimiter row + "\n": repeated on top of a part that starts in the body. */
+  head: string;
+  /** Its characters (grapheme clusters). */
+  headLength: number;
 }
 
 function buildLayout(text: string, limit: number): Layout {
@@ -307,9 +368,13 @@ function buildLayout(text: string, limit: number): Layout {
     insideFence: new Int32Array(count + 1).fill(-1),
     fences,
     prefixLengths: [],
+    insideTable: new Int32Array(count + 1).fill(-1),
+    tables: [],
+    continuations: new Set(),
   };
   forbidAtomicConstructs(layout, graphemeAt, limit);
   markFences(layout, graphemeAt, limit);
+  markBlocks(layout, graphemeAt, limit);
   return layout;
 }
 
@@ -456,6 +521,7 @@ function fenceBlock(
     closeStart,
     closeEnd,
     openLine: open.line,
+    reopenLine: open.line,
     closeLine: open.indent + open.fence,
   };
 }
@@ -469,20 +535,27 @@ function markFences(layout: Layout, graphemeAt: Int32Array, limit: number): void
   const { text, offsets } = layout;
   layout.fences.forEach((block, index) => {
     const openLineEnd = block.openStart + block.openLine.length;
-    const prefixLength = graphemeSpan(graphemeAt, block.openStart, openLineEnd) + 1;
+    const openLength = graphemeSpan(graphemeAt, block.openStart, openLineEnd) + 1;
+    // Worst case: prefix + one character + "\n" + closing fence.
+    const fitsWith = (prefix: number) => prefix + 1 + 1 + block.closeLine.length <= limit;
+    // The info string is repeated while the fence lines take at most half a part.
+    const fullReopen = 2 * (openLength + 1 + block.closeLine.length) <= limit;
+    if (!fullReopen) block.reopenLine = block.closeLine;
+    const prefixLength = fullReopen ? openLength : block.closeLine.length + 1;
     layout.prefixLengths.push(prefixLength);
     const blockEnd =
       block.closeEnd > block.closeStart && text[block.closeEnd - 1] === "\n" ? block.closeEnd - 1 : block.closeEnd;
     const fits = graphemeSpan(graphemeAt, block.openStart, blockEnd) <= limit;
-    // Worst case: prefix + one character + "\n" + closing fence.
-    const reopenable = prefixLength + 1 + 1 + block.closeLine.length <= limit;
+    const reopenable = fitsWith(prefixLength);
 
     markInside(layout, graphemeAt, block.openStart, block.closeEnd, FORBIDDEN);
     if (reopenable) {
-      // Cutting inside a fence line would leave a fence that cannot be closed.
-      markInside(layout, graphemeAt, block.openStart, block.openEnd, NEVER);
+      // Cutting inside a fence line would leave a fence that cannot be closed
+      // (an opening line longer than a part may still be cut, as a last resort).
+      if (fullReopen) markInside(layout, graphemeAt, block.openStart, block.openEnd, NEVER);
       markInside(layout, graphemeAt, block.closeStart, block.closeEnd, NEVER);
-      const first = graphemeAt[block.openEnd];
+      // A part starting in an opening line too long for a part (last resort) reopens the block too.
+      const first = fullReopen ? graphemeAt[block.openEnd] : graphemeAt[block.openStart] + 1;
       const last = block.closeStart >= text.length ? layout.count - 1 : graphemeAt[block.closeStart];
       for (let p = first; p <= last; p++) layout.insideFence[p] = index;
     }
@@ -500,6 +573,340 @@ function markFences(layout: Layout, graphemeAt: Int32Array, limit: number): void
       layout.kinds[p] = previousLine.trim() === "" ? PARAGRAPH : LINE;
     }
   });
+}
+
+// ---------------------------------------------------------------------------
+// Line-start syntax (CommonMark 0.31 §4, GFM tables), as the comment renderer
+// (marked, GFM) reads it. A part is rendered alone, so its first line is read
+// as the start of a document: whatever was paragraph text in the whole
+// comment must still read as text there (see `leadFix`).
+// ---------------------------------------------------------------------------
+
+const ATX_HEADING = /^ {0,3}#{1,6}(?:[ \t]|$)/;
+const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
+const FENCE_START = /^ {0,3}(?:`{3,}(?!.*`)|~{3,})/;
+const QUOTE_START = /^ {0,3}>/;
+const LIST_START = /^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/;
+/** List items that may interrupt a paragraph: not empty, and an ordered one starts at 1. */
+const INTERRUPTING_LIST = /^ {0,3}(?:[-+*]|1[.)])[ \t]+\S/;
+/** HTML blocks of kinds 1–6, the ones that may interrupt a paragraph (CommonMark §4.6). */
+const HTML_BLOCK_START =
+  /^ {0,3}<(?:(?:script|pre|style|textarea)(?:[\s>]|$)|!--|\?|![A-Za-z]|!\[CDATA\[|\/?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?:[\s>]|\/>|$))/i;
+/** Any HTML block start, kind 7 included (a complete tag alone on its line). */
+const ANY_HTML_START = /^ {0,3}<[A-Za-z/!?]/;
+const TABLE_DELIMITER = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+const INDENTED = /^(?: {4}| {0,3}\t)/;
+
+function isEmptyLine(line: string): boolean {
+  return line.trim() === "";
+}
+
+/** Cells of a table row: unescaped pipes, a leading and trailing one ignored (GFM §4.10). */
+function tableCells(line: string): number {
+  const inner = line
+    .trim()
+    .replace(/^\|/, "")
+    .replace(/(?<!\\)\|$/, "");
+  return inner.split(/(?<!\\)\|/).length;
+}
+
+/** Can this line begin a table (it has a pipe, and the next line is a delimiter row of as many cells)? */
+function isTableHeader(line: string, next: string | undefined): boolean {
+  return (
+    next !== undefined &&
+    line.includes("|") &&
+    !INDENTED.test(line) &&
+    TABLE_DELIMITER.test(next) &&
+    next.includes("|") === true &&
+    tableCells(line) === tableCells(next)
+  );
+}
+
+/** Does a line end a table's body (marked: a blank line or another block's start)? */
+function endsTable(line: string): boolean {
+  return (
+    isEmptyLine(line) ||
+    ATX_HEADING.test(line) ||
+    THEMATIC_BREAK.test(line) ||
+    FENCE_START.test(line) ||
+    QUOTE_START.test(line) ||
+    LIST_START.test(line) ||
+    ANY_HTML_START.test(line) ||
+    INDENTED.test(line)
+  );
+}
+
+/** Does a line start a block even right after paragraph text (so it is no continuation)? */
+function interruptsParagraph(line: string): boolean {
+  return (
+    ATX_HEADING.test(line) ||
+    THEMATIC_BREAK.test(line) ||
+    FENCE_START.test(line) ||
+    QUOTE_START.test(line) ||
+    INTERRUPTING_LIST.test(line) ||
+    HTML_BLOCK_START.test(line)
+  );
+}
+
+/**
+ * One pass over the lines outside fenced code: finds GFM tables (kept whole
+ * when they fit, else cut between body rows with the header repeated on top
+ * of the next part), setext underlines (never cut off from their line), and
+ * the lines that continue a top-level paragraph (`continuations`).
+ */
+function markBlocks(layout: Layout, graphemeAt: Int32Array, limit: number): void {
+  const { text } = layout;
+  const lines: Array<{ start: number; end: number; text: string }> = [];
+  for (let start = 0; start <= text.length; ) {
+    const newline = text.indexOf("\n", start);
+    const end = newline === -1 ? text.length : newline;
+    lines.push({ start, end, text: text.slice(start, end) });
+    if (newline === -1) break;
+    start = newline + 1;
+  }
+  let fence = 0;
+  /** What the previous line left open: nothing, a top-level paragraph, or a container (quote, list, HTML). */
+  let open: "none" | "paragraph" | "container" = "none";
+  const boundary = (offset: number): number => (offset >= text.length ? layout.count : graphemeAt[offset]);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    while (
+      fence < layout.fences.length &&
+      layout.fences[fence].closeEnd <= line.start &&
+      layout.fences[fence].closeEnd < text.length
+    )
+      fence++;
+    const block = layout.fences[fence];
+    if (
+      block !== undefined &&
+      line.start >= block.openStart &&
+      (line.start < block.closeEnd || block.closeEnd >= text.length)
+    ) {
+      open = "none";
+      continue;
+    }
+    if (isEmptyLine(line.text)) {
+      open = "none";
+      continue;
+    }
+    // A line starting `=== ` or `--- ` cut after that run would end its part
+    // in an underline or a rule: no cut there.
+    const rule = /^ {0,3}(?:=+|(?:[-*_][ \t]*){3,}|-+)[ \t]+(?=\S)/.exec(line.text);
+    if (rule !== null && !THEMATIC_BREAK.test(line.text)) {
+      markInside(layout, graphemeAt, line.start, line.start + rule[0].length + 1, FORBIDDEN);
+    }
+    if (isTableHeader(line.text, lines[i + 1]?.text)) {
+      let last = i + 1;
+      while (last + 1 < lines.length && !endsTable(lines[last + 1].text) && !insideFence(layout, lines[last + 1].start))
+        last++;
+      markTable(layout, graphemeAt, boundary, lines.slice(i, last + 1), limit);
+      i = last;
+      open = "none";
+      continue;
+    }
+    if (open === "paragraph") {
+      if (SETEXT_UNDERLINE.test(line.text)) {
+        // Cut off from its line, an underline would be a rule or text.
+        markInside(layout, graphemeAt, line.start - 1, line.end, FORBIDDEN);
+        open = "none";
+        continue;
+      }
+      if (!interruptsParagraph(line.text)) {
+        layout.continuations.add(line.start);
+        continue;
+      }
+    }
+    if (ATX_HEADING.test(line.text)) {
+      // A heading's closing `#`s show nothing; alone at a part's start they would.
+      const closing = /[ \t]+#+[ \t]*$/.exec(line.text);
+      if (closing !== null) markInside(layout, graphemeAt, line.start + closing.index, line.end, FORBIDDEN);
+      // Nor may a part end on `#`s from the middle of a heading: they would close it.
+      for (const hashes of line.text.matchAll(/[ \t]#+[ \t]+(?=\S)/g)) {
+        markInside(
+          layout,
+          graphemeAt,
+          line.start + hashes.index,
+          line.start + hashes.index + hashes[0].length + 1,
+          FORBIDDEN,
+        );
+      }
+      open = "none";
+    } else if (THEMATIC_BREAK.test(line.text)) open = "none";
+    else if (QUOTE_START.test(line.text) || LIST_START.test(line.text) || ANY_HTML_START.test(line.text))
+      open = "container";
+    else if (open === "container") open = "container";
+    else if (INDENTED.test(line.text)) open = "none";
+    else open = "paragraph";
+  }
+}
+
+/** Is UTF-16 `offset` in a fenced code block (its fence lines included)? Binary search: blocks are in order. */
+function insideFence(layout: Layout, offset: number): boolean {
+  const { fences } = layout;
+  let low = 0;
+  let high = fences.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const block = fences[mid];
+    if (offset < block.openStart) high = mid - 1;
+    else if (offset >= block.closeEnd && block.closeEnd < layout.text.length) low = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** The boundary at UTF-16 `offset`, or -1 when `offset` is inside a grapheme. */
+function boundaryAt(layout: Layout, offset: number): number {
+  const { offsets } = layout;
+  let low = 0;
+  let high = offsets.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (offsets[mid] < offset) low = mid + 1;
+    else if (offsets[mid] > offset) high = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+function markTable(
+  layout: Layout,
+  graphemeAt: Int32Array,
+  boundary: (offset: number) => number,
+  rows: Array<{ start: number; end: number; text: string }>,
+  limit: number,
+): void {
+  const start = rows[0].start;
+  const end = rows[rows.length - 1].end;
+  markInside(layout, graphemeAt, start, end + 1 <= layout.text.length ? end + 1 : end, FORBIDDEN);
+  if (graphemeSpan(graphemeAt, start, end) <= limit) return;
+  const head = `${rows[0].text}\n${rows[1].text}\n`;
+  const headLength = graphemeSpan(graphemeAt, start, rows[1].end) + 1;
+  // Repeat the header when it fits on top of any one row.
+  const longestRow = Math.max(...rows.slice(2).map((row) => graphemeSpan(graphemeAt, row.start, row.end)));
+  const repeat = headLength + longestRow <= limit;
+  const index = layout.tables.length;
+  if (repeat) layout.tables.push({ head, headLength });
+  for (const row of rows.slice(2)) {
+    const p = boundary(row.start);
+    if (layout.offsets[p] !== row.start) continue;
+    layout.kinds[p] = LINE;
+    if (repeat) for (let q = p; q < boundary(row.end); q++) layout.insideTable[q] = index;
+  }
+}
+
+/**
+ * How the first line of a part displayed from grapheme `from` must change
+ * so it keeps its meaning when the part is rendered alone: `consumed`
+ * UTF-16 code units of the source (all ASCII, one character each) are shown
+ * as `replacement`, and when `breakAt` is not -1 a blank line is shown after
+ * the line feed at that offset. Null when nothing changes.
+ *
+ * - A part starting mid-line, or on a line that continued a top-level
+ *   paragraph, starts with paragraph text: line-start syntax there (a fence,
+ *   list, quote or heading marker, an ordered-list number, a thematic break,
+ *   an HTML block start, a link reference definition) is escaped with a
+ *   backslash (CommonMark §2.4), and its indentation is dropped (it would
+ *   make an indented code block).
+ * - A part starting on an indented line right after another line (a nested
+ *   list item, a continuation) loses the indentation only: alone, 4 spaces
+ *   would make it code.
+ */
+function leadFix(layout: Layout, from: number): Lead {
+  if (from === 0 || from >= layout.count || prefixLength(layout, from) > 0) return null;
+  const { text } = layout;
+  const offset = layout.offsets[from];
+  const newline = text.indexOf("\n", offset);
+  const line = text.slice(offset, newline === -1 ? text.length : newline);
+  const midLine = text[offset - 1] !== "\n";
+  const indentation = /^[ \t]*/.exec(line)![0];
+  if (midLine || layout.continuations.has(offset)) {
+    const container = midLine ? containerMarkers(layout, offset) : "";
+    const escaped = escapeLineStart(line.slice(indentation.length), text, offset + indentation.length);
+    const breakAt =
+      newline !== -1 &&
+      startsOwnBlock(layout, newline + 1) &&
+      (container === "" || LIST_START.test(nextLine(text, newline)))
+        ? newline
+        : -1;
+    const dropIndentation = INDENTED.test(line) || (midLine && indentation !== "");
+    if (escaped === null && !dropIndentation && breakAt === -1 && container === "") return null;
+    return {
+      consumed: (escaped !== null || dropIndentation ? indentation.length : 0) + (escaped?.consumed ?? 0),
+      replacement: container + (escaped?.replacement ?? ""),
+      breakAt,
+    };
+  }
+  if (INDENTED.test(line) && !insideFence(layout, offset)) {
+    const previousStart = text.lastIndexOf("\n", offset - 2) + 1;
+    const previous = text.slice(previousStart, offset - 1);
+    if (!isEmptyLine(previous) && !INDENTED.test(previous))
+      return { consumed: indentation.length, replacement: "", breakAt: -1 };
+  }
+  return null;
+}
+
+function nextLine(text: string, newline: number): string {
+  const end = text.indexOf("\n", newline + 1);
+  return text.slice(newline + 1, end === -1 ? text.length : end);
+}
+
+/** Quote and list markers a line starts with (`> `, `- `, `2) `, nested ones too). */
+const CONTAINER_MARKERS = /^(?: {0,3}(?:>[ \t]?|(?:[-+*]|\d{1,9}[.)])[ \t]+))+/;
+
+/**
+ * The quote and list markers of the line a part starts in, when the part
+ * starts after them, mid-line: repeated in front of the part, they keep its
+ * first line in its quote or list item (and the lines after it, as in the
+ * whole comment). "" when there are none.
+ */
+function containerMarkers(layout: Layout, offset: number): string {
+  const { text } = layout;
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  if (insideFence(layout, lineStart)) return "";
+  const markers = CONTAINER_MARKERS.exec(text.slice(lineStart, offset));
+  // Without its parent's line, a nested item's indentation would only confuse.
+  return markers === null ? "" : markers[0].replace(/^[ \t]+/, "");
+}
+
+/**
+ * Does the line at `offset` start a block of its own in the whole comment,
+ * so that a part whose first line is paragraph text must show a blank line
+ * before it (else it could be read as that paragraph's continuation)? Lines
+ * indented as code are left alone (a blank line would make them code), and
+ * so is an underline (the first line is its setext heading).
+ */
+function startsOwnBlock(layout: Layout, offset: number): boolean {
+  if (layout.continuations.has(offset) || insideFence(layout, offset)) return false;
+  // An inline construct (a code span, a link) runs on into that line.
+  if (layout.kinds[boundaryAt(layout, offset)] === FORBIDDEN) return false;
+  const newline = layout.text.indexOf("\n", offset);
+  const line = layout.text.slice(offset, newline === -1 ? layout.text.length : newline);
+  return !isEmptyLine(line) && !INDENTED.test(line) && !SETEXT_UNDERLINE.test(line);
+}
+
+/** Backslash-escapes the block syntax `line` starts with, or null when it starts none. */
+function escapeLineStart(line: string, text: string, at: number): { consumed: number; replacement: string } | null {
+  const run = (ch: string): number => {
+    let n = 0;
+    while (line[n] === ch) n++;
+    return n;
+  };
+  const escapeRun = (n: number) => ({ consumed: n, replacement: `\\${line[0]}`.repeat(n) });
+  const first = line[0];
+  if (first === undefined) return null;
+  if (FENCE_START.test(line)) return escapeRun(run(first));
+  if (THEMATIC_BREAK.test(line)) return escapeRun(first === "-" ? 1 : run(first));
+  if (ATX_HEADING.test(line) || first === ">") return { consumed: 1, replacement: `\\${first}` };
+  if (/^[-+*](?:[ \t]|$)/.test(line)) return { consumed: 1, replacement: `\\${first}` };
+  const ordered = /^(\d{1,9})[.)](?:[ \t]|$)/.exec(line);
+  if (ordered) return { consumed: ordered[1].length + 1, replacement: `${ordered[1]}\\${line[ordered[1].length]}` };
+  if (first === "<" && ANY_HTML_START.test(line) && matchAt(AUTOLINK, text, at, text.length) === -1) {
+    return { consumed: 1, replacement: "\\<" };
+  }
+  if (/^\[(?:[^\]\\]|\\.)+\]:/.test(line)) return { consumed: 1, replacement: "\\[" };
+  return null;
 }
 
 // ---------------------------------------------------------------------------
@@ -531,7 +938,11 @@ function forbidAtomicConstructs(layout: Layout, graphemeAt: Int32Array, limit: n
   forEachParagraph(layout.text, regionStart, layout.text.length, (s, e) => scanInlines(layout.text, s, e, protect));
 }
 
-/** Inline constructs never cross a blank line, so scan paragraph by paragraph. */
+function startsInlineBlock(line: string): boolean {
+  return LIST_START.test(line) || ATX_HEADING.test(line) || THEMATIC_BREAK.test(line);
+}
+
+/** Inline constructs never cross a blank line or a new list item, so scan paragraph by paragraph. */
 function forEachParagraph(text: string, start: number, end: number, visit: (start: number, end: number) => void): void {
   let paragraphStart = start;
   let lineStart = start;
@@ -541,6 +952,10 @@ function forEachParagraph(text: string, start: number, end: number, visit: (star
     if (isBlankLine(text, lineStart, lineEnd)) {
       if (lineStart > paragraphStart) visit(paragraphStart, lineStart);
       paragraphStart = lineEnd + 1;
+    } else if (lineStart > paragraphStart && startsInlineBlock(text.slice(lineStart, lineEnd))) {
+      // A list item or heading starts a new block: inlines do not run into it.
+      visit(paragraphStart, lineStart);
+      paragraphStart = lineStart;
     }
     lineStart = lineEnd + 1;
   }
@@ -568,12 +983,36 @@ interface Span {
 function scanInlines(text: string, start: number, end: number, protect: (start: number, end: number) => boolean): void {
   const codeSpans = findCodeSpans(text, start, end);
   const { brackets, parens } = matchBrackets(text, start, end, codeSpans);
+  const emphasis = findEmphasis(text, start, end, codeSpans);
   let span = 0;
+  let emphasisSpan = 0;
   let i = start;
   while (i < end) {
+    while (emphasisSpan < emphasis.length && emphasis[emphasisSpan].start < i) emphasisSpan++;
+    if (
+      emphasisSpan < emphasis.length &&
+      emphasis[emphasisSpan].start === i &&
+      protect(i, emphasis[emphasisSpan].end)
+    ) {
+      i = emphasis[emphasisSpan].end;
+      continue;
+    }
     while (span < codeSpans.length && codeSpans[span].start < i) span++;
     if (span < codeSpans.length && codeSpans[span].start === i) {
-      protect(i, codeSpans[span].end);
+      // "```" that opens a code span mid-line would open a code block at a
+      // part's start (nothing else on its line has a backtick): no cut before it.
+      const lineEnd = text.indexOf("\n", i);
+      const looksLikeFence =
+        i > start &&
+        text[i - 1] !== "\n" &&
+        text.startsWith("```", i) &&
+        !/[^`]`/.test(text.slice(i, lineEnd === -1 ? end : lineEnd));
+      let from = i;
+      if (looksLikeFence) {
+        while (from > start && (text[from - 1] === " " || text[from - 1] === "\t")) from--;
+        from = Math.max(start, from - 1);
+      }
+      protect(from, codeSpans[span].end);
       i = codeSpans[span++].end;
       continue;
     }
@@ -610,6 +1049,78 @@ function scanInlines(text: string, start: number, end: number, protect: (start: 
     }
     i++;
   }
+}
+
+const UNICODE_WHITESPACE = /\s/u;
+const UNICODE_PUNCTUATION = /[\p{P}\p{S}]/u;
+
+/**
+ * Emphasis, strong emphasis and strikethrough: from each delimiter run that
+ * can open (CommonMark §6.2 flanking rules; `~` as GFM strikethrough) to the
+ * end of the next run of the same character that can close. An
+ * approximation of the delimiter algorithm, good enough to keep `*a b*`
+ * from being cut into `*a` and `b*` (which would show the stars). Spans run
+ * from an opener to the end of its closer, in order of their start.
+ */
+function findEmphasis(text: string, start: number, end: number, codeSpans: Span[]): Span[] {
+  const runs: Array<{ ch: string; start: number; end: number; opens: boolean; closes: boolean }> = [];
+  let span = 0;
+  for (let i = start; i < end; i++) {
+    while (span < codeSpans.length && codeSpans[span].end <= i) span++;
+    if (span < codeSpans.length && codeSpans[span].start <= i) {
+      i = codeSpans[span].end - 1;
+      continue;
+    }
+    const ch = text[i];
+    if (ch === "\\") {
+      i++;
+      continue;
+    }
+    if (ch !== "*" && ch !== "_" && ch !== "~") continue;
+    let j = i;
+    while (j < end && text[j] === ch) j++;
+    const before = i > start ? (text.codePointAt(i - 1 - (isLowSurrogate(text, i - 1) ? 1 : 0)) ?? 32) : 32;
+    const after = j < end ? (text.codePointAt(j) ?? 32) : 32;
+    const beforeSpace = isWhitespace(before);
+    const afterSpace = isWhitespace(after);
+    const beforePunct = isPunctuation(before);
+    const afterPunct = isPunctuation(after);
+    const left = !afterSpace && (!afterPunct || beforeSpace || beforePunct);
+    const right = !beforeSpace && (!beforePunct || afterSpace || afterPunct);
+    runs.push({
+      ch,
+      start: i,
+      end: j,
+      opens: ch === "_" ? left && (!right || beforePunct) : left,
+      closes: ch === "_" ? right && (!left || afterPunct) : right,
+    });
+    i = j - 1;
+  }
+  const spans: Span[] = [];
+  const nextCloser: Record<string, number> = {};
+  for (let k = runs.length - 1; k >= 0; k--) {
+    const run = runs[k];
+    const closer = nextCloser[run.ch];
+    if (run.opens && closer !== undefined) spans.push({ start: run.start, end: closer });
+    if (run.closes) nextCloser[run.ch] = run.end;
+  }
+  return spans.reverse();
+}
+
+function isWhitespace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return UNICODE_WHITESPACE.test(String.fromCodePoint(code));
+}
+
+function isPunctuation(code: number): boolean {
+  if (code < 128)
+    return (code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || code >= 123;
+  return UNICODE_PUNCTUATION.test(String.fromCodePoint(code));
+}
+
+function isLowSurrogate(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 /** End of the link or image whose text opens at `open` (`[`), or -1. */
@@ -745,10 +1256,22 @@ function splitNormalized(
   return { parts: merged, charactersAfter };
 }
 
-/** Characters added before a part starting at boundary `a`. */
+/** Characters added before a part starting at boundary `a`: a reopened fence or a repeated table header. */
 function prefixLength(layout: Layout, a: number): number {
+  if (a === 0) return 0;
   const block = layout.insideFence[a];
-  return a === 0 || block < 0 ? 0 : layout.prefixLengths[block];
+  if (block >= 0) return layout.prefixLengths[block];
+  const table = layout.insideTable[a];
+  return table >= 0 ? layout.tables[table].headLength : 0;
+}
+
+/** The text added before a part starting at boundary `a` (see `prefixLength`). */
+function prefixText(layout: Layout, a: number): string {
+  if (a === 0) return "";
+  const block = layout.insideFence[a];
+  if (block >= 0) return layout.fences[block].reopenLine + "\n";
+  const table = layout.insideTable[a];
+  return table >= 0 ? layout.tables[table].head : "";
 }
 
 /** Characters added after a part ending at boundary `c`. */
@@ -776,10 +1299,16 @@ function visibleStop(layout: Layout, from: number, c: number): number {
   return suffixLength(layout, c) > 0 ? c : Math.max(from, layout.visibleEnd[c]);
 }
 
-/** Characters of the displayed text of the part [a, c). */
-function partLength(layout: Layout, a: number, from: number, c: number): number {
-  return prefixLength(layout, a) + (visibleStop(layout, from, c) - from) + suffixLength(layout, c);
+/** Characters of the displayed text of the part [a, c); `lead` is `leadFix(layout, from)`. */
+function partLength(layout: Layout, a: number, from: number, c: number, lead: Lead): number {
+  const stop = visibleStop(layout, from, c);
+  let fix = 0;
+  if (lead !== null && stop - from >= lead.consumed) fix = lead.replacement.length - lead.consumed;
+  if (lead !== null && lead.breakAt !== -1 && layout.offsets[stop] > lead.breakAt + 1) fix++;
+  return prefixLength(layout, a) + fix + (stop - from) + suffixLength(layout, c);
 }
+
+type Lead = { consumed: number; replacement: string; breakAt: number } | null;
 
 /**
  * End boundary of the part starting at `a` (see the module comment for the
@@ -787,9 +1316,11 @@ function partLength(layout: Layout, a: number, from: number, c: number): number 
  */
 function chooseEnd(layout: Layout, a: number, limit: number): number {
   const from = visibleStart(layout, a);
-  if (partLength(layout, a, from, layout.count) <= limit) return layout.count;
+  const lead = leadFix(layout, from);
+  if (partLength(layout, a, from, layout.count, lead) <= limit) return layout.count;
 
-  const prefix = prefixLength(layout, a);
+  // A lower bound of what is added before the source (escapes may shorten it).
+  const prefix = prefixLength(layout, a) + Math.min(0, lead === null ? 0 : lead.replacement.length - lead.consumed);
   const lastOfKind = new Int32Array(KINDS).fill(-1); // last candidate with a non-empty part
   const fullness = new Int32Array(KINDS); // its length
   let lastAllowed = -1; // any allowed candidate, even an empty part
@@ -799,7 +1330,7 @@ function chooseEnd(layout: Layout, a: number, limit: number): number {
     if (prefix + Math.max(from, layout.visibleEnd[c]) - from > limit) break;
     const kind = layout.kinds[c];
     if (kind === NEVER) continue;
-    const length = partLength(layout, a, from, c);
+    const length = partLength(layout, a, from, c, lead);
     if (length > limit) continue;
     lastResort = c;
     if (kind === FORBIDDEN) continue;
@@ -827,7 +1358,11 @@ function makePart(layout: Layout, a: number, c: number): CommentPart {
   const { text, offsets, fences } = layout;
   const from = visibleStart(layout, a);
   const to = visibleStop(layout, from, c);
-  const opening = prefixLength(layout, a) > 0 ? fences[layout.insideFence[a]].openLine + "\n" : "";
+  const opening = prefixText(layout, a);
+  const lead = leadFix(layout, from);
+  const applied = lead !== null && to - from >= lead.consumed;
+  const shownFrom = applied ? offsets[from] + lead.consumed : offsets[from];
+  const replacement = applied ? lead.replacement : "";
   const suffixSize = suffixLength(layout, c);
   const closing =
     suffixSize > 0
@@ -838,8 +1373,15 @@ function makePart(layout: Layout, a: number, c: number): CommentPart {
     source: text.slice(offsets[a], offsets[c]),
     prefix: opening,
     suffix: closing,
-    text: opening + text.slice(offsets[from], offsets[to]) + closing,
+    text: opening + replacement + showBreak(text.slice(shownFrom, offsets[to]), lead, shownFrom) + closing,
   };
+}
+
+/** `shown` (the source from UTF-16 offset `at`) with the blank line `lead` asks for, if it shows past it. */
+function showBreak(shown: string, lead: Lead, at: number): string {
+  if (lead === null || lead.breakAt === -1 || lead.breakAt + 1 >= at + shown.length) return shown;
+  const cut = lead.breakAt + 1 - at;
+  return `${shown.slice(0, cut)}\n${shown.slice(cut)}`;
 }
 
 /**
@@ -852,7 +1394,7 @@ function mergeEmptyParts(parts: CommentPart[]): CommentPart[] {
   const merged: CommentPart[] = [];
   let carried = "";
   for (const part of parts) {
-    if (part.text === "" && parts.length > 1) {
+    if (isBlank(part.text) && parts.length > 1) {
       if (merged.length > 0) merged[merged.length - 1].source += part.source;
       else carried += part.source;
       continue;
