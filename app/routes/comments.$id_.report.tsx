@@ -28,7 +28,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     reporterRole: user?.role ?? null,
     clientAddress: clientAddress(context),
   });
-  if (outcome.kind === "not-found") throw new Response("There is no comment at this address.", { status: 404, headers });
+  if (outcome.kind === "not-found")
+    throw new Response("There is no comment at this address.", { status: 404, headers });
   if (outcome.kind === "rate-limited") {
     headers.set("Retry-After", String(outcome.retryAfterSeconds));
     throw new Response("Too many reports from your network. Please try again later.", { status: 429, headers });
