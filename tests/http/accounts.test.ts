@@ -659,10 +659,21 @@ describe("a session that ends while writing (HTTP)", () => {
     return back;
   }
 
+  /** The signed member field of the comment form drawn for `who` (says whose a kept draft is). */
+  async function memberField(who: HttpClient): Promise<string> {
+    const field = inputValue(formHtml(await postPage(who), "comment")!, "formMemberId");
+    expect(field, "the member's comment form carries a signed formMemberId").toBeTruthy();
+    return field!;
+  }
+
   it("no cookie at all: 303 to sign in (expired=1, back to a draft), nothing posted", async () => {
     const before = countCommentsInHtml(await postPage(client()));
     const text = "Written by someone whose cookie is gone.";
-    const reply = await postComment(client(), { body: text, asMember: "1" });
+    const reply = await postComment(client(), {
+      body: text,
+      asMember: "1",
+      formMemberId: await memberField(clients.dev),
+    });
     expect(reply.status).toBe(303);
     expect(backPathFrom(reply.location)).toMatch(/#comment-form$/);
     const after = await postPage(client());
@@ -670,19 +681,40 @@ describe("a session that ends while writing (HTTP)", () => {
     expect(after).not.toContain(text);
   });
 
+  it("a member form that does not say (signed) whose it is: 400 with the text back, nothing posted or kept", async () => {
+    const before = countCommentsInHtml(await postPage(client()));
+    const text = "Sent from a form whose member field is missing or forged.";
+    for (const formMemberId of [null, "forged.value"]) {
+      const form: Record<string, string> = { body: text, asMember: "1" };
+      if (formMemberId) form.formMemberId = formMemberId;
+      const reply = await postComment(client(), form);
+      expect(reply.status).toBe(400);
+      expect(shown(reply.text)).toContain("Your session ended while you were writing.");
+      expect(textareaValue(formHtml(reply.text, "comment")!, "body")).toBe(text);
+    }
+    expect(countCommentsInHtml(await postPage(client()))).toBe(before);
+  });
+
   it("an ended session: the text is kept, sign-in brings the writer back to it, and it is posted under their name", async () => {
     const dev = clients.dev;
     const stale = dev.clone();
+    const devField = await memberField(dev);
     expect((await dev.post("/signout", {})).status).toBe(302);
 
     const before = countCommentsInHtml(await postPage(client()));
     const text = "My session ended while I was writing this, and it must not be posted as a guest.";
-    const reply = await postComment(stale, { body: text, asMember: "1", name: "Not Used" });
+    const reply = await postComment(stale, { body: text, asMember: "1", name: "Not Used", formMemberId: devField });
     expect(reply.status).toBe(303);
     // The dead cookie is cleared.
     expect(reply.setCookies.map(cookieAttributes).find((c) => c.name === SESSION_COOKIE)?.value).toBe("");
     const back = backPathFrom(reply.location);
     expect(countCommentsInHtml(await postPage(client()))).toBe(before);
+
+    // Another signed-in member who learns the address (a shared screen, a
+    // proxy log) gets an empty form: a kept draft is its writer's alone.
+    const mias = await postPage(clients.mia, back.split("#")[0]);
+    expect(textareaValue(formHtml(mias, "comment")!, "body")).toBe("");
+    expect(mias).not.toContain("must not be posted as a guest");
 
     // The sign-in page says why, and carries the way back.
     const signin = await dev.get(reply.location!);
@@ -718,7 +750,12 @@ describe("a session that ends while writing (HTTP)", () => {
   it("a reply whose session ended comes back in the reply form under its comment", async () => {
     const parentId = commentIdOf(await postPage(client()), "3");
     const text = "A reply to comment 3 written while my session ran out.";
-    const reply = await postComment(client(), { body: text, asMember: "1", parentId: String(parentId) });
+    const reply = await postComment(client(), {
+      body: text,
+      asMember: "1",
+      parentId: String(parentId),
+      formMemberId: await memberField(clients.dev),
+    });
     expect(reply.status).toBe(303);
     const back = backPathFrom(reply.location);
     expect(back).toMatch(/#comments$/);
