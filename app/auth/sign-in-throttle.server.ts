@@ -1,5 +1,5 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Executor } from "../../db/client";
+import { eq, inArray, type SQL, sql } from "drizzle-orm";
+import { type Executor, queryRows } from "../../db/client";
 import { signInThrottles } from "../../db/schema";
 import { digest } from "./signing.server";
 
@@ -26,7 +26,7 @@ import { digest } from "./signing.server";
  * a day after the last one. While waiting, the emailed sign-in link works.
  */
 
-/** The kinds of key, with the failures allowed before any wait. */
+/** The kinds of key, with the failures allowed before any wait (a failed attempt counts when it is let through, see `claimAttempt`). */
 export const THROTTLED_KEYS = { address: 30, account: 5, device: 5 } as const;
 export type ThrottleKind = keyof typeof THROTTLED_KEYS;
 
@@ -36,17 +36,6 @@ const FIRST_DELAY_SECONDS = 15;
 export const MAX_DELAY_SECONDS = 15 * 60;
 /** Failures are forgotten this long (ms) after the last one. */
 const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
-
-/**
- * The wait after `failures` failures in a row under a key of `kind`, in
- * seconds: none until the free failures are used up, then 15 s, doubling
- * (30 s, 1 min, 2 min, 4 min, 8 min) up to 15 minutes.
- */
-export function delayAfter(kind: ThrottleKind, failures: number): number {
-  const over = failures - THROTTLED_KEYS[kind];
-  if (over < 0) return 0;
-  return Math.min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** Math.min(over, 30));
-}
 
 /** One key an attempt is counted under. */
 export interface ThrottleKey {
@@ -59,50 +48,65 @@ function keyOf(key: ThrottleKey): string {
   return `${key.kind}:${digest(key.kind === "account" ? key.value.trim().toLowerCase() : key.value)}`;
 }
 
-/** An attempt allowed to go ahead: release it with `recordFailure` or `recordSuccess`. */
+/** An attempt allowed to go ahead: settle it with `recordFailure` or `recordSuccess`. */
 export interface Claim {
   keys: ThrottleKey[];
-  /** The retry time this attempt set on each stored key, to undo on success (by stored key). */
+  /** The retry time this attempt set on each stored key, to undo on success. */
   claimed: Map<string, Date>;
+}
+
+/**
+ * The wait after `failures` (an SQL expression) failures in a row under a
+ * key of `kind`, as an SQL interval: none until the free failures are used
+ * up, then 15 s, doubling (30 s, 1 min, 2 min, 4 min, 8 min) up to 15 minutes.
+ */
+function delaySql(kind: ThrottleKind, failures: SQL): SQL {
+  const free = THROTTLED_KEYS[kind];
+  return sql`(case when ${failures} < ${free} then 0
+    else least(${MAX_DELAY_SECONDS}, ${FIRST_DELAY_SECONDS} * power(2, least(${failures} - ${free}, 30))) end) * interval '1 second'`;
 }
 
 /**
  * Whether an attempt under `keys` may check its password now (at `now`,
  * UTC). Refused: the kind of key that holds it and the whole seconds to wait
- * (at least 1). Allowed: when a failure would bring a wait, the attempt
- * claims the moment (it sets that wait already), so clients racing at the
- * moment a wait ends get one attempt between them, not one each.
+ * (at least 1), and nothing is counted. Allowed: the attempt is counted as a
+ * failure under every key at once, with the wait that follows, before its
+ * password is checked, so attempts sent side by side are counted one by one
+ * (no burst gets more than the free failures); a success undoes it
+ * (`recordSuccess`).
  */
 export async function claimAttempt(
   db: Executor,
   keys: ThrottleKey[],
   now: Date = new Date(),
 ): Promise<{ allowed: true; claim: Claim } | { allowed: false; kind: ThrottleKind; retryAfterSeconds: number }> {
-  const stored = keys.map(keyOf);
-  const rows = await db.select().from(signInThrottles).where(inArray(signInThrottles.key, stored));
-  const byKey = new Map(rows.map((row) => [row.key, row]));
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const forgetBefore = sql`${new Date(now.getTime() - FORGET_AFTER_MS).toISOString()}::timestamptz`;
   const claimed = new Map<string, Date>();
-  for (const [i, key] of keys.entries()) {
-    const row = byKey.get(stored[i]);
-    if (!row || row.lastFailureAt.getTime() <= now.getTime() - FORGET_AFTER_MS) continue;
-    if (row.retryAt.getTime() > now.getTime()) return refused(key.kind, row.retryAt, now);
-    const wait = delayAfter(key.kind, row.failures + 1);
-    if (wait === 0) continue;
-    const until = new Date(now.getTime() + wait * 1000);
-    const [won] = await db
-      .update(signInThrottles)
-      .set({ retryAt: until })
-      .where(
-        and(eq(signInThrottles.key, stored[i]), sql`${signInThrottles.retryAt} <= ${now.toISOString()}::timestamptz`),
-      )
-      .returning({ key: signInThrottles.key });
-    if (!won) {
-      // Another attempt claimed this moment first.
-      const [current] = await db.select().from(signInThrottles).where(eq(signInThrottles.key, stored[i]));
-      await releaseClaims(db, claimed, now);
-      return refused(key.kind, current?.retryAt ?? until, now);
+  for (const key of keys) {
+    const stored = keyOf(key);
+    const current = sql`sign_in_throttles`;
+    const next = sql`(case when ${current}.last_failure_at <= ${forgetBefore} then 1 else ${current}.failures + 1 end)`;
+    const rows = await queryRows<{ retryAt: string | Date }>(
+      db,
+      sql`
+        insert into sign_in_throttles (key, failures, last_failure_at, retry_at)
+        values (${stored}, 1, ${at}, ${at} + ${delaySql(key.kind, sql`1`)})
+        on conflict (key) do update set
+          failures = ${next},
+          last_failure_at = ${at},
+          retry_at = ${at} + ${delaySql(key.kind, next)}
+        where ${current}.retry_at <= ${at} or ${current}.last_failure_at <= ${forgetBefore}
+        returning retry_at as "retryAt"
+      `,
+    );
+    if (rows.length === 0) {
+      // Waiting: say until when, and undo what this attempt counted under its other keys.
+      const [row] = await db.select().from(signInThrottles).where(eq(signInThrottles.key, stored));
+      await undoClaims(db, claimed, now);
+      return refused(key.kind, row?.retryAt ?? now, now);
     }
-    claimed.set(stored[i], until);
+    claimed.set(stored, new Date(rows[0].retryAt));
   }
   return { allowed: true, claim: { keys, claimed } };
 }
@@ -112,54 +116,33 @@ function refused(kind: ThrottleKind, retryAt: Date, now: Date) {
   return { allowed: false as const, kind, retryAfterSeconds: Math.min(MAX_DELAY_SECONDS, Math.max(1, seconds)) };
 }
 
-/** Undoes the waits an attempt set for itself, where nothing changed them since. */
-async function releaseClaims(db: Executor, claimed: Map<string, Date>, now: Date): Promise<void> {
+/**
+ * Takes back what an attempt counted: one failure fewer under each key, and
+ * no wait from it where nothing changed the wait since (the attempt was
+ * allowed, so no earlier wait was running).
+ */
+async function undoClaims(db: Executor, claimed: Map<string, Date>, now: Date): Promise<void> {
   for (const [key, until] of claimed) {
     await db
       .update(signInThrottles)
-      .set({ retryAt: now })
-      .where(and(eq(signInThrottles.key, key), eq(signInThrottles.retryAt, until)));
-  }
-}
-
-/**
- * Counts a failed attempt under each of its keys (at `now`, UTC): one more
- * failure in a row (the first again when the last was a day ago), and the
- * wait that follows, from `delayAfter`.
- */
-export async function recordFailure(db: Executor, claim: Claim, now: Date = new Date()): Promise<void> {
-  const forgetBefore = new Date(now.getTime() - FORGET_AFTER_MS).toISOString();
-  for (const key of claim.keys) {
-    const stored = keyOf(key);
-    const [row] = await db
-      .insert(signInThrottles)
-      .values({ key: stored, failures: 1, lastFailureAt: now, retryAt: now })
-      .onConflictDoUpdate({
-        target: signInThrottles.key,
-        set: {
-          failures: sql`case when ${signInThrottles.lastFailureAt} <= ${forgetBefore}::timestamptz then 1 else ${signInThrottles.failures} + 1 end`,
-          lastFailureAt: now,
-        },
+      .set({
+        failures: sql`greatest(${signInThrottles.failures} - 1, 0)`,
+        retryAt: sql`case when ${signInThrottles.retryAt} = ${until.toISOString()}::timestamptz then ${now.toISOString()}::timestamptz else ${signInThrottles.retryAt} end`,
       })
-      .returning({ failures: signInThrottles.failures });
-    const retryAt = new Date(now.getTime() + delayAfter(key.kind, row.failures) * 1000);
-    // Never shortens a wait a concurrent failure set.
-    await db
-      .update(signInThrottles)
-      .set({ retryAt: sql`greatest(${signInThrottles.retryAt}, ${retryAt.toISOString()}::timestamptz)` })
-      .where(eq(signInThrottles.key, stored));
+      .where(eq(signInThrottles.key, key));
   }
 }
 
 /**
  * A successful attempt: the account's and the device's failures are
- * cleared (whoever failed, the password is known to this client), and the
- * address's wait this attempt claimed is undone; the address's failures
- * stay counted (one good account must not wash a client's guesses away).
+ * cleared (whoever failed, the password is known to this client), and what
+ * the attempt counted under the client address is taken back; the address's
+ * earlier failures stay counted (one good account must not wash a client's
+ * guesses away).
  */
 export async function recordSuccess(db: Executor, claim: Claim, now: Date = new Date()): Promise<void> {
   const cleared = claim.keys.filter((key) => key.kind !== "address").map(keyOf);
   if (cleared.length > 0) await db.delete(signInThrottles).where(inArray(signInThrottles.key, cleared));
   const address = claim.keys.filter((key) => key.kind === "address").map(keyOf);
-  await releaseClaims(db, new Map([...claim.claimed].filter(([key]) => address.includes(key))), now);
+  await undoClaims(db, new Map([...claim.claimed].filter(([key]) => address.includes(key))), now);
 }

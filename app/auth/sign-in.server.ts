@@ -3,13 +3,7 @@ import { authenticate } from "./accounts.server";
 import { deviceCookie, isDeviceOf, type Device } from "./device-cookie.server";
 import type { SessionUser } from "./lucia.server";
 import { hitRateLimit } from "./rate-limit.server";
-import {
-  claimAttempt,
-  recordFailure,
-  recordSuccess,
-  type ThrottleKey,
-  type ThrottleKind,
-} from "./sign-in-throttle.server";
+import { claimAttempt, recordSuccess, type ThrottleKey, type ThrottleKind } from "./sign-in-throttle.server";
 
 /** Requests for emailed links allowed per 15 minutes, per client address and per email address. */
 const LINKS_PER_ADDRESS = 30;
@@ -55,10 +49,8 @@ export async function signIn(
   const attempt = await claimAttempt(db, keys, now);
   if (!attempt.allowed) return { kind: "throttled", by: attempt.kind, retryAfterSeconds: attempt.retryAfterSeconds };
   const user = await authenticate(db, input.email, input.password);
-  if (!user) {
-    await recordFailure(db, attempt.claim, now);
-    return { kind: "no-match" };
-  }
+  // A failure was counted when the attempt was let through.
+  if (!user) return { kind: "no-match" };
   await recordSuccess(db, attempt.claim, now);
   const setCookie = deviceCookie(input.email, input.device?.deviceId ?? null, input.secure);
   return { kind: "signed-in", user, setCookie };

@@ -101,6 +101,12 @@ describeEachDatabase("sign-in throttling", (db) => {
     for (let i = 1; i <= 5; i++) expect((await attempt(`198.51.100.${i}`, nextDay)).kind).toBe("no-match");
   }, 120_000);
 
+  it("attempts sent side by side get no more than the five free failures checked", async () => {
+    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => attempt(`192.0.2.${i}`, START)));
+    expect(burst.filter((o) => o.kind === "no-match")).toHaveLength(5);
+    expect(burst.filter((o) => o.kind === "throttled")).toHaveLength(5);
+  }, 120_000);
+
   it("clients racing at the moment a wait ends get one checked attempt between them", async () => {
     for (let i = 1; i <= 5; i++) await attempt(`198.51.100.${i}`, START);
     const at = plus(START, 15);
