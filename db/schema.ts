@@ -97,11 +97,28 @@ export const rateLimits = pgTable(
 );
 
 /**
+ * Sign-in throttling (docs/decisions/0055-sign-in-throttling-and-guest-trust.md):
+ * per key (`ip:<address>`, `account:<digest of the email typed>`,
+ * `device:<digest of a browser's device id>`), the failed attempts in a row
+ * and when the next attempt is allowed. A success clears the account's and
+ * the device's rows; failures are forgotten a day after the last.
+ */
+export const signInThrottles = pgTable("sign_in_throttles", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  lastFailureAt: timestamp("last_failure_at", { withTimezone: true, mode: "date" }).notNull(),
+  retryAt: timestamp("retry_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+/**
  * A comment kept while its writer signs in again (their session expired as
- * they wrote): found by an unguessable id, used once, expires after a day.
+ * they wrote): found by an unguessable id, used once, expires after a day,
+ * and read only by the account that wrote it (`user_id`, from the signed
+ * member field of the form; null, and so never readable, for a form without it).
  */
 export const commentDrafts = pgTable("comment_drafts", {
   id: text("id").primaryKey(),
+  userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
   postSlug: text("post_slug").notNull(),
   parentId: integer("parent_id"),
   body: text("body").notNull(),

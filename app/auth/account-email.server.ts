@@ -120,6 +120,41 @@ export async function sendSignInLinkEmail(db: Executor, to: Recipient, redirectT
   });
 }
 
+/**
+ * Queues the notice to an account's old address after its email was changed
+ * (at `changedAt`, UTC): what changed, and what to do if it was not them.
+ * It carries no link that acts on the account: the old address no longer
+ * signs in, so the way back is the password (still theirs unless changed)
+ * or the site's admins.
+ */
+export async function sendEmailChangedNotice(
+  db: Executor,
+  notice: { oldEmail: string; newEmail: string; displayName: string; changedAt: Date },
+): Promise<void> {
+  const site = (await getSiteSettings()).title;
+  await enqueueEmail(db, {
+    to: notice.oldEmail,
+    subject: `The email address of your account on ${site} was changed`,
+    text: [
+      `Hello ${notice.displayName},`,
+      "",
+      `The email address of your account on ${site} was changed on ${notice.changedAt.toISOString().replace("T", " ").slice(0, 16)} UTC,`,
+      `from ${notice.oldEmail} to ${notice.newEmail}. Emails about the account now go to the new address,`,
+      "and this address no longer signs in to it.",
+      "",
+      "If you made this change, there is nothing more to do.",
+      "",
+      "If you did not, someone else knows your password. Sign in with it now at",
+      absoluteUrl("/signin"),
+      'using the new address above, put your own address back under "Name and email", choose a new',
+      'password and press "Sign out everywhere else". If that no longer works, ask the site\'s admins',
+      "for help, and forward them this email.",
+      "",
+      `— ${site}`,
+    ].join("\n"),
+  });
+}
+
 async function linkFor(db: Executor, purpose: LinkPurpose, to: Recipient, minutes: number): Promise<string> {
   const token = await issueLink(db, { purpose, userId: to.userId, email: to.email, minutes });
   return absoluteUrl(`${LINK_PATHS[purpose]}${token}`);

@@ -1,6 +1,14 @@
 import type { Database } from "../../db/client";
-import { changePassword, deleteAccount, getAccount, updateProfile, type FieldErrors } from "./accounts.server";
-import { sendVerificationEmail } from "./account-email.server";
+import {
+  authenticate,
+  changePassword,
+  deleteAccount,
+  getAccount,
+  normalizeEmail,
+  updateProfile,
+  type FieldErrors,
+} from "./accounts.server";
+import { sendEmailChangedNotice, sendVerificationEmail } from "./account-email.server";
 import { luciaFor } from "./lucia.server";
 
 /**
@@ -25,20 +33,42 @@ function refused(errors: FieldErrors): SettingsOutcome {
 
 /**
  * Saves the member's display name and email (already validated by
- * `profileSchema` in ./forms.ts). A new email is unverified until the link
- * queued to it is followed. Refused when another account uses the email.
+ * `profileSchema` in ./forms.ts). Changing the email needs the current
+ * password (a session alone, say on a borrowed computer, must not be enough
+ * to take the account's address and with it password resets); the new
+ * address is unverified until the link queued to it is followed, and the old
+ * address is told what changed and what to do if it was not them. Refused
+ * when the password is missing or wrong (under `currentPassword`) or another
+ * account uses the email.
  */
 export async function saveProfile(
   db: Database,
   userId: string,
-  input: { email: string; displayName: string },
+  input: { email: string; displayName: string; currentPassword?: string },
+  now: Date = new Date(),
 ): Promise<SettingsOutcome> {
   const before = await getAccount(db, userId);
+  if (!before) return refused({ "": ["This account no longer exists."] });
+  if (normalizeEmail(input.email) !== before.email) {
+    const password = input.currentPassword ?? "";
+    if (password === "") {
+      return refused({ currentPassword: ["Enter your current password to change your email address."] });
+    }
+    if (!(await authenticate(db, before.email, password))) {
+      return refused({ currentPassword: ["That is not your current password."] });
+    }
+  }
   const result = await updateProfile(db, userId, input);
   if (!result.ok) return refused(result.fieldErrors);
   const after = result.value;
-  if (before && before.email !== after.email) {
+  if (before.email !== after.email) {
     await sendVerificationEmail(db, { userId: after.id, email: after.email, displayName: after.displayName });
+    await sendEmailChangedNotice(db, {
+      oldEmail: before.email,
+      newEmail: after.email,
+      displayName: after.displayName,
+      changedAt: now,
+    });
   }
   return { ok: true };
 }

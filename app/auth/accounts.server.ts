@@ -36,7 +36,7 @@ function toSessionUser(user: Pick<User, "id" | "email" | "displayName" | "role" 
 }
 
 /** Lower-cases and trims an email for storage and lookup. */
-function normalizeEmail(email: string): string {
+export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 

@@ -39,7 +39,16 @@ export const signInSchema = z.object({
   password: z.string({ error: "Enter your password." }).max(PASSWORD_MAX_LENGTH * 4),
   redirectTo,
 });
-export const profileSchema = z.object({ intent: z.literal("profile"), email, displayName });
+/** Name and email; the current password is needed only when the email changes (checked on the server). */
+export const profileSchema = z.object({
+  intent: z.literal("profile"),
+  email,
+  displayName,
+  currentPassword: z
+    .string()
+    .max(PASSWORD_MAX_LENGTH * 4)
+    .optional(),
+});
 export const changePasswordSchema = z.object({
   intent: z.literal("password"),
   currentPassword: z.string({ error: "Enter your current password." }),

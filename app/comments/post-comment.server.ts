@@ -25,6 +25,10 @@ import { commentRulesOf, type CommentFormValue } from "./validation";
  * causes (`announceSubmission`).
  */
 
+/** Why a member's text comes back when their session ended and the form did not say whose it was. */
+const SESSION_ENDED_NO_DRAFT =
+  "Your session ended while you were writing. Sign in again in another tab, then send your comment from here: your text is still here.";
+
 /** The post commented on, as the use-case needs it. */
 export interface CommentedPost {
   slug: string;
@@ -71,6 +75,8 @@ export interface PostCommentInput {
   draftId: string | null;
   /** The form was drawn for a signed-in member. */
   asMember: boolean;
+  /** The account the form was drawn for, from its signed member field (`memberOfFormField`); null when absent or forged. */
+  formMemberId: string | null;
   /** The URL the request came to: the origin of links when SITE_URL is not set. */
   requestUrl: string;
 }
@@ -109,8 +115,16 @@ export type PostCommentResult = PostCommentOutcome & { setCookie: string | null 
 export async function postComment(db: Executor, input: PostCommentInput): Promise<PostCommentResult> {
   const { post, site, account, value } = input;
   if (input.asMember && !account && input.body?.trim()) {
-    // Never posted as a guest: kept, and posted once they are back.
-    const draftId = await saveDraft(db, { postSlug: post.slug, parentId: input.parentId, body: input.body });
+    // Never posted as a guest. A form that does not say (signed) whose it was
+    // cannot keep a draft only its writer may read: the text comes back instead.
+    if (!input.formMemberId) return { kind: "refused", errors: { "": [SESSION_ENDED_NO_DRAFT] }, setCookie: null };
+    // Kept for its writer alone, and posted once they are back.
+    const draftId = await saveDraft(db, {
+      userId: input.formMemberId,
+      postSlug: post.slug,
+      parentId: input.parentId,
+      body: input.body,
+    });
     const page = input.parentId === null ? 1 : ((await placeOfComment(db, input.parentId))?.page ?? 1);
     return { kind: "session-expired", draftId, parentId: input.parentId, page, setCookie: null };
   }
@@ -145,7 +159,7 @@ export async function postComment(db: Executor, input: PostCommentInput): Promis
   if (!result.ok) {
     return { kind: "refused", errors: result.fieldErrors, setCookie };
   }
-  if (input.draftId !== null) await deleteDraft(db, input.draftId);
+  if (input.draftId !== null && account) await deleteDraft(db, input.draftId, account.id);
   if (result.fresh) {
     const submissionId = result.comments[0].submissionId;
     const email = account ? account.email : (value.email ?? null);

@@ -248,7 +248,7 @@ export async function submitComment(
                     ? "unverified-member"
                     : "member"
                   : "guest",
-            trustedGuest: guest && (await isTrustedGuest(txDb, { email, guestTokenHash })),
+            trustedGuest: guest && (await isTrustedGuest(txDb, { guestTokenHash })),
             links: countLinks(split.normalized),
             honeypot: options.honeypot ?? false,
             tooFast: options.tooFast ?? false,

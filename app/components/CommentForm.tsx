@@ -44,7 +44,7 @@ export function CommentForm({
   /** A kept draft to restore (after signing in again). */
   draft?: { id: string; body: string } | null;
   /** This page's one-time key and signed drawing time (spam defences). */
-  tokens: { idempotencyKey: string; renderedAt: string };
+  tokens: { idempotencyKey: string; renderedAt: string; member: string | null };
   /** The licence comments are published under, shown above the button. */
   /** The comment licence, stated above the submit button. */
   license?: CommentLicenseNotice | null;
@@ -90,6 +90,7 @@ export function CommentForm({
       <input type="hidden" name="formId" value={id} />
       {/* Not trusted: only tells the server the writer expected to be signed in. */}
       {viewer.signedIn ? <input type="hidden" name="asMember" value="1" /> : null}
+      {tokens.member ? <input type="hidden" name="formMemberId" value={tokens.member} /> : null}
       {draft ? <input type="hidden" name="draftId" value={draft.id} /> : null}
       <input type="hidden" name="idempotencyKey" value={tokens.idempotencyKey} />
       <input type="hidden" name="renderedAt" value={tokens.renderedAt} />

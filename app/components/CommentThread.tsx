@@ -60,7 +60,7 @@ export interface ThreadContext {
   draft: { id: string; body: string; formId: string } | null;
   /** The comment whose reply form is open (`?replyTo=<id>`), if any. */
   replyTo: number | null;
-  tokens: { idempotencyKey: string; renderedAt: string };
+  tokens: { idempotencyKey: string; renderedAt: string; member: string | null };
   license: CommentLicenseNotice | null;
   /** The reader moderates this post (its coach, or an admin): may remove any comment. */
   staff: boolean;

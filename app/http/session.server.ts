@@ -56,6 +56,20 @@ export async function endSession(request: Request): Promise<string> {
   return closeSession(request.headers.get("cookie"));
 }
 
+/**
+ * `response` with the Set-Cookie values of `headers` added: for responses
+ * made elsewhere (a library's handler, a thrown Response), so a session this
+ * request extended still sends its refreshed cookie back. The body is passed
+ * on unread.
+ */
+export function withSessionCookies(response: Response, headers: Headers): Response {
+  const cookies = headers.getSetCookie();
+  if (cookies.length === 0) return response;
+  const merged = new Headers(response.headers);
+  for (const cookie of cookies) merged.append("Set-Cookie", cookie);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: merged });
+}
+
 /** Headers carrying one or more Set-Cookie values, merged with `base`. */
 export function cookieHeaders(base: Headers, ...cookies: string[]): Headers {
   const headers = new Headers(base);

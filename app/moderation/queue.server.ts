@@ -304,12 +304,8 @@ export async function moderate(
           .select({ guestTokenHash: commentSubmissions.guestTokenHash })
           .from(commentSubmissions)
           .where(eq(commentSubmissions.id, submissionId));
-        // A member's comment carries no guest email: members are not trusted as guests.
-        await trustGuest(
-          txDb,
-          { email: first.userId ? null : first.email, guestTokenHash: submission?.guestTokenHash ?? null },
-          at,
-        );
+        // Trusts the guest's browser (its signed cookie); members are not trusted as guests.
+        await trustGuest(txDb, { guestTokenHash: first.userId ? null : (submission?.guestTokenHash ?? null) }, at);
         await resolveReports(
           txDb,
           parts.map((p) => p.id),

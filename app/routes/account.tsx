@@ -83,14 +83,14 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     case "profile": {
       const outcome = await saveProfile(db, user.id, value);
-      if (!outcome.ok) return refuse(outcome);
+      if (!outcome.ok) return refuse(outcome, HIDE);
       const emailChanged = value.email !== user.email;
       return json<ActionData>(
         {
           intent,
-          result: submission.reply(),
+          result: submission.reply({ hideFields: HIDE }),
           done: emailChanged
-            ? `Your name and email were saved. We have sent a link to ${value.email}: follow it to confirm the new address.`
+            ? `Your name and email were saved. We have sent a link to ${value.email}: follow it to confirm the new address. We have also told ${user.email} about the change.`
             : "Your name and email were saved.",
         },
         { headers },
@@ -189,6 +189,12 @@ export default function Account() {
         <FormError id={profileForm.errorId} errors={profileForm.errors} />
         <Field label="Display name" meta={profile.displayName} type="text" autoComplete="name" />
         <Field label="Email (never shown)" meta={profile.email} type="email" autoComplete="email" />
+        <Field
+          label="Current password (needed to change your email)"
+          meta={profile.currentPassword}
+          type="password"
+          autoComplete="current-password"
+        />
         <button type="submit" className="button">
           Save
         </button>

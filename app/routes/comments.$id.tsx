@@ -13,8 +13,8 @@ import { getPostForViewer } from "~/posts/posts.server";
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const id = commentIdSchema.safeParse(params.id);
   const found = id.success ? await locateComment(await getDatabase(), id.data) : null;
-  const { user } = found ? await getRequestUser(request) : { user: null };
+  const { user, headers } = await getRequestUser(request);
   const visible = found && (await getPostForViewer(found.postSlug, user)).kind !== "not-found";
-  if (!found || !visible) throw new Response("There is no comment at this address.", { status: 404 });
-  return redirect(postPagePath(found.postSlug, pageOfNumber(found.number), anchorFor(found.number)));
+  if (!found || !visible) throw new Response("There is no comment at this address.", { status: 404, headers });
+  return redirect(postPagePath(found.postSlug, pageOfNumber(found.number), anchorFor(found.number)), { headers });
 }

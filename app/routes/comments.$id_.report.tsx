@@ -29,12 +29,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     reporterRole: user?.role ?? null,
     clientAddress: clientAddress(context),
   });
-  if (outcome.kind === "not-found") throw new Response("There is no comment at this address.", { status: 404 });
+  if (outcome.kind === "not-found")
+    throw new Response("There is no comment at this address.", { status: 404, headers });
   if (outcome.kind === "rate-limited") {
-    throw new Response("Too many reports from your network. Please try again later.", {
-      status: 429,
-      headers: { "Retry-After": String(outcome.retryAfterSeconds) },
-    });
+    headers.set("Retry-After", String(outcome.retryAfterSeconds));
+    throw new Response("Too many reports from your network. Please try again later.", { status: 429, headers });
   }
   // Back to the page holding the comment, at it, with the thank-you beside it (issue 11).
   const back = postPagePath(outcome.postSlug, outcome.page, anchorFor(outcome.number), {

@@ -11,11 +11,11 @@ import { getPostForViewer } from "~/posts/posts.server";
 // (a draft, a scheduled post) has no comments for them: 404.
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const number = parseCommentNumber(params.number ?? "");
-  const { user } = await getRequestUser(request);
+  const { user, headers } = await getRequestUser(request);
   const found = params.slug ? await getPostForViewer(params.slug, user) : null;
   const post = found && found.kind !== "not-found" ? found.post : null;
   if (!number || !post || !(await commentNumberExists(await getDatabase(), post.slug, number))) {
-    throw new Response("There is no comment at this address.", { status: 404 });
+    throw new Response("There is no comment at this address.", { status: 404, headers });
   }
-  return redirect(postPagePath(post.slug, pageOfNumber(number), anchorFor(number)));
+  return redirect(postPagePath(post.slug, pageOfNumber(number), anchorFor(number)), { headers });
 }

@@ -20,7 +20,7 @@ import { changeFollowing, isFollowingPost } from "~/notifications/subscriptions.
 import { postComment, type PostCommentOutcome } from "~/comments/post-comment.server";
 import { commentIdentityFor } from "~/comments/submission.server";
 import { countComments, listThreadPage } from "~/comments/thread-read.server";
-import { readDraft } from "~/comments/drafts.server";
+import { memberFormField, memberOfFormField, readDraft } from "~/comments/drafts.server";
 import { anchorFor, flattenThread } from "~/comments/thread";
 import { commentFormSchema, commentRulesOf } from "~/comments/validation";
 import { readCommentFormBody } from "~/http/comment-form-body.server";
@@ -105,7 +105,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const draftId = search.get("draft");
   const following = user ? await isFollowingPost(db, { postSlug: post.slug, userId: user.id }) : false;
   const replyTo = /^\d{1,9}$/.test(search.get("replyTo") ?? "") ? Number(search.get("replyTo")) : null;
-  const kept = user && draftId ? await readDraft(db, draftId, post.slug) : null;
+  const kept = user && draftId ? await readDraft(db, draftId, post.slug, user.id) : null;
   const draft = kept ? { id: kept.id, body: kept.body, formId: commentFormId(kept.parentId) } : null;
   const url = postUrl(post.slug, request.url);
   const commentCount = (await countComments(db, [post.slug])).get(post.slug) ?? 0;
@@ -150,7 +150,12 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       sentPrivately: search.get("sentPrivately") === "1",
       // Fresh for every page drawn: a resent form is recognised, and a form
       // sent within seconds of appearing is held.
-      formTokens: { idempotencyKey: randomToken(), renderedAt: sign(String(Date.now())) },
+      // The member's field says whose text it is should their session end as they write.
+      formTokens: {
+        idempotencyKey: randomToken(),
+        renderedAt: sign(String(Date.now())),
+        member: user ? memberFormField(user.id) : null,
+      },
       commentLicense: licensing.commentNotice,
       post: { ...post, author: post.author ? { ...post.author, accountEmail: null } : null },
       authorName,
@@ -259,6 +264,12 @@ const formFieldsSchema = z
       .literal("1")
       .transform(() => true)
       .catch(false),
+    // Signed when the page was drawn for a member: whose kept draft it would be.
+    formMemberId: z
+      .string()
+      .transform((signed) => memberOfFormField(signed))
+      .nullable()
+      .catch(null),
     // The field people never see, named to tempt robots.
     homepage: z
       .string()

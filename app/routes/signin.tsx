@@ -15,6 +15,7 @@ import { signInQuerySchema, signInSchema } from "~/auth/forms";
 import { safeRedirect } from "~/auth/redirect";
 import { requireSameOrigin } from "~/http/same-origin.server";
 import { cookieHeaders, getRequestUser, startSession } from "~/http/session.server";
+import { readDevice } from "~/auth/device-cookie.server";
 import { signIn } from "~/auth/sign-in.server";
 import { Field, FormError } from "~/components/Field";
 import { getDatabase } from "~/database.server";
@@ -35,42 +36,70 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ redirectTo, expired }, { headers });
 }
 
+/** What a throttled sign-in says, by what holds it (app/auth/sign-in-throttle.server.ts). */
+const THROTTLED_BY = {
+  address: "There have been too many failed sign-ins from your network.",
+  account: "There have been too many failed sign-ins to this account from browsers it has not used before.",
+  device: "There have been too many failed sign-ins from this browser.",
+} as const;
+
+/** "40 seconds", "1 minute", "15 minutes": a wait in words (whole minutes from a minute up, rounded up). */
+function waitInWords(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const submission = parseWithZod(await readFormBody(request), { schema: signInSchema });
   if (submission.status !== "success") {
-    return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+    return json({ result: submission.reply({ hideFields: ["password"] }), throttled: false }, { status: 400 });
   }
-  const outcome = await signIn(await getDatabase(), { ...submission.value, clientAddress: clientAddress(context) });
+  const outcome = await signIn(await getDatabase(), {
+    ...submission.value,
+    clientAddress: clientAddress(context),
+    device: readDevice(request.headers.get("cookie")),
+    secure: process.env.NODE_ENV === "production",
+  });
   switch (outcome.kind) {
-    case "rate-limited":
+    case "throttled":
       return json(
-        submission.reply({
-          hideFields: ["password"],
-          formErrors: [
-            `Too many sign-in attempts. Please wait ${Math.ceil(outcome.retryAfterSeconds / 60)} minutes and try again.`,
-          ],
-        }),
+        {
+          result: submission.reply({
+            hideFields: ["password"],
+            formErrors: [
+              `${THROTTLED_BY[outcome.by]} Please wait ${waitInWords(outcome.retryAfterSeconds)} and try again, or sign in with a link we email you: it works straight away.`,
+            ],
+          }),
+          throttled: true,
+        },
         { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } },
       );
     case "no-match":
       return json(
-        submission.reply({
-          hideFields: ["password"],
-          formErrors: ["That email and password do not match an account."],
-        }),
+        {
+          result: submission.reply({
+            hideFields: ["password"],
+            formErrors: ["That email and password do not match an account."],
+          }),
+          throttled: false,
+        },
         { status: 400 },
       );
     case "signed-in": {
       const cookie = await startSession(outcome.user.id);
-      return redirect(safeRedirect(submission.value.redirectTo), { headers: cookieHeaders(new Headers(), cookie) });
+      return redirect(safeRedirect(submission.value.redirectTo), {
+        headers: cookieHeaders(new Headers(), cookie, outcome.setCookie),
+      });
     }
   }
 }
 
 export default function SignIn() {
   const { redirectTo, expired } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  const lastResult = actionData?.result;
   const [form, fields] = useForm({
     id: "signin",
     lastResult,
@@ -88,6 +117,11 @@ export default function SignIn() {
       <Form method="post" className="comment-form" {...getFormProps(form)}>
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <FormError id={form.errorId} errors={form.errors} />
+        {actionData?.throttled ? (
+          <p className="notice">
+            <Link to={signInLinkPath(redirectTo)}>Email me a sign-in link</Link>
+          </p>
+        ) : null}
         <Field label="Email" meta={fields.email} type="email" autoComplete="email" />
         <Field label="Password" meta={fields.password} type="password" autoComplete="current-password" />
         <button type="submit" className="button">

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GOOD_PASSWORD, HttpClient, inputValue } from "../support/accounts";
+import { readEmlOutbox, waitFor } from "../support/mail";
 import { decodeEntities } from "../support/pages";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -62,6 +63,53 @@ describe("the account page's forms", () => {
     });
     expect(saved.status).toBe(200);
     expect(shown(saved.text)).toContain("Your name and email were saved.");
+  });
+
+  it("changes the email only with the current password (never echoed), and tells the old address what changed", async () => {
+    const pat = await member("pat.old@example.org");
+    const change = (currentPassword?: string) =>
+      pat.post("/account", {
+        intent: "profile",
+        displayName: "Pat Settings",
+        email: "pat.new@example.org",
+        ...(currentPassword === undefined ? {} : { currentPassword }),
+      });
+    // A session alone (a borrowed computer left signed in) is not enough.
+    for (const [label, attempt] of [
+      ["no password", change()],
+      ["wrong password", change("not my password at all")],
+    ] as const) {
+      const refused = await attempt;
+      expect(refused.status, label).toBe(400);
+      expect(shown(refused.text), label).toMatch(
+        /Enter your current password to change your email address\.|That is not your current password\./,
+      );
+      expect(inputValue(refused.text, "email"), label).toBe("pat.new@example.org");
+      expect(refused.text, label).not.toContain("not my password at all");
+    }
+    // Still the old address: it signs in, the new one does not.
+    expect((await new HttpClient(server.baseUrl).signIn("pat.new@example.org", GOOD_PASSWORD)).status).toBe(400);
+
+    const saved = await change(GOOD_PASSWORD);
+    expect(saved.status).toBe(200);
+    expect(shown(saved.text)).toContain("Your name and email were saved.");
+    expect(saved.text).not.toContain(GOOD_PASSWORD);
+    expect((await new HttpClient(server.baseUrl).signIn("pat.new@example.org", GOOD_PASSWORD)).status).toBe(302);
+
+    // The old address hears of it: what changed, and what to do if it was not them.
+    const notice = await waitFor("the notice to the old address", async () =>
+      (await readEmlOutbox(server.dataDir)).find(
+        (m) => m.to.includes("pat.old@example.org") && /changed/i.test(m.subject),
+      ),
+    );
+    expect(notice.text).toContain("pat.old@example.org");
+    expect(notice.text).toContain("pat.new@example.org");
+    expect(notice.text).toMatch(/If you did not, someone else knows your password/);
+    // Only the one notice: the refused attempts sent nothing.
+    const notices = (await readEmlOutbox(server.dataDir)).filter(
+      (m) => m.to.includes("pat.old@example.org") && /changed/i.test(m.subject),
+    );
+    expect(notices).toHaveLength(1);
   });
 
   it("changes the password only with the current one, never echoing the new one, and signs other devices out", async () => {
