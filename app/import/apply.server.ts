@@ -389,7 +389,16 @@ async function unfinishedRun(db: Database, ctx: RunContext): Promise<RunRecord |
   const { options, report } = ctx;
   const [row] = await db.select().from(importRuns).where(isNull(importRuns.finishedAt)).limit(1);
   if (!row) return null;
+  const blog = JSON.parse(row.blog) as StoredBlog;
+  const record: RunRecord = {
+    id: row.id,
+    format: blog.format,
+    siteUrl: blog.siteUrl,
+    license: blog.license,
+    totals: { posts: row.totalPosts, comments: row.totalComments },
+  };
   if (options.restart) {
+    await finishCommittedFiles(db, ctx, row.options, record);
     await db.delete(importRuns).where(eq(importRuns.id, row.id));
     return null;
   }
@@ -404,7 +413,6 @@ async function unfinishedRun(db: Database, ctx: RunContext): Promise<RunRecord |
       `This file's interrupted import ran with other options (${row.options}). Run it again with the same options to continue, or with --restart (on the admin page: "Start over") to start over with these.`,
     );
   }
-  const blog = JSON.parse(row.blog) as StoredBlog;
   const [done] = await queryRows<{ posts: number; comments: number }>(
     db,
     sql`select
@@ -416,13 +424,41 @@ async function unfinishedRun(db: Database, ctx: RunContext): Promise<RunRecord |
   report.format = blog.format;
   report.resumed = { posts: Number(done.posts), comments: Number(done.comments), startedAt: since };
   if (blog.license) ctx.options = { ...options, license: blog.license };
-  return {
-    id: row.id,
-    format: blog.format,
-    siteUrl: blog.siteUrl,
-    license: blog.license,
-    totals: { posts: row.totalPosts, comments: row.totalComments },
+  return record;
+}
+
+/**
+ * Before an unfinished run's record is thrown away (`restart`): the files of
+ * the posts whose database part it committed but whose file it had not
+ * written yet (it stopped in between) are written, with the options that run
+ * had, so no post is left half imported.
+ */
+async function finishCommittedFiles(db: Database, ctx: RunContext, recorded: string, run: RunRecord): Promise<void> {
+  const had = JSON.parse(recorded) as { author: string; join: boolean; keepPages: boolean; images: string | null };
+  const options: ApplyImportOptions = {
+    ...ctx.options,
+    authorSlug: had.author,
+    license: run.license ?? undefined,
+    join: had.join,
+    keepPages: had.keepPages,
+    images: had.images ? { dir: had.images } : undefined,
+    onTotals: undefined,
+    onProgress: undefined,
+    onPostCommitted: undefined,
   };
+  const old: RunContext = {
+    ...ctx,
+    options,
+    report: newReport(options),
+    imageFolder: had.images ? await openImageFolder(had.images, ctx.contentRoot) : null,
+    imageCopies: [],
+    staging: await mkdtemp(path.join(ctx.contentRoot, ".staffroom-import-")),
+  };
+  try {
+    await writeUnits(db, old, run, false, true);
+  } finally {
+    await rm(old.staging!, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -613,9 +649,16 @@ interface UnitRow {
  * Writes the run's units not done yet, in file order: each post's database
  * part (its source id, redirects and thread) in one transaction, then its
  * file. `dry`: `db` is the run's one transaction (rolled back by the
- * caller) and no file is written.
+ * caller) and no file is written. `committedOnly`: only the files of posts
+ * whose database part is committed already.
  */
-async function writeUnits(db: Executor, ctx: RunContext, run: RunRecord, dry: boolean): Promise<void> {
+async function writeUnits(
+  db: Executor,
+  ctx: RunContext,
+  run: RunRecord,
+  dry: boolean,
+  committedOnly = false,
+): Promise<void> {
   const { report, options } = ctx;
   const base = baseConvertersOf(ctx, run.format);
   const links = await linksOf(db, run);
@@ -630,7 +673,8 @@ async function writeUnits(db: Executor, ctx: RunContext, run: RunRecord, dry: bo
       const units = await queryRows<UnitRow>(
         db,
         sql`select seq, kind, source_id, data, plan, state from import_run_items
-            where run_id = ${run.id} and kind in ('post', 'thread') and state <> 'done' and seq > ${after}
+            where run_id = ${run.id} and kind in ('post', 'thread') and seq > ${after}
+            and ${committedOnly ? sql`state = 'committed'` : sql`state <> 'done'`}
             order by seq limit 100`,
       );
       if (units.length === 0) break;
