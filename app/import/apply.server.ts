@@ -350,7 +350,9 @@ type Plan =
   | { outcome: "new"; slug: string; wanted: string }
   | { outcome: "matched"; slug: string; url: string }
   | { outcome: "already"; slug: string }
-  | { outcome: "skip"; why: string };
+  | { outcome: "skip"; why: string }
+  /** The same post again later in the file: its comments went with the first. */
+  | { outcome: "repeat" };
 
 /** The comment rules and the blog owner's identity, from the author entry; throws when there is none. */
 async function writerOf(
@@ -571,6 +573,7 @@ async function planRun(tx: Executor, ctx: RunContext, run: RunRecord, lastSeq: n
   );
   const taken = (slug: string) => slugsThisRun.has(slug) || existsSync(path.join(ctx.postsDir, `${slug}.md`));
   let anyNew = false;
+  const plannedIds = new Set<string>();
   let plans: SQL[] = [];
   const flushPlans = async () => {
     if (plans.length === 0) return;
@@ -584,7 +587,8 @@ async function planRun(tx: Executor, ctx: RunContext, run: RunRecord, lastSeq: n
   for await (const { seq, post } of readStagedPosts(tx, run.id)) {
     let plan: Plan;
     const before = await importedPostSlug(tx, run.format, post.sourceId);
-    if (before) plan = { outcome: "already", slug: before };
+    if (plannedIds.has(post.sourceId)) plan = { outcome: "repeat" };
+    else if (before) plan = { outcome: "already", slug: before };
     else if (run.format === "disqus") plan = await matchThread(tx, ctx, post, slugsThisRun);
     else if (post.kind === "page" && !options.keepPages)
       plan = { outcome: "skip", why: "a page (--keep-pages imports pages as posts)" };
@@ -594,6 +598,7 @@ async function planRun(tx: Executor, ctx: RunContext, run: RunRecord, lastSeq: n
       plan = { outcome: "new", slug, wanted: converters.slugFor(post, () => false) };
       anyNew = true;
     }
+    plannedIds.add(post.sourceId);
     plans.push(sql`(${seq}::int, ${JSON.stringify(plan)})`);
     if (plans.length >= STAGE_BATCH) await flushPlans();
   }
@@ -776,13 +781,14 @@ async function writeUnit(
       .insert(importSources)
       .values({ format: "disqus", kind: "post", sourceId: post.sourceId, postSlug: plan.slug });
     report.posts.matched.push({ sourceId: post.sourceId, url: plan.url, slug: plan.slug });
-  } else if (post && (plan.outcome === "already" || plan.outcome === "skip")) {
+  } else if (post && plan.outcome !== "new" && plan.outcome !== "matched") {
     report.posts.skipped.push({
       sourceId: post.sourceId,
       title: post.title,
       why: plan.outcome === "skip" ? plan.why : ALREADY_IMPORTED,
     });
   }
+  if (plan.outcome === "repeat") return 0;
   const rows = await queryRows<{ data: string }>(
     tx,
     sql`select data from import_run_items where run_id = ${run.id} and kind = 'comment'
@@ -800,7 +806,9 @@ async function writeUnit(
     }
     return list.length;
   }
-  await writeThread(tx, { fmt, slug: plan.slug, list, converters, ctx });
+  if (plan.outcome === "new" || plan.outcome === "matched" || plan.outcome === "already") {
+    await writeThread(tx, { fmt, slug: plan.slug, list, converters, ctx });
+  }
   return list.length;
 }
 
