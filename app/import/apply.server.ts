@@ -691,6 +691,8 @@ async function writeUnits(
         if (unit.state === "staged") {
           const write = async (tx: Executor) => {
             comments = await writeUnit(tx, ctx, run, unit, plan, post, converters, tags);
+            // The file is made (converted, images copied) before the commit, so a failure there undoes the post.
+            if (plan.outcome === "new" && post) await stagePostFile(tx, ctx, run, post, plan.slug, converters);
             await tx
               .update(importRunItems)
               .set({ state: "committed" })
@@ -701,7 +703,11 @@ async function writeUnits(
           committed++;
           await options.onPostCommitted?.(committed);
         }
-        if (plan.outcome === "new" && post) await placePostFile(db, ctx, run, post, plan.slug, converters);
+        if (plan.outcome === "new" && post) {
+          // A post an interrupted run committed without its file gets it now.
+          if (unit.state === "committed") await stagePostFile(db, ctx, run, post, plan.slug, converters);
+          await movePostFile(ctx, plan.slug);
+        }
         if (!dry) {
           await db
             .update(importRunItems)
@@ -813,11 +819,10 @@ async function writeUnit(
 }
 
 /**
- * Writes a new post's file (and copies its images) once its database part
- * has committed: to the staging folder, then moved into `content/posts/`
- * (and `public/images/posts/`). Not when dry.
+ * Makes a new post's file (body converted, images relinked and copied) in
+ * the staging folder, not yet in place; when dry, only what the report says.
  */
-async function placePostFile(
+async function stagePostFile(
   db: Executor,
   ctx: RunContext,
   run: RunRecord,
@@ -827,6 +832,13 @@ async function placePostFile(
 ): Promise<void> {
   ctx.imageCopies = [];
   await writePostFile(db, ctx, run, post, slug, converters);
+}
+
+/**
+ * Moves a staged post's file into `content/posts/` and its images into
+ * `public/images/posts/`, once its database part has committed. Not when dry.
+ */
+async function movePostFile(ctx: RunContext, slug: string): Promise<void> {
   if (!ctx.staging) return;
   await moveStagedImages(ctx.imageCopies, ctx.staging, ctx.contentRoot);
   await mkdir(ctx.postsDir, { recursive: true });
