@@ -318,7 +318,11 @@ export const importSources = pgTable(
     commentId: integer("comment_id").references((): any => comments.id, { onDelete: "set null" }),
     importedAt: timestamp("imported_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.format, t.kind, t.sourceId] })],
+  (t) => [
+    primaryKey({ columns: [t.format, t.kind, t.sourceId] }),
+    // A post's imported comments, read once per thread by each import: without it, each read scans every import.
+    index("import_sources_post").on(t.format, t.kind, t.postSlug),
+  ],
 );
 
 /**

@@ -24,4 +24,5 @@ CREATE TABLE "import_runs" (
 --> statement-breakpoint
 ALTER TABLE "import_run_items" ADD CONSTRAINT "import_run_items_run_id_import_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."import_runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "import_run_items_post" ON "import_run_items" USING btree ("run_id","kind","post_source_id","seq");--> statement-breakpoint
-CREATE INDEX "import_run_items_source" ON "import_run_items" USING btree ("run_id","kind","source_id");
+CREATE INDEX "import_run_items_source" ON "import_run_items" USING btree ("run_id","kind","source_id");--> statement-breakpoint
+CREATE INDEX "import_sources_post" ON "import_sources" USING btree ("format","kind","post_slug");
