@@ -335,7 +335,11 @@ export const importSources = pgTable(
     commentId: integer("comment_id").references((): any => comments.id, { onDelete: "set null" }),
     importedAt: timestamp("imported_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.format, t.kind, t.sourceId] })],
+  (t) => [
+    primaryKey({ columns: [t.format, t.kind, t.sourceId] }),
+    // A post's imported comments, read once per thread by each import: without it, each read scans every import.
+    index("import_sources_post").on(t.format, t.kind, t.postSlug),
+  ],
 );
 
 /**
@@ -349,3 +353,57 @@ export const redirects = pgTable("redirects", {
   target: text("target").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
+
+/**
+ * An import run (app/import/apply.server.ts) and what it has finished, so an
+ * interrupted run (killed, crashed, stopped by an error) continues where it
+ * stopped when the same file is imported again. `fileKey` is the SHA-256 of
+ * the export (hex); `options` the JSON of the options that decide what is
+ * written (author, licence, joins, pages, Disqus map), which a resumed run
+ * must repeat; `blog` the JSON of what the file said about its blog. A run
+ * is unfinished while `finishedAt` is null; its items are deleted when it
+ * finishes.
+ */
+export const importRuns = pgTable("import_runs", {
+  id: serial("id").primaryKey(),
+  fileKey: text("file_key").notNull(),
+  fileName: text("file_name").notNull(),
+  options: text("options").notNull(),
+  blog: text("blog").notNull(),
+  totalPosts: integer("total_posts").notNull(),
+  totalComments: integer("total_comments").notNull(),
+  startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+});
+
+/**
+ * The items of an unfinished import run, in file order (`seq`), as the
+ * parser handed them on (`data`: JSON of app/import/model.ts's shapes): the
+ * file is read once, and a resumed run reads these instead. A post (or a
+ * `thread`: the comments of a post imported before) is one unit: `plan` is
+ * what the run decided for it (JSON: its slug, or why it is skipped), and
+ * `state` says how far it got: `staged`, `committed` (its database part,
+ * post and thread, committed; its file not yet written) or `done`.
+ */
+export const importRunItems = pgTable(
+  "import_run_items",
+  {
+    runId: integer("run_id")
+      .notNull()
+      .references(() => importRuns.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    kind: text("kind", { enum: ["post", "comment", "attachment", "thread"] }).notNull(),
+    sourceId: text("source_id").notNull(),
+    postSourceId: text("post_source_id"),
+    data: text("data").notNull(),
+    plan: text("plan"),
+    state: text("state", { enum: ["staged", "committed", "done"] })
+      .notNull()
+      .default("staged"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.seq] }),
+    index("import_run_items_post").on(t.runId, t.kind, t.postSourceId, t.seq),
+    index("import_run_items_source").on(t.runId, t.kind, t.sourceId),
+  ],
+);

@@ -5,15 +5,29 @@
 // DATA_DIR). With the embedded database, stop the server first: a PGlite
 // folder can be opened by one process at a time.
 //
+// A run is recorded: interrupted (killed, crashed, stopped by an error), the
+// same command on the same file continues where it stopped; `--restart`
+// forgets the interrupted run and reads the file again. Each post is written
+// whole (post and thread in one transaction, its file after) or not at all.
+// STAFFROOM_IMPORT_STOP_AT=N (tests only) kills the run with SIGKILL right
+// after the N-th post's database part commits, before its file is written.
+//
 // Exit codes: 0 done (or dry run printed), 1 the file or the run was refused
-// (nothing was written), 2 a usage error.
+// (nothing was written) or the run stopped part-way (whole posts written;
+// run it again to continue), 2 a usage error.
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { openSiteDatabase } from "./site-database";
-import { applyImport, type ImportSource } from "../app/import/apply.server";
+import {
+  applyImport,
+  fileKeyOf,
+  ImportRunError,
+  type ImportSource,
+  ImportStoppedError,
+} from "../app/import/apply.server";
 import { parseExport } from "../app/import/formats/parse";
 import { jsonModelSource } from "../app/import/json-model-source";
 import { siteConverters } from "../app/import/site-converters";
@@ -23,7 +37,7 @@ import { isLicenseId } from "../app/licences/catalogue";
 import { listAuthors } from "../app/posts/posts.server";
 
 const usage =
-  "Usage: npm run import -- FILE [--dry-run] [--author SLUG] [--license ID|site-default] [--no-join] [--keep-pages]\n" +
+  "Usage: npm run import -- FILE [--dry-run] [--restart] [--author SLUG] [--license ID|site-default] [--no-join] [--keep-pages]\n" +
   "       [--images DIR]   (a wp-content/uploads or Takeout folder: its images are copied with the posts)\n" +
   "       [--map OLD-URL=SLUG ...] [--rewrite OLD-PREFIX=NEW-PREFIX]   (Disqus: which post each thread discusses)";
 
@@ -98,9 +112,12 @@ async function main(): Promise<number> {
     authorSlug = authors[0].slug;
   }
 
+  const stopAt = Number(process.env.STAFFROOM_IMPORT_STOP_AT ?? "");
   let source: ImportSource;
+  let key: string;
   try {
     source = await sourceFor(file);
+    key = await fileKeyOf(file);
   } catch (error) {
     console.error(
       (error as NodeJS.ErrnoException).code === "ENOENT" ? `No such file: ${file}` : (error as Error).message,
@@ -112,14 +129,18 @@ async function main(): Promise<number> {
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(
         {
-          format: "{bar} {percentage}% | posts {posts} | comments {comments} | {rate}/s | {eta_formatted} left",
+          format:
+            "{bar} {percentage}% | posts {posts}/{totalPosts} | comments {comments}/{totalComments} | {rate}/s | {eta_formatted} left",
           stream: process.stderr,
           hideCursor: true,
         },
         cliProgress.Presets.shades_classic,
       )
     : null;
-  const started = Date.now();
+  let started = Date.now();
+  // The rate counts this run's work only (a resumed run starts part-way).
+  let startItems: number | null = null;
+  let totals = { posts: 0, comments: 0 };
   try {
     await handle.migrate();
     const report = await applyImport(handle.db, contentRoot, source, {
@@ -132,11 +153,35 @@ async function main(): Promise<number> {
       threadMap,
       rewrite,
       images: values.images ? { dir: path.resolve(values.images) } : undefined,
-      onTotals: (totals) => bar?.start(totals.posts + totals.comments, 0, { posts: 0, comments: 0, rate: 0 }),
+      run: { key, fileName: path.basename(file) },
+      restart: values.restart,
+      onTotals: (t) => {
+        totals = t;
+        bar?.start(t.posts + t.comments, 0, {
+          posts: 0,
+          comments: 0,
+          totalPosts: t.posts,
+          totalComments: t.comments,
+          rate: 0,
+        });
+      },
       onProgress: (done) => {
-        const seconds = Math.max((Date.now() - started) / 1000, 0.001);
         const items = done.posts + done.comments;
-        bar?.update(items, { ...done, rate: Math.round(items / seconds) });
+        if (startItems === null) {
+          startItems = items;
+          started = Date.now();
+        }
+        const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+        bar?.update(items, {
+          ...done,
+          totalPosts: totals.posts,
+          totalComments: totals.comments,
+          rate: Math.round((items - startItems) / seconds),
+        });
+      },
+      onPostCommitted: (committed) => {
+        // Test hook: stop as a kill would, between a post's database part and its file.
+        if (stopAt > 0 && committed >= stopAt) process.kill(process.pid, "SIGKILL");
       },
     });
     bar?.stop();
@@ -144,7 +189,16 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     bar?.stop();
-    const prefix = error instanceof ImportFileError ? "The file was refused" : "The import failed";
+    if (error instanceof ImportStoppedError) {
+      console.error(error.message);
+      return 1;
+    }
+    const prefix =
+      error instanceof ImportFileError
+        ? "The file was refused"
+        : error instanceof ImportRunError
+          ? "The import did not start"
+          : "The import failed";
     console.error(`${prefix}; nothing was imported. ${(error as Error).message}`);
     return 1;
   } finally {
@@ -158,6 +212,7 @@ function parseOptions() {
     strict: true,
     options: {
       "dry-run": { type: "boolean", default: false },
+      restart: { type: "boolean", default: false },
       author: { type: "string" },
       license: { type: "string" },
       "no-join": { type: "boolean", default: false },

@@ -182,6 +182,25 @@ export interface SplitPlan {
  *   `maxParts` is not an integer ≥ 1.
  */
 export function splitComment(input: string, options: SplitOptions): SplitResult {
+  // The form's schema splits a body to check it, and the comment service splits it again to store
+  // it: the same call twice in a row is answered from the last result (a pure function's).
+  if (
+    lastSplit &&
+    lastSplit.input === input &&
+    lastSplit.limit === options.limit &&
+    lastSplit.maxParts === options.maxParts
+  ) {
+    return lastSplit.result;
+  }
+  const result = splitUncached(input, options);
+  lastSplit = { input, limit: options.limit, maxParts: options.maxParts, result };
+  return result;
+}
+
+/** The last `splitComment` call and its result. */
+let lastSplit: { input: string; limit: number; maxParts: number; result: SplitResult } | null = null;
+
+function splitUncached(input: string, options: SplitOptions): SplitResult {
   checkOptions(options);
   const normalized = normalizeText(input);
   const { parts, charactersAfter } = splitNormalized(normalized, options.limit, options.maxParts);

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, ne, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { commentSubmissions, comments, type Comment } from "../../db/schema";
+import { commentSubmissions, comments, type Comment, type NewComment } from "../../db/schema";
 import { digest } from "../auth/signing.server";
 import {
   countLinks,
@@ -115,6 +115,144 @@ export interface SubmitOptions {
 }
 
 /**
+ * A submission ready to be stored, whoever stores it (the form through
+ * `submitComment`, an import through app/comments/import-comments.server.ts):
+ * validated by the form's schema, its body normalized (NFC, `\n`, control
+ * characters stripped; docs/architecture.md §4) and split into parts, and its
+ * writer's name, kind and contact details decided.
+ */
+export interface PreparedSubmission {
+  /** The whole submission, normalized, as `comment_submissions.body` keeps it. */
+  body: string;
+  /** The parts' Markdown, in order (one part when it fits the site's limit). */
+  parts: string[];
+  authorKind: Comment["authorKind"];
+  displayName: string;
+  /** The account writing it, or null for a guest. */
+  userId: string | null;
+  /** A guest's website (not for anonymous writers or accounts), or null. */
+  website: string | null;
+  /** A guest's email (never shown), or null. */
+  email: string | null;
+  /** The comment replied to, as the form gave it (checked against the post when stored), or null. */
+  parentId: number | null;
+}
+
+/**
+ * The rules every stored submission goes through, in one place: the form's
+ * schema (`commentFormSchema`: required name or "Anonymous", email and
+ * website shapes, body not blank and within `rules.maxParts` parts), the
+ * split into parts of at most `rules.limit` characters (grapheme clusters;
+ * ./split.ts), or, for an import only, `importedParts` (a reply someone cut
+ * by hand into several comments: those texts are the parts, kept exactly,
+ * and the body their join), and who the writer is shown as.
+ *
+ * @returns the prepared submission, or field errors keyed by form field name
+ *   ("" for the form as a whole). Pure: no database.
+ */
+export function prepareSubmission(
+  rules: CommentRules,
+  value: CommentFormValue,
+  identity: CommentIdentity,
+  importedParts?: string[],
+): { ok: true; submission: PreparedSubmission } | { ok: false; fieldErrors: FieldErrors } {
+  const parsed = commentFormSchema(rules, { signedIn: identity.kind !== "guest-form" }).safeParse(value);
+  if (!parsed.success) {
+    const fieldErrors: FieldErrors = {};
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join(".");
+      fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
+    }
+    return { ok: false, fieldErrors };
+  }
+  const input = parsed.data;
+  const split = importedParts
+    ? ({ ok: true, normalized: input.body, parts: importedParts.map((text) => ({ text })) } as const)
+    : splitComment(input.body, { limit: rules.limit, maxParts: rules.maxParts });
+  if (!split.ok) {
+    // The schema refuses this too; kept so the invariant holds without it.
+    return { ok: false, fieldErrors: { body: ["This comment has too many parts."] } };
+  }
+  const guest = identity.kind === "guest-form";
+  const anonymous = guest && input.anonymous === true;
+  const authorKind: Comment["authorKind"] =
+    identity.kind === "post-author"
+      ? "author"
+      : identity.kind === "member" || identity.kind === "staff"
+        ? "member"
+        : anonymous
+          ? "anonymous"
+          : "guest";
+  return {
+    ok: true,
+    submission: {
+      body: split.normalized,
+      parts: split.parts.map((p) => p.text),
+      authorKind,
+      displayName: !guest ? identity.name : anonymous ? ANONYMOUS_NAME : input.name!,
+      userId: guest ? null : identity.userId,
+      // An account's contact details live on the account, not the comment.
+      website: guest && !anonymous ? (input.website ?? null) : null,
+      email: guest ? (input.email ?? null) : null,
+      parentId: input.parentId ?? null,
+    },
+  };
+}
+
+/** Whether a comment with this status holds a number: published ones and tombstones (which keep theirs); held ones get one when approved. */
+export function isNumbered(status: Comment["status"]): boolean {
+  return status === "published" || status === "removed";
+}
+
+/**
+ * One writer per post at a time (a transaction-scoped advisory lock on the
+ * post's slug), so sibling positions are handed out once; call inside a
+ * transaction before reading the next position.
+ */
+export async function lockThread(tx: Executor, postSlug: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${postSlug}`}))`);
+}
+
+/**
+ * The comment rows of a prepared submission's parts: consecutive positions
+ * from `firstPosition` under `parentId` when numbered (null: none yet), the
+ * moment of submission `at` (UTC) on every part (ids keep their order), and a
+ * tombstone's removal time.
+ */
+export function commentRowsOf(
+  submission: PreparedSubmission,
+  place: {
+    postSlug: string;
+    parentId: number | null;
+    firstPosition: number | null;
+    status: Comment["status"];
+    submissionId: string;
+    at: Date;
+    license: string | null;
+  },
+): NewComment[] {
+  return submission.parts.map((text, i) => ({
+    postSlug: place.postSlug,
+    parentId: place.parentId,
+    position: place.firstPosition === null ? null : place.firstPosition + i,
+    authorKind: submission.authorKind,
+    userId: submission.userId,
+    displayName: submission.displayName,
+    website: submission.website,
+    email: submission.email,
+    body: text,
+    status: place.status,
+    submissionId: place.submissionId,
+    license: place.license,
+    partIndex: i + 1,
+    partCount: submission.parts.length,
+    createdAt: place.at,
+    updatedAt: place.at,
+    removedAt: place.status === "removed" ? place.at : null,
+  }));
+}
+
+/**
  * Stores a submission: validates it against the site's rules, checks the
  * post and parent, screens it (moderation settings, honeypot, timing,
  * duplicates), splits it into parts when longer than `rules.limit`, and
@@ -137,16 +275,9 @@ export async function submitComment(
   options: SubmitOptions = {},
 ): Promise<SubmitResult> {
   const identity = options.identity ?? { kind: "guest-form" };
-  const parsed = commentFormSchema(rules, { signedIn: identity.kind !== "guest-form" }).safeParse(value);
-  if (!parsed.success) {
-    const fieldErrors: FieldErrors = {};
-    for (const issue of parsed.error.issues) {
-      const key = issue.path.join(".");
-      fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
-    }
-    return { ok: false, fieldErrors };
-  }
-  const input = parsed.data;
+  const prepared = prepareSubmission(rules, value, identity, options.imported?.parts);
+  if (!prepared.ok) return prepared;
+  const { submission: input } = prepared;
   // What the page would draw, not only the source: an import keeps what the old site held.
   if (!options.imported && showsNothing(input.body)) {
     return { ok: false, fieldErrors: { body: [BLANK_BODY_MESSAGE] } };
@@ -154,38 +285,16 @@ export async function submitComment(
   if (!target.commentsOpen) {
     return { ok: false, fieldErrors: { "": ["Comments are closed on this post."] } };
   }
-  const split = options.imported?.parts
-    ? ({
-        ok: true,
-        normalized: input.body,
-        parts: options.imported.parts.map((text) => ({ text })),
-      } as const)
-    : splitComment(input.body, { limit: rules.limit, maxParts: rules.maxParts });
-  if (!split.ok) {
-    // The schema refuses this too; kept so the invariant holds without it.
-    return { ok: false, fieldErrors: { body: ["This comment has too many parts."] } };
-  }
-
   const guest = identity.kind === "guest-form";
-  const anonymous = guest && input.anonymous === true;
-  const authorKind: Comment["authorKind"] =
-    identity.kind === "post-author"
-      ? "author"
-      : identity.kind === "member" || identity.kind === "staff"
-        ? "member"
-        : anonymous
-          ? "anonymous"
-          : "guest";
-  const displayName = !guest ? identity.name : anonymous ? ANONYMOUS_NAME : input.name!;
   const at = options.at ?? new Date();
   const guestTokenHash = guest && options.guestToken ? digest(options.guestToken) : null;
-  const email = guest ? (input.email ?? null) : null;
+  const email = input.email;
 
   failForTest("comment-write", input.body);
   return db.transaction(async (tx): Promise<SubmitResult> => {
     const txDb = tx;
     // One writer per post at a time, so sibling positions are handed out once.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`comments:${target.slug}`}))`);
+    await lockThread(tx, target.slug);
     if (options.idempotencyKey) {
       const again = await resultOfSubmission(txDb, options.idempotencyKey);
       if (again) return { ...again, fresh: false };
@@ -198,7 +307,7 @@ export async function submitComment(
         .where(
           and(
             eq(commentSubmissions.postSlug, target.slug),
-            eq(commentSubmissions.body, split.normalized),
+            eq(commentSubmissions.body, input.body),
             gt(commentSubmissions.createdAt, since),
           ),
         )
@@ -212,7 +321,7 @@ export async function submitComment(
         };
       }
     }
-    let parentId = input.parentId ?? null;
+    let parentId = input.parentId;
     if (parentId !== null) {
       const [parent] = await tx
         .select({
@@ -249,7 +358,7 @@ export async function submitComment(
                     : "member"
                   : "guest",
             trustedGuest: guest && (await isTrustedGuest(txDb, { guestTokenHash })),
-            links: countLinks(split.normalized),
+            links: countLinks(input.body),
             honeypot: options.honeypot ?? false,
             tooFast: options.tooFast ?? false,
             settings: options.moderation,
@@ -260,39 +369,25 @@ export async function submitComment(
       .insert(commentSubmissions)
       .values({
         postSlug: target.slug,
-        body: split.normalized,
-        partCount: split.parts.length,
+        body: input.body,
+        partCount: input.parts.length,
         idempotencyKey: options.idempotencyKey ?? null,
         guestTokenHash,
         heldReason: decision.reason,
         createdAt: at,
       })
       .returning({ id: commentSubmissions.id });
-    // A tombstone keeps its place in the numbering, like a removed published comment.
-    const numbered = decision.status === "published" || decision.status === "removed";
-    const first = numbered ? await nextPosition(txDb, target.slug, parentId) : null;
+    const first = isNumbered(decision.status) ? await nextPosition(txDb, target.slug, parentId) : null;
     await tx.insert(comments).values(
-      split.parts.map((part, i) => ({
+      commentRowsOf(input, {
         postSlug: target.slug,
         parentId,
-        position: first === null ? null : first + i,
-        authorKind,
-        userId: guest ? null : identity.userId,
-        displayName,
-        // An account's contact details live on the account, not the comment.
-        website: guest && !anonymous ? (input.website ?? null) : null,
-        email,
-        body: part.text,
+        firstPosition: first,
         status: decision.status,
         submissionId: submission.id,
+        at,
         license: options.license ?? null,
-        partIndex: i + 1,
-        partCount: split.parts.length,
-        // Parts share the moment of submission; ids keep their order.
-        createdAt: at,
-        updatedAt: at,
-        removedAt: decision.status === "removed" ? at : null,
-      })),
+      }),
     );
     return { ...(await resultOfSubmission(txDb, submission.id))!, fresh: true };
   });

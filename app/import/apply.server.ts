@@ -1,13 +1,15 @@
-import { existsSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream, existsSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { dump as dumpYaml } from "js-yaml";
 import type { Database, Executor } from "../../db/client";
 import { queryRows } from "../../db/client";
-import { importSources } from "../../db/schema";
+import { importRunItems, importRuns, importSources } from "../../db/schema";
 import { findAccountByEmail } from "../auth/accounts.server";
-import { type CommentIdentity, commentIdentityFor, submitComment } from "../comments/submission.server";
+import { type ImportedThreadComment, storeImportedThread } from "../comments/import-comments.server";
+import { type CommentIdentity, commentIdentityFor, prepareSubmission } from "../comments/submission.server";
 import type { CommentFormValue, CommentRules } from "../comments/validation";
 import { commentPath, postPath } from "../discovery/paths";
 import { findLicenseByUrl } from "../licences/catalogue";
@@ -26,7 +28,6 @@ import {
   stageImageCopies,
 } from "./images.server";
 import { type LinkRewriter, linkRewriter } from "./links";
-import { postListingRedirects, siteListingRedirects } from "./old-listings";
 import {
   type ExportFormat,
   type ImportedAttachment,
@@ -37,23 +38,30 @@ import {
   type ImportedPost,
   type ImportHandlers,
 } from "./model";
-import { oldPathOf, postRedirects, recordRedirect, redirectTarget } from "./redirects.server";
+import { postListingRedirects, siteListingRedirects } from "./old-listings";
+import { oldPathOf, postRedirects, recordRedirect, recordRedirects, redirectTarget } from "./redirects.server";
 
 /**
  * Writing an imported blog into Staffroom (docs/architecture.md §2–§4): posts
- * become Keystatic files as the editor writes them, comments go through the
- * comment service the form uses, old addresses are kept as redirects, and
- * every source id is recorded so a second run adds only what is new.
+ * become Keystatic files as the editor writes them, comments are prepared by
+ * the comment form's own rules and stored a thread at a time
+ * (app/comments/import-comments.server.ts), old addresses are kept as
+ * redirects, and every source id is recorded so a second run adds only what
+ * is new.
  *
- * One run is one transaction: the parser's items are staged in a temporary
- * table (so memory does not grow with the file, and a comment may come before
- * its post or parent), then posts and, post by post, their comments are
- * written. Post files go to a temporary folder and are renamed into
- * `content/posts/` only after the transaction commits; a failure leaves no
- * rows and no files.
+ * A run is recorded and resumable (docs/decisions/0053-*.md): the parser's
+ * items are staged in `import_run_items` (so memory does not grow with the
+ * file, and a comment may come before its post or parent), and every post's
+ * fate (its slug, or why it is skipped) is planned, in one transaction; a
+ * refused file leaves nothing. Then each post is one unit: the post's rows
+ * (source id, redirects) and its whole thread commit together in one
+ * transaction, and only then is its file (and its images) moved into
+ * `content/posts/`. A run that stops (killed, crashed, an error) leaves whole
+ * posts only; importing the same file again continues with the first post
+ * not done (writing the file of one whose database part had committed), and
+ * ends as an uninterrupted run would.
  */
 
-/** Something that reads an export and calls the handlers in file order (a parser bound to its file). */
 export type ImportSource = (handlers: ImportHandlers) => Promise<void>;
 
 export interface ApplyImportOptions {
@@ -84,9 +92,28 @@ export interface ApplyImportOptions {
    * copied under `public/images/posts/<slug>/` and relinked (./images.server.ts).
    */
   images?: { dir: string };
-  /** Called after each post and each comment is written (counts so far). */
+  /**
+   * The export's identity, which an interrupted run is found by: the file's
+   * SHA-256 in hex (`fileKey`) and its name as the user knows it. Without
+   * it the run gets a key of its own and cannot be resumed.
+   */
+  run?: { key: string; fileName: string };
+  /**
+   * Throw away the record of an unfinished run (of this or another file) and
+   * read the file again. Posts that run finished stay: they are whole, and
+   * the new run finds them already imported.
+   */
+  restart?: boolean;
+  /**
+   * Called after each post's database part (the post and its thread)
+   * commits, before its file is written, with how many this run has
+   * committed. A test hook: `npm run import` exits there, as if killed, when
+   * STAFFROOM_IMPORT_STOP_AT says so.
+   */
+  onPostCommitted?: (committed: number) => void | Promise<void>;
+  /** Called after each post (with its comments) is written: counts so far, those of an earlier interrupted run included. */
   onProgress?: (done: { posts: number; comments: number }) => void;
-  /** Called with the staged totals once the file is read. */
+  /** Called with the file's totals once it is read (or, resuming, once the run is found). */
   onTotals?: (totals: { posts: number; comments: number }) => void;
 }
 
@@ -136,6 +163,12 @@ export interface ImportReport {
    * does not grow with the file.
    */
   unlisted: { notes: number; joins: number; skippedComments: number };
+  /**
+   * When this run continued an interrupted one: the posts (and their
+   * comments) that run had finished, which this report does not list again.
+   * Null for a run that read the file from the start.
+   */
+  resumed: { posts: number; comments: number; startedAt: string } | null;
 }
 
 /** Items each of the report's per-comment lists keeps; the rest are counted in `ImportReport.unlisted`. */
@@ -145,6 +178,38 @@ export const REPORT_LIST_LIMIT = 500;
 function listIn<T>(report: ImportReport, list: T[], key: keyof ImportReport["unlisted"], item: T): void {
   if (list.length < REPORT_LIST_LIMIT) list.push(item);
   else report.unlisted[key]++;
+}
+
+/**
+ * An import that cannot start: another unfinished run is recorded, or this
+ * file's was run with other options. Nothing was written; the message says
+ * what to do (run it again as before, or restart).
+ */
+export class ImportRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ImportRunError";
+  }
+}
+
+/**
+ * A run that stopped part-way through writing (a comment that could not be
+ * stored, a converter or database failure): `postsDone` of `postsTotal` posts
+ * are imported whole, none half; importing the same file again continues.
+ * The original error is the `cause`.
+ */
+export class ImportStoppedError extends Error {
+  constructor(
+    readonly postsDone: number,
+    readonly postsTotal: number,
+    cause: unknown,
+  ) {
+    super(
+      `The import stopped after ${postsDone} of ${postsTotal} posts (each is imported whole, none half): ${(cause as Error).message} Run the same import again to continue from there.`,
+      { cause },
+    );
+    this.name = "ImportStoppedError";
+  }
 }
 
 class DryRunRollback extends Error {}
@@ -165,20 +230,17 @@ const STAGE_BATCH = 200;
 const IMPORT_MAX_PARTS = 1000;
 
 /**
- * Imports one export. `contentRoot` is the folder holding `content/` (the
- * site's CONTENT_ROOT: site settings and authors are read from there).
- *
- * @returns the report. Throws `ImportFileError` for a file the parser refuses
- *   or a comment whose post is neither in the file nor imported before, and
- *   an Error when the author entry is missing; nothing is written then.
+ * The SHA-256 (hex) of a file, read as a stream: the `run.key` an
+ * interrupted import of it is found by (see `ApplyImportOptions.run`).
  */
-export async function applyImport(
-  db: Database,
-  contentRoot: string,
-  source: ImportSource,
-  options: ApplyImportOptions,
-): Promise<ImportReport> {
-  const report: ImportReport = {
+export async function fileKeyOf(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+function newReport(options: ApplyImportOptions): ImportReport {
+  return {
     format: null,
     dryRun: options.dryRun ?? false,
     posts: { created: [], matched: [], skipped: [] },
@@ -192,69 +254,236 @@ export async function applyImport(
     notes: [],
     images: options.images ? { copied: [], kept: [] } : undefined,
     unlisted: { notes: 0, joins: 0, skippedComments: 0 },
+    resumed: null,
   };
-  const imageFolder = options.images ? await openImageFolder(options.images.dir, contentRoot) : null;
-  const imageCopies: ImageCopy[] = [];
-  const postsDir = path.join(contentRoot, "content/posts");
-  const staging = report.dryRun ? null : await mkdtemp(path.join(contentRoot, ".staffroom-import-"));
-  const written: string[] = [];
-  try {
-    await db.transaction(async (tx) => {
-      await run(tx, { contentRoot, postsDir, staging, written, source, options, report, imageFolder, imageCopies });
-      if (report.dryRun) throw new DryRunRollback();
-    });
-  } catch (error) {
-    if (staging) await rm(staging, { recursive: true, force: true });
-    if (!(error instanceof DryRunRollback)) throw error;
+}
+
+/**
+ * Imports one export. `contentRoot` is the folder holding `content/` (the
+ * site's CONTENT_ROOT: site settings and authors are read from there).
+ *
+ * @returns the report of what this run did. Throws, with nothing written:
+ *   `ImportFileError` for a file the parser refuses or a comment whose post
+ *   is neither in the file nor imported before; `ImportRunError` when
+ *   another run is unfinished or this file's ran with other options; an
+ *   Error when the author entry is missing. Throws `ImportStoppedError` when
+ *   writing stops part-way (whole posts written, the run resumable).
+ */
+export async function applyImport(
+  db: Database,
+  contentRoot: string,
+  source: ImportSource,
+  options: ApplyImportOptions,
+): Promise<ImportReport> {
+  const report = newReport(options);
+  const ctx: RunContext = {
+    contentRoot,
+    postsDir: path.join(contentRoot, "content/posts"),
+    staging: null,
+    source,
+    options,
+    report,
+    imageFolder: options.images ? await openImageFolder(options.images.dir, contentRoot) : null,
+    imageCopies: [],
+    ...(await writerOf(db, options)),
+  };
+  if (report.dryRun) {
+    try {
+      await db.transaction(async (tx) => {
+        const run = await stageRun(tx, ctx);
+        await writeUnits(tx, ctx, run, true);
+        throw new DryRunRollback();
+      });
+    } catch (error) {
+      if (!(error instanceof DryRunRollback)) throw error;
+    }
     return report;
   }
-  if (staging) {
-    await moveStagedImages(imageCopies, staging, contentRoot);
-    await mkdir(postsDir, { recursive: true });
-    for (const slug of written) await rename(path.join(staging, `${slug}.md`), path.join(postsDir, `${slug}.md`));
-    await rm(staging, { recursive: true, force: true });
+  let run = await unfinishedRun(db, ctx);
+  if (!run) run = await db.transaction((tx) => stageRun(tx, ctx));
+  ctx.staging = await mkdtemp(path.join(contentRoot, ".staffroom-import-"));
+  try {
+    await writeUnits(db, ctx, run, false);
+  } finally {
+    await rm(ctx.staging, { recursive: true, force: true });
   }
+  await db.transaction(async (tx) => {
+    await tx.delete(importRunItems).where(eq(importRunItems.runId, run.id));
+    await tx.update(importRuns).set({ finishedAt: new Date() }).where(eq(importRuns.id, run.id));
+  });
   return report;
 }
 
 interface RunContext {
   contentRoot: string;
   postsDir: string;
+  /** The folder post files and images are written to before they are moved into place; null when dry. */
   staging: string | null;
-  written: string[];
   source: ImportSource;
   options: ApplyImportOptions;
   report: ImportReport;
   imageFolder: ImageFolder | null;
-  /** Images copied into the staging folder, moved into place with the posts. */
+  /** Images of the post being written, copied into the staging folder, moved into place with its file. */
   imageCopies: ImageCopy[];
+  rules: CommentRules;
+  ownerIdentity: CommentIdentity;
 }
 
-interface StagedRow {
-  seq: number;
-  data: string;
+/** A run as its units need it: what the file said about its blog, and the posts' licence once decided. */
+interface RunRecord {
+  id: number;
+  format: ExportFormat;
+  siteUrl: string | null;
+  /** The posts' licence: `--license`, else the old site's notice, else none (the site default). */
+  license: string | null;
+  totals: { posts: number; comments: number };
 }
 
-async function run(tx: Executor, ctx: RunContext): Promise<void> {
-  const { report } = ctx;
-  let { options } = ctx;
+interface StoredBlog {
+  format: ExportFormat;
+  siteUrl: string | null;
+  license: string | null;
+}
+
+/** What the run decided for a post (or a `thread` item: comments of a post imported before). */
+type Plan =
+  | { outcome: "new"; slug: string; wanted: string }
+  | { outcome: "matched"; slug: string; url: string }
+  | { outcome: "already"; slug: string }
+  | { outcome: "skip"; why: string }
+  /** The same post again later in the file: its comments went with the first. */
+  | { outcome: "repeat" };
+
+/** The comment rules and the blog owner's identity, from the author entry; throws when there is none. */
+async function writerOf(
+  db: Database,
+  options: ApplyImportOptions,
+): Promise<{ rules: CommentRules; ownerIdentity: CommentIdentity }> {
   const author = (await listAuthors()).find((a) => a.slug === options.authorSlug);
   if (!author) throw new Error(`There is no author entry content/authors/${options.authorSlug}.yaml.`);
   const site = await getSiteSettings();
-  const rules: CommentRules = { limit: site.commentMaxChars, maxParts: IMPORT_MAX_PARTS, allowAnonymous: true };
-  const coach = author.accountEmail ? await findAccountByEmail(tx, author.accountEmail) : null;
-  const ownerIdentity = commentIdentityFor(coach, author);
+  const coach = author.accountEmail ? await findAccountByEmail(db, author.accountEmail) : null;
+  return {
+    rules: { limit: site.commentMaxChars, maxParts: IMPORT_MAX_PARTS, allowAnonymous: true },
+    ownerIdentity: commentIdentityFor(coach, author),
+  };
+}
 
-  // Staging: every item of the file, in file order, in a table dropped at the end of the transaction.
-  await tx.execute(
-    sql.raw(
-      "create temporary table import_staging (seq bigserial primary key, kind text not null, source_id text not null, post_source_id text, data text not null) on commit drop",
-    ),
+/** The options that decide what a run writes, as recorded with it: a resumed run must repeat them. */
+function recordedOptions(options: ApplyImportOptions): string {
+  return JSON.stringify({
+    author: options.authorSlug,
+    license: options.license ?? null,
+    join: options.join !== false,
+    keepPages: options.keepPages ?? false,
+    map: [...(options.threadMap ?? new Map())].sort(),
+    rewrite: options.rewrite ?? null,
+    images: options.images?.dir ?? null,
+  });
+}
+
+/**
+ * The unfinished run to continue, or null to start one. `restart` discards
+ * an unfinished run's record first. Throws `ImportRunError` when the
+ * unfinished run is another file's or ran with other options.
+ */
+async function unfinishedRun(db: Database, ctx: RunContext): Promise<RunRecord | null> {
+  const { options, report } = ctx;
+  const [row] = await db.select().from(importRuns).where(isNull(importRuns.finishedAt)).limit(1);
+  if (!row) return null;
+  const blog = JSON.parse(row.blog) as StoredBlog;
+  const record: RunRecord = {
+    id: row.id,
+    format: blog.format,
+    siteUrl: blog.siteUrl,
+    license: blog.license,
+    totals: { posts: row.totalPosts, comments: row.totalComments },
+  };
+  if (options.restart) {
+    await finishCommittedFiles(db, ctx, row.options, record);
+    await db.delete(importRuns).where(eq(importRuns.id, row.id));
+    return null;
+  }
+  const since = row.startedAt.toISOString();
+  if (row.fileKey !== options.run?.key) {
+    throw new ImportRunError(
+      `An import of ${row.fileName} (started ${since}) was interrupted and is not finished. Import that file again to finish it, or start this one with --restart (on the admin page: "Start over"), which forgets the interrupted run; the posts it finished stay.`,
+    );
+  }
+  if (row.options !== recordedOptions(options)) {
+    throw new ImportRunError(
+      `This file's interrupted import ran with other options (${row.options}). Run it again with the same options to continue, or with --restart (on the admin page: "Start over") to start over with these.`,
+    );
+  }
+  const [done] = await queryRows<{ posts: number; comments: number }>(
+    db,
+    sql`select
+          (select count(*) from import_run_items where run_id = ${row.id} and kind = 'post' and state <> 'staged')::int as posts,
+          (select count(*) from import_run_items c where c.run_id = ${row.id} and c.kind = 'comment' and exists (
+             select 1 from import_run_items u where u.run_id = c.run_id and u.kind in ('post', 'thread')
+             and u.source_id = c.post_source_id and u.state <> 'staged'))::int as comments`,
   );
-  await tx.execute(sql.raw("create index on import_staging (kind, post_source_id, seq)"));
+  report.format = blog.format;
+  report.resumed = { posts: Number(done.posts), comments: Number(done.comments), startedAt: since };
+  if (blog.license) ctx.options = { ...options, license: blog.license };
+  return record;
+}
+
+/**
+ * Before an unfinished run's record is thrown away (`restart`): the files of
+ * the posts whose database part it committed but whose file it had not
+ * written yet (it stopped in between) are written, with the options that run
+ * had, so no post is left half imported.
+ */
+async function finishCommittedFiles(db: Database, ctx: RunContext, recorded: string, run: RunRecord): Promise<void> {
+  const had = JSON.parse(recorded) as { author: string; join: boolean; keepPages: boolean; images: string | null };
+  const options: ApplyImportOptions = {
+    ...ctx.options,
+    authorSlug: had.author,
+    license: run.license ?? undefined,
+    join: had.join,
+    keepPages: had.keepPages,
+    images: had.images ? { dir: had.images } : undefined,
+    onTotals: undefined,
+    onProgress: undefined,
+    onPostCommitted: undefined,
+  };
+  const old: RunContext = {
+    ...ctx,
+    options,
+    report: newReport(options),
+    imageFolder: had.images ? await openImageFolder(had.images, ctx.contentRoot) : null,
+    imageCopies: [],
+    staging: await mkdtemp(path.join(ctx.contentRoot, ".staffroom-import-")),
+  };
+  try {
+    await writeUnits(db, old, run, false, true);
+  } finally {
+    await rm(old.staging!, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Reads the file into the run's items and plans every post, in one
+ * transaction (`tx`): a file refused part-way leaves no run.
+ */
+async function stageRun(tx: Executor, ctx: RunContext): Promise<RunRecord> {
+  const { report, options } = ctx;
+  const [{ id: runId }] = await tx
+    .insert(importRuns)
+    .values({
+      fileKey: options.run?.key ?? `unkeyed:${randomUUID()}`,
+      fileName: options.run?.fileName ?? "(an export)",
+      options: recordedOptions(options),
+      blog: "{}",
+      totalPosts: 0,
+      totalComments: 0,
+    })
+    .returning({ id: importRuns.id });
   let format: ExportFormat | null = null;
   let licenseNotice: string | null = null;
   let blogSiteUrl: string | null = null;
+  let seq = 0;
   // Staged a batch at a time: one insert per item was a round trip per comment, a tenth of an import's time.
   let pending: SQL[] = [];
   const flushStaged = async () => {
@@ -262,11 +491,11 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
     const rows = pending;
     pending = [];
     await tx.execute(
-      sql`insert into import_staging (kind, source_id, post_source_id, data) values ${sql.join(rows, sql`, `)}`,
+      sql`insert into import_run_items (run_id, seq, kind, source_id, post_source_id, data) values ${sql.join(rows, sql`, `)}`,
     );
   };
   const stage = async (kind: string, sourceId: string, postSourceId: string | null, data: unknown) => {
-    pending.push(sql`(${kind}, ${sourceId}, ${postSourceId}, ${JSON.stringify(data)})`);
+    pending.push(sql`(${runId}, ${++seq}, ${kind}, ${sourceId}, ${postSourceId}, ${JSON.stringify(data)})`);
     if (pending.length >= STAGE_BATCH) await flushStaged();
   };
   let stagedPosts = 0;
@@ -298,91 +527,322 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
   });
   await flushStaged();
   if (!format) throw new ImportFileError("The export never said what blog it holds.");
-  if (ownerComments > 0 && ownerIdentity.kind !== "post-author") {
+  if (ownerComments > 0 && ctx.ownerIdentity.kind !== "post-author") {
     report.notes.push(
-      `The blog owner's ${ownerComments} comment(s) are shown under their name without the Author badge: no coach account has the email of author ${author.slug}.`,
+      `The blog owner's ${ownerComments} comment(s) are shown under their name without the Author badge: no coach account has the email of author ${options.authorSlug}.`,
     );
   }
-  options.onTotals?.({ posts: stagedPosts, comments: stagedComments });
-  const fmt: ExportFormat = format;
-  const baseConverters =
-    typeof options.converters === "function" ? options.converters(fmt) : (options.converters ?? plainConverters);
   // A licence notice on the old site names the posts' licence, unless --license says otherwise.
   const noticeLicense = licenseNotice ? licenseFromNotice(licenseNotice) : null;
   if (!options.license && noticeLicense) {
-    options = { ...options, license: noticeLicense };
-    ctx.options = options;
+    ctx.options = { ...options, license: noticeLicense };
     report.notes.push(`Posts are under ${noticeLicense}, as the old site's licence notice says.`);
   }
-  const progress = { posts: 0, comments: 0 };
-  const tags = new Set<string>();
-  const slugsThisRun = new Set<string>();
-  const skippedPosts = new Set<string>();
+  const run: RunRecord = {
+    id: runId,
+    format,
+    siteUrl: blogSiteUrl,
+    license: ctx.options.license ?? null,
+    totals: { posts: stagedPosts, comments: stagedComments },
+  };
+  const blog: StoredBlog = { format: run.format, siteUrl: run.siteUrl, license: run.license };
+  await tx
+    .update(importRuns)
+    .set({ blog: JSON.stringify(blog), totalPosts: stagedPosts, totalComments: stagedComments })
+    .where(eq(importRuns.id, runId));
+  await planRun(tx, ctx, run, seq);
+  return run;
+}
 
-  // Posts, in file order, a batch at a time: first every post's slug, source id and old addresses…
-  const slugOf = new Map<string, string>();
-  const oldAddresses = new Set<string>(blogSiteUrl ? [blogSiteUrl] : []);
-  for await (const post of readStagedPosts(tx)) {
-    for (const url of post.oldUrls) oldAddresses.add(originOf(url));
-    const placed = await placePost(tx, ctx, fmt, post, baseConverters, slugsThisRun, tags);
-    if ("why" in placed) {
-      const { why } = placed;
-      // An already imported post still takes the newer export's new comments.
-      if (why !== ALREADY_IMPORTED) skippedPosts.add(post.sourceId);
-      report.posts.skipped.push({ sourceId: post.sourceId, title: post.title, why });
-    } else if ("slug" in placed) {
-      slugOf.set(post.sourceId, placed.slug);
-      // The old site's feed of its comments, its tags' pages and its month's archive lead to Staffroom's.
-      for (const [old, target] of postListingRedirects(fmt, blogSiteUrl, post, placed.slug)) {
-        if (await recordRedirect(tx, old, target)) report.redirects++;
-      }
+/**
+ * Decides every post's fate (a new slug, a Disqus thread matched to a post,
+ * already imported, or skipped and why) and records it on its item, and
+ * adds a `thread` item for each post imported before whose new comments the
+ * file holds. Nothing of a post is written here but its plan; the old
+ * site's own listings (its feeds, archives) are recorded once some post is
+ * new. Throws `ImportFileError` for comments of a post neither in the file
+ * nor imported before.
+ */
+async function planRun(tx: Executor, ctx: RunContext, run: RunRecord, lastSeq: number): Promise<void> {
+  const { options, report } = ctx;
+  const converters = baseConvertersOf(ctx, run.format);
+  const slugsThisRun = new Set(
+    (await tx.select({ slug: importSources.postSlug }).from(importSources).where(eq(importSources.kind, "post"))).map(
+      (r) => r.slug,
+    ),
+  );
+  const taken = (slug: string) => slugsThisRun.has(slug) || existsSync(path.join(ctx.postsDir, `${slug}.md`));
+  let anyNew = false;
+  const plannedIds = new Set<string>();
+  let plans: SQL[] = [];
+  const flushPlans = async () => {
+    if (plans.length === 0) return;
+    const rows = plans;
+    plans = [];
+    await tx.execute(
+      sql`update import_run_items as i set plan = v.plan from (values ${sql.join(rows, sql`, `)}) as v(seq, plan)
+          where i.run_id = ${run.id} and i.seq = v.seq`,
+    );
+  };
+  for await (const { seq, post } of readStagedPosts(tx, run.id)) {
+    let plan: Plan;
+    const before = await importedPostSlug(tx, run.format, post.sourceId);
+    if (plannedIds.has(post.sourceId)) plan = { outcome: "repeat" };
+    else if (before) plan = { outcome: "already", slug: before };
+    else if (run.format === "disqus") plan = await matchThread(tx, ctx, post, slugsThisRun);
+    else if (post.kind === "page" && !options.keepPages)
+      plan = { outcome: "skip", why: "a page (--keep-pages imports pages as posts)" };
+    else {
+      const slug = converters.slugFor(post, taken);
+      slugsThisRun.add(slug);
+      plan = { outcome: "new", slug, wanted: converters.slugFor(post, () => false) };
+      anyNew = true;
     }
+    plannedIds.add(post.sourceId);
+    plans.push(sql`(${seq}::int, ${JSON.stringify(plan)})`);
+    if (plans.length >= STAGE_BATCH) await flushPlans();
   }
-  if (slugOf.size > 0) {
-    for (const [old, target] of siteListingRedirects(fmt, blogSiteUrl)) {
+  await flushPlans();
+  // Comments of posts not in this file: a newer export's new comments on posts imported before.
+  const orphans = await queryRows<{ post_source_id: string; first: string }>(
+    tx,
+    sql`select c.post_source_id, min(c.source_id) as first from import_run_items c
+        where c.run_id = ${run.id} and c.kind = 'comment' and not exists (
+          select 1 from import_run_items p where p.run_id = c.run_id and p.kind = 'post' and p.source_id = c.post_source_id)
+        group by c.post_source_id order by min(c.seq)`,
+  );
+  let seq = lastSeq;
+  for (const { post_source_id: postSourceId, first } of orphans) {
+    const slug = await importedPostSlug(tx, run.format, postSourceId);
+    if (!slug) {
+      throw new ImportFileError(
+        `Comment ${first} belongs to post ${postSourceId}, which is neither in this file nor imported before.`,
+      );
+    }
+    const plan: Plan = { outcome: "already", slug };
+    await tx.insert(importRunItems).values({
+      runId: run.id,
+      seq: ++seq,
+      kind: "thread",
+      sourceId: postSourceId,
+      data: "{}",
+      plan: JSON.stringify(plan),
+    });
+  }
+  if (anyNew) {
+    for (const [old, target] of siteListingRedirects(run.format, run.siteUrl)) {
       if (await recordRedirect(tx, old, target)) report.redirects++;
     }
   }
-  report.tags = [...tags].sort();
-  // …then, every post's old address known (later ones too), the bodies, with links between posts rewritten.
-  const links = linkRewriter(await postRedirects(tx), oldAddresses);
-  const converters = withLinks(baseConverters, links);
-  for await (const post of readStagedPosts(tx)) {
-    const slug = slugOf.get(post.sourceId);
-    if (slug) await writePostFile(tx, ctx, post, slug, converters);
-    progress.posts++;
-    options.onProgress?.({ ...progress });
-  }
+}
 
-  // Comments, post by post (in the order the posts' first comments appear).
-  const postIds = await queryRows<{ post_source_id: string }>(
-    tx,
-    sql`select post_source_id from import_staging where kind = 'comment' group by post_source_id order by min(seq)`,
-  );
-  for (const { post_source_id: postSourceId } of postIds) {
-    const rows = await queryRows<StagedRow>(
-      tx,
-      sql`select seq, data from import_staging where kind = 'comment' and post_source_id = ${postSourceId} order by seq`,
-    );
-    const list = rows.map((r) => JSON.parse(r.data) as ImportedComment);
-    if (skippedPosts.has(postSourceId)) {
-      for (const c of list) {
-        listIn(report, report.comments.skipped, "skippedComments", {
-          sourceId: c.sourceId,
-          why: "its post was not imported",
-        });
-      }
-      continue;
-    }
-    const slug = await importedPostSlug(tx, fmt, postSourceId);
-    if (!slug) {
-      throw new ImportFileError(
-        `Comment ${list[0].sourceId} belongs to post ${postSourceId}, which is neither in this file nor imported before.`,
+function baseConvertersOf(ctx: RunContext, format: ExportFormat): ImportConverters {
+  const { converters } = ctx.options;
+  return typeof converters === "function" ? converters(format) : (converters ?? plainConverters);
+}
+
+interface UnitRow {
+  seq: number;
+  kind: "post" | "thread";
+  source_id: string;
+  data: string;
+  plan: string;
+  state: "staged" | "committed" | "done";
+}
+
+/**
+ * Writes the run's units not done yet, in file order: each post's database
+ * part (its source id, redirects and thread) in one transaction, then its
+ * file. `dry`: `db` is the run's one transaction (rolled back by the
+ * caller) and no file is written. `committedOnly`: only the files of posts
+ * whose database part is committed already.
+ */
+async function writeUnits(
+  db: Executor,
+  ctx: RunContext,
+  run: RunRecord,
+  dry: boolean,
+  committedOnly = false,
+): Promise<void> {
+  const { report, options } = ctx;
+  const base = baseConvertersOf(ctx, run.format);
+  const links = await linksOf(db, run);
+  const converters = withLinks(base, links);
+  const progress = { posts: report.resumed?.posts ?? 0, comments: report.resumed?.comments ?? 0 };
+  options.onTotals?.({ ...run.totals });
+  if (report.resumed) options.onProgress?.({ ...progress });
+  const tags = new Set<string>();
+  let committed = 0;
+  try {
+    for (let after = 0; ; ) {
+      const units = await queryRows<UnitRow>(
+        db,
+        sql`select seq, kind, source_id, data, plan, state from import_run_items
+            where run_id = ${run.id} and kind in ('post', 'thread') and seq > ${after}
+            and ${committedOnly ? sql`state = 'committed'` : sql`state <> 'done'`}
+            order by seq limit 100`,
       );
+      if (units.length === 0) break;
+      after = Number(units.at(-1)!.seq);
+      for (const unit of units) {
+        const plan = JSON.parse(unit.plan) as Plan;
+        const post = unit.kind === "post" ? (JSON.parse(unit.data) as ImportedPost) : null;
+        let comments = 0;
+        if (unit.state === "staged") {
+          const write = async (tx: Executor) => {
+            comments = await writeUnit(tx, ctx, run, unit, plan, post, converters, tags);
+            // The file is made (converted, images copied) before the commit, so a failure there undoes the post.
+            if (plan.outcome === "new" && post) await stagePostFile(tx, ctx, run, post, plan.slug, converters);
+            await tx
+              .update(importRunItems)
+              .set({ state: "committed" })
+              .where(and(eq(importRunItems.runId, run.id), eq(importRunItems.seq, unit.seq)));
+          };
+          if (dry) await write(db);
+          else await db.transaction(write);
+          committed++;
+          await options.onPostCommitted?.(committed);
+        }
+        if (plan.outcome === "new" && post) {
+          // A post an interrupted run committed without its file gets it now.
+          if (unit.state === "committed") await stagePostFile(db, ctx, run, post, plan.slug, converters);
+          await movePostFile(ctx, plan.slug);
+        }
+        if (!dry) {
+          await db
+            .update(importRunItems)
+            .set({ state: "done" })
+            .where(and(eq(importRunItems.runId, run.id), eq(importRunItems.seq, unit.seq)));
+        }
+        if (unit.state === "staged") {
+          if (post) progress.posts++;
+          progress.comments += comments;
+        }
+        options.onProgress?.({ ...progress });
+      }
     }
-    await writeThread(tx, { fmt, slug, list, converters, rules, ownerIdentity, options, report, progress });
+  } catch (error) {
+    if (dry || error instanceof DryRunRollback) throw error;
+    throw new ImportStoppedError(progress.posts, run.totals.posts, error);
   }
+  report.tags = [...tags].sort();
   report.linksRewritten = links.rewritten;
+}
+
+/**
+ * Links between the imported posts: every old address of a post the run
+ * brings in (planned, whether written yet or not) or an earlier import
+ * recorded, with the old site's hosts, for `linkRewriter`.
+ */
+async function linksOf(db: Executor, run: RunRecord): Promise<LinkRewriter> {
+  const book = await postRedirects(db);
+  const oldAddresses = new Set<string>(run.siteUrl ? [run.siteUrl] : []);
+  const add = (address: string, target: string) => {
+    const old = oldPathOf(address);
+    if (old && !book.has(old)) book.set(old, target);
+  };
+  for await (const { post, plan } of readStagedPosts(db, run.id)) {
+    for (const url of post.oldUrls) oldAddresses.add(originOf(url));
+    if (plan?.outcome !== "new") continue;
+    for (const url of post.oldUrls) add(url, postPath(plan.slug));
+    for (const [old, target] of postListingRedirects(run.format, run.siteUrl, post, plan.slug)) {
+      if (target.startsWith("/posts/")) add(old, target);
+    }
+  }
+  return linkRewriter(book, oldAddresses);
+}
+
+/** One unit's database part (in `tx`): the post's records and its thread. Returns how many comments the unit held. */
+async function writeUnit(
+  tx: Executor,
+  ctx: RunContext,
+  run: RunRecord,
+  unit: UnitRow,
+  plan: Plan,
+  post: ImportedPost | null,
+  converters: ImportConverters,
+  tags: Set<string>,
+): Promise<number> {
+  const { report } = ctx;
+  const fmt = run.format;
+  if (plan.outcome === "new" && post) {
+    await tx.insert(importSources).values({ format: fmt, kind: "post", sourceId: post.sourceId, postSlug: plan.slug });
+    for (const url of post.oldUrls) if (await recordRedirect(tx, url, postPath(plan.slug))) report.redirects++;
+    // The old site's feed of its comments, its tags' pages and its month's archive lead to Staffroom's.
+    for (const [old, target] of postListingRedirects(fmt, run.siteUrl, post, plan.slug)) {
+      if (await recordRedirect(tx, old, target)) report.redirects++;
+    }
+    for (const tag of post.tags) tags.add(tag);
+    if (plan.wanted !== plan.slug) {
+      report.slugCollisions.push({ sourceId: post.sourceId, wanted: plan.wanted, slug: plan.slug });
+    }
+    report.posts.created.push({
+      sourceId: post.sourceId,
+      slug: plan.slug,
+      title: post.title,
+      draft: post.status === "draft",
+    });
+  } else if (plan.outcome === "matched" && post) {
+    await tx
+      .insert(importSources)
+      .values({ format: "disqus", kind: "post", sourceId: post.sourceId, postSlug: plan.slug });
+    report.posts.matched.push({ sourceId: post.sourceId, url: plan.url, slug: plan.slug });
+  } else if (post && plan.outcome !== "new" && plan.outcome !== "matched") {
+    report.posts.skipped.push({
+      sourceId: post.sourceId,
+      title: post.title,
+      why: plan.outcome === "skip" ? plan.why : ALREADY_IMPORTED,
+    });
+  }
+  if (plan.outcome === "repeat") return 0;
+  const rows = await queryRows<{ data: string }>(
+    tx,
+    sql`select data from import_run_items where run_id = ${run.id} and kind = 'comment'
+        and post_source_id = ${unit.source_id} order by seq`,
+  );
+  const list = rows.map((r) => JSON.parse(r.data) as ImportedComment);
+  if (list.length === 0) return 0;
+  if (plan.outcome === "skip") {
+    // An already imported post still takes the newer export's new comments; a skipped one's go with it.
+    for (const c of list) {
+      listIn(report, report.comments.skipped, "skippedComments", {
+        sourceId: c.sourceId,
+        why: "its post was not imported",
+      });
+    }
+    return list.length;
+  }
+  if (plan.outcome === "new" || plan.outcome === "matched" || plan.outcome === "already") {
+    await writeThread(tx, { fmt, slug: plan.slug, list, converters, ctx });
+  }
+  return list.length;
+}
+
+/**
+ * Makes a new post's file (body converted, images relinked and copied) in
+ * the staging folder, not yet in place; when dry, only what the report says.
+ */
+async function stagePostFile(
+  db: Executor,
+  ctx: RunContext,
+  run: RunRecord,
+  post: ImportedPost,
+  slug: string,
+  converters: ImportConverters,
+): Promise<void> {
+  ctx.imageCopies = [];
+  await writePostFile(db, ctx, run, post, slug, converters);
+}
+
+/**
+ * Moves a staged post's file into `content/posts/` and its images into
+ * `public/images/posts/`, once its database part has committed. Not when dry.
+ */
+async function movePostFile(ctx: RunContext, slug: string): Promise<void> {
+  if (!ctx.staging) return;
+  await moveStagedImages(ctx.imageCopies, ctx.staging, ctx.contentRoot);
+  await mkdir(ctx.postsDir, { recursive: true });
+  await rename(path.join(ctx.staging, `${slug}.md`), path.join(ctx.postsDir, `${slug}.md`));
 }
 
 /** An address's origin (`https://host`), or "" when it is not absolute: the old site's hosts, one entry each. */
@@ -394,16 +854,26 @@ function originOf(url: string): string {
   }
 }
 
-/** The staged posts in file order, read a batch at a time. */
-async function* readStagedPosts(tx: Executor): AsyncGenerator<ImportedPost> {
+/** A run's staged posts in file order, with their plans once made, read a batch at a time. */
+async function* readStagedPosts(
+  db: Executor,
+  runId: number,
+): AsyncGenerator<{ seq: number; post: ImportedPost; plan: Plan | null }> {
   for (let after = 0; ; ) {
-    const batch = await queryRows<StagedRow>(
-      tx,
-      sql`select seq, data from import_staging where kind = 'post' and seq > ${after} order by seq limit 200`,
+    const batch = await queryRows<{ seq: number; data: string; plan: string | null }>(
+      db,
+      sql`select seq, data, plan from import_run_items where run_id = ${runId} and kind = 'post' and seq > ${after}
+          order by seq limit 200`,
     );
     if (batch.length === 0) return;
     after = Number(batch.at(-1)!.seq);
-    for (const row of batch) yield JSON.parse(row.data) as ImportedPost;
+    for (const row of batch) {
+      yield {
+        seq: Number(row.seq),
+        post: JSON.parse(row.data) as ImportedPost,
+        plan: row.plan ? (JSON.parse(row.plan) as Plan) : null,
+      };
+    }
   }
 }
 
@@ -422,11 +892,12 @@ function withLinks(converters: ImportConverters, links: LinkRewriter): ImportCon
   };
 }
 
-/** The attachment staged under `sourceId` (a WXR featured image), or null. */
-async function stagedAttachment(tx: Executor, sourceId: string): Promise<ImportedAttachment | null> {
+/** The attachment staged under `sourceId` (a WXR featured image) in run `runId`, or null. */
+async function stagedAttachment(db: Executor, runId: number, sourceId: string): Promise<ImportedAttachment | null> {
   const [row] = await queryRows<{ data: string }>(
-    tx,
-    sql`select data from import_staging where kind = 'attachment' and source_id = ${sourceId} order by seq limit 1`,
+    db,
+    sql`select data from import_run_items where run_id = ${runId} and kind = 'attachment' and source_id = ${sourceId}
+        order by seq limit 1`,
   );
   return row ? (JSON.parse(row.data) as ImportedAttachment) : null;
 }
@@ -434,14 +905,15 @@ async function stagedAttachment(tx: Executor, sourceId: string): Promise<Importe
 /**
  * A Disqus thread is a discussion of a post that lives elsewhere: it is
  * matched to a Staffroom post (see `ApplyImportOptions.threadMap`), never
- * made a post of its own. Returns why it was skipped, or null once matched.
+ * made a post of its own. Returns its plan: matched to a post (recorded
+ * when its unit is written), or skipped and why.
  */
 async function matchThread(
   tx: Executor,
   ctx: RunContext,
   thread: ImportedPost,
   slugsThisRun: ReadonlySet<string>,
-): Promise<string | null> {
+): Promise<Plan> {
   const { options } = ctx;
   const exists = (slug: string) => slugsThisRun.has(slug) || existsSync(path.join(ctx.postsDir, `${slug}.md`));
   for (const url of thread.oldUrls) {
@@ -455,15 +927,10 @@ async function matchThread(
     const last = (oldPathOf(rewritten) ?? "").split("?")[0].split("/").filter(Boolean).at(-1) ?? "";
     candidates.push(last.replace(/\.html?$/i, "") || null);
     const slug = candidates.find((c): c is string => c !== null && exists(c));
-    if (slug) {
-      await tx
-        .insert(importSources)
-        .values({ format: "disqus", kind: "post", sourceId: thread.sourceId, postSlug: slug });
-      ctx.report.posts.matched.push({ sourceId: thread.sourceId, url, slug });
-      return null;
-    }
+    if (slug) return { outcome: "matched", slug, url };
   }
-  return `no Staffroom post matches its address ${thread.oldUrls[0] ?? "(none)"}: give one with --map URL=SLUG or --rewrite`;
+  const why = `no Staffroom post matches its address ${thread.oldUrls[0] ?? "(none)"}: give one with --map URL=SLUG or --rewrite`;
+  return { outcome: "skip", why };
 }
 
 async function importedPostSlug(tx: Executor, fmt: ExportFormat, sourceId: string): Promise<string | null> {
@@ -474,66 +941,11 @@ async function importedPostSlug(tx: Executor, fmt: ExportFormat, sourceId: strin
   return row?.slug ?? null;
 }
 
-/**
- * Places one post: its slug, source id and redirects (its file is written
- * by `writePostFile` once every post is placed). Returns the slug, why it
- * was skipped, or, for a Disqus thread, that it was matched to a post.
- */
-async function placePost(
-  tx: Executor,
-  ctx: RunContext,
-  fmt: ExportFormat,
-  post: ImportedPost,
-  converters: ImportConverters,
-  slugsThisRun: Set<string>,
-  tags: Set<string>,
-): Promise<{ slug: string } | { why: string } | { matched: true }> {
-  const { options } = ctx;
-  if (await importedPostSlug(tx, fmt, post.sourceId)) return { why: ALREADY_IMPORTED };
-  if (fmt === "disqus") {
-    const why = await matchThread(tx, ctx, post, slugsThisRun);
-    return why === null ? { matched: true } : { why };
-  }
-  if (post.kind === "page" && !options.keepPages) return { why: "a page (--keep-pages imports pages as posts)" };
-  return { slug: await placeNewPost(tx, ctx, fmt, post, converters, slugsThisRun, tags) };
-}
-
-/** A post's slug chosen and recorded with its source id and redirects; returns the slug. */
-async function placeNewPost(
-  tx: Executor,
-  ctx: RunContext,
-  fmt: ExportFormat,
-  post: ImportedPost,
-  converters: ImportConverters,
-  slugsThisRun: Set<string>,
-  tags: Set<string>,
-): Promise<string> {
-  const { report } = ctx;
-  const takenSlugs = async () => {
-    const rows = await tx
-      .select({ slug: importSources.postSlug })
-      .from(importSources)
-      .where(eq(importSources.kind, "post"));
-    return new Set(rows.map((r) => r.slug));
-  };
-  const importedBefore = slugsThisRun.size === 0 ? await takenSlugs() : null;
-  if (importedBefore) for (const s of importedBefore) slugsThisRun.add(s);
-  const taken = (slug: string) => slugsThisRun.has(slug) || existsSync(path.join(ctx.postsDir, `${slug}.md`));
-  const slug = converters.slugFor(post, taken);
-  const wanted = converters.slugFor(post, () => false);
-  if (wanted !== slug) report.slugCollisions.push({ sourceId: post.sourceId, wanted, slug });
-  slugsThisRun.add(slug);
-  for (const tag of post.tags) tags.add(tag);
-  await tx.insert(importSources).values({ format: fmt, kind: "post", sourceId: post.sourceId, postSlug: slug });
-  for (const url of post.oldUrls) if (await recordRedirect(tx, url, postPath(slug))) report.redirects++;
-  report.posts.created.push({ sourceId: post.sourceId, slug, title: post.title, draft: post.status === "draft" });
-  return slug;
-}
-
-/** Writes a placed post's file to the staging folder (not when dry): body converted, images relinked, cover placed. */
+/** Writes a new post's file to the staging folder (not when dry): body converted, images relinked, cover placed. */
 async function writePostFile(
-  tx: Executor,
+  db: Executor,
   ctx: RunContext,
+  run: RunRecord,
   post: ImportedPost,
   slug: string,
   converters: ImportConverters,
@@ -542,7 +954,8 @@ async function writePostFile(
   const { markdown: converted, notes } = converters.postBody(post.html);
   let markdown = await relinkImages(ctx, converted, slug);
   for (const note of notes) listIn(report, report.notes, "notes", `${slug}: ${note}`);
-  const cover = post.cover ?? (post.coverSourceId ? (await stagedAttachment(tx, post.coverSourceId))?.image : null);
+  const cover =
+    post.cover ?? (post.coverSourceId ? (await stagedAttachment(db, run.id, post.coverSourceId))?.image : null);
   let coverFields: Record<string, string> | undefined;
   if (cover) {
     const placed = await placeCover(ctx, cover, slug);
@@ -564,10 +977,7 @@ async function writePostFile(
     },
     markdown,
   );
-  if (ctx.staging) {
-    await writeFile(path.join(ctx.staging, `${slug}.md`), file);
-    ctx.written.push(slug);
-  }
+  if (ctx.staging) await writeFile(path.join(ctx.staging, `${slug}.md`), file);
 }
 
 /**
@@ -657,41 +1067,24 @@ interface ThreadContext {
   slug: string;
   list: ImportedComment[];
   converters: ImportConverters;
-  rules: CommentRules;
-  ownerIdentity: CommentIdentity;
-  options: ApplyImportOptions;
-  report: ImportReport;
-  progress: { posts: number; comments: number };
+  ctx: RunContext;
 }
 
 /**
- * Writes one post's comments: parents before replies (a reply whose parent
- * comes later in the file still hangs under it), siblings in file order, so
- * numbers follow the original order.
+ * Writes one post's comments through `storeImportedThread`: parents before
+ * replies (a reply whose parent comes later in the file still hangs under
+ * it), siblings in file order, so numbers follow the original order; a
+ * hand-split reply joined into one split submission; what an earlier run
+ * brought in skipped, and new replies hung under it.
  */
 async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
-  const { fmt, list, report } = t;
+  const { fmt, list } = t;
+  const { report, options } = t.ctx;
   const bySource = new Map(list.map((c) => [c.sourceId, c]));
-  const depthOf = new Map<string, number>();
-  const depth = (c: ImportedComment, seen = new Set<string>()): number => {
-    const known = depthOf.get(c.sourceId);
-    if (known !== undefined) return known;
-    const parent = c.parentSourceId ? bySource.get(c.parentSourceId) : undefined;
-    const d = parent && !seen.has(parent.sourceId) ? depth(parent, seen.add(c.sourceId)) + 1 : 0;
-    depthOf.set(c.sourceId, d);
-    return d;
-  };
-  const fileOrder = new Map(list.map((c, i) => [c.sourceId, i]));
-  const ordered = [...list].sort(
-    (a, b) => depth(a) - depth(b) || fileOrder.get(a.sourceId)! - fileOrder.get(b.sourceId)!,
-  );
-
-  const groups = t.options.join === false ? [] : t.converters.handSplitGroups(list);
+  const groups = options.join === false ? [] : t.converters.handSplitGroups(list);
   const groupOf = new Map<string, string[]>();
   for (const group of groups) if (group.length > 1) for (const id of group) groupOf.set(id, group);
 
-  /** Where a reply to a source comment hangs: its own id when numbered, else its nearest numbered ancestor's. */
-  const anchorOf = new Map<string, number | null>();
   // What earlier runs brought in on this post, read once: a re-run skips it, and new replies find their parents in it.
   const known = new Map(
     (
@@ -703,108 +1096,107 @@ async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
         )
     ).map((row) => [row.sourceId, row.commentId]),
   );
-  const anchorFor = (sourceId: string | null): number | null | undefined => {
-    if (!sourceId) return null;
-    if (anchorOf.has(sourceId)) return anchorOf.get(sourceId)!;
-    return known.get(sourceId);
-  };
 
-  // The comments' source ids are recorded a batch at a time (one insert per comment was a round trip each);
-  // nothing in this thread reads them back: `anchorOf` answers for what this run wrote.
-  let sourceRows: (typeof importSources.$inferInsert)[] = [];
-  const flushSources = async () => {
-    if (sourceRows.length === 0) return;
-    const rows = sourceRows;
-    sourceRows = [];
-    await tx.insert(importSources).values(rows);
-  };
-  for (const comment of ordered) {
+  const entries: ImportedThreadComment[] = [];
+  const membersOf = new Map<string, ImportedComment[]>();
+  for (const comment of list) {
     const group = groupOf.get(comment.sourceId);
     if (group && group[0] !== comment.sourceId) continue; // written with its group's first comment
     const members = (group ?? [comment.sourceId]).map((id) => bySource.get(id)!);
-    const existing = known.has(comment.sourceId) ? { commentId: known.get(comment.sourceId)! } : null;
-    if (existing) {
-      for (const m of members) anchorOf.set(m.sourceId, existing.commentId);
+    if (known.has(comment.sourceId)) {
       report.comments.alreadyImported += members.length;
       continue;
     }
-    let parentId = anchorFor(comment.parentSourceId);
-    if (parentId === undefined) {
-      listIn(
-        report,
-        report.notes,
-        "notes",
-        `Comment ${comment.sourceId} replied to ${comment.parentSourceId}, which is not in the export: shown at the top level.`,
-      );
-      parentId = null;
+    const parentSourceId = comment.parentSourceId;
+    let parent: ImportedThreadComment["parent"] = null;
+    if (parentSourceId) {
+      const stored = known.get(parentSourceId);
+      if (stored !== undefined && stored !== null) parent = { id: stored };
+      else if (bySource.has(parentSourceId)) parent = { key: groupOf.get(parentSourceId)?.[0] ?? parentSourceId };
+      else {
+        listIn(
+          report,
+          report.notes,
+          "notes",
+          `Comment ${comment.sourceId} replied to ${parentSourceId}, which is not in the export: shown at the top level.`,
+        );
+      }
     }
-    const status = STATUS_OF[comment.status];
-    const parts = members.map((m) => t.converters.commentBody(m.html).trim() || "(This comment had no text.)");
-    const stored = await storeComment(tx, t, comment, parentId, status, group ? parts : undefined);
-    const numbered = status === "published" || status === "removed";
+    const parts = group
+      ? members.map((m) => t.converters.commentBody(m.html).trim() || "(This comment had no text.)")
+      : undefined;
+    entries.push({
+      key: comment.sourceId,
+      parent,
+      submission: prepared(t, comment, parts),
+      status: STATUS_OF[comment.status],
+      at: new Date(comment.published),
+      // The licence it was written under, when the export says and Staffroom knows it (else none recorded, as before).
+      license: comment.licenseUrl ? (findLicenseByUrl(comment.licenseUrl)?.id ?? null) : null,
+    });
+    membersOf.set(comment.sourceId, members);
+  }
+  const stored = await storeImportedThread(tx, t.slug, entries);
+
+  const sourceRows: (typeof importSources.$inferInsert)[] = [];
+  const oldAddresses: { address: string; target: string }[] = [];
+  for (const entry of entries) {
+    const { partIds, submissionId } = stored.get(entry.key)!;
+    const members = membersOf.get(entry.key)!;
     for (const [i, m] of members.entries()) {
-      const part = stored[Math.min(i, stored.length - 1)];
-      anchorOf.set(m.sourceId, numbered ? stored.at(-1)!.id : parentId);
+      const partId = partIds[Math.min(i, partIds.length - 1)];
       sourceRows.push({
         format: fmt,
         kind: "comment",
         sourceId: m.sourceId,
         postSlug: t.slug,
-        submissionId: part.submissionId,
-        commentId: part.id,
+        submissionId,
+        commentId: partId,
       });
-      if (sourceRows.length >= STAGE_BATCH) await flushSources();
-      for (const url of m.oldUrls) if (await recordRedirect(tx, url, commentPath(part.id))) report.redirects++;
+      for (const url of m.oldUrls) oldAddresses.push({ address: url, target: commentPath(partId) });
     }
-    if (group) listIn(report, report.joins, "joins", { postSlug: t.slug, sourceIds: [...group] });
-    report.comments[status]++;
-    t.progress.comments += members.length;
-    t.options.onProgress?.({ ...t.progress });
+    if (members.length > 1) {
+      listIn(report, report.joins, "joins", { postSlug: t.slug, sourceIds: members.map((m) => m.sourceId) });
+    }
+    report.comments[entry.status]++;
   }
-  await flushSources();
+  for (let at = 0; at < sourceRows.length; at += STAGE_BATCH) {
+    await tx.insert(importSources).values(sourceRows.slice(at, at + STAGE_BATCH));
+  }
+  report.redirects += await recordRedirects(tx, oldAddresses);
 }
 
-/** Stores one comment (or one joined hand-split group) through the comment service; returns its parts. */
-async function storeComment(
-  tx: Executor,
-  t: ThreadContext,
-  comment: ImportedComment,
-  parentId: number | null,
-  status: "published" | "pending" | "spam" | "removed",
-  parts: string[] | undefined,
-) {
+/**
+ * One comment (or one joined hand-split group, `parts`) prepared by the
+ * form's own rules (`prepareSubmission`). Throws `ImportFileError` when even
+ * without its email and website the form would refuse it.
+ */
+function prepared(t: ThreadContext, comment: ImportedComment, parts: string[] | undefined) {
+  const { ctx } = t;
   // "Anonymous" is the name old sites show for a writer who gave none (Disqus exports it as the name): no name.
   const given = (comment.authorName ?? "").trim();
   const name = /^anonymous$/i.test(given) && !comment.authorUrl ? "" : given;
-  const owner = comment.byBlogOwner && t.ownerIdentity.kind === "post-author";
+  const owner = comment.byBlogOwner && ctx.ownerIdentity.kind === "post-author";
   const body = parts
     ? parts.join("\n\n")
     : t.converters.commentBody(comment.html).trim() || "(This comment had no text.)";
   const base: CommentFormValue = {
-    parentId: parentId ?? undefined,
     anonymous: !owner && !name ? true : undefined,
     name: owner || !name ? undefined : [...name].slice(0, 80).join(""),
     email: comment.authorEmail ?? undefined,
     website: comment.authorUrl ?? undefined,
     body,
   };
-  const options = {
-    identity: owner ? t.ownerIdentity : ({ kind: "guest-form" } as const),
-    at: new Date(comment.published),
-    // The licence it was written under, when the export says and Staffroom knows it (else none recorded, as before).
-    license: comment.licenseUrl ? (findLicenseByUrl(comment.licenseUrl)?.id ?? null) : null,
-    imported: { status, parts },
-  };
-  const target = { slug: t.slug, commentsOpen: true };
-  let result = await submitComment(tx, target, t.rules, base, options);
+  const identity = owner ? ctx.ownerIdentity : ({ kind: "guest-form" } as const);
+  let result = prepareSubmission(ctx.rules, base, identity, parts);
   if (!result.ok && (result.fieldErrors.email || result.fieldErrors.website || result.fieldErrors.name)) {
     // An address the form would refuse (an old export's "http://", a bad email) is dropped, not the comment.
-    result = await submitComment(tx, target, t.rules, { ...base, email: undefined, website: undefined }, options);
+    result = prepareSubmission(ctx.rules, { ...base, email: undefined, website: undefined }, identity, parts);
   }
   if (!result.ok) {
     throw new ImportFileError(
       `Comment ${comment.sourceId} could not be stored: ${Object.values(result.fieldErrors).flat().join(" ")}`,
     );
   }
-  return result.comments;
+  return result.submission;
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { getDatabase } from "../database.server";
 import { contentRoot } from "../posts/content-files.server";
 import { listAuthors } from "../posts/posts.server";
-import { applyImport } from "./apply.server";
+import { applyImport, fileKeyOf, ImportRunError } from "./apply.server";
 import { parseExport } from "./formats/parse";
 import { ImportFileError } from "./model";
 import { reportLines } from "./report";
@@ -18,8 +18,10 @@ import { siteConverters } from "./site-converters";
  * cannot run beside the server). One at a time: two imports writing posts
  * and redirects at once could both take the same slug. Progress and the final
  * report are kept in memory, keyed by a random id, for the job page to show;
- * a restart forgets them (the import itself is one transaction, so a restart
- * mid-run leaves nothing half written).
+ * a server restart forgets them. The import itself is recorded in the
+ * database (app/import/apply.server.ts): a job cut short by a restart or a
+ * failure leaves whole posts only, and sending the same file again (found by
+ * its SHA-256) continues it, unless the admin asks to start over.
  */
 
 /** What the admin asked for: the uploaded file and the import's options (see `ApplyImportOptions`). */
@@ -36,6 +38,8 @@ export interface ImportJobRequest {
   license?: string;
   join: boolean;
   keepPages: boolean;
+  /** Forget an interrupted import's record and read the file from the start (`ApplyImportOptions.restart`). */
+  restart?: boolean;
   dryRun: boolean;
   /** Disqus: thread address → slug. */
   threadMap: ReadonlyMap<string, string>;
@@ -137,6 +141,8 @@ export function importJob(id: string): ImportJobView | null {
 
 async function run(job: Job, request: ImportJobRequest): Promise<void> {
   try {
+    const key = await fileKeyOf(request.file);
+    let base: { items: number; at: number } | null = null;
     const report = await applyImport(
       await getDatabase(),
       contentRoot(),
@@ -149,6 +155,8 @@ async function run(job: Job, request: ImportJobRequest): Promise<void> {
         join: request.join,
         keepPages: request.keepPages,
         dryRun: request.dryRun,
+        run: { key, fileName: request.fileName },
+        restart: request.restart ?? false,
         threadMap: request.threadMap,
         rewrite: request.rewrite,
         converters: siteConverters,
@@ -157,9 +165,12 @@ async function run(job: Job, request: ImportJobRequest): Promise<void> {
           job.state = "writing";
         },
         onProgress: (done) => {
+          // The rate counts this job's work only (a resumed import starts part-way).
+          const items = done.posts + done.comments;
+          if (!base) base = { items, at: Date.now() };
           job.done = { ...done };
-          const seconds = Math.max((Date.now() - job.started) / 1000, 0.001);
-          job.rate = Math.round((done.posts + done.comments) / seconds);
+          const seconds = Math.max((Date.now() - base.at) / 1000, 0.001);
+          job.rate = Math.round((items - base.items) / seconds);
         },
       },
     );
@@ -167,7 +178,7 @@ async function run(job: Job, request: ImportJobRequest): Promise<void> {
     job.createdSlugs = report.dryRun ? [] : report.posts.created.map((p) => p.slug);
     job.state = "done";
   } catch (error) {
-    job.state = error instanceof ImportFileError ? "refused" : "failed";
+    job.state = error instanceof ImportFileError || error instanceof ImportRunError ? "refused" : "failed";
     job.message = (error as Error).message;
   } finally {
     job.finishedAt = new Date().toISOString();

@@ -92,3 +92,28 @@ export async function postRedirects(db: Executor): Promise<Map<string, string>> 
     .where(like(redirects.target, "/posts/%"));
   return new Map(rows.map((r) => [r.oldPath, r.target]));
 }
+
+/**
+ * Records many old addresses at once (a thread's comments), in order: an
+ * address already recorded, or given twice, keeps its first target. Returns
+ * how many were new. Addresses that are not URLs are left out.
+ */
+export async function recordRedirects(
+  db: Executor,
+  list: readonly { address: string; target: string }[],
+): Promise<number> {
+  const rows = list.flatMap(({ address, target }) => {
+    const oldPath = oldPathOf(address);
+    return oldPath ? [{ oldPath, target }] : [];
+  });
+  let added = 0;
+  for (let at = 0; at < rows.length; at += 500) {
+    const inserted = await db
+      .insert(redirects)
+      .values(rows.slice(at, at + 500))
+      .onConflictDoNothing()
+      .returning({ oldPath: redirects.oldPath });
+    added += inserted.length;
+  }
+  return added;
+}

@@ -8,7 +8,8 @@ import { isolated } from "../site/bidi";
  * comments joined, the redirects, the links between posts rewritten, the
  * covers, tags, slug collisions, images copied or
  * kept at their old address, and the notes. The
- * first line says whether it was a dry run; a long list shows its first
+ * first line says whether it was a dry run (and the next, for a resumed
+ * run, what the interrupted run had done); a long list shows its first
  * items and "… and N more". Indentation (two spaces a level)
  * carries the structure, so the lines read the same in a terminal and in a
  * `<pre>`.
@@ -20,6 +21,11 @@ export function reportLines(report: ImportReport): string[] {
   const drafts = report.posts.created.filter((p) => p.draft).length;
   return [
     report.dryRun ? "Dry run: nothing was written. An import would do this:" : "Imported:",
+    ...(report.resumed
+      ? [
+          `  continued the interrupted run of ${report.resumed.startedAt}: its ${report.resumed.posts} posts and ${report.resumed.comments} comments were done already (not listed again)`,
+        ]
+      : []),
     `  format: ${report.format ?? "unknown"}`,
     `  posts: ${report.posts.created.length} created (${drafts} as drafts), ${report.posts.skipped.length} skipped`,
     // Titles come from the old site: set apart (U+2068 … U+2069) so a right-to-left override cannot flip the line.

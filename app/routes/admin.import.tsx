@@ -74,6 +74,7 @@ const importSchema = z.object({
     }),
   keepPages: z.boolean().optional(),
   join: z.boolean().optional(),
+  restart: z.boolean().optional(),
   threadMap: z
     .string()
     .optional()
@@ -114,7 +115,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** The form's fields as the page draws them (the schema above is what the server accepts). */
 type ImportFields = Record<
-  "intent" | "file" | "author" | "license" | "keepPages" | "join" | "threadMap" | "rewrite",
+  "intent" | "file" | "author" | "license" | "keepPages" | "join" | "restart" | "threadMap" | "rewrite",
   string
 >;
 
@@ -195,6 +196,7 @@ export async function action({ request }: ActionFunctionArgs) {
     license: value.license || undefined,
     join: value.join ?? false,
     keepPages: value.keepPages ?? false,
+    restart: value.restart ?? false,
     dryRun: value.intent === "preview",
     threadMap: value.threadMap,
     rewrite: value.rewrite,
@@ -281,6 +283,17 @@ export default function AdminImport() {
             in the next, “part 2”) into one comment
           </label>
           {errorOf(fields.join)}
+        </div>
+        <div className="field">
+          <label>
+            <input {...getInputProps(fields.restart, { type: "checkbox" })} /> Start over: forget an interrupted import
+            instead of continuing it
+          </label>
+          <p className="hint">
+            An import that was interrupted (the server stopped, or it failed part-way) continues where it stopped when
+            the same file is sent again; the posts it finished are kept either way.
+          </p>
+          {errorOf(fields.restart)}
         </div>
         <div className="field">
           <label htmlFor={fields.threadMap.id}>Disqus thread map (optional)</label>

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { asc, eq, sql } from "drizzle-orm";
@@ -6,7 +7,7 @@ import { comments, commentSubmissions, importSources, outbox } from "../../db/sc
 import { createAccount } from "~/auth/accounts.server";
 import { listThread } from "~/comments/thread-read.server";
 import { flattenThread } from "~/comments/thread";
-import { applyImport, type ImportSource } from "~/import/apply.server";
+import { applyImport, type ImportSource, ImportRunError, ImportStoppedError } from "~/import/apply.server";
 import { plainConverters } from "~/import/converters";
 import type { ImportedComment, ImportedPost } from "~/import/model";
 import { reportLines } from "~/import/report";
@@ -94,7 +95,7 @@ describeEachDatabase("import apply", (db) => {
   });
   beforeEach(async () => {
     await resetComments(db());
-    await db().execute(sql`truncate table import_sources, redirects, outbox`);
+    await db().execute(sql`truncate table import_sources, redirects, outbox, import_runs cascade`);
     for (const f of await postFiles()) {
       if (f !== "what-does-a-technology-coach-do.md")
         await import("node:fs/promises").then((fs) => fs.rm(path.join(root(), "content/posts", f)));
@@ -230,20 +231,43 @@ describeEachDatabase("import apply", (db) => {
     expect((await readdir(root())).filter((f) => f.startsWith(".staffroom-import-"))).toEqual([]);
   });
 
-  it("leaves no posts, comments or files when a step throws mid-way", async () => {
+  it("stops with whole posts only when a step throws mid-way, and the same run continues to the end", async () => {
     const before = await postFiles();
-    let calls = 0;
     const failing = {
       ...plainConverters,
       commentBody(html: string) {
-        if (++calls === 5) throw new Error("converter broke");
+        // The second post's only comment: the first post, with its thread, is written by then.
+        if (html === "Comment 10 text.") throw new Error("converter broke");
         return plainConverters.commentBody(html);
       },
     };
-    await expect(run(COMMENTS, { converters: failing })).rejects.toThrow("converter broke");
-    expect(await db().select().from(comments)).toEqual([]);
-    expect(await db().select().from(importSources)).toEqual([]);
-    expect(await postFiles()).toEqual(before);
+    const key = { key: "the-same-file", fileName: "blog.xml" };
+    const stopped = await run(COMMENTS, { converters: failing, run: key }).catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(ImportStoppedError);
+    expect((stopped as ImportStoppedError).message).toMatch(/after 1 of 2 posts.*converter broke/);
+    // The first post is whole: its file, its nine comments and its source ids; the second is absent.
+    expect(await postFiles()).toEqual([...before, "team-teaching.md"].sort());
+    const rows = await db().select().from(comments);
+    expect(rows.filter((c) => c.postSlug === "team-teaching")).toHaveLength(9);
+    expect(rows.filter((c) => c.postSlug === "exit-tickets")).toEqual([]);
+    expect((await db().select().from(importSources)).map((s) => s.postSlug).sort()).not.toContain("exit-tickets");
+    expect(readdirSync(root()).filter((f) => f.startsWith(".staffroom-import-"))).toEqual([]);
+
+    // Another file cannot start meanwhile; the same one continues with the second post.
+    await expect(run(COMMENTS, { run: { key: "another-file", fileName: "other.xml" } })).rejects.toThrow(
+      ImportRunError,
+    );
+    const resumed = await run(COMMENTS, { run: key });
+    expect(resumed.resumed).toMatchObject({ posts: 1, comments: 9 });
+    expect(resumed.posts.created.map((p) => p.slug)).toEqual(["exit-tickets"]);
+    expect(resumed.comments.published).toBe(1);
+    const nodes = flattenThread(await listThread(db(), "exit-tickets", 4));
+    expect(nodes.map((n) => [n.number, n.comment.displayName])).toEqual([["1", "Gus"]]);
+    expect(await postFiles()).toEqual([...before, "exit-tickets.md", "team-teaching.md"].sort());
+    // Finished: a later run of the same file reads it afresh and finds everything imported.
+    const again = await run(COMMENTS, { run: key });
+    expect(again.resumed).toBeNull();
+    expect(again.comments.alreadyImported).toBe(COMMENTS.length);
   });
 
   it("writes nothing on a dry run but reports what it would do", async () => {

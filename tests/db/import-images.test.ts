@@ -114,7 +114,7 @@ const postText = (slug: string) => readFile(path.join(root(), "content/posts", `
 describeEachDatabase("import images", (db) => {
   beforeEach(async () => {
     await resetComments(db());
-    await db().execute(sql`truncate table import_sources, redirects`);
+    await db().execute(sql`truncate table import_sources, redirects, import_runs cascade`);
     for (const f of await readdir(path.join(root(), "content/posts"))) {
       if (f !== "what-does-a-technology-coach-do.md") await rm(path.join(root(), "content/posts", f));
     }
@@ -239,7 +239,7 @@ describeEachDatabase("import images", (db) => {
     expect(existsSync(path.join(root(), "content/posts/exit-tickets.md"))).toBe(false);
   });
 
-  it("leaves no copied images when the import fails", async () => {
+  it("keeps the finished post whole with its images and copies none of the post it stopped at", async () => {
     const failing = (format: ExportFormat) => {
       const real = siteConverters(format);
       let calls = 0;
@@ -254,8 +254,10 @@ describeEachDatabase("import images", (db) => {
     await expect(
       run("wxr", [WORDPRESS_POST, post("102", "second", "<p>Text.</p>")], uploads, { converters: failing }),
     ).rejects.toThrow("converter broke");
-    expect(existsSync(path.join(root(), "public"))).toBe(false);
-    expect(existsSync(path.join(root(), "content/posts/exit-tickets.md"))).toBe(false);
+    expect(existsSync(path.join(root(), "content/posts/exit-tickets.md"))).toBe(true);
+    expect(existsSync(path.join(root(), "public/images/posts/exit-tickets"))).toBe(true);
+    expect(existsSync(path.join(root(), "content/posts/second.md"))).toBe(false);
+    expect(existsSync(path.join(root(), "public/images/posts/second"))).toBe(false);
     expect((await readdir(root())).filter((f) => f.startsWith(".staffroom-import-"))).toEqual([]);
   });
 

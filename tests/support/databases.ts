@@ -60,7 +60,7 @@ function useDatabase(open: () => Promise<DatabaseHandle>, cleanup?: () => Promis
 }
 
 /** Creates `staffroom_test_<random>` on the server; `drop` removes it. */
-async function createIsolatedDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createIsolatedDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `staffroom_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);

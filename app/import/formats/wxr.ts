@@ -26,7 +26,11 @@ function wp(element: XmlElement, local: string): string | null {
   return null;
 }
 
-/** The value of a `wp:commentmeta` with key `key` (Staffroom's export writes `staffroom_license`), or null. */
+/**
+ * The value of a `wp:commentmeta` with key `key`, or null. Staffroom's export
+ * writes `staffroom_license`, `staffroom_number` and `staffroom_parent`
+ * (app/export/wxr-export.server.ts).
+ */
 function commentMeta(element: XmlElement, key: string): string | null {
   for (const meta of element.children) {
     if (meta.local === "commentmeta" && isWxrNamespace(meta.uri) && wp(meta, "meta_key") === key) {
@@ -160,7 +164,9 @@ export function wxrReader(handlers: ImportHandlers, emit: Emit): XmlRecordReader
       emit(() => handlers.skipped(`comment ${id}`, `WordPress comment type "${rawType}" is not a comment`));
       return;
     }
-    const parent = wp(element, "comment_parent");
+    // Staffroom's own export hangs a reply under a removed or spam comment on its nearest published
+    // ancestor (what WordPress shows) and keeps the true parent in `staffroom_parent`: that one wins.
+    const parent = commentMeta(element, "staffroom_parent") ?? wp(element, "comment_parent");
     const creator = body(fields, "creator", (u) => u === NS.dc)?.trim();
     const postAuthor = creator ? authors.get(creator) : undefined;
     const userId = wp(element, "comment_user_id");
