@@ -228,6 +228,8 @@ interface RunContext {
   imageFolder: ImageFolder | null;
   /** Images copied into the staging folder, moved into place with the posts. */
   imageCopies: ImageCopy[];
+  /** The site's author entries (slugs), for a post that names its own (`ImportedPost.authorSlug`). */
+  authorSlugs?: ReadonlySet<string>;
 }
 
 interface StagedRow {
@@ -238,7 +240,9 @@ interface StagedRow {
 async function run(tx: Executor, ctx: RunContext): Promise<void> {
   const { report } = ctx;
   let { options } = ctx;
-  const author = (await listAuthors()).find((a) => a.slug === options.authorSlug);
+  const authors = await listAuthors();
+  ctx.authorSlugs = new Set(authors.map((a) => a.slug));
+  const author = authors.find((a) => a.slug === options.authorSlug);
   if (!author) throw new Error(`There is no author entry content/authors/${options.authorSlug}.yaml.`);
   const site = await getSiteSettings();
   const rules: CommentRules = { limit: site.commentMaxChars, maxParts: IMPORT_MAX_PARTS, allowAnonymous: true };
@@ -555,11 +559,11 @@ async function writePostFile(
       title: post.title,
       published,
       status: post.status,
-      author: options.authorSlug,
+      author: ownAuthor(ctx, post, slug),
       tags: post.tags,
       summary: post.summary ?? "",
       cover: coverFields,
-      license: options.license ?? "site-default",
+      license: options.license ?? post.license ?? "site-default",
       commentsOpen: post.commentsOpen,
     },
     markdown,
@@ -568,6 +572,24 @@ async function writePostFile(
     await writeFile(path.join(ctx.staging, `${slug}.md`), file);
     ctx.written.push(slug);
   }
+}
+
+/**
+ * The author entry a post is written under: the one it names
+ * (`ImportedPost.authorSlug`, Staffroom's own JSON) when this site has it,
+ * else the import's `--author` (with a note when one was named).
+ */
+function ownAuthor(ctx: RunContext, post: ImportedPost, slug: string): string {
+  const named = post.authorSlug;
+  if (!named || named === ctx.options.authorSlug) return ctx.options.authorSlug;
+  if (ctx.authorSlugs?.has(named)) return named;
+  listIn(
+    ctx.report,
+    ctx.report.notes,
+    "notes",
+    `${slug}: its author entry "${named}" is not on this site; written under ${ctx.options.authorSlug}`,
+  );
+  return ctx.options.authorSlug;
 }
 
 /**
@@ -591,6 +613,11 @@ async function placeCover(
     return { field: coverField(found.copy.src, cover.alt, coverCredit(cover)) };
   }
   if (found && "kept" in found) report.images?.kept.push({ postSlug: slug, ...found.kept });
+  if (cover.sitePath) {
+    // A Staffroom cover stays the cover, at the path its field held (the file comes with the site's images).
+    report.covers.field++;
+    return { field: coverField(cover.sitePath, cover.alt, coverCredit(cover)) };
+  }
   report.covers.inBody++;
   listIn(
     report,
@@ -686,7 +713,8 @@ async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
     (a, b) => depth(a) - depth(b) || fileOrder.get(a.sourceId)! - fileOrder.get(b.sourceId)!,
   );
 
-  const groups = t.options.join === false ? [] : t.converters.handSplitGroups(list);
+  // A split submission recorded by the export (Staffroom JSON) is not a guess: --no-join leaves it whole.
+  const groups = t.options.join === false && t.fmt !== "staffroom-json" ? [] : t.converters.handSplitGroups(list);
   const groupOf = new Map<string, string[]>();
   for (const group of groups) if (group.length > 1) for (const id of group) groupOf.set(id, group);
 
