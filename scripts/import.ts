@@ -37,7 +37,11 @@ async function sourceFor(file: string): Promise<ImportSource> {
   const handle = await open(file, "r");
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
-    const start = buffer.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, "").trimStart();
+    const start = buffer
+      .subarray(0, bytesRead)
+      .toString("utf8")
+      .replace(/^\uFEFF/, "")
+      .trimStart();
     if (/^\{\s*"blog"\s*:/.test(start)) return jsonModelSource(file);
   } finally {
     await handle.close();

@@ -62,18 +62,24 @@ export function jsonPathText(path: readonly (string | number | symbol)[]): strin
 }
 
 /** A piece that does not match the schema: where (its path, and the field inside it) and what was expected. */
-function schemaError(path: Path, error: z.ZodError): ImportFileError {
+function schemaError(path: Path, error: z.ZodError, value: unknown): ImportFileError {
   const issue = error.issues[0];
   const where = jsonPathText([...path, ...(issue?.path ?? [])]);
+  let found: unknown = value;
+  for (const key of issue?.path ?? []) found = (found as Record<PropertyKey, unknown> | null)?.[key];
+  const what =
+    issue?.code === "invalid_format" && issue.format === "datetime"
+      ? `expected a UTC ISO-8601 instant such as "2013-06-14T05:33:00.000Z", found ${JSON.stringify(found)}`
+      : (issue?.message ?? "does not match the Staffroom export format");
   return new ImportFileError(
-    `${where}: ${issue?.message ?? "does not match the Staffroom export format"}; the file does not match version ${STAFFROOM_EXPORT_VERSION} of the Staffroom export format`,
+    `${where}: ${what}; the file does not match version ${STAFFROOM_EXPORT_VERSION} of the Staffroom export format`,
   );
 }
 
 /** Parses `value` with `schema`, or throws the schema error at `path`. */
 function check<T>(schema: z.ZodType<T>, value: unknown, path: Path): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw schemaError(path, result.error);
+  if (!result.success) throw schemaError(path, result.error, value);
   return result.data;
 }
 
@@ -495,7 +501,7 @@ function syntaxError(error: unknown, open: Container[] | null): ImportFileError 
   }
   const what = e.message
     .replace(/^ERROR at \d+ \(\d+, \d+\): /, "")
-    .replace(/^(Verifier|Parser) (cannot parse input: )?/, "");
+    .replace(/^(Verifier|Parser) (has |cannot parse input: )?/, "");
   if (open) {
     return new ImportFileError(
       `the file ends inside ${jsonPathText(open.at(-1)?.path ?? [])} (${what}): the file looks truncated`,
