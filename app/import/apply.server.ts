@@ -230,6 +230,8 @@ interface RunContext {
   imageCopies: ImageCopy[];
   /** The site's author entries (slugs), for a post that names its own (`ImportedPost.authorSlug`). */
   authorSlugs?: ReadonlySet<string>;
+  /** Posts written this run under an author entry other than `--author`'s: slug → author entry. */
+  postAuthors?: Map<string, string>;
 }
 
 interface StagedRow {
@@ -384,7 +386,8 @@ async function run(tx: Executor, ctx: RunContext): Promise<void> {
         `Comment ${list[0].sourceId} belongs to post ${postSourceId}, which is neither in this file nor imported before.`,
       );
     }
-    await writeThread(tx, { fmt, slug, list, converters, rules, ownerIdentity, options, report, progress });
+    const owner = await postOwnerIdentity(tx, ctx, slug, ownerIdentity);
+    await writeThread(tx, { fmt, slug, list, converters, rules, ownerIdentity: owner, options, report, progress });
   }
   report.linksRewritten = links.rewritten;
 }
@@ -582,7 +585,11 @@ async function writePostFile(
 function ownAuthor(ctx: RunContext, post: ImportedPost, slug: string): string {
   const named = post.authorSlug;
   if (!named || named === ctx.options.authorSlug) return ctx.options.authorSlug;
-  if (ctx.authorSlugs?.has(named)) return named;
+  if (ctx.authorSlugs?.has(named)) {
+    ctx.postAuthors ??= new Map();
+    ctx.postAuthors.set(slug, named);
+    return named;
+  }
   listIn(
     ctx.report,
     ctx.report.notes,
@@ -590,6 +597,25 @@ function ownAuthor(ctx: RunContext, post: ImportedPost, slug: string): string {
     `${slug}: its author entry "${named}" is not on this site; written under ${ctx.options.authorSlug}`,
   );
   return ctx.options.authorSlug;
+}
+
+/**
+ * Who a post's own author's comments are written as: for a post written under
+ * another author entry than `--author`'s (`ownAuthor`), that entry's coach
+ * account (its *Account email*), or a guest under their name when it has
+ * none; otherwise `fallback`, the `--author` entry's identity.
+ */
+async function postOwnerIdentity(
+  tx: Executor,
+  ctx: RunContext,
+  slug: string,
+  fallback: CommentIdentity,
+): Promise<CommentIdentity> {
+  const named = ctx.postAuthors?.get(slug);
+  if (!named) return fallback;
+  const entry = (await listAuthors()).find((a) => a.slug === named) ?? null;
+  const coach = entry?.accountEmail ? await findAccountByEmail(tx, entry.accountEmail) : null;
+  return commentIdentityFor(coach, entry);
 }
 
 /**
