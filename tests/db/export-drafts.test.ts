@@ -52,10 +52,7 @@ describeEachDatabase("exporting drafts and scheduled posts", (db) => {
     const statuses = Object.fromEntries(
       children(channel, "", "item")
         .filter((item) => textOf(child(item, WP_NS, "post_type")) === "post")
-        .map((item) => [
-        textOf(child(item, WP_NS, "post_name")),
-        textOf(child(item, WP_NS, "status")),
-      ]),
+        .map((item) => [textOf(child(item, WP_NS, "post_name")), textOf(child(item, WP_NS, "status"))]),
     );
     const { [DRAFT_SLUG]: draft, [LATER_SLUG]: later, ...demo } = statuses;
     expect({ draft, later }).toEqual({ draft: "draft", later: "future" });
@@ -84,9 +81,11 @@ describeEachDatabase("exporting drafts and scheduled posts", (db) => {
 
   it("JSON: each post's status", async () => {
     const data = staffroomExportSchema.parse(JSON.parse(await collect(exportChunks(db(), "json"))));
-    const { [DRAFT_SLUG]: draft, [LATER_SLUG]: later, ...demo } = Object.fromEntries(
-      data.posts.map((post) => [post.slug, post.status]),
-    );
+    const {
+      [DRAFT_SLUG]: draft,
+      [LATER_SLUG]: later,
+      ...demo
+    } = Object.fromEntries(data.posts.map((post) => [post.slug, post.status]));
     expect({ draft, later }).toEqual({ draft: "draft", later: "published" });
     expect(Object.keys(demo)).toContain(DEMO_SLUG);
     expect(Object.keys(demo)).toHaveLength(6);
