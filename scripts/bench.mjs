@@ -21,7 +21,10 @@
 //    alone (scripts/bench-parse.ts: counting handlers), then imported with
 //    `npm run import` into a fresh data folder and content copy: wall time,
 //    posts/s, comments/s and each child's peak RSS (/usr/bin/time -v when
-//    present, else the child's own maxRSS). The issue's size:
+//    present, else the child's own maxRSS). Then moving on to another
+//    Staffroom: the imported site exported as Staffroom JSON
+//    (`npm run export -- --format json`), that file parsed alone and imported
+//    into another fresh data folder and content copy without posts. The issue's size:
 //    BENCH_CASES=import BENCH_IMPORT_POSTS=5000 BENCH_IMPORT_COMMENTS=200000 npm run bench
 //
 // BENCH_CASES=thread,posts,import picks the cases (default all three);
@@ -32,7 +35,7 @@
 // never touched. The long thread is seeded before the server starts: a PGlite
 // folder opens in one process at a time.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -316,6 +319,47 @@ function timedRun(command, args, options) {
   return { status: child.status, stdout: child.stdout, stderr, seconds, peakKb: hwm ? Number(hwm[1]) : null };
 }
 
+/**
+ * The site an import made (`work`, its data in `env`) moved to another
+ * Staffroom: exported as Staffroom JSON, the file parsed alone, then imported
+ * into a fresh data folder and a content copy without posts. Prints its rows.
+ */
+async function benchJsonImport(work, env) {
+  const outDir = path.join(work, "json-out");
+  const exported = timedRun(tsx, [path.join(root, "scripts/export.ts"), "--format", "json", "--out", outDir], {
+    cwd: root,
+    env,
+  });
+  if (exported.status !== 0) throw new Error(`The JSON export failed (exit ${exported.status}): ${exported.stderr}`);
+  const file = path.join(
+    outDir,
+    readdirSync(outDir).find((f) => f.endsWith(".json")),
+  );
+  const bytes = statSync(file).size;
+  const parse = timedRun(tsx, [path.join(root, "scripts/bench-parse.ts"), file], { cwd: root });
+  if (parse.status !== 0) throw new Error(`Parsing the JSON failed (exit ${parse.status}): ${parse.stderr}`);
+  const parsed = JSON.parse(parse.stdout.trim().split("\n").at(-1));
+  const fresh = path.join(work, "fresh");
+  cpSync(path.join(root, "tests/fixtures/content"), path.join(fresh, "content"), { recursive: true });
+  rmSync(path.join(fresh, "content/posts"), { recursive: true, force: true });
+  const imported = timedRun(tsx, [path.join(root, "scripts/import.ts"), file, "--author", "morgan-ellery"], {
+    cwd: root,
+    env: { ...cleanEnv(path.join(fresh, "data")), CONTENT_ROOT: fresh },
+  });
+  if (imported.status !== 0) throw new Error(`The JSON import failed (exit ${imported.status}): ${imported.stderr}`);
+  console.log(
+    `\nStaffroom JSON of that site: ${(bytes / 1e6).toFixed(1)} MB, ${parsed.posts.toLocaleString("en-GB")} posts, ${parsed.comments.toLocaleString("en-GB")} comments`,
+  );
+  console.log(`\n${"step".padEnd(34)}   wall s   posts/s  comments/s    MB/s  peak RSS MB`);
+  const row = (name, seconds, peakKb) =>
+    console.log(
+      `${name.padEnd(34)} ${seconds.toFixed(1).padStart(8)} ${(parsed.posts / seconds).toFixed(0).padStart(9)} ${(parsed.comments / seconds).toFixed(0).padStart(11)} ${(bytes / 1e6 / seconds).toFixed(1).padStart(7)} ${(peakKb === null ? "?" : (peakKb / 1024).toFixed(0)).padStart(12)}`,
+    );
+  row("npm run export -- --format json", exported.seconds, exported.peakKb);
+  row("JSON parse only (counting)", parsed.seconds, parse.peakKb ?? parsed.peakRssKb);
+  row("npm run import of the JSON (PGlite)", imported.seconds, imported.peakKb);
+}
+
 async function benchImport() {
   const work = mkdtempSync(path.join(os.tmpdir(), "staffroom-bench-import-"));
   try {
@@ -366,6 +410,7 @@ async function benchImport() {
       );
     row("parse only (counting handlers)", parsed.seconds, parse.peakKb ?? parsed.peakRssKb);
     row("npm run import (PGlite)", imported.seconds, imported.peakKb);
+    await benchJsonImport(work, env);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

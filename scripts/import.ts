@@ -42,16 +42,21 @@ const usage =
   "       [--map OLD-URL=SLUG ...] [--rewrite OLD-PREFIX=NEW-PREFIX]   (Disqus: which post each thread discusses)";
 
 /**
- * The source for a file: an export from Blogger, WordPress or Disqus (the
- * format read from the content by app/import/formats/), or the import model
- * as JSON (`{ blog, authors, posts, comments }`, for scripts and tests).
+ * The source for a file: an export from Blogger, WordPress, Disqus or
+ * Staffroom's own JSON (the format read from the content by
+ * app/import/formats/), or the import model as JSON (an object whose first
+ * member is "blog": `{ blog, authors, posts, comments }`, for scripts and tests).
  */
 async function sourceFor(file: string): Promise<ImportSource> {
   const handle = await open(file, "r");
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
-    const start = buffer.subarray(0, bytesRead).toString("utf8").trimStart();
-    if (start.startsWith("{")) return jsonModelSource(file);
+    const start = buffer
+      .subarray(0, bytesRead)
+      .toString("utf8")
+      .replace(/^\uFEFF/, "")
+      .trimStart();
+    if (/^\{\s*"blog"\s*:/.test(start)) return jsonModelSource(file);
   } finally {
     await handle.close();
   }

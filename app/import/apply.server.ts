@@ -327,6 +327,8 @@ interface RunContext {
   imageCopies: ImageCopy[];
   rules: CommentRules;
   ownerIdentity: CommentIdentity;
+  /** The site's author entries (slugs), for a post that names its own (`ImportedPost.authorSlug`). */
+  authorSlugs: ReadonlySet<string>;
 }
 
 /** A run as its units need it: what the file said about its blog, and the posts' licence once decided. */
@@ -358,14 +360,16 @@ type Plan =
 async function writerOf(
   db: Database,
   options: ApplyImportOptions,
-): Promise<{ rules: CommentRules; ownerIdentity: CommentIdentity }> {
-  const author = (await listAuthors()).find((a) => a.slug === options.authorSlug);
+): Promise<{ rules: CommentRules; ownerIdentity: CommentIdentity; authorSlugs: ReadonlySet<string> }> {
+  const authors = await listAuthors();
+  const author = authors.find((a) => a.slug === options.authorSlug);
   if (!author) throw new Error(`There is no author entry content/authors/${options.authorSlug}.yaml.`);
   const site = await getSiteSettings();
   const coach = author.accountEmail ? await findAccountByEmail(db, author.accountEmail) : null;
   return {
     rules: { limit: site.commentMaxChars, maxParts: IMPORT_MAX_PARTS, allowAnonymous: true },
     ownerIdentity: commentIdentityFor(coach, author),
+    authorSlugs: new Set(authors.map((a) => a.slug)),
   };
 }
 
@@ -813,7 +817,8 @@ async function writeUnit(
     return list.length;
   }
   if (plan.outcome === "new" || plan.outcome === "matched" || plan.outcome === "already") {
-    await writeThread(tx, { fmt, slug: plan.slug, list, converters, ctx });
+    const ownerIdentity = post ? await postOwnerIdentity(tx, ctx, post) : ctx.ownerIdentity;
+    await writeThread(tx, { fmt, slug: plan.slug, list, converters, ctx, ownerIdentity });
   }
   return list.length;
 }
@@ -968,16 +973,55 @@ async function writePostFile(
       title: post.title,
       published,
       status: post.status,
-      author: options.authorSlug,
+      author: ownAuthor(ctx, post, slug),
       tags: post.tags,
       summary: post.summary ?? "",
       cover: coverFields,
-      license: options.license ?? "site-default",
+      license: options.license ?? post.license ?? "site-default",
       commentsOpen: post.commentsOpen,
     },
     markdown,
   );
   if (ctx.staging) await writeFile(path.join(ctx.staging, `${slug}.md`), file);
+}
+
+/**
+ * The author entry a post is written under: the one it names
+ * (`ImportedPost.authorSlug`, Staffroom's own JSON) when this site has it,
+ * else the import's `--author`. Pure, so the thread (written first) and the
+ * post's file agree.
+ */
+function authorEntryOf(ctx: RunContext, post: ImportedPost): string {
+  const named = post.authorSlug;
+  return named && ctx.authorSlugs.has(named) ? named : ctx.options.authorSlug;
+}
+
+/** `authorEntryOf`, with a note in the report when the post named an entry this site lacks. */
+function ownAuthor(ctx: RunContext, post: ImportedPost, slug: string): string {
+  const entry = authorEntryOf(ctx, post);
+  if (post.authorSlug && post.authorSlug !== entry) {
+    listIn(
+      ctx.report,
+      ctx.report.notes,
+      "notes",
+      `${slug}: its author entry "${post.authorSlug}" is not on this site; written under ${entry}`,
+    );
+  }
+  return entry;
+}
+
+/**
+ * Who a post's own author's comments are written as: for a post written under
+ * another author entry than `--author`'s (`authorEntryOf`), that entry's coach
+ * account (its *Account email*), or a guest under their name when it has
+ * none; otherwise the `--author` entry's identity (`ctx.ownerIdentity`).
+ */
+async function postOwnerIdentity(tx: Executor, ctx: RunContext, post: ImportedPost): Promise<CommentIdentity> {
+  const named = authorEntryOf(ctx, post);
+  if (named === ctx.options.authorSlug) return ctx.ownerIdentity;
+  const entry = (await listAuthors()).find((a) => a.slug === named) ?? null;
+  const coach = entry?.accountEmail ? await findAccountByEmail(tx, entry.accountEmail) : null;
+  return commentIdentityFor(coach, entry);
 }
 
 /**
@@ -1001,6 +1045,11 @@ async function placeCover(
     return { field: coverField(found.copy.src, cover.alt, coverCredit(cover)) };
   }
   if (found && "kept" in found) report.images?.kept.push({ postSlug: slug, ...found.kept });
+  if (cover.sitePath) {
+    // A Staffroom cover stays the cover, at the path its field held (the file comes with the site's images).
+    report.covers.field++;
+    return { field: coverField(cover.sitePath, cover.alt, coverCredit(cover)) };
+  }
   report.covers.inBody++;
   listIn(
     report,
@@ -1068,6 +1117,8 @@ interface ThreadContext {
   list: ImportedComment[];
   converters: ImportConverters;
   ctx: RunContext;
+  /** Who the post's own author's comments are written as (`postOwnerIdentity`). */
+  ownerIdentity: CommentIdentity;
 }
 
 /**
@@ -1081,7 +1132,8 @@ async function writeThread(tx: Executor, t: ThreadContext): Promise<void> {
   const { fmt, list } = t;
   const { report, options } = t.ctx;
   const bySource = new Map(list.map((c) => [c.sourceId, c]));
-  const groups = options.join === false ? [] : t.converters.handSplitGroups(list);
+  // A split submission recorded by the export (Staffroom JSON) is not a guess: --no-join leaves it whole.
+  const groups = options.join === false && fmt !== "staffroom-json" ? [] : t.converters.handSplitGroups(list);
   const groupOf = new Map<string, string[]>();
   for (const group of groups) if (group.length > 1) for (const id of group) groupOf.set(id, group);
 
@@ -1176,7 +1228,7 @@ function prepared(t: ThreadContext, comment: ImportedComment, parts: string[] | 
   // "Anonymous" is the name old sites show for a writer who gave none (Disqus exports it as the name): no name.
   const given = (comment.authorName ?? "").trim();
   const name = /^anonymous$/i.test(given) && !comment.authorUrl ? "" : given;
-  const owner = comment.byBlogOwner && ctx.ownerIdentity.kind === "post-author";
+  const owner = comment.byBlogOwner && t.ownerIdentity.kind === "post-author";
   const body = parts
     ? parts.join("\n\n")
     : t.converters.commentBody(comment.html).trim() || "(This comment had no text.)";
@@ -1187,7 +1239,7 @@ function prepared(t: ThreadContext, comment: ImportedComment, parts: string[] | 
     website: comment.authorUrl ?? undefined,
     body,
   };
-  const identity = owner ? ctx.ownerIdentity : ({ kind: "guest-form" } as const);
+  const identity = owner ? t.ownerIdentity : ({ kind: "guest-form" } as const);
   let result = prepareSubmission(ctx.rules, base, identity, parts);
   if (!result.ok && (result.fieldErrors.email || result.fieldErrors.website || result.fieldErrors.name)) {
     // An address the form would refuse (an old export's "http://", a bad email) is dropped, not the comment.

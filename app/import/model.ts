@@ -1,7 +1,7 @@
 /**
  * What an import reads from another platform's export, whatever the format
  * (Blogger's Atom export or Takeout `feed.atom`, WordPress WXR 1.1/1.2,
- * Disqus XML): the contract between the parsers (app/import/formats/), the
+ * Disqus XML, Staffroom's own JSON export): the contract between the parsers (app/import/formats/), the
  * converters (app/import/convert/) and the step that writes a Staffroom site
  * (app/import/apply.server.ts). Plain data, no behaviour.
  *
@@ -13,7 +13,7 @@
  */
 
 /** The export formats an import recognises, detected from the content, never from the file name. */
-export type ExportFormat = "blogger-atom" | "blogger-takeout" | "wxr" | "disqus";
+export type ExportFormat = "blogger-atom" | "blogger-takeout" | "wxr" | "disqus" | "staffroom-json";
 
 /** The blog as a whole: what the export says about itself. */
 export interface ImportedBlog {
@@ -87,6 +87,18 @@ export interface ImportedPost {
    * before or after the post in the file; `cover`, when set, wins.
    */
   coverSourceId?: string | null;
+  /**
+   * The post's own licence setting (a catalogue id or "site-default") when
+   * the export states it (Staffroom's own JSON); optional, absent or null:
+   * the import's `--license` (or "site-default") applies.
+   */
+  license?: string | null;
+  /**
+   * The author entry (its slug) the post names on the site it came from
+   * (Staffroom's own JSON); kept when this site has that entry, else the
+   * import's `--author`. Optional, absent or null: the import's `--author`.
+   */
+  authorSlug?: string | null;
 }
 
 /** An image's credit, in the editor's fields (keystatic.config.ts `imageCreditFields`). */
@@ -109,6 +121,13 @@ export interface ImportedCover {
   credit?: ImportedImageCredit | null;
   /** The caption as typed (WordPress's attachment caption), read for a credit line when `credit` is absent. */
   caption?: string | null;
+  /**
+   * The path the cover field held on the Staffroom site it came from
+   * (`/images/posts/<slug>/cover/image.png`): written to the cover field as
+   * is when the file is not copied with `--images`. Optional, Staffroom's
+   * own JSON only.
+   */
+  sitePath?: string | null;
 }
 
 /** A file the old site kept as an item of its own (a WXR `attachment`): read for covers only. */
@@ -151,6 +170,13 @@ export interface ImportedComment {
    * absent or null: not recorded, the site's comment licence is shown.
    */
   licenseUrl?: string | null;
+  /**
+   * The submission this comment is a part of, when the export records it
+   * (Staffroom's own JSON): parts of one submission (same `id`, `partIndex`
+   * 1…`partCount`) are stored again as one split submission with the same
+   * parts. Optional, absent: each comment is its own submission.
+   */
+  submission?: { id: string; partIndex: number; partCount: number } | null;
 }
 
 /**

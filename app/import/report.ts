@@ -5,7 +5,7 @@ import { isolated } from "../site/bidi";
  * The lines of an import's report, as `npm run import` prints them and the
  * admin's import page (/admin/import/<job>) shows them: what was created,
  * matched and skipped (and why), the comments by status, the hand-split
- * comments joined, the redirects, the links between posts rewritten, the
+ * comments joined (for Staffroom's own JSON, the split submissions kept), the redirects, the links between posts rewritten, the
  * covers, tags, slug collisions, images copied or
  * kept at their old address, and the notes. The
  * first line says whether it was a dry run (and the next, for a resumed
@@ -35,7 +35,8 @@ export function reportLines(report: ImportReport): string[] {
     `  comments: ${c.published} shown, ${c.pending} in the moderation queue, ${c.spam} spam, ${c.removed} tombstones, ${c.alreadyImported} already imported, ${c.skipped.length + u.skippedComments} skipped`,
     ...c.skipped.map((s) => `    - ${s.sourceId}: ${s.why}`),
     ...more(u.skippedComments),
-    `  hand-split comments joined: ${report.joins.length + u.joins}`,
+    // Staffroom's own JSON records its split submissions: they are kept, not guessed.
+    `  ${report.format === "staffroom-json" ? "split submissions kept as split" : "hand-split comments joined"}: ${report.joins.length + u.joins}`,
     ...report.joins.map((j) => `    ${j.postSlug}: ${j.sourceIds.join(" + ")}`),
     ...more(u.joins),
     `  redirects from old addresses: ${report.redirects}`,

@@ -12,9 +12,11 @@ import type { ExportFormat } from "./model";
  * structured credit of the image it describes, comment HTML to comment
  * Markdown, slugs from the old permalinks, and hand-split replies found.
  * WordPress keeps paragraphs as blank lines in `post_content` and
- * `comment_content`, so its text is read that way.
+ * `comment_content`, so its text is read that way. Staffroom's own JSON
+ * export holds Markdoc and comment Markdown already: see `staffroomJsonConverters`.
  */
 export function siteConverters(format: ExportFormat): ImportConverters {
+  if (format === "staffroom-json") return staffroomJsonConverters;
   const newlineParagraphs = format === "wxr";
   return {
     postBody(html, links) {
@@ -69,3 +71,28 @@ export function creditedImageBlock(src: string, alt: string, credit: ImportedCre
   if (credit?.licenseUrl) attributes.push(["licenseUrl", credit.licenseUrl]);
   return `{% creditedImage ${attributes.map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(" ")} /%}`;
 }
+
+/**
+ * The conversions for Staffroom's own JSON export: none. Post bodies are the
+ * Markdoc the editor wrote and comment bodies the Markdown the comment form
+ * stored, handed on byte for byte (never through the HTML converters, which
+ * would mangle them); the slug is the post's own (made free if this site has
+ * it already); and a split submission's parts, as the export records them
+ * (`ImportedComment.submission`), are grouped again in part order: the
+ * applier stores each group as one split submission with the same parts.
+ */
+export const staffroomJsonConverters: ImportConverters = {
+  postBody: (markdown) => ({ markdown, notes: [] }),
+  commentBody: (markdown) => markdown,
+  slugFor: (post, taken) => resolveSlug(post.slugHint || postSlug(post), { has: taken }).slug,
+  handSplitGroups(comments) {
+    const groups = new Map<string, { index: number; sourceId: string }[]>();
+    for (const c of comments) {
+      if (!c.submission || c.submission.partCount < 2) continue;
+      const group = groups.get(c.submission.id) ?? [];
+      group.push({ index: c.submission.partIndex, sourceId: c.sourceId });
+      groups.set(c.submission.id, group);
+    }
+    return [...groups.values()].map((group) => group.sort((a, b) => a.index - b.index).map((part) => part.sourceId));
+  },
+};

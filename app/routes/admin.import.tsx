@@ -232,8 +232,9 @@ export default function AdminImport() {
 
       <h2>Import a blog</h2>
       <p>
-        Bring posts and comments in from a Blogger, WordPress (WXR) or Disqus export. Preview first: a dry run reports
-        what an import would do and writes nothing. Importing the same file again adds only what is new.
+        Bring posts and comments in from a Blogger, WordPress (WXR) or Disqus export, or from another Staffroom's JSON
+        export. Preview first: a dry run reports what an import would do and writes nothing. Importing the same file
+        again adds only what is new.
       </p>
       <Form method="post" encType="multipart/form-data" className="comment-form" {...getFormProps(form)}>
         <FormError id={form.errorId} errors={form.errors} />
@@ -241,7 +242,7 @@ export default function AdminImport() {
           <label htmlFor={fields.file.id}>Export file (at most {maxMegabytes} MB)</label>
           <input
             {...getInputProps(fields.file, { type: "file" })}
-            accept=".xml,.atom,application/xml,application/atom+xml"
+            accept=".xml,.atom,.json,application/xml,application/atom+xml,application/json"
           />
           {errorOf(fields.file)}
         </div>

@@ -44,7 +44,8 @@ describe("admin import page", () => {
     const body = new FormData();
     if (fixture) {
       const bytes = await readFile(path.join(FIXTURES, fixture));
-      body.append("file", new Blob([bytes], { type: "application/xml" }), fixture);
+      const type = fixture.endsWith(".json") ? "application/json" : "application/xml";
+      body.append("file", new Blob([bytes], { type }), fixture);
     }
     for (const [name, value] of Object.entries(fields)) body.append(name, value);
     return body;
@@ -95,6 +96,8 @@ describe("admin import page", () => {
     expect(page.text).toContain('href="/admin/export?format=json"');
     expect(page.text).toContain('href="/admin/export?format=wxr"');
     expect(page.text).toContain('href="/admin/import"');
+    // The file picker offers Staffroom's own JSON export as well as the XML exports.
+    expect(page.text).toMatch(/<input[^>]*type="file"[^>]*accept="[^"]*\.json[^"]*application\/json/);
   });
 
   it("refuses a form without a file with 400, keeping the other values and saying the file must be chosen again", async () => {
@@ -137,6 +140,22 @@ describe("admin import page", () => {
     expect(await home()).not.toContain(html(FIRST_TITLE));
     const old = await admin.get("/?p=101");
     expect(old.status).toBe(200);
+  });
+
+  it("previews another Staffroom's JSON export: recognised by its content, split submissions kept", async () => {
+    const page = await finished(await start("preview", "staffroom-export.json"));
+    expect(page).toContain("Dry run: nothing was written");
+    expect(page).toContain("format: staffroom-json");
+    expect(page).toContain("posts: 2 created (1 as drafts), 0 skipped");
+    expect(page).toContain("+ planning-in-pairs");
+    expect(page).toContain("comments: 3 shown, 1 in the moderation queue, 1 spam, 1 tombstones");
+    expect(page).toContain("split submissions kept as split: 1");
+  });
+
+  it("refuses JSON that is not a Staffroom export, saying what it is", async () => {
+    const page = await finished(await start("preview", "not-staffroom.json"));
+    expect(page).toContain("The file was refused; nothing was imported.");
+    expect(page).toContain("not a Staffroom export");
   });
 
   it("refuses a hostile file with its line number, and imports nothing", async () => {

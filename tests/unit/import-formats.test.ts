@@ -402,7 +402,7 @@ describe("files an import refuses", () => {
   it("refuses XML that is no export, and an Atom feed that is not Blogger's", async () => {
     const html = await refusal(textChunks("<?xml version='1.0'?>\n<html><body/></html>"));
     expect(html.message).toBe(
-      "Line 2: this is an XML document whose root is <html>, not an export an import reads; an import accepts a Blogger export (the classic Atom export, or feed.atom from Google Takeout), a WordPress export (WXR 1.1 or 1.2) or a Disqus export",
+      "Line 2: this is an XML document whose root is <html>, not an export an import reads; an import accepts a Blogger export (the classic Atom export, or feed.atom from Google Takeout), a WordPress export (WXR 1.1 or 1.2), a Disqus export or a Staffroom JSON export (npm run export -- --format json)",
     );
     const rss = await refusal(textChunks('<rss version="2.0"><channel><title>x</title></channel></rss>'));
     expect(rss.message).toContain("an RSS feed without WordPress's export namespace");

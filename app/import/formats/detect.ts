@@ -1,7 +1,8 @@
 /**
- * Which export a file is, told from its content (the root element and the
- * namespaces it declares), never from the file's name: people rename exports
- * ("blog-06-14-2013.xml", "feed.atom", "export.xml") and a name proves nothing.
+ * Which export a file is, told from its content (for XML, the root element and
+ * the namespaces it declares; for JSON, its first member), never from the
+ * file's name: people rename exports ("blog-06-14-2013.xml", "feed.atom",
+ * "export.xml", "site.json") and a name proves nothing.
  */
 import { type ExportFormat, ImportFileError } from "../model";
 import type { XmlRoot } from "./xml";
@@ -32,7 +33,49 @@ export function isWxrNamespace(uri: string): boolean {
 
 /** The sentence every "not an export" message ends with. */
 export const ACCEPTED_FORMATS =
-  "an import accepts a Blogger export (the classic Atom export, or feed.atom from Google Takeout), a WordPress export (WXR 1.1 or 1.2) or a Disqus export";
+  "an import accepts a Blogger export (the classic Atom export, or feed.atom from Google Takeout), a WordPress export (WXR 1.1 or 1.2), a Disqus export or a Staffroom JSON export (npm run export -- --format json)";
+
+/** The first member of a Staffroom JSON export, which the format is recognised by (app/export/json-format.ts). */
+export const STAFFROOM_JSON_MARK = { key: "format", value: "staffroom-export" } as const;
+
+/**
+ * Whether a file's first characters (leading white space and byte-order
+ * mark removed) begin JSON (RFC 8259: an object or an array) rather than XML.
+ */
+export function isJsonStart(start: string): boolean {
+  return start.startsWith("{") || start.startsWith("[");
+}
+
+/**
+ * The export format a JSON document announces by its first member: a
+ * Staffroom export (app/export/json-export.server.ts) begins
+ * `{"format":"staffroom-export"`, and no other JSON is an export an import
+ * reads.
+ * @param first the root's kind and, for an object, its first member's key and
+ *   value (the value null when it is not a string), or null for `{}`.
+ * @throws ImportFileError naming what the JSON is and the accepted formats.
+ */
+export function detectJsonFormat(
+  root: "object" | "array",
+  first: { key: string; value: string | null } | null,
+): ExportFormat {
+  if (root === "object" && first?.key === STAFFROOM_JSON_MARK.key && first.value === STAFFROOM_JSON_MARK.value) {
+    return "staffroom-json";
+  }
+  const what =
+    root === "array"
+      ? "a JSON array"
+      : first === null
+        ? "an empty JSON object"
+        : first.key === STAFFROOM_JSON_MARK.key
+          ? `JSON whose "format" is ${first.value === null ? "not a string" : JSON.stringify(first.value)}`
+          : `JSON whose first member is ${JSON.stringify(first.key)}`;
+  throw new ImportFileError(
+    `this is ${what}, not a Staffroom export (which begins with "format": "staffroom-export"); ${ACCEPTED_FORMATS}`,
+    1,
+    null,
+  );
+}
 
 /**
  * Refuses a file whose first characters cannot begin an XML document.
@@ -53,7 +96,7 @@ export function assertXmlStart(start: string): void {
  * - `<disqus>` in the `http://disqus.com` namespace → "disqus".
  * @throws ImportFileError naming the root it found and the accepted formats.
  */
-export function detectFormat(root: XmlRoot): ExportFormat {
+export function detectFormat(root: XmlRoot): Exclude<ExportFormat, "staffroom-json"> {
   const declared = Object.values(root.namespaces);
   if (root.local === "feed" && root.uri === NS.atom) {
     return declared.includes(NS.blogger2018) ? "blogger-takeout" : "blogger-atom";
