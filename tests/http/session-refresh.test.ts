@@ -38,7 +38,8 @@ const CASES = [
   },
 ] as const;
 
-const sessionIds = CASES.map((_, i) => `refresh-session-${i}-abcdefghijklmnop`);
+// Shaped like lucia's own ids (lowercase letters and digits): any other shape is refused as malformed.
+const sessionIds = CASES.map((_, i) => `refreshsession${i}abcdefghijklmnop`);
 
 let server: TestServer;
 
